@@ -350,7 +350,7 @@ static int cmd_show(const struct hp_opts *o)
 static int pick_target(const struct hp_state *s, const struct hp_opts *o,
 		       unsigned long long *size)
 {
-	char sz[16];
+	char sz[16], def[16];
 	int i;
 
 	*size = o->pagesize ? o->pagesize : s->defsize;
@@ -361,7 +361,7 @@ static int pick_target(const struct hp_state *s, const struct hp_opts *o,
 				"hugepages/hugepages-%llukB); for 1G pages the CPU needs pdpe1gb; "
 				"try `--pagesize %s` (`px-hugepages --show` lists the sizes)\n",
 			fmt_size(*size, sz, sizeof(sz)), roots.sys, *size >> 10,
-			fmt_size(s->defsize, sz, sizeof(sz)));
+			fmt_size(s->defsize, def, sizeof(def)));
 		return HP_ENOSIZE;
 	}
 	for (i = 0; o->node >= 0 && i < s->nnodes && s->nodes[i] != o->node; i++)

@@ -5,8 +5,6 @@
  * docs/devbind.md.
  */
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,24 +74,34 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* A user or group name, or a number. */
+/*
+ * A user or group name, or a number. Names come from /etc/passwd and /etc/group directly, not
+ * getpwnam(): the tool is linked statically for lab guests, where glibc's NSS cannot load.
+ * Users known only to a directory service (LDAP) need their number.
+ */
 static int parse_id(const char *s, bool user, unsigned int *id)
 {
-	struct passwd *pw;
-	struct group *gr;
-	char *end;
+	char line[1024], *name, *num, *rest;
+	FILE *f;
+	int ret = -1;
 
-	*id = strtoul(s, &end, 10);
-	if (*s && !*end)
+	*id = strtoul(s, &name, 10);
+	if (*s && !*name)
 		return 0;
-	if (user) {
-		pw = getpwnam(s);
-		*id = pw ? pw->pw_uid : 0;
-		return pw ? 0 : -1;
+	f = fopen(user ? "/etc/passwd" : "/etc/group", "re");
+	while (f && ret && fgets(line, sizeof(line), f)) {
+		rest = line;
+		name = strsep(&rest, ":");
+		strsep(&rest, ":"); /* the password field, maybe empty */
+		num = strsep(&rest, ":");
+		if (name && num && !strcmp(name, s)) {
+			*id = strtoul(num, NULL, 10);
+			ret = 0;
+		}
 	}
-	gr = getgrnam(s);
-	*id = gr ? gr->gr_gid : 0;
-	return gr ? 0 : -1;
+	if (f)
+		fclose(f);
+	return ret;
 }
 
 static int set_cmd(enum cmd *cmd, enum cmd c)
@@ -119,8 +127,9 @@ static int parse_root(int id, const char *arg, struct devbind_opts *o)
 	case OPT_UID:
 	case OPT_GID:
 		if (parse_id(arg, id == OPT_UID, &v)) {
-			fprintf(stderr, "px-devbind: no such %s '%s' (see `getent %s %s`)\n",
-				id == OPT_UID ? "user" : "group", arg,
+			fprintf(stderr, "px-devbind: no such %s '%s' in /etc/%s; give its number "
+					"(`getent %s %s`)\n",
+				id == OPT_UID ? "user" : "group", arg, id == OPT_UID ? "passwd" : "group",
 				id == OPT_UID ? "passwd" : "group", arg);
 			return -1;
 		}

@@ -50,28 +50,37 @@ static const char usage[] =
 enum cmd { CMD_NONE, CMD_STATUS, CMD_BIND, CMD_UNBIND, CMD_RESTORE };
 
 enum opt_id {
-	OPT_JSON = 256, OPT_FORCE, OPT_NOIOMMU, OPT_UID, OPT_GID, OPT_DRY_RUN, OPT_SYSFS,
-	OPT_PROCFS, OPT_DEVFS, OPT_STATE, OPT_PCI_IDS,
+	OPT_JSON = 256,
+	OPT_FORCE,
+	OPT_NOIOMMU,
+	OPT_UID,
+	OPT_GID,
+	OPT_DRY_RUN,
+	OPT_SYSFS,
+	OPT_PROCFS,
+	OPT_DEVFS,
+	OPT_STATE,
+	OPT_PCI_IDS,
 };
 
 static const struct option long_opts[] = {
-	{ "status", no_argument, NULL, 's' },
-	{ "bind", required_argument, NULL, 'b' },
-	{ "unbind", no_argument, NULL, 'u' },
-	{ "restore", no_argument, NULL, 'r' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "noiommu", no_argument, NULL, OPT_NOIOMMU },
-	{ "uid", required_argument, NULL, OPT_UID },
-	{ "gid", required_argument, NULL, OPT_GID },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "sysfs-root", required_argument, NULL, OPT_SYSFS },
-	{ "procfs-root", required_argument, NULL, OPT_PROCFS },
-	{ "devfs-root", required_argument, NULL, OPT_DEVFS },
-	{ "state-dir", required_argument, NULL, OPT_STATE },
-	{ "pci-ids", required_argument, NULL, OPT_PCI_IDS },
-	{ NULL, 0, NULL, 0 },
+	{"status", no_argument, NULL, 's'},
+	{"bind", required_argument, NULL, 'b'},
+	{"unbind", no_argument, NULL, 'u'},
+	{"restore", no_argument, NULL, 'r'},
+	{"help", no_argument, NULL, 'h'},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"force", no_argument, NULL, OPT_FORCE},
+	{"noiommu", no_argument, NULL, OPT_NOIOMMU},
+	{"uid", required_argument, NULL, OPT_UID},
+	{"gid", required_argument, NULL, OPT_GID},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"sysfs-root", required_argument, NULL, OPT_SYSFS},
+	{"procfs-root", required_argument, NULL, OPT_PROCFS},
+	{"devfs-root", required_argument, NULL, OPT_DEVFS},
+	{"state-dir", required_argument, NULL, OPT_STATE},
+	{"pci-ids", required_argument, NULL, OPT_PCI_IDS},
+	{NULL, 0, NULL, 0},
 };
 
 /*
@@ -119,17 +128,32 @@ static int parse_root(int id, const char *arg, struct devbind_opts *o)
 	unsigned int v;
 
 	switch (id) {
-	case OPT_SYSFS: roots.sys = arg; roots.fake = true; return 0;
-	case OPT_PROCFS: roots.proc = arg; roots.fake = true; return 0;
-	case OPT_DEVFS: roots.dev = arg; roots.fake = true; return 0;
-	case OPT_STATE: o->state_dir = arg; return 0;
-	case OPT_PCI_IDS: o->pci_ids = arg; return 0;
+	case OPT_SYSFS:
+		roots.sys = arg;
+		roots.fake = true;
+		return 0;
+	case OPT_PROCFS:
+		roots.proc = arg;
+		roots.fake = true;
+		return 0;
+	case OPT_DEVFS:
+		roots.dev = arg;
+		roots.fake = true;
+		return 0;
+	case OPT_STATE:
+		o->state_dir = arg;
+		return 0;
+	case OPT_PCI_IDS:
+		o->pci_ids = arg;
+		return 0;
 	case OPT_UID:
 	case OPT_GID:
 		if (parse_id(arg, id == OPT_UID, &v)) {
-			fprintf(stderr, "px-devbind: no such %s '%s' in /etc/%s; give its number "
-					"(`getent %s %s`)\n",
-				id == OPT_UID ? "user" : "group", arg, id == OPT_UID ? "passwd" : "group",
+			fprintf(stderr,
+				"px-devbind: no such %s '%s' in /etc/%s; give its number "
+				"(`getent %s %s`)\n",
+				id == OPT_UID ? "user" : "group", arg,
+				id == OPT_UID ? "passwd" : "group",
 				id == OPT_UID ? "passwd" : "group", arg);
 			return -1;
 		}
@@ -138,7 +162,8 @@ static int parse_root(int id, const char *arg, struct devbind_opts *o)
 		else
 			o->gid = v, o->set_gid = true;
 		return 0;
-	default: return -1;
+	default:
+		return -1;
 	}
 }
 
@@ -149,16 +174,37 @@ static int parse_args(int argc, char **argv, struct devbind_opts *o, enum cmd *c
 
 	while (!ret && (c = getopt_long(argc, argv, "sb:urh", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 's': ret = set_cmd(cmd, CMD_STATUS); break;
-		case 'b': ret = set_cmd(cmd, CMD_BIND); *driver = optarg; break;
-		case 'u': ret = set_cmd(cmd, CMD_UNBIND); break;
-		case 'r': ret = set_cmd(cmd, CMD_RESTORE); break;
-		case 'h': fputs(usage, stdout); return 1;
-		case OPT_JSON: o->json = true; break;
-		case OPT_FORCE: o->force = true; break;
-		case OPT_NOIOMMU: o->noiommu = true; break;
-		case OPT_DRY_RUN: roots.dry_run = true; break;
-		default: ret = parse_root(c, optarg, o); break;
+		case 's':
+			ret = set_cmd(cmd, CMD_STATUS);
+			break;
+		case 'b':
+			ret = set_cmd(cmd, CMD_BIND);
+			*driver = optarg;
+			break;
+		case 'u':
+			ret = set_cmd(cmd, CMD_UNBIND);
+			break;
+		case 'r':
+			ret = set_cmd(cmd, CMD_RESTORE);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case OPT_NOIOMMU:
+			o->noiommu = true;
+			break;
+		case OPT_DRY_RUN:
+			roots.dry_run = true;
+			break;
+		default:
+			ret = parse_root(c, optarg, o);
+			break;
 		}
 	}
 	return ret;
@@ -188,7 +234,7 @@ static int check_args(enum cmd cmd, int nargs, const char *driver)
 
 int main(int argc, char **argv)
 {
-	struct devbind_opts o = { .state_dir = "/run/pollux/devbind" };
+	struct devbind_opts o = {.state_dir = "/run/pollux/devbind"};
 	const char *driver = NULL;
 	enum cmd cmd = CMD_NONE;
 	int ret;
@@ -199,10 +245,15 @@ int main(int argc, char **argv)
 	if (ret || check_args(cmd, argc - optind, driver))
 		return DB_EUSAGE;
 	switch (cmd) {
-	case CMD_STATUS: return cmd_status(&o);
-	case CMD_BIND: return cmd_bind(&o, driver, argv + optind, argc - optind);
-	case CMD_UNBIND: return cmd_unbind(&o, argv + optind, argc - optind);
-	case CMD_RESTORE: return cmd_restore(&o, argv + optind, argc - optind);
-	default: return DB_EUSAGE;
+	case CMD_STATUS:
+		return cmd_status(&o);
+	case CMD_BIND:
+		return cmd_bind(&o, driver, argv + optind, argc - optind);
+	case CMD_UNBIND:
+		return cmd_unbind(&o, argv + optind, argc - optind);
+	case CMD_RESTORE:
+		return cmd_restore(&o, argv + optind, argc - optind);
+	default:
+		return DB_EUSAGE;
 	}
 }

@@ -43,10 +43,10 @@ struct pci_dev {
 	unsigned long class; /* valid when class_ok */
 	bool class_ok;
 	bool bridge; /* header type 1: the kernel lets a bridge keep its driver in a group */
-	char driver[DB_NAME_LEN]; /* "" when no driver */
+	char driver[DB_NAME_LEN];   /* "" when no driver */
 	char override[DB_NAME_LEN]; /* driver_override, "" when none */
-	long numa;  /* -1 when unknown */
-	long group; /* -1 when no IOMMU group */
+	long numa;                  /* -1 when unknown */
+	long group;                 /* -1 when no IOMMU group */
 	char ifs[DB_MAX_IFS][DB_NAME_LEN];
 	int nifs;
 	bool active;

@@ -50,7 +50,7 @@ static struct target *plan_find(const struct plan *p, const char *addr)
 /* A PCI address ("0000:00:02.0", or "00:02.0" in domain 0) or a network interface name. */
 static int resolve_one(const char *arg, struct pci_dev *d)
 {
-	struct dev_list l = { 0 };
+	struct dev_list l = {0};
 	char addr[DB_ADDR_LEN];
 	int i, j, ret;
 
@@ -85,8 +85,9 @@ static int plan_resolve(struct plan *p, char **args, int nargs)
 		if (ret == -ENOMEM)
 			return DB_EINTERNAL;
 		if (ret) {
-			fprintf(stderr, "px-devbind: no PCI device or network interface '%s'; "
-					"list them with `px-devbind --status`\n",
+			fprintf(stderr,
+				"px-devbind: no PCI device or network interface '%s'; "
+				"list them with `px-devbind --status`\n",
 				args[i]);
 			return DB_ENODEV;
 		}
@@ -119,7 +120,7 @@ static int run(const char *const argv[])
 /* Makes sure <sysfs>/bus/pci/drivers/<drv> exists, loading its module when it does not. */
 static int driver_load(const char *drv)
 {
-	const char *argv[] = { "modprobe", drv, NULL };
+	const char *argv[] = {"modprobe", drv, NULL};
 	char path[PATH_MAX];
 
 	if (root_path(path, sizeof(path), roots.sys, "bus/pci/drivers/%s", drv))
@@ -128,9 +129,10 @@ static int driver_load(const char *drv)
 		return DB_OK;
 	if (!run(argv) && (path_exists(path) || roots.dry_run))
 		return DB_OK;
-	fprintf(stderr, "px-devbind: driver %s is not available: %s%s does not exist and "
-			"`modprobe %s` did not create it; install the kernel's modules "
-			"(`apt install linux-image-$(uname -r)`) and run `modprobe %s`\n",
+	fprintf(stderr,
+		"px-devbind: driver %s is not available: %s%s does not exist and "
+		"`modprobe %s` did not create it; install the kernel's modules "
+		"(`apt install linux-image-$(uname -r)`) and run `modprobe %s`\n",
 		drv, path, roots.fake ? " (fake sysfs: create it)" : "", drv, drv);
 	return DB_EMODULE;
 }
@@ -145,15 +147,17 @@ static int check_active(const struct plan *p, bool force)
 		if (p->t[i].done || !d->active)
 			continue;
 		if (force) {
-			fprintf(stderr, "px-devbind: warning: %s (%s) is active (%s); going on "
-					"because of --force\n",
+			fprintf(stderr,
+				"px-devbind: warning: %s (%s) is active (%s); going on "
+				"because of --force\n",
 				d->addr, d->ifs[0], d->reason);
 			continue;
 		}
-		fprintf(stderr, "px-devbind: %s (%s) is active: it %s, and taking the device "
-				"away cuts that traffic; take the interface down first "
-				"(`ip addr flush dev %s && ip route flush dev %s && ip link set %s down`) "
-				"or pass --force\n",
+		fprintf(stderr,
+			"px-devbind: %s (%s) is active: it %s, and taking the device "
+			"away cuts that traffic; take the interface down first "
+			"(`ip addr flush dev %s && ip route flush dev %s && ip link set %s down`) "
+			"or pass --force\n",
 			d->addr, d->ifs[0], d->reason, d->ifs[0], d->ifs[0], d->ifs[0]);
 		ret = DB_EACTIVE;
 	}
@@ -169,10 +173,11 @@ static int check_iommu(const struct plan *p, bool noiommu)
 
 		if (p->t[i].done || d->group >= 0 || strcmp(p->t[i].want, VFIO_DRIVER))
 			continue;
-		fprintf(stderr, "px-devbind: %s has no IOMMU group: the IOMMU is off or absent, so "
-				"vfio-pci cannot isolate its DMA; enable it on the kernel command line "
-				"(`intel_iommu=on` or `amd_iommu=on`, then reboot), or give up isolation "
-				"with `px-devbind --noiommu --bind=vfio-pci %s`\n",
+		fprintf(stderr,
+			"px-devbind: %s has no IOMMU group: the IOMMU is off or absent, so "
+			"vfio-pci cannot isolate its DMA; enable it on the kernel command line "
+			"(`intel_iommu=on` or `amd_iommu=on`, then reboot), or give up isolation "
+			"with `px-devbind --noiommu --bind=vfio-pci %s`\n",
 			d->addr, d->addr);
 		ret = DB_ENOIOMMU;
 	}
@@ -205,7 +210,7 @@ static bool must_move(const struct plan *p, long group, const struct pci_dev *m)
 /* Refuses to leave a group half-bound: lists what must move, and the command that moves it. */
 static int check_group(const struct plan *p, long group)
 {
-	struct dev_list g = { 0 };
+	struct dev_list g = {0};
 	int i, bad = 0, ret;
 
 	ret = group_members(group, &g);
@@ -213,9 +218,11 @@ static int check_group(const struct plan *p, long group)
 		bad += must_move(p, group, &g.devs[i]);
 	if (ret || !bad)
 		goto out;
-	fprintf(stderr, "px-devbind: IOMMU group %ld would be left half-bound (a group is usable "
-			"only when all its devices are on vfio-pci, pci-stub or no driver); "
-			"these devices must move with it:\n", group);
+	fprintf(stderr,
+		"px-devbind: IOMMU group %ld would be left half-bound (a group is usable "
+		"only when all its devices are on vfio-pci, pci-stub or no driver); "
+		"these devices must move with it:\n",
+		group);
 	for (i = 0; i < g.n; i++) {
 		if (must_move(p, group, &g.devs[i]))
 			fprintf(stderr, "    %s (driver %s)\n", g.devs[i].addr,
@@ -291,8 +298,9 @@ static int state_save(const struct devbind_opts *o, const struct pci_dev *d)
 	if (!ret)
 		ret = write_str(path, line);
 	if (ret)
-		fprintf(stderr, "px-devbind: cannot remember %s's driver in %s: %s; run as root or "
-				"pick another place with --state-dir\n",
+		fprintf(stderr,
+			"px-devbind: cannot remember %s's driver in %s: %s; run as root or "
+			"pick another place with --state-dir\n",
 			d->addr, path, strerror(-ret));
 	return ret;
 }
@@ -309,7 +317,8 @@ static int sys_write(const char *s, const char *fmt, const char *a, const char *
 		ret = write_str(path, s);
 	if (ret)
 		fprintf(stderr, "px-devbind: writing '%s' to %s failed: %s%s\n", s, path,
-			strerror(-ret), ret == -EACCES || ret == -EPERM ? "; run as root (sudo)" : "");
+			strerror(-ret),
+			ret == -EACCES || ret == -EPERM ? "; run as root (sudo)" : "");
 	return ret ? DB_EWRITE : DB_OK;
 }
 
@@ -325,8 +334,9 @@ static int verify(struct target *t)
 		return DB_EBIND;
 	ok = t->want[0] ? !strcmp(now.driver, t->want) : now.driver[0] != '\0';
 	if (!ok)
-		fprintf(stderr, "px-devbind: the kernel did not bind %s to %s (now: %s); "
-				"see `dmesg | tail` for the driver's reason\n",
+		fprintf(stderr,
+			"px-devbind: the kernel did not bind %s to %s (now: %s); "
+			"see `dmesg | tail` for the driver's reason\n",
 			t->d.addr, t->want[0] ? t->want : "its kernel driver",
 			now.driver[0] ? now.driver : "no driver");
 	else
@@ -359,9 +369,8 @@ static int give_group(const struct devbind_opts *o, const struct target *t, bool
 
 	if (!o->set_uid && !o->set_gid)
 		return DB_OK;
-	if (t->d.group < 0 ||
-	    root_path(path, sizeof(path), roots.dev, "vfio/%s%ld", noiommu ? "noiommu-" : "",
-		      t->d.group))
+	if (t->d.group < 0 || root_path(path, sizeof(path), roots.dev, "vfio/%s%ld",
+					noiommu ? "noiommu-" : "", t->d.group))
 		return DB_EOWNER;
 	if (roots.dry_run) {
 		printf("dry-run: chown %d:%d %s\n", o->set_uid ? (int)o->uid : -1,
@@ -373,9 +382,11 @@ static int give_group(const struct devbind_opts *o, const struct target *t, bool
 		usleep(100 * 1000);
 	if (!chown(path, o->set_uid ? o->uid : (uid_t)-1, o->set_gid ? o->gid : (gid_t)-1))
 		return DB_OK;
-	fprintf(stderr, "px-devbind: cannot hand %s to %d:%d: %s; run as root, or check that "
-			"the device is on vfio-pci (`px-devbind --status`)\n",
-		path, o->set_uid ? (int)o->uid : -1, o->set_gid ? (int)o->gid : -1, strerror(errno));
+	fprintf(stderr,
+		"px-devbind: cannot hand %s to %d:%d: %s; run as root, or check that "
+		"the device is on vfio-pci (`px-devbind --status`)\n",
+		path, o->set_uid ? (int)o->uid : -1, o->set_gid ? (int)o->gid : -1,
+		strerror(errno));
 	return DB_EOWNER;
 }
 
@@ -383,14 +394,16 @@ static int enable_noiommu(void)
 {
 	int ret;
 
-	fprintf(stderr, "px-devbind: WARNING: --noiommu enables vfio's unsafe no-IOMMU mode: the "
-			"device's DMA is not isolated, so it (and any Pollux bug) can read and write "
-			"all of memory, the kernel's included, and the process needs CAP_SYS_RAWIO. "
-			"Use it only where no IOMMU exists (some VMs, embedded boards).\n");
+	fprintf(stderr,
+		"px-devbind: WARNING: --noiommu enables vfio's unsafe no-IOMMU mode: the "
+		"device's DMA is not isolated, so it (and any Pollux bug) can read and write "
+		"all of memory, the kernel's included, and the process needs CAP_SYS_RAWIO. "
+		"Use it only where no IOMMU exists (some VMs, embedded boards).\n");
 	ret = sys_write("1", "module/vfio/parameters/enable_unsafe_noiommu_mode", NULL, NULL);
 	if (ret)
-		fprintf(stderr, "px-devbind: cannot enable no-IOMMU mode: is vfio built with "
-				"CONFIG_VFIO_NOIOMMU? (`modprobe vfio enable_unsafe_noiommu_mode=1`)\n");
+		fprintf(stderr,
+			"px-devbind: cannot enable no-IOMMU mode: is vfio built with "
+			"CONFIG_VFIO_NOIOMMU? (`modprobe vfio enable_unsafe_noiommu_mode=1`)\n");
 	return ret;
 }
 
@@ -410,7 +423,7 @@ static int plan_check(const struct devbind_opts *o, struct plan *p, bool active_
 
 int cmd_bind(const struct devbind_opts *o, const char *driver, char **args, int nargs)
 {
-	struct plan p = { .cmd = NULL };
+	struct plan p = {.cmd = NULL};
 	char cmd[DB_NAME_LEN + 32];
 	int i, ret;
 
@@ -438,8 +451,8 @@ int cmd_bind(const struct devbind_opts *o, const char *driver, char **args, int 
 			if (!ret)
 				ret = move_device(t, driver);
 			if (!ret)
-				printf("%s: %s -> %s\n", t->d.addr, t->d.driver[0] ? t->d.driver : "none",
-				       driver);
+				printf("%s: %s -> %s\n", t->d.addr,
+				       t->d.driver[0] ? t->d.driver : "none", driver);
 		}
 		if (!ret)
 			ret = give_group(o, t, o->noiommu);
@@ -453,7 +466,7 @@ int cmd_bind(const struct devbind_opts *o, const char *driver, char **args, int 
 
 int cmd_unbind(const struct devbind_opts *o, char **args, int nargs)
 {
-	struct plan p = { .cmd = "px-devbind --unbind" };
+	struct plan p = {.cmd = "px-devbind --unbind"};
 	int i, ret;
 
 	ret = plan_resolve(&p, args, nargs);
@@ -501,8 +514,9 @@ static int restore_target(const struct devbind_opts *o, struct target *t)
 	if (!root_path(path, sizeof(path), roots.sys, "bus/pci/devices/%s/modalias", d->addr) &&
 	    read_str(path, buf, sizeof(buf)) > 0)
 		return DB_OK; /* want "" = whatever the kernel's ID tables pick */
-	fprintf(stderr, "px-devbind: %s: no remembered driver (%s/%s) and no modalias to find "
-			"one; bind it by name, e.g. `px-devbind --bind=e1000e %s`\n",
+	fprintf(stderr,
+		"px-devbind: %s: no remembered driver (%s/%s) and no modalias to find "
+		"one; bind it by name, e.g. `px-devbind --bind=e1000e %s`\n",
 		d->addr, o->state_dir, d->addr, d->addr);
 	return DB_ERESTORE;
 }
@@ -511,7 +525,7 @@ static int restore_target(const struct devbind_opts *o, struct target *t)
 static int restore_load(const struct target *t)
 {
 	char path[PATH_MAX], alias[256];
-	const char *argv[] = { "modprobe", "-q", alias, NULL };
+	const char *argv[] = {"modprobe", "-q", alias, NULL};
 
 	if (t->want[0])
 		return driver_load(t->want);
@@ -545,7 +559,7 @@ static int restore_one(const struct devbind_opts *o, struct target *t)
 
 int cmd_restore(const struct devbind_opts *o, char **args, int nargs)
 {
-	struct plan p = { .cmd = "px-devbind --restore" };
+	struct plan p = {.cmd = "px-devbind --restore"};
 	int i, ret;
 
 	ret = plan_resolve(&p, args, nargs);

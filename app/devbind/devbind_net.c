@@ -99,7 +99,8 @@ static bool addrs_fake(const char *ifname, char *reason, size_t len)
 		fclose(f);
 	f = found ? NULL : open_proc_net("if_inet6");
 	while (f && !found && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %x %x %x %x %63s", hex, &idx, &plen, &scope, &flags, dev) != 6 ||
+		if (sscanf(line, "%63s %x %x %x %x %63s", hex, &idx, &plen, &scope, &flags, dev) !=
+			    6 ||
 		    strcmp(dev, ifname) || !hex_to_in6(hex, &a) || v6_ignored(&a))
 			continue;
 		inet_ntop(AF_INET6, &a, buf, sizeof(buf));
@@ -121,7 +122,8 @@ static bool routes_v4(const char *ifname, char *reason, size_t len)
 
 	f = open_proc_net("route");
 	while (f && !found && fgets(line, sizeof(line), f)) {
-		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ...; addresses in host order */
+		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ...; addresses in host
+		 * order */
 		if (sscanf(line, "%63s %x %x %x %*d %*d %*d %x", dev, &dst, &gw, &fl, &mask) != 5 ||
 		    strcmp(dev, ifname))
 			continue;
@@ -146,7 +148,8 @@ static bool routes_v6(const char *ifname, char *reason, size_t len)
 	f = open_proc_net("ipv6_route");
 	while (f && !found && fgets(line, sizeof(line), f)) {
 		/* dest plen src slen nexthop metric refcnt use flags dev */
-		if (sscanf(line, "%63s %x %*s %*s %*s %*s %*s %*s %*s %63s", hex, &plen, dev) != 3 ||
+		if (sscanf(line, "%63s %x %*s %*s %*s %*s %*s %*s %*s %63s", hex, &plen, dev) !=
+			    3 ||
 		    strcmp(dev, ifname) || !hex_to_in6(hex, &a) || v6_ignored(&a))
 			continue;
 		inet_ntop(AF_INET6, &a, buf, sizeof(buf));
@@ -160,7 +163,8 @@ static bool routes_v6(const char *ifname, char *reason, size_t len)
 
 bool if_active(const char *ifname, char *reason, size_t len)
 {
-	if (proc_is_fake() ? addrs_fake(ifname, reason, len) : addrs_getifaddrs(ifname, reason, len))
+	if (proc_is_fake() ? addrs_fake(ifname, reason, len)
+			   : addrs_getifaddrs(ifname, reason, len))
 		return true;
 	return routes_v4(ifname, reason, len) || routes_v6(ifname, reason, len);
 }

@@ -113,8 +113,7 @@ static void read_links(struct pci_dev *d, const char *devdir)
 	    link_basename(path, d->driver, sizeof(d->driver)))
 		d->driver[0] = '\0';
 	if (root_path(path, sizeof(path), devdir, "driver_override") ||
-	    read_str(path, d->override, sizeof(d->override)) < 0 ||
-	    !strcmp(d->override, "(null)"))
+	    read_str(path, d->override, sizeof(d->override)) < 0 || !strcmp(d->override, "(null)"))
 		d->override[0] = '\0';
 	d->group = -1;
 	if (!root_path(path, sizeof(path), devdir, "iommu_group") &&
@@ -208,8 +207,9 @@ static int scan_dir(const char *dirpath, struct dev_list *l, bool net_only)
 		if (!is_pci_addr(e->d_name) || dev_read(e->d_name, &d))
 			continue;
 		if (net_only && !d.class_ok)
-			fprintf(stderr, "px-devbind: warning: %s: class unreadable, skipped; "
-					"check `ls -l %s/bus/pci/devices/%s/`\n",
+			fprintf(stderr,
+				"px-devbind: warning: %s: class unreadable, skipped; "
+				"check `ls -l %s/bus/pci/devices/%s/`\n",
 				d.addr, roots.sys, d.addr);
 		if (net_only && !is_net_class(&d))
 			continue;

@@ -14,7 +14,7 @@ static const char *const bind_title[BIND_COUNT] = {
 	"Network devices with no driver",
 };
 
-static const char *const bind_key[BIND_COUNT] = { "vfio_pci", "kernel_driver", "no_driver" };
+static const char *const bind_key[BIND_COUNT] = {"vfio_pci", "kernel_driver", "no_driver"};
 
 static enum binding binding_of(const struct pci_dev *d)
 {
@@ -171,13 +171,14 @@ static bool noiommu_enabled(void)
 
 int cmd_status(const struct devbind_opts *o)
 {
-	struct dev_list l = { 0 };
+	struct dev_list l = {0};
 	int b, ret;
 
 	ret = dev_scan(&l, true);
 	if (ret) {
-		fprintf(stderr, "px-devbind: cannot list %s/bus/pci/devices: %s; is sysfs mounted? "
-				"(`mount -t sysfs sysfs /sys`)\n",
+		fprintf(stderr,
+			"px-devbind: cannot list %s/bus/pci/devices: %s; is sysfs mounted? "
+			"(`mount -t sysfs sysfs /sys`)\n",
 			roots.sys, strerror(-ret));
 		return ret == -ENOMEM ? DB_EINTERNAL : DB_ESYSFS;
 	}

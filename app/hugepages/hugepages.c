@@ -36,7 +36,7 @@ enum hp_exit {
 
 struct hp_opts {
 	bool json;
-	long node; /* -1: all nodes */
+	long node;                   /* -1: all nodes */
 	unsigned long long pagesize; /* 0: the kernel's default */
 };
 
@@ -250,8 +250,9 @@ static int state_read(struct hp_state *s)
 {
 	s->nsizes = list_sizes(s->sizes, MAX_SIZES);
 	if (s->nsizes <= 0) {
-		fprintf(stderr, "px-hugepages: no huge page support: %s/kernel/mm/hugepages is "
-				"missing or empty; use a kernel with CONFIG_HUGETLBFS\n",
+		fprintf(stderr,
+			"px-hugepages: no huge page support: %s/kernel/mm/hugepages is "
+			"missing or empty; use a kernel with CONFIG_HUGETLBFS\n",
 			roots.sys);
 		return HP_ENOHUGE;
 	}
@@ -276,8 +277,9 @@ static void show_text(const struct hp_state *s)
 		fmt_size(s->sizes[i], sz, sizeof(sz));
 		for (j = 0; j < s->nnodes; j++) {
 			read_counts(s->nodes[j], s->sizes[i], &c);
-			printf("%-6ld %-6s %10lu %10lu %10lu %12s\n", s->nodes[j], sz, c.total, c.free,
-			       c.surplus, fmt_size(c.total * s->sizes[i], buf, sizeof(buf)));
+			printf("%-6ld %-6s %10lu %10lu %10lu %12s\n", s->nodes[j], sz, c.total,
+			       c.free, c.surplus,
+			       fmt_size(c.total * s->sizes[i], buf, sizeof(buf)));
 		}
 		read_counts(-1, s->sizes[i], &c);
 		printf("%-6s %-6s %10lu %10lu %10lu %12s", "all", sz, c.total, c.free, c.surplus,
@@ -347,8 +349,7 @@ static int cmd_show(const struct hp_opts *o)
 }
 
 /* The page size and node a command works on; both must exist on this machine. */
-static int pick_target(const struct hp_state *s, const struct hp_opts *o,
-		       unsigned long long *size)
+static int pick_target(const struct hp_state *s, const struct hp_opts *o, unsigned long long *size)
 {
 	char sz[16], def[16];
 	int i;
@@ -357,9 +358,10 @@ static int pick_target(const struct hp_state *s, const struct hp_opts *o,
 	for (i = 0; i < s->nsizes && s->sizes[i] != *size; i++)
 		;
 	if (i == s->nsizes) {
-		fprintf(stderr, "px-hugepages: %s pages are not supported here (no %s/kernel/mm/"
-				"hugepages/hugepages-%llukB); for 1G pages the CPU needs pdpe1gb; "
-				"try `--pagesize %s` (`px-hugepages --show` lists the sizes)\n",
+		fprintf(stderr,
+			"px-hugepages: %s pages are not supported here (no %s/kernel/mm/"
+			"hugepages/hugepages-%llukB); for 1G pages the CPU needs pdpe1gb; "
+			"try `--pagesize %s` (`px-hugepages --show` lists the sizes)\n",
 			fmt_size(*size, sz, sizeof(sz)), roots.sys, *size >> 10,
 			fmt_size(s->defsize, def, sizeof(def)));
 		return HP_ENOSIZE;
@@ -367,8 +369,9 @@ static int pick_target(const struct hp_state *s, const struct hp_opts *o,
 	for (i = 0; o->node >= 0 && i < s->nnodes && s->nodes[i] != o->node; i++)
 		;
 	if (o->node >= 0 && i == s->nnodes) {
-		fprintf(stderr, "px-hugepages: no NUMA node %ld here (%d node%s with huge pages); "
-				"`px-hugepages --show` lists them\n",
+		fprintf(stderr,
+			"px-hugepages: no NUMA node %ld here (%d node%s with huge pages); "
+			"`px-hugepages --show` lists them\n",
 			o->node, s->nnodes, s->nnodes == 1 ? "" : "s");
 		return HP_ENONODE;
 	}
@@ -386,7 +389,8 @@ static int write_pages(long node, unsigned long long size, unsigned long pages)
 		ret = write_str(path, val);
 	if (ret)
 		fprintf(stderr, "px-hugepages: writing %s to %s failed: %s%s\n", val, path,
-			strerror(-ret), ret == -EACCES || ret == -EPERM ? "; run as root (sudo)" : "");
+			strerror(-ret),
+			ret == -EACCES || ret == -EPERM ? "; run as root (sudo)" : "");
 	return ret ? HP_EWRITE : HP_OK;
 }
 
@@ -417,10 +421,11 @@ static int setup_size(const struct hp_opts *o, unsigned long long size, unsigned
 	       fmt_size(pages * size, b1, sizeof(b1)), got, fmt_size(got * size, b2, sizeof(b2)));
 	if (got >= pages)
 		return HP_OK;
-	fprintf(stderr, "px-hugepages: only %lu of %lu %s pages on %s: memory is fragmented or "
-			"short; compact it and retry (`echo 3 > /proc/sys/vm/drop_caches; echo 1 > "
-			"/proc/sys/vm/compact_memory; px-hugepages --setup %s`), or reserve at boot "
-			"(kernel command line `hugepagesz=%s hugepages=%lu`)\n",
+	fprintf(stderr,
+		"px-hugepages: only %lu of %lu %s pages on %s: memory is fragmented or "
+		"short; compact it and retry (`echo 3 > /proc/sys/vm/drop_caches; echo 1 > "
+		"/proc/sys/vm/compact_memory; px-hugepages --setup %s`), or reserve at boot "
+		"(kernel command line `hugepagesz=%s hugepages=%lu`)\n",
 		got, pages, sz, node, fmt_size(bytes, b1, sizeof(b1)), sz, pages);
 	return HP_EPARTIAL;
 }
@@ -466,8 +471,9 @@ static int cmd_clear(const struct hp_opts *o)
 		printf("%s pages on %s: %lu left\n", sz, where(o->node, node, sizeof(node)), left);
 		if (!left)
 			continue;
-		fprintf(stderr, "px-hugepages: %lu %s pages are still in use; stop the application "
-				"holding them (`grep -l huge /proc/*/maps`) and run --clear again\n",
+		fprintf(stderr,
+			"px-hugepages: %lu %s pages are still in use; stop the application "
+			"holding them (`grep -l huge /proc/*/maps`) and run --clear again\n",
 			left, sz);
 		ret = HP_EBUSY;
 	}
@@ -507,8 +513,9 @@ static int check_mounted(const struct hp_state *s, const char *dir, unsigned lon
 			       fmt_size(size, sz, sizeof(sz)));
 			return 1;
 		}
-		fprintf(stderr, "px-hugepages: %s already has hugetlbfs for %s pages, not %s; "
-				"unmount it first (`umount %s`) or pick another directory\n",
+		fprintf(stderr,
+			"px-hugepages: %s already has hugetlbfs for %s pages, not %s; "
+			"unmount it first (`umount %s`) or pick another directory\n",
 			dir, fmt_size(s->mounts[i].pagesize, sz, sizeof(sz)),
 			fmt_size(size, want, sizeof(want)), dir);
 		return -1;
@@ -560,18 +567,18 @@ enum cmd { CMD_NONE, CMD_SHOW, CMD_SETUP, CMD_CLEAR, CMD_MOUNT };
 enum opt_id { OPT_JSON = 256, OPT_SETUP, OPT_CLEAR, OPT_MOUNT, OPT_DRY_RUN, OPT_SYSFS, OPT_PROCFS };
 
 static const struct option long_opts[] = {
-	{ "show", no_argument, NULL, 's' },
-	{ "node", required_argument, NULL, 'n' },
-	{ "pagesize", required_argument, NULL, 'p' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "setup", required_argument, NULL, OPT_SETUP },
-	{ "clear", no_argument, NULL, OPT_CLEAR },
-	{ "mount", required_argument, NULL, OPT_MOUNT },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "sysfs-root", required_argument, NULL, OPT_SYSFS },
-	{ "procfs-root", required_argument, NULL, OPT_PROCFS },
-	{ NULL, 0, NULL, 0 },
+	{"show", no_argument, NULL, 's'},
+	{"node", required_argument, NULL, 'n'},
+	{"pagesize", required_argument, NULL, 'p'},
+	{"help", no_argument, NULL, 'h'},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"setup", required_argument, NULL, OPT_SETUP},
+	{"clear", no_argument, NULL, OPT_CLEAR},
+	{"mount", required_argument, NULL, OPT_MOUNT},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"sysfs-root", required_argument, NULL, OPT_SYSFS},
+	{"procfs-root", required_argument, NULL, OPT_PROCFS},
+	{NULL, 0, NULL, 0},
 };
 
 struct cmdline {
@@ -596,14 +603,28 @@ static int parse_opt(int opt, const char *arg, struct cmdline *c)
 	char *end;
 
 	switch (opt) {
-	case 's': return set_cmd(c, CMD_SHOW, NULL);
-	case OPT_SETUP: return set_cmd(c, CMD_SETUP, arg);
-	case OPT_CLEAR: return set_cmd(c, CMD_CLEAR, NULL);
-	case OPT_MOUNT: return set_cmd(c, CMD_MOUNT, arg);
-	case OPT_JSON: c->o.json = true; return 0;
-	case OPT_DRY_RUN: roots.dry_run = true; return 0;
-	case OPT_SYSFS: roots.sys = arg; roots.fake = true; return 0;
-	case OPT_PROCFS: roots.proc = arg; roots.fake = true; return 0;
+	case 's':
+		return set_cmd(c, CMD_SHOW, NULL);
+	case OPT_SETUP:
+		return set_cmd(c, CMD_SETUP, arg);
+	case OPT_CLEAR:
+		return set_cmd(c, CMD_CLEAR, NULL);
+	case OPT_MOUNT:
+		return set_cmd(c, CMD_MOUNT, arg);
+	case OPT_JSON:
+		c->o.json = true;
+		return 0;
+	case OPT_DRY_RUN:
+		roots.dry_run = true;
+		return 0;
+	case OPT_SYSFS:
+		roots.sys = arg;
+		roots.fake = true;
+		return 0;
+	case OPT_PROCFS:
+		roots.proc = arg;
+		roots.fake = true;
+		return 0;
 	case 'n':
 		c->o.node = strtol(arg, &end, 10);
 		if (*arg && !*end && c->o.node >= 0)
@@ -615,14 +636,16 @@ static int parse_opt(int opt, const char *arg, struct cmdline *c)
 			return 0;
 		fprintf(stderr, "px-hugepages: --pagesize takes a size such as 2M or 1G\n");
 		return -1;
-	default: return -1;
+	default:
+		return -1;
 	}
 }
 
 static int check_cmdline(const struct cmdline *c, unsigned long long *bytes)
 {
 	if (c->cmd == CMD_NONE) {
-		fprintf(stderr, "px-hugepages: nothing to do; try `px-hugepages --show` or --help\n");
+		fprintf(stderr,
+			"px-hugepages: nothing to do; try `px-hugepages --show` or --help\n");
 		return -1;
 	}
 	if (c->cmd == CMD_SETUP && (parse_size(c->arg, bytes) || !*bytes)) {
@@ -640,7 +663,7 @@ static int check_cmdline(const struct cmdline *c, unsigned long long *bytes)
 
 int main(int argc, char **argv)
 {
-	struct cmdline c = { .o.node = -1 };
+	struct cmdline c = {.o.node = -1};
 	unsigned long long bytes = 0;
 	int opt;
 
@@ -659,10 +682,15 @@ int main(int argc, char **argv)
 	if (check_cmdline(&c, &bytes))
 		return HP_EUSAGE;
 	switch (c.cmd) {
-	case CMD_SHOW: return cmd_show(&c.o);
-	case CMD_SETUP: return cmd_setup(&c.o, bytes);
-	case CMD_CLEAR: return cmd_clear(&c.o);
-	case CMD_MOUNT: return cmd_mount(&c.o, c.arg);
-	default: return HP_EUSAGE;
+	case CMD_SHOW:
+		return cmd_show(&c.o);
+	case CMD_SETUP:
+		return cmd_setup(&c.o, bytes);
+	case CMD_CLEAR:
+		return cmd_clear(&c.o);
+	case CMD_MOUNT:
+		return cmd_mount(&c.o, c.arg);
+	default:
+		return HP_EUSAGE;
 	}
 }

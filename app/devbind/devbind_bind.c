@@ -361,32 +361,52 @@ static int move_device(struct target *t, const char *override)
 	return ret ? ret : verify(t);
 }
 
-/* --uid/--gid: hand the group's character device (/dev/vfio/N) to an unprivileged user. */
-static int give_group(const struct devbind_opts *o, const struct target *t, bool noiommu)
+/*
+ * The group's character device: /dev/vfio/N, or /dev/vfio/noiommu-N for the groups vfio makes
+ * in no-IOMMU mode (drivers/vfio/group.c names their iommu_group "vfio-noiommu").
+ */
+static int group_dev_path(long group, char *path, size_t len)
 {
+	char name[PATH_MAX], buf[32];
+	bool noiommu;
+
+	noiommu =
+		!root_path(name, sizeof(name), roots.sys, "kernel/iommu_groups/%ld/name", group) &&
+		read_str(name, buf, sizeof(buf)) > 0 && !strcmp(buf, "vfio-noiommu");
+	return root_path(path, len, roots.dev, "vfio/%s%ld", noiommu ? "noiommu-" : "", group);
+}
+
+/* --uid/--gid: hand the group's character device to an unprivileged user. */
+static int give_group(const struct devbind_opts *o, const struct target *t)
+{
+	int uid = o->set_uid ? (int)o->uid : -1, gid = o->set_gid ? (int)o->gid : -1;
 	char path[PATH_MAX];
 	int tries = 20;
 
 	if (!o->set_uid && !o->set_gid)
 		return DB_OK;
-	if (t->d.group < 0 || root_path(path, sizeof(path), roots.dev, "vfio/%s%ld",
-					noiommu ? "noiommu-" : "", t->d.group))
+	if (t->d.group < 0) {
+		fprintf(stderr,
+			"px-devbind: %s has no IOMMU group, so no /dev/vfio node to hand "
+			"over; check `px-devbind --status` and `ls -l /dev/vfio`\n",
+			t->d.addr);
+		return DB_EOWNER;
+	}
+	if (group_dev_path(t->d.group, path, sizeof(path)))
 		return DB_EOWNER;
 	if (roots.dry_run) {
-		printf("dry-run: chown %d:%d %s\n", o->set_uid ? (int)o->uid : -1,
-		       o->set_gid ? (int)o->gid : -1, path);
+		printf("dry-run: chown %d:%d %s\n", uid, gid, path);
 		return DB_OK;
 	}
 	/* udev or devtmpfs creates the node just after the bind; give it a moment. */
 	while (!path_exists(path) && tries-- && !roots.fake)
 		usleep(100 * 1000);
-	if (!chown(path, o->set_uid ? o->uid : (uid_t)-1, o->set_gid ? o->gid : (gid_t)-1))
+	if (!chown(path, (uid_t)uid, (gid_t)gid))
 		return DB_OK;
 	fprintf(stderr,
 		"px-devbind: cannot hand %s to %d:%d: %s; run as root, or check that "
 		"the device is on vfio-pci (`px-devbind --status`)\n",
-		path, o->set_uid ? (int)o->uid : -1, o->set_gid ? (int)o->gid : -1,
-		strerror(errno));
+		path, uid, gid, strerror(errno));
 	return DB_EOWNER;
 }
 
@@ -455,7 +475,7 @@ int cmd_bind(const struct devbind_opts *o, const char *driver, char **args, int 
 				       t->d.driver[0] ? t->d.driver : "none", driver);
 		}
 		if (!ret)
-			ret = give_group(o, t, o->noiommu);
+			ret = give_group(o, t);
 	}
 	for (i = 0; !ret && i < p.n; i++)
 		printf("%sto keep %s on %s across reboots: driverctl set-override %s %s\n",

@@ -285,4 +285,13 @@ case_owner() {
 	[ "$(stat -c %u:%g "$D/vfio/4")" = 4321:8765 ] || fail "owner is $(stat -c %u:%g "$D/vfio/4")"
 	run 11 --bind=vfio-pci --uid=4321 0000:00:04.0 # no /dev/vfio/5
 	has err "cannot hand $D/vfio/5 to 4321:-1"
+	# a no-IOMMU group has its own node name; names are looked up in /etc/passwd
+	mkdev 0000:00:05.0 8086 10d3 020000 e1000e 6
+	echo vfio-noiommu >"$S/kernel/iommu_groups/6/name"; : >"$D/vfio/noiommu-6"
+	mkdir -p "$S/module/vfio/parameters"
+	run 0 --noiommu --bind=vfio-pci --uid=root --gid=4321 0000:00:05.0
+	[ "$(stat -c %u:%g "$D/vfio/noiommu-6")" = 0:4321 ] || fail "noiommu-6 owner $(stat -c %u:%g "$D/vfio/noiommu-6")"
+	mkdev 0000:00:06.0 8086 10d3 020000 e1000e -
+	run 11 --noiommu --bind=vfio-pci --uid=0 0000:00:06.0 # fake tree: no group appears
+	has err "0000:00:06.0 has no IOMMU group, so no /dev/vfio node"
 }

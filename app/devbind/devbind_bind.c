@@ -171,7 +171,7 @@ static int check_iommu(const struct plan *p, bool noiommu)
 	for (i = 0; i < p->n && !noiommu; i++) {
 		const struct pci_dev *d = &p->t[i].d;
 
-		if (p->t[i].done || d->group >= 0 || strcmp(p->t[i].want, VFIO_DRIVER))
+		if (p->t[i].done || d->group >= 0 || strcmp(p->t[i].want, VFIO_DRIVER) != 0)
 			continue;
 		fprintf(stderr,
 			"px-devbind: %s has no IOMMU group: the IOMMU is off or absent, so "
@@ -354,7 +354,7 @@ static int move_device(struct target *t, const char *override)
 	ret = sys_write(override, "bus/pci/devices/%s/driver_override", a, NULL);
 	if (!ret && t->d.driver[0])
 		ret = sys_write(a, "bus/pci/devices/%s/driver/unbind", a, NULL);
-	if (!ret && t->want[0] && strcmp(t->want, override))
+	if (!ret && t->want[0] && strcmp(t->want, override) != 0)
 		ret = sys_write(a, "bus/pci/drivers/%s/bind", t->want, NULL);
 	else if (!ret)
 		ret = sys_write(a, "bus/pci/drivers_probe", NULL, NULL);

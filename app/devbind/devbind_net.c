@@ -37,7 +37,7 @@ static bool addrs_getifaddrs(const char *ifname, char *reason, size_t len)
 	if (getifaddrs(&ifa))
 		return false;
 	for (i = ifa; i && !found; i = i->ifa_next) {
-		if (!i->ifa_addr || strcmp(i->ifa_name, ifname))
+		if (!i->ifa_addr || strcmp(i->ifa_name, ifname) != 0)
 			continue;
 		if (i->ifa_addr->sa_family == AF_INET) {
 			inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, buf,
@@ -101,7 +101,7 @@ static bool addrs_fake(const char *ifname, char *reason, size_t len)
 	while (f && !found && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%63s %x %x %x %x %63s", hex, &idx, &plen, &scope, &flags, dev) !=
 			    6 ||
-		    strcmp(dev, ifname) || !hex_to_in6(hex, &a) || v6_ignored(&a))
+		    strcmp(dev, ifname) != 0 || !hex_to_in6(hex, &a) || v6_ignored(&a))
 			continue;
 		inet_ntop(AF_INET6, &a, buf, sizeof(buf));
 		snprintf(reason, len, "has address %s/%u", buf, plen);
@@ -125,7 +125,7 @@ static bool routes_v4(const char *ifname, char *reason, size_t len)
 		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ...; addresses in host
 		 * order */
 		if (sscanf(line, "%63s %x %x %x %*d %*d %*d %x", dev, &dst, &gw, &fl, &mask) != 5 ||
-		    strcmp(dev, ifname))
+		    strcmp(dev, ifname) != 0)
 			continue;
 		a.s_addr = dst;
 		inet_ntop(AF_INET, &a, buf, sizeof(buf));
@@ -150,7 +150,7 @@ static bool routes_v6(const char *ifname, char *reason, size_t len)
 		/* dest plen src slen nexthop metric refcnt use flags dev */
 		if (sscanf(line, "%63s %x %*s %*s %*s %*s %*s %*s %*s %63s", hex, &plen, dev) !=
 			    3 ||
-		    strcmp(dev, ifname) || !hex_to_in6(hex, &a) || v6_ignored(&a))
+		    strcmp(dev, ifname) != 0 || !hex_to_in6(hex, &a) || v6_ignored(&a))
 			continue;
 		inet_ntop(AF_INET6, &a, buf, sizeof(buf));
 		snprintf(reason, len, "has route %s/%u", buf, plen);

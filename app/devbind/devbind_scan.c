@@ -96,7 +96,7 @@ static void read_ifs(struct pci_dev *d, const char *devdir)
 	if (!dir)
 		return;
 	while ((e = readdir(dir))) {
-		if (strncmp(e->d_name, "virtio", 6))
+		if (strncmp(e->d_name, "virtio", 6) != 0)
 			continue;
 		if (!root_path(path, sizeof(path), devdir, "%s/net", e->d_name))
 			add_ifs_in(d, path);

@@ -69,7 +69,7 @@ static void print_text(const struct pci_dev *d, const struct dev_info *in)
 	} else {
 		printf(" iommu_group=%ld", d->group);
 		for (i = 0; i < in->group.n; i++) {
-			if (strcmp(in->group.devs[i].addr, d->addr))
+			if (strcmp(in->group.devs[i].addr, d->addr) != 0)
 				printf("%s%s", others++ ? "," : " with=", in->group.devs[i].addr);
 		}
 		printf(" viable=%s", in->viable ? "yes" : "no");
@@ -122,7 +122,7 @@ static void print_json(const struct pci_dev *d, const struct dev_info *in)
 	else
 		printf("\"iommu_group\": null, \"group_viable\": null, \"group_others\": [");
 	for (i = 0; i < in->group.n; i++) {
-		if (strcmp(in->group.devs[i].addr, d->addr))
+		if (strcmp(in->group.devs[i].addr, d->addr) != 0)
 			printf("%s\"%s\"", others++ ? ", " : "", in->group.devs[i].addr);
 	}
 	printf("], \"active\": %s, ", d->active ? "true" : "false");

@@ -124,7 +124,7 @@ static int list_nodes(long *nodes, int max)
 	while ((e = readdir(dir)) && n < max) {
 		char *end;
 
-		if (strncmp(e->d_name, "node", 4) || !e->d_name[4])
+		if (strncmp(e->d_name, "node", 4) != 0 || !e->d_name[4])
 			continue;
 		nodes[n] = strtol(e->d_name + 4, &end, 10);
 		if (!*end && !root_path(sub, sizeof(sub), path, "%s/hugepages", e->d_name) &&
@@ -217,7 +217,7 @@ static int read_mounts(struct hmount *m, int max)
 	f = fopen(path, "re");
 	while (f && n < max && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%*s %4095s %63s %255s", m[n].path, fstype, m[n].opts) != 3 ||
-		    strcmp(fstype, "hugetlbfs"))
+		    strcmp(fstype, "hugetlbfs") != 0)
 			continue;
 		unescape(m[n].path);
 		m[n].pagesize = default_pagesize();
@@ -506,7 +506,7 @@ static int check_mounted(const struct hp_state *s, const char *dir, unsigned lon
 	int i;
 
 	for (i = 0; i < s->nmounts; i++) {
-		if (strcmp(s->mounts[i].path, dir))
+		if (strcmp(s->mounts[i].path, dir) != 0)
 			continue;
 		if (s->mounts[i].pagesize == size) {
 			printf("%s: hugetlbfs for %s pages is already mounted there\n", dir,

@@ -13,7 +13,9 @@
 #include <ifaddrs.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "devbind.h"
@@ -56,19 +58,50 @@ static bool addrs_getifaddrs(const char *ifname, char *reason, size_t len)
 	return found;
 }
 
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* 32 hex digits, as /proc/net/if_inet6 and ipv6_route print an address. */
 static bool hex_to_in6(const char *hex, struct in6_addr *a)
 {
-	unsigned int b;
-	int i;
+	int hi, lo;
+	size_t i;
 
 	if (strlen(hex) != 32)
 		return false;
 	for (i = 0; i < 16; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+		hi = hex_nibble(hex[2 * i]);
+		lo = hex_nibble(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
 			return false;
-		a->s6_addr[i] = b;
+		a->s6_addr[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return true;
+}
+
+static bool parse_hex(const char *s, unsigned long *v)
+{
+	char *end;
+
+	*v = strtoul(s, &end, 16);
+	return end != s && !*end;
+}
+
+/* Splits a /proc line into whitespace-separated fields; returns how many (at most max). */
+static int fields(char *line, char **f, int max)
+{
+	char *save = NULL, *tok;
+	int n = 0;
+
+	for (tok = strtok_r(line, " \t\n", &save); tok && n < max;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		f[n++] = tok;
+	return n;
 }
 
 /* Opens <procfs>/net/<name>; NULL (nothing to report) when it does not exist. */
@@ -81,90 +114,99 @@ static FILE *open_proc_net(const char *name)
 	return fopen(path, "re");
 }
 
-static bool addrs_fake(const char *ifname, char *reason, size_t len)
+/* Pollux's fake if_inet4: "IFNAME ADDRESS/PREFIX" */
+static bool addrs_fake_v4(const char *ifname, char *reason, size_t len)
 {
-	char line[256], hex[64], dev[64], buf[INET6_ADDRSTRLEN];
-	unsigned int idx, plen, scope, flags;
-	struct in6_addr a;
+	char line[256], *f[2];
 	bool found = false;
-	FILE *f;
+	FILE *fp;
 
-	f = open_proc_net("if_inet4");
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		found = sscanf(line, "%63s %63s", dev, hex) == 2 && !strcmp(dev, ifname);
+	fp = open_proc_net("if_inet4");
+	while (fp && !found && fgets(line, sizeof(line), fp)) {
+		found = fields(line, f, 2) == 2 && !strcmp(f[0], ifname);
 		if (found)
-			snprintf(reason, len, "has address %s", hex);
+			snprintf(reason, len, "has address %s", f[1]);
 	}
-	if (f)
-		fclose(f);
-	f = found ? NULL : open_proc_net("if_inet6");
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %x %x %x %x %63s", hex, &idx, &plen, &scope, &flags, dev) !=
-			    6 ||
-		    strcmp(dev, ifname) != 0 || !hex_to_in6(hex, &a) || v6_ignored(&a))
-			continue;
-		inet_ntop(AF_INET6, &a, buf, sizeof(buf));
-		snprintf(reason, len, "has address %s/%u", buf, plen);
-		found = true;
-	}
-	if (f)
-		fclose(f);
+	if (fp)
+		fclose(fp);
 	return found;
 }
 
+/* if_inet6: address ifindex prefixlen scope flags ifname */
+static bool addrs_fake_v6(const char *ifname, char *reason, size_t len)
+{
+	char line[256], *f[6], buf[INET6_ADDRSTRLEN];
+	unsigned long plen;
+	struct in6_addr a;
+	bool found = false;
+	FILE *fp;
+
+	fp = open_proc_net("if_inet6");
+	while (fp && !found && fgets(line, sizeof(line), fp)) {
+		if (fields(line, f, 6) != 6 || strcmp(f[5], ifname) != 0 || !hex_to_in6(f[0], &a) ||
+		    !parse_hex(f[2], &plen) || v6_ignored(&a))
+			continue;
+		inet_ntop(AF_INET6, &a, buf, sizeof(buf));
+		snprintf(reason, len, "has address %s/%lu", buf, plen);
+		found = true;
+	}
+	if (fp)
+		fclose(fp);
+	return found;
+}
+
+/* route: Iface Destination Gateway Flags RefCnt Use Metric Mask ...; addresses as stored */
 static bool routes_v4(const char *ifname, char *reason, size_t len)
 {
-	char line[256], dev[64], buf[INET_ADDRSTRLEN];
-	unsigned int dst, gw, fl, mask;
+	char line[256], *f[8], buf[INET_ADDRSTRLEN];
+	unsigned long dst, mask;
 	bool found = false;
 	struct in_addr a;
-	FILE *f;
+	FILE *fp;
 
-	f = open_proc_net("route");
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ...; addresses in host
-		 * order */
-		if (sscanf(line, "%63s %x %x %x %*d %*d %*d %x", dev, &dst, &gw, &fl, &mask) != 5 ||
-		    strcmp(dev, ifname) != 0)
+	fp = open_proc_net("route");
+	while (fp && !found && fgets(line, sizeof(line), fp)) {
+		if (fields(line, f, 8) != 8 || strcmp(f[0], ifname) != 0 ||
+		    !parse_hex(f[1], &dst) || !parse_hex(f[7], &mask))
 			continue;
-		a.s_addr = dst;
+		a.s_addr = (uint32_t)dst;
 		inet_ntop(AF_INET, &a, buf, sizeof(buf));
-		snprintf(reason, len, "has route %s/%d", buf, __builtin_popcount(mask));
+		snprintf(reason, len, "has route %s/%d", buf, __builtin_popcountl(mask));
 		found = true;
 	}
-	if (f)
-		fclose(f);
+	if (fp)
+		fclose(fp);
 	return found;
 }
 
+/* ipv6_route: dest plen src slen nexthop metric refcnt use flags dev */
 static bool routes_v6(const char *ifname, char *reason, size_t len)
 {
-	char line[512], hex[64], dev[64], buf[INET6_ADDRSTRLEN];
-	unsigned int plen;
+	char line[512], *f[10], buf[INET6_ADDRSTRLEN];
+	unsigned long plen;
 	struct in6_addr a;
 	bool found = false;
-	FILE *f;
+	FILE *fp;
 
-	f = open_proc_net("ipv6_route");
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		/* dest plen src slen nexthop metric refcnt use flags dev */
-		if (sscanf(line, "%63s %x %*s %*s %*s %*s %*s %*s %*s %63s", hex, &plen, dev) !=
-			    3 ||
-		    strcmp(dev, ifname) != 0 || !hex_to_in6(hex, &a) || v6_ignored(&a))
+	fp = open_proc_net("ipv6_route");
+	while (fp && !found && fgets(line, sizeof(line), fp)) {
+		if (fields(line, f, 10) != 10 || strcmp(f[9], ifname) != 0 ||
+		    !hex_to_in6(f[0], &a) || !parse_hex(f[1], &plen) || v6_ignored(&a))
 			continue;
 		inet_ntop(AF_INET6, &a, buf, sizeof(buf));
-		snprintf(reason, len, "has route %s/%u", buf, plen);
+		snprintf(reason, len, "has route %s/%lu", buf, plen);
 		found = true;
 	}
-	if (f)
-		fclose(f);
+	if (fp)
+		fclose(fp);
 	return found;
 }
 
 bool if_active(const char *ifname, char *reason, size_t len)
 {
-	if (proc_is_fake() ? addrs_fake(ifname, reason, len)
-			   : addrs_getifaddrs(ifname, reason, len))
+	if (proc_is_fake()
+		    ? addrs_fake_v4(ifname, reason, len) || addrs_fake_v6(ifname, reason, len)
+		    : addrs_getifaddrs(ifname, reason, len))
 		return true;
 	return routes_v4(ifname, reason, len) || routes_v6(ifname, reason, len);
 }

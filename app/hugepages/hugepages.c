@@ -71,6 +71,23 @@ static const char usage[] =
 	"  7 --clear: pages still in use by a running application\n"
 	"  8 --mount failed             9 no huge page support in this kernel\n";
 
+/* "<number><unit>" exactly, e.g. "2048kB"; -EINVAL otherwise. */
+static int parse_ull_unit(const char *s, const char *unit, unsigned long long *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno || strcmp(end, unit) != 0 ? -EINVAL : 0;
+}
+
+static bool is_odigit(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
 static int cmp_ull(const void *a, const void *b)
 {
 	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
@@ -93,7 +110,8 @@ static int list_sizes(unsigned long long *sizes, int max)
 	if (!dir)
 		return -errno;
 	while ((e = readdir(dir)) && n < max) {
-		if (sscanf(e->d_name, "hugepages-%llukB", &kb) == 1 && kb)
+		if (!strncmp(e->d_name, "hugepages-", 10) &&
+		    !parse_ull_unit(e->d_name + 10, "kB", &kb) && kb)
 			sizes[n++] = kb << 10;
 	}
 	closedir(dir);
@@ -174,8 +192,10 @@ static unsigned long long default_pagesize(void)
 		return 0;
 	f = fopen(path, "re");
 	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "Hugepagesize: %llu kB", &kb) == 1)
+		if (!strncmp(line, "Hugepagesize:", 13) &&
+		    !parse_ull_unit(line + 13 + strspn(line + 13, " \t"), " kB\n", &kb))
 			break;
+		kb = 0;
 	}
 	if (f)
 		fclose(f);
@@ -195,7 +215,8 @@ static void unescape(char *s)
 	unsigned int c;
 
 	for (; *s; s++) {
-		if (s[0] == '\\' && sscanf(s + 1, "%3o", &c) == 1 && s[1] >= '0' && s[1] <= '3') {
+		if (s[0] == '\\' && is_odigit(s[1]) && is_odigit(s[2]) && is_odigit(s[3])) {
+			c = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
 			*d++ = (char)c;
 			s += 3;
 		} else {

@@ -5,6 +5,7 @@
  * docs/devbind.md.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,8 @@ static const char usage[] =
 	"      --dry-run       print the writes instead of doing them\n"
 	"      --sysfs-root=DIR, --procfs-root=DIR, --devfs-root=DIR\n"
 	"                      read and write a tree other than /sys, /proc, /dev (tests)\n"
-	"      --state-dir=DIR where original drivers are remembered (/run/pollux/devbind)\n"
+	"      --state-dir=DIR where original drivers are remembered (/run/pollux/devbind;\n"
+	"                      with --sysfs-root=DIR, DIR/../run/pollux/devbind)\n"
 	"      --pci-ids=FILE  device name database (default /usr/share/misc/pci.ids,\n"
 	"                      /usr/share/hwdata/pci.ids)\n"
 	"  -h, --help          this text\n"
@@ -234,7 +236,8 @@ static int check_args(enum cmd cmd, int nargs, const char *driver)
 
 int main(int argc, char **argv)
 {
-	struct devbind_opts o = {.state_dir = "/run/pollux/devbind"};
+	struct devbind_opts o = {.state_dir = NULL};
+	char state_dir[PATH_MAX];
 	const char *driver = NULL;
 	enum cmd cmd = CMD_NONE;
 	int ret;
@@ -244,6 +247,13 @@ int main(int argc, char **argv)
 		return DB_OK;
 	if (ret || check_args(cmd, argc - optind, driver))
 		return DB_EUSAGE;
+	/* A fake sysfs keeps the state beside it (DIR/../run), never in the host's /run. */
+	if (!o.state_dir) {
+		snprintf(state_dir, sizeof(state_dir), "%s%s/run/pollux/devbind",
+			 strcmp(roots.sys, "/sys") != 0 ? roots.sys : "",
+			 strcmp(roots.sys, "/sys") != 0 ? "/.." : "");
+		o.state_dir = state_dir;
+	}
 	switch (cmd) {
 	case CMD_STATUS:
 		return cmd_status(&o);

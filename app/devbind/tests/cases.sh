@@ -295,3 +295,28 @@ case_owner() {
 	run 11 --noiommu --bind=vfio-pci --uid=0 0000:00:06.0 # fake tree: no group appears
 	has err "0000:00:06.0 has no IOMMU group, so no /dev/vfio node"
 }
+
+# Without --state-dir a fake sysfs keeps its memory beside it (DIR/../run), not in /run.
+case_state_default() {
+	mkdev 0000:00:03.0 8086 10d3 020000 e1000e 4
+	mkdir -p "$S/bus/pci/drivers/vfio-pci"
+	"$BIN" --sysfs-root="$S" --procfs-root="$P" --bind=vfio-pci 0000:00:03.0 >"$T/out" 2>&1 ||
+		fail "bind: $(cat "$T/out")"
+	content "$T/run/pollux/devbind/0000:00:03.0" e1000e
+}
+
+# Addresses from getifaddrs() when --procfs-root is not given: the host's loopback has 127.0.0.1.
+case_active_getifaddrs() {
+	grep -q '^ *lo:' /proc/net/dev 2>/dev/null || { echo "SKIP: no loopback interface here"; exit 77; }
+	mkdev 0000:00:03.0 8086 10d3 020000 e1000e 4 lo
+	"$BIN" --sysfs-root="$S" --pci-ids="$T/pci.ids" --status --json >"$T/out" 2>"$T/err" ||
+		fail "status failed: $(cat "$T/err")"
+	grep -q '"active": true' "$T/out" ||
+		{ echo "SKIP: loopback has no address in this network namespace"; exit 77; }
+	json 'd["0000:00:03.0"]["active_reason"].startswith("has address 127.")'
+	mkdev 0000:00:04.0 8086 10d3 020000 e1000e 5 px-no-such-if0
+	"$BIN" --sysfs-root="$S" --state-dir="$ST" --bind=vfio-pci lo >"$T/out" 2>"$T/err"
+	[ $? = 4 ] || fail "binding lo's device was not refused as active"
+	"$BIN" --sysfs-root="$S" --pci-ids="$T/pci.ids" --status --json >"$T/out" 2>"$T/err"
+	json 'd["0000:00:04.0"]["active"] is False'
+}

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * hello-vfio - the lab's self-check: is real VFIO there, and which IOMMU backend?
+ *
+ * Opens /dev/vfio/vfio, prints the API version and the extensions the kernel
+ * offers, then for every group in /dev/vfio attaches it to its own container
+ * with the backend the kernel offers (type1 v2, else sPAPR TCE v2), prints
+ * what the backend reports (page sizes and IOVA ranges, or the sPAPR DMA
+ * window) and opens each device of the group (regions, IRQs, PCI IDs).
+ * Uses only libc and the kernel uAPI (linux/vfio.h, Documentation/driver-api/vfio.rst).
+ *
+ * usage: hello-vfio [--groups N]    exit 0 ok, 1 failure, 77 no VFIO here.
+ * With --groups N it fails unless exactly N groups work end to end.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
+
+static const struct {
+	unsigned long ext;
+	const char *name;
+} extensions[] = {
+	{ VFIO_TYPE1_IOMMU, "TYPE1" },
+	{ VFIO_SPAPR_TCE_IOMMU, "SPAPR_TCE" },
+	{ VFIO_TYPE1v2_IOMMU, "TYPE1v2" },
+	{ VFIO_DMA_CC_IOMMU, "DMA_CC" },
+	{ VFIO_EEH, "EEH" },
+	{ VFIO_TYPE1_NESTING_IOMMU, "TYPE1_NESTING" },
+	{ VFIO_SPAPR_TCE_v2_IOMMU, "SPAPR_TCE_v2" },
+	{ VFIO_NOIOMMU_IOMMU, "NOIOMMU" },
+#ifdef VFIO_UNMAP_ALL
+	{ VFIO_UNMAP_ALL, "UNMAP_ALL" },
+#endif
+#ifdef VFIO_UPDATE_VADDR
+	{ VFIO_UPDATE_VADDR, "UPDATE_VADDR" },
+#endif
+};
+
+/* Type1 reports its capabilities in a chain after the fixed info struct. */
+static void print_type1_info(int container)
+{
+	struct vfio_iommu_type1_info *info;
+	size_t argsz = sizeof(*info);
+
+	for (int pass = 0; pass < 2; pass++) {
+		info = calloc(1, argsz);
+		if (!info)
+			return;
+		info->argsz = argsz;
+		if (ioctl(container, VFIO_IOMMU_GET_INFO, info)) {
+			perror("hello-vfio: VFIO_IOMMU_GET_INFO");
+			free(info);
+			return;
+		}
+		if (info->argsz <= argsz)
+			break;
+		argsz = info->argsz; /* the kernel wants room for the capability chain */
+		free(info);
+	}
+	printf("  type1: page sizes 0x%llx\n", (unsigned long long)info->iova_pgsizes);
+	if (!(info->flags & VFIO_IOMMU_INFO_CAPS) || !info->cap_offset)
+		goto out;
+	for (uint32_t off = info->cap_offset; off; ) {
+		struct vfio_info_cap_header *hdr = (void *)((char *)info + off);
+
+		if (hdr->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
+			struct vfio_iommu_type1_info_cap_iova_range *r = (void *)hdr;
+
+			for (uint32_t i = 0; i < r->nr_iovas; i++)
+				printf("  type1: iova range 0x%llx-0x%llx\n",
+				       (unsigned long long)r->iova_ranges[i].start,
+				       (unsigned long long)r->iova_ranges[i].end);
+		} else if (hdr->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL) {
+			struct vfio_iommu_type1_info_dma_avail *a = (void *)hdr;
+
+			printf("  type1: dma mappings available %u\n", a->avail);
+		}
+		off = hdr->next;
+	}
+out:
+	free(info);
+}
+
+static void print_spapr_info(int container)
+{
+	struct vfio_iommu_spapr_tce_info info = { .argsz = sizeof(info) };
+
+	if (ioctl(container, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info)) {
+		perror("hello-vfio: VFIO_IOMMU_SPAPR_TCE_GET_INFO");
+		return;
+	}
+	printf("  spapr: dma32 window 0x%x+0x%x, page sizes 0x%llx, max windows %u, levels %u\n",
+	       info.dma32_window_start, info.dma32_window_size,
+	       (unsigned long long)info.ddw.pgsizes, info.ddw.max_dynamic_windows_supported,
+	       info.ddw.levels);
+}
+
+/* Read the vendor and device IDs from the config space region. */
+static void print_device(int dev, const char *name)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfio_region_info cfg = { .argsz = sizeof(cfg),
+					.index = VFIO_PCI_CONFIG_REGION_INDEX };
+	uint16_t ids[2] = { 0, 0 };
+
+	if (ioctl(dev, VFIO_DEVICE_GET_INFO, &info)) {
+		perror("hello-vfio: VFIO_DEVICE_GET_INFO");
+		return;
+	}
+	if (!ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &cfg) &&
+	    pread(dev, ids, sizeof(ids), (off_t)cfg.offset) != sizeof(ids))
+		ids[0] = ids[1] = 0;
+	printf("  device %s: %04x:%04x, %u regions, %u irqs%s\n", name, ids[0], ids[1],
+	       info.num_regions, info.num_irqs,
+	       info.flags & VFIO_DEVICE_FLAGS_RESET ? ", reset" : "");
+}
+
+/* Attach group @grp to a new container and open its devices. 0 if it all works. */
+static int check_group(const char *grp)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[300];
+	int container, group, ret = -1, ndev = 0;
+	unsigned long type;
+	struct dirent *de;
+	DIR *dir;
+
+	printf("group %s:\n", grp);
+	container = open("/dev/vfio/vfio", O_RDWR);
+	snprintf(path, sizeof(path), "/dev/vfio/%s", grp);
+	group = open(path, O_RDWR);
+	if (container < 0 || group < 0) {
+		perror("hello-vfio: open");
+		goto close;
+	}
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status) ||
+	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		printf("  not viable: bind every device of the group to vfio-pci\n");
+		goto close;
+	}
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container)) {
+		perror("hello-vfio: VFIO_GROUP_SET_CONTAINER");
+		goto close;
+	}
+	type = ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0 ?
+		       VFIO_TYPE1v2_IOMMU : VFIO_SPAPR_TCE_v2_IOMMU;
+	if (ioctl(container, VFIO_SET_IOMMU, type)) {
+		perror("hello-vfio: VFIO_SET_IOMMU");
+		goto close;
+	}
+	printf("  backend: %s\n", type == VFIO_TYPE1v2_IOMMU ? "type1v2" : "spapr-tce-v2");
+	if (type == VFIO_TYPE1v2_IOMMU)
+		print_type1_info(container);
+	else
+		print_spapr_info(container);
+
+	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/devices", grp);
+	dir = opendir(path);
+	while (dir && (de = readdir(dir))) {
+		int dev;
+
+		if (de->d_name[0] == '.')
+			continue;
+		dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, de->d_name);
+		if (dev < 0) {
+			printf("  device %s: VFIO_GROUP_GET_DEVICE_FD: %s\n", de->d_name,
+			       strerror(errno));
+			continue;
+		}
+		print_device(dev, de->d_name);
+		close(dev);
+		ndev++;
+	}
+	if (dir)
+		closedir(dir);
+	ret = ndev > 0 ? 0 : -1;
+close:
+	if (group >= 0)
+		close(group);
+	if (container >= 0)
+		close(container);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	int want = -1, ok = 0, fail = 0, container, api;
+	struct dirent *de;
+	DIR *dir;
+
+	if (argc == 3 && !strcmp(argv[1], "--groups")) {
+		want = atoi(argv[2]);
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: hello-vfio [--groups N]\n");
+		return 2;
+	}
+	container = open("/dev/vfio/vfio", O_RDWR);
+	if (container < 0) {
+		printf("hello-vfio: /dev/vfio/vfio: %s: no VFIO here (load vfio-pci)\n",
+		       strerror(errno));
+		return 77;
+	}
+	api = ioctl(container, VFIO_GET_API_VERSION);
+	printf("vfio: api version %d%s\nvfio: extensions:", api,
+	       api == VFIO_API_VERSION ? "" : " (unexpected)");
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		if (ioctl(container, VFIO_CHECK_EXTENSION, extensions[i].ext) > 0)
+			printf(" %s", extensions[i].name);
+	printf("\n");
+	close(container);
+
+	dir = opendir("/dev/vfio");
+	while (dir && (de = readdir(dir))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vfio"))
+			continue;
+		if (check_group(de->d_name))
+			fail++;
+		else
+			ok++;
+	}
+	if (dir)
+		closedir(dir);
+	printf("hello-vfio: %d group(s) ok, %d failed\n", ok, fail);
+	if (api != VFIO_API_VERSION || fail || (want >= 0 && ok != want))
+		return 1;
+	return 0;
+}

@@ -124,7 +124,7 @@ lab_backports_setup() {
     echo "deb [$opt] $uri $codename-backports main" >"$LAB_BP_DIR/sources.list"
     LAB_BP_OPTS=(-o "Dir::Etc::sourcelist=$LAB_BP_DIR/sources.list" -o Dir::Etc::sourceparts=-
         -o "Dir::State::Lists=$LAB_BP_DIR/lists" -o "Dir::Cache=$LAB_BP_DIR/cache"
-        -o "APT::Architectures::=$LAB_DEBARCH")
+        -o "APT::Architectures::=$LAB_DEBARCH" -o APT::Sandbox::User=root)
     echo "lab: apt-get update for $codename-backports ($LAB_DEBARCH) in a private state dir" >&2
     apt-get "${LAB_BP_OPTS[@]}" update -qq >&2 ||
         echo "lab: warning: apt-get update for $codename-backports reported errors" >&2
@@ -148,8 +148,7 @@ lab_download_unpack() {
     shift 2
     local tmp
     tmp=$(mktemp -d "$LAB_CACHE/.dl.XXXXXX")
-    chmod 755 "$tmp" # apt downloads as _apt where it can
-    (cd "$tmp" && apt-get "$@" download -qq "$pkg" >&2) || {
+    (cd "$tmp" && apt-get "$@" -o APT::Sandbox::User=root download -qq "$pkg" >&2) || {
         rm -rf "$tmp"
         lab_skip "apt-get download $pkg failed (no network to the package mirror?)"
     }

@@ -22,7 +22,7 @@ lab_mod_closure() {
         if grep -q "/${m//_/[-_]}\.ko" "$LAB_MODDIR/modules.builtin" 2>/dev/null; then
             return 0 # built into the kernel
         fi
-        echo "lab: warning: module $m is neither a module nor built in; skipped" >&2
+        echo "lab: note: $m is not in kernel $LAB_KVER (neither module nor built in); skipped" >&2
         return 0
     fi
     for d in $(lab_mod_depends "${LAB_MOD_PATH[$m]}"); do
@@ -124,7 +124,12 @@ lab_pack_initramfs() {
         echo "PX_LAB_KERNEL=$LAB_KVER"
         echo "PX_LAB_NICS=$LAB_NICS"
     } >"$root/px/env"
-    lab_sh_quote "$@" >"$root/px/cmd"
+    # One argument is a shell script (like ssh HOST 'CMD'); several are an argv.
+    if [ $# -eq 1 ]; then
+        printf '%s\n' "$1" >"$root/px/cmd"
+    else
+        lab_sh_quote "$@" >"$root/px/cmd"
+    fi
 
     (cd "$root" && find . -print0 | LC_ALL=C sort -z |
         cpio --null -o -H newc --owner=0:0 --quiet | gzip -1) >"$initrd"

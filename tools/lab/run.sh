@@ -38,7 +38,11 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
   --qemu-arg ARG     extra QEMU argument (repeatable), e.g. -object filter-dump,...
   --log FILE         console log (default build/lab-ARCH/logs/DATE-PID.log)
 
-Environment: PX_LAB_CACHE (default /var/cache/pollux-lab) holds kernels,
+One COMMAND argument is run as a shell script (like ssh HOST 'CMD');
+several are run as an argv. Guest helpers: hello-vfio, px-lab-smoke,
+px-lab-kbind PCI-ADDR DRIVER (hand a NIC to the kernel's driver).
+
+Environment: PX_LAB_SKIP=1 exits 77 at once. PX_LAB_CACHE (default /var/cache/pollux-lab) holds kernels,
 modules and busybox; fetched once with apt.
 USAGE
 }
@@ -65,6 +69,10 @@ done
 if [ -z "$build_only" ] && [ $# -eq 0 ]; then
     echo "lab: no guest command given (after --)" >&2
     exit 2
+fi
+if [ -n "${PX_LAB_SKIP:-}" ]; then
+    echo "lab: PX_LAB_SKIP is set; skipping (exit 77)" >&2
+    exit 77
 fi
 lab_arch_setup "$arch"
 lab_qemu_nics "$nics" >/dev/null || exit 2
@@ -109,7 +117,8 @@ lab_build() {
             [ -z "$LAB_TOOLCHAIN" ] || tc=(-DCMAKE_TOOLCHAIN_FILE="$REPO/$LAB_TOOLCHAIN")
             cmake -S "$REPO" -B "$bdir" -G Ninja --no-warn-unused-cli "${tc[@]}" \
                 -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DPX_NUMA=OFF \
-                -DCMAKE_EXE_LINKER_FLAGS=-static -DPX_LAB=OFF -DPX_LAB_GUEST=ON >&2
+                -DCMAKE_EXE_LINKER_FLAGS=-static -DCMAKE_FIND_LIBRARY_SUFFIXES=.a \
+                -DPX_LAB=OFF -DPX_LAB_GUEST=ON >&2
         fi
         echo "lab: building Pollux for $LAB_ARCH in $bdir" >&2
         cmake --build "$bdir" >&2

@@ -93,23 +93,26 @@ LAB_CACHE=$(cd "$LAB_CACHE" && pwd)
 # do not race; it is held for long only while something is being fetched.
 exec 8>"$LAB_CACHE/.lock"
 flock 8
+[ -f "$LAB_CACHE/$LAB_ARCH/fetched" ] || lab_ensure_foreign_arch "$LAB_DEBARCH"
 lab_ensure_host_packages
 lab_fetch_guest
 # shellcheck disable=SC1091
 . "$LAB_CACHE/$LAB_ARCH/fetched"
 lab_prepare_modules
+# The lab's own self-check, independent of the Pollux build: always in the guest.
+if [ ! -x "$LAB_CACHE/$LAB_ARCH/hello-vfio" ] ||
+    [ "$LAB_DIR/guest/hello-vfio.c" -nt "$LAB_CACHE/$LAB_ARCH/hello-vfio" ]; then
+    echo "lab: building hello-vfio for $LAB_ARCH" >&2
+    "$LAB_CC" -static -O2 -Wall -Wextra -o "$LAB_CACHE/$LAB_ARCH/hello-vfio" \
+        "$LAB_DIR/guest/hello-vfio.c"
+fi
 flock -u 8
 
 # The guest build: static, no NUMA (the guest has one node).
 lab_build() {
-    mkdir -p "$bdir/lab"
+    mkdir -p "$bdir"
     exec 7>"$bdir/.lab-build.lock"
     flock 7
-    local src=$LAB_DIR/guest/hello-vfio.c out=$bdir/lab/hello-vfio
-    if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
-        echo "lab: building hello-vfio for $LAB_ARCH" >&2
-        "$LAB_CC" -static -O2 -Wall -Wextra -o "$out" "$src"
-    fi
     if [ -f "$REPO/CMakeLists.txt" ]; then
         if [ ! -f "$bdir/CMakeCache.txt" ]; then
             echo "lab: configuring Pollux for $LAB_ARCH in $bdir (static, PX_NUMA=OFF)" >&2

@@ -61,16 +61,17 @@ lab_ensure_host_packages() {
 }
 
 # dpkg must know a foreign architecture before apt can download its packages.
+# Its indices come with the next (single) apt-get update of this run: call
+# this before anything else may update.
+LAB_APT_STALE=
 lab_ensure_foreign_arch() {
     local a=$1
     [ "$a" = "$(dpkg --print-architecture)" ] && return 0
     dpkg --print-foreign-architectures | grep -qx "$a" && return 0
-    [ "$(id -u)" -eq 0 ] || lab_skip "dpkg does not know architecture $a; run as root or: dpkg --add-architecture $a"
+    [ "$(id -u)" -eq 0 ] || lab_skip "dpkg does not know architecture $a; run once as root or: dpkg --add-architecture $a"
     echo "lab: dpkg --add-architecture $a" >&2
     dpkg --add-architecture "$a"
-    # The new architecture's indices come with the next update; force one.
-    LAB_APT_UPDATED=
-    lab_apt_update_once
+    LAB_APT_STALE=1
 }
 
 # Print "URI KEYRING" of the system's own Debian entry for suite $1, from
@@ -165,8 +166,8 @@ lab_fetch_guest() {
         return 0
     fi
     command -v apt-get >/dev/null || lab_skip "no apt-get to fetch the $LAB_ARCH kernel"
-    [ "$(id -u)" -eq 0 ] || lab_skip "fetching the $LAB_ARCH kernel needs root once (dpkg --add-architecture)"
     lab_ensure_foreign_arch "$LAB_DEBARCH"
+    [ -z "$LAB_APT_STALE" ] || lab_apt_update_once
     rm -rf "$dir"
     mkdir -p "$dir"
 

@@ -102,6 +102,7 @@ lab_pack_initramfs() {
     root=$(mktemp -d "${TMPDIR:-/tmp}/pollux-lab-root.XXXXXX")
     mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,dev,proc,sys,tmp,run,etc,lib,px}
     cp "$dir/busybox" "$root/bin/busybox"
+    cp "$dir/hello-vfio" "$root/usr/bin/hello-vfio"
     ln -s busybox "$root/bin/sh"
     cp -r "$dir/modroot/lib/modules-px" "$root/lib/"
     cp "$LAB_DIR/guest/init" "$root/init"
@@ -111,7 +112,7 @@ lab_pack_initramfs() {
     # Pollux binaries of the build dir, flat in /usr/local/bin (on PATH).
     if [ -n "$bdir" ]; then
         for b in app/test/px-test app/fwd/px-fwd app/devbind/px-devbind \
-            app/hugepages/px-hugepages lab/hello-vfio; do
+            app/hugepages/px-hugepages; do
             [ -x "$bdir/$b" ] && cp "$bdir/$b" "$root/usr/local/bin/"
         done
         if [ -d "$bdir/examples" ]; then

@@ -34,20 +34,23 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
   --no-build         take guest binaries from build/lab-ARCH, do not build
   --build-only       fetch and build for ARCH, do not boot
   --timeout S        kill QEMU after S seconds (default 120)
+  --pcap PREFIX      record each port's traffic to PREFIX-p<N>.pcap (N: --nics order)
+  --tap IFNAME       connect the host's tap device IFNAME to the NICs' hub
   --append ARGS      extra kernel command line arguments
   --qemu-arg ARG     extra QEMU argument (repeatable), e.g. -object filter-dump,...
   --log FILE         console log (default build/lab-ARCH/logs/DATE-PID.log)
 
 One COMMAND argument is run as a shell script (like ssh HOST 'CMD');
-several are run as an argv. Guest helpers: hello-vfio, px-lab-smoke,
-px-lab-kbind PCI-ADDR DRIVER (hand a NIC to the kernel's driver).
+several are run as an argv. The guest exports PX_LAB_PORTS, the
+NICs' PCI addresses in --nics order. Guest helpers: hello-vfio,
+px-lab-smoke, px-lab-kbind PCI-ADDR DRIVER (hand a NIC to the kernel).
 
-Environment: PX_LAB_SKIP=1 exits 77 at once. PX_LAB_CACHE (default /var/cache/pollux-lab) holds kernels,
-modules and busybox; fetched once with apt.
+Environment: PX_LAB_SKIP=1 exits 77 at once. PX_LAB_CACHE (default
+/var/cache/pollux-lab) holds kernels, modules and busybox, fetched once.
 USAGE
 }
 
-arch= nics=e1000e,e1000e bdir= build=1 build_only= timeout=120 append= log=
+arch= nics=e1000e,e1000e bdir= build=1 build_only= timeout=120 append= log= pcap= tap=
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -58,6 +61,8 @@ while [ $# -gt 0 ]; do
     --build-only) build_only=1; shift ;;
     --timeout) timeout=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
+    --pcap) pcap=$2; shift 2 ;;
+    --tap) tap=$2; shift 2 ;;
     --qemu-arg) qemu_extra+=("$2"); shift 2 ;;
     --log) log=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
@@ -141,7 +146,7 @@ trap 'rm -rf "$tmp"' EXIT
 lab_pack_initramfs "$tmp/initrd.gz" "$bdir" "$@"
 
 mapfile -t qemu < <(lab_qemu_machine "$LAB_CACHE/$LAB_ARCH/$LAB_KIMAGE" "$tmp/initrd.gz" "$append")
-mapfile -t nicargs < <(lab_qemu_nics "$nics")
+mapfile -t nicargs < <(lab_qemu_nics "$nics" "$pcap" "$tap")
 qemu+=("${nicargs[@]}" "${qemu_extra[@]}")
 
 echo "lab: booting $LAB_ARCH ($LAB_KVER, NICs: $nics, timeout ${timeout}s); console log: $log" >&2

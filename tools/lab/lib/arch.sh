@@ -83,12 +83,18 @@ lab_qemu_machine() {
     esac
 }
 
-# Print the QEMU arguments for the NIC list $1 (comma separated), one per line.
+# Print the QEMU arguments for the NIC list $1 (comma separated), one per line;
+# with $2, record each port's traffic to $2-p<i>.pcap; with $3, connect the
+# host's tap device $3 to the hub.
 # All ports sit on one hub: a frame sent by one port reaches every other port.
 # On pseries every device behind one PHB shares one IOMMU group, so each NIC
 # after the first gets its own PHB: one group per NIC, as on x86 and arm64.
 lab_qemu_nics() {
-    local list=$1 i=0 model dev bus
+    local list=$1 pcap=${2:-} tap=${3:-} i=0 model dev bus
+    if [ -n "$tap" ]; then
+        printf '%s\n' -netdev "tap,id=tap0,ifname=$tap,script=no,downscript=no" \
+            -netdev hubport,id=hp_tap,hubid=0,netdev=tap0
+    fi
     [ -n "$list" ] && [ "$list" != none ] || return 0
     local IFS=,
     for model in $list; do
@@ -114,6 +120,7 @@ lab_qemu_nics() {
             fi
         fi
         printf '%s\n' -netdev "hubport,id=p$i,hubid=0" -device "$dev,netdev=p$i,romfile=$bus"
+        [ -z "$pcap" ] || printf '%s\n' -object "filter-dump,id=dump$i,netdev=p$i,file=$pcap-p$i.pcap"
         i=$((i + 1))
     done
 }

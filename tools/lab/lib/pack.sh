@@ -56,7 +56,8 @@ lab_mod_install() {
 # kernel NIC driver (loaded by px-lab-kbind).
 lab_prepare_modules() {
     local dir="$LAB_CACHE/$LAB_ARCH" key m
-    key="$LAB_KVER|$LAB_BOOT_MODULES|$LAB_NIC_MODULES"
+    # Redone when the kernel, the module lists or this script change.
+    key="$LAB_KVER|$LAB_BOOT_MODULES|$LAB_NIC_MODULES|$(cksum <"$LAB_DIR/lib/pack.sh")"
     if [ -f "$dir/modroot.key" ] && [ "$(cat "$dir/modroot.key")" = "$key" ]; then
         return 0
     fi
@@ -80,7 +81,10 @@ lab_prepare_modules() {
     for m in $LAB_NIC_MODULES; do
         LAB_MOD_ORDER=
         lab_mod_closure "$m"
-        [ -z "$LAB_MOD_ORDER" ] || lab_mod_install "$out" "$m"
+        # Built in: an empty order, so px-lab-kbind knows the driver is there.
+        if [ -n "$LAB_MOD_ORDER" ] || grep -q "/${m//_/[-_]}\.ko" "$LAB_MODDIR/modules.builtin"; then
+            lab_mod_install "$out" "$m"
+        fi
     done
     echo "$key" >"$dir/modroot.key"
 }

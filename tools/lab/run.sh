@@ -149,7 +149,8 @@ mapfile -t qemu < <(lab_qemu_machine "$LAB_CACHE/$LAB_ARCH/$LAB_KIMAGE" "$tmp/in
 mapfile -t nicargs < <(lab_qemu_nics "$nics" "$pcap" "$tap")
 qemu+=("${nicargs[@]}" "${qemu_extra[@]}")
 
-echo "lab: booting $LAB_ARCH ($LAB_KVER, NICs: $nics, timeout ${timeout}s); console log: $log" >&2
+isize=$(du -k "$tmp/initrd.gz" | cut -f1)
+echo "lab: booting $LAB_ARCH ($LAB_KVER, initramfs ${isize} KiB, NICs: $nics, timeout ${timeout}s); console log: $log" >&2
 start=$(date +%s.%N)
 set +e
 timeout -k 5 "$timeout" "${qemu[@]}" </dev/null 2>&1 | sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' | tee "$log"

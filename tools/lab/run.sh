@@ -50,7 +50,7 @@ Environment: PX_LAB_SKIP=1 exits 77 at once. PX_LAB_CACHE (default
 USAGE
 }
 
-arch= nics=e1000e,e1000e bdir= build=1 build_only= timeout=120 append= log= pcap= tap=
+arch='' nics=e1000e,e1000e bdir='' build=1 build_only='' timeout=120 append='' log='' pcap='' tap=''
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -81,7 +81,7 @@ if [ -n "${PX_LAB_SKIP:-}" ]; then
 fi
 lab_arch_setup "$arch"
 lab_qemu_nics "$nics" >/dev/null || exit 2
-LAB_NICS=$nics
+export LAB_NICS=$nics
 if [ -n "$bdir" ]; then
     [ -n "$build_only" ] && build=1
     bdir=$(mkdir -p "$bdir" && cd "$bdir" && pwd)
@@ -90,8 +90,9 @@ else
 fi
 
 LAB_CACHE=${PX_LAB_CACHE:-/var/cache/pollux-lab}
-mkdir -p "$LAB_CACHE" 2>/dev/null && [ -w "$LAB_CACHE" ] ||
+if ! mkdir -p "$LAB_CACHE" 2>/dev/null || [ ! -w "$LAB_CACHE" ]; then
     lab_skip "cache $LAB_CACHE is not writable; set PX_LAB_CACHE to a writable directory"
+fi
 LAB_CACHE=$(cd "$LAB_CACHE" && pwd)
 
 # One lock for host packages, apt and the cache, so parallel runs (ctest -j)
@@ -101,7 +102,7 @@ flock 8
 [ -f "$LAB_CACHE/$LAB_ARCH/fetched" ] || lab_ensure_foreign_arch "$LAB_DEBARCH"
 lab_ensure_host_packages
 lab_fetch_guest
-# shellcheck disable=SC1091
+# shellcheck disable=SC1090,SC1091 # written by lab_fetch_guest
 . "$LAB_CACHE/$LAB_ARCH/fetched"
 lab_prepare_modules
 # The lab's own self-check, independent of the Pollux build: always in the guest.

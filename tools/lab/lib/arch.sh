@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the LAB_* variables are used by run.sh
 # Per-architecture facts of the lab: Debian names, QEMU machine, console.
 # Sourced by run.sh; sets LAB_* variables for $1 (x86_64, aarch64, ppc64le).
 

@@ -200,7 +200,9 @@ lab_fetch_guest() {
     local kimg moddir
     kimg=$(find "$dir/kernel/boot" -maxdepth 1 -name "$LAB_KFILE-*" | head -n1)
     moddir=$(find "$dir/kernel" -mindepth 3 -maxdepth 4 -type d -path '*/lib/modules/*' | head -n1)
-    [ -n "$kimg" ] && [ -n "$moddir" ] || lab_skip "unexpected layout of $kpkg (no $LAB_KFILE or modules)"
+    if [ -z "$kimg" ] || [ -z "$moddir" ]; then
+        lab_skip "unexpected layout of $kpkg (no $LAB_KFILE or modules)"
+    fi
     {
         echo "LAB_KPKG=$kpkg"
         echo "LAB_KIMAGE=${kimg#"$dir/"}"

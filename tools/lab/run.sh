@@ -105,6 +105,7 @@ lab_fetch_guest
 # shellcheck disable=SC1090,SC1091 # written by lab_fetch_guest
 . "$LAB_CACHE/$LAB_ARCH/fetched"
 lab_prepare_modules
+lab_prepare_kernel
 # The lab's own self-check, independent of the Pollux build: always in the guest.
 if [ ! -x "$LAB_CACHE/$LAB_ARCH/hello-vfio" ] ||
     [ "$LAB_DIR/guest/hello-vfio.c" -nt "$LAB_CACHE/$LAB_ARCH/hello-vfio" ]; then
@@ -146,7 +147,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pollux-lab.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 lab_pack_initramfs "$tmp/initrd.gz" "$bdir" "$@"
 
-mapfile -t qemu < <(lab_qemu_machine "$LAB_CACHE/$LAB_ARCH/$LAB_KIMAGE" "$tmp/initrd.gz" "$append")
+mapfile -t qemu < <(lab_qemu_machine "$LAB_CACHE/$LAB_ARCH/$LAB_KBOOT" "$tmp/initrd.gz" "$append")
 mapfile -t nicargs < <(lab_qemu_nics "$nics" "$pcap" "$tap")
 qemu+=("${nicargs[@]}" "${qemu_extra[@]}")
 

@@ -74,7 +74,7 @@ lab_qemu_machine() {
             -append "console=ttyAMA0 panic=-1 quiet hugepages=64 $append"
         ;;
     ppc64le)
-        printf '%s\n' "$LAB_QEMU" -machine pseries,usb=off,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off \
+        printf '%s\n' "$LAB_QEMU" -machine pseries,x-vof=on,usb=off,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off \
             -accel tcg -cpu power9 -nodefaults -serial mon:stdio \
             -smp 2 -m 1024 -nographic -no-reboot -vga none \
             -kernel "$kernel" -initrd "$initrd" \

@@ -211,3 +211,35 @@ lab_fetch_guest() {
     } >"$dir/fetched"
     echo "lab: $LAB_ARCH guest ready: $kpkg, ${moddir##*/}" >&2
 }
+
+# x86_64: boot the uncompressed vmlinux through its PVH entry point (QEMU's
+# pvh.bin) instead of the bzImage through SeaBIOS: ~3 s less per boot under
+# TCG, all of it firmware and decompression. Extracted once into the cache;
+# without a PVH note (XEN_ELFNOTE_PHYS32_ENTRY, 0x12) the bzImage is used.
+# Sets LAB_KBOOT to the image to pass to -kernel (relative to the arch dir).
+lab_prepare_kernel() {
+    local dir="$LAB_CACHE/$LAB_ARCH" off magic dec
+    LAB_KBOOT=$LAB_KIMAGE
+    [ "$LAB_ARCH" = x86_64 ] || return 0
+    if [ ! -f "$dir/pvh.tried" ]; then
+        echo "lab: extracting vmlinux from $LAB_KIMAGE for PVH boot (once)" >&2
+        rm -f "$dir/vmlinux-pvh"
+        for magic in '\xfd\x37\x7a\x58\x5a\x00:xz -dc' '\x28\xb5\x2f\xfd:zstd -dcq' \
+            '\x1f\x8b\x08:gzip -dc'; do
+            dec=${magic#*:}
+            for off in $(LC_ALL=C grep -obUaP "${magic%%:*}" "$dir/$LAB_KIMAGE" | cut -d: -f1); do
+                # Trailing data after the stream makes the decompressors complain.
+                tail -c +$((off + 1)) "$dir/$LAB_KIMAGE" | $dec >"$dir/vmlinux.tmp" 2>/dev/null || true
+                if readelf -n "$dir/vmlinux.tmp" 2>/dev/null | grep -q '(0x00000012)'; then
+                    mv "$dir/vmlinux.tmp" "$dir/vmlinux-pvh"
+                    break 2
+                fi
+            done
+        done
+        rm -f "$dir/vmlinux.tmp"
+        [ -f "$dir/vmlinux-pvh" ] || echo "lab: note: no PVH entry in $LAB_KIMAGE; booting the bzImage" >&2
+        touch "$dir/pvh.tried"
+    fi
+    # shellcheck disable=SC2034 # used by run.sh
+    [ ! -f "$dir/vmlinux-pvh" ] || LAB_KBOOT=vmlinux-pvh
+}

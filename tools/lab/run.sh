@@ -89,6 +89,14 @@ else
     bdir=$REPO/build/lab-$LAB_ARCH
 fi
 
+# Temporary files of this run: the initramfs, the private apt state.
+tmp=''
+lab_cleanup() {
+    [ -z "$tmp" ] || rm -rf "$tmp"
+    lab_backports_cleanup
+}
+trap lab_cleanup EXIT
+
 LAB_CACHE=${PX_LAB_CACHE:-/var/cache/pollux-lab}
 if ! mkdir -p "$LAB_CACHE" 2>/dev/null || [ ! -w "$LAB_CACHE" ]; then
     lab_skip "cache $LAB_CACHE is not writable; set PX_LAB_CACHE to a writable directory"
@@ -144,7 +152,6 @@ fi
 mkdir -p "$bdir/logs"
 [ -n "$log" ] || log=$bdir/logs/$(date +%Y%m%d-%H%M%S)-$$.log
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pollux-lab.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 lab_pack_initramfs "$tmp/initrd.gz" "$bdir" "$@"
 
 mapfile -t qemu < <(lab_qemu_machine "$LAB_CACHE/$LAB_ARCH/$LAB_KBOOT" "$tmp/initrd.gz" "$append")

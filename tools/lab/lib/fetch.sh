@@ -131,6 +131,7 @@ lab_backports_setup() {
         echo "lab: warning: apt-get update for $codename-backports reported errors" >&2
 }
 
+# Also called at exit (run.sh's trap), so a skipped fetch leaves nothing behind.
 lab_backports_cleanup() {
     [ -z "${LAB_BP_DIR:-}" ] || rm -rf "$LAB_BP_DIR"
     LAB_BP_DIR=
@@ -140,7 +141,7 @@ lab_backports_cleanup() {
 # Print the kernel package the meta package depends on ("linux-image-6.1.0-NN-arm64").
 lab_kernel_package() {
     apt-cache "$@" depends "$LAB_KMETA:$LAB_DEBARCH" 2>/dev/null |
-        awk '/Depends: linux-image-/ { sub(/:.*/, "", $2); print $2; exit }'
+        awk '/Depends: linux-image-/ { sub(/:.*/, "", $2); print $2; exit }' || true
 }
 
 # Download package $2 (with apt options ${@:3}) into directory $1 and unpack it there.
@@ -175,7 +176,7 @@ lab_fetch_guest() {
     if [ -n "$LAB_KSUITE" ]; then
         lab_backports_setup
         kpkg=$(lab_kernel_package "${LAB_BP_OPTS[@]}")
-        [ -n "$kpkg" ] || { lab_backports_cleanup; lab_skip "no $LAB_KMETA:$LAB_DEBARCH in backports"; }
+        [ -n "$kpkg" ] || lab_skip "no $LAB_KMETA:$LAB_DEBARCH in $LAB_KSUITE (no network to the package mirror?)"
         echo "lab: downloading $kpkg for $LAB_DEBARCH from backports (once, cached in $dir)" >&2
         lab_download_unpack "$dir/kernel" "$kpkg:$LAB_DEBARCH" "${LAB_BP_OPTS[@]}"
         lab_backports_cleanup

@@ -33,7 +33,9 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
   --build-dir DIR    take guest binaries from DIR, do not build
   --no-build         take guest binaries from build/lab-ARCH, do not build
   --build-only       fetch and build for ARCH, do not boot
-  --timeout S        kill QEMU after S seconds (default 120)
+  --timeout S        kill QEMU after S seconds (default 120; 0: never)
+  -i, --interactive  the terminal is the guest console (e.g. -- sh); no
+                     timeout unless given; Ctrl-A X quits QEMU
   --pcap PREFIX      record each port's traffic to PREFIX-p<N>.pcap (N: --nics order)
   --tap IFNAME       connect the host's tap device IFNAME to the NICs' hub
   --append ARGS      extra kernel command line arguments
@@ -50,7 +52,8 @@ Environment: PX_LAB_SKIP=1 exits 77 at once. PX_LAB_CACHE (default
 USAGE
 }
 
-arch='' nics=e1000e,e1000e bdir='' build=1 build_only='' timeout=120 append='' log='' pcap='' tap=''
+arch='' nics=e1000e,e1000e bdir='' build=1 build_only='' timeout='' append='' log='' pcap='' tap=''
+interactive=''
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -65,6 +68,7 @@ while [ $# -gt 0 ]; do
     --tap) tap=$2; shift 2 ;;
     --qemu-arg) qemu_extra+=("$2"); shift 2 ;;
     --log) log=$2; shift 2 ;;
+    -i | --interactive) interactive=1; shift ;;
     -h | --help) usage; exit 0 ;;
     --) shift; break ;;
     *) echo "lab: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -148,6 +152,10 @@ if [ -n "$build" ]; then
     lab_build
 fi
 [ -z "$build_only" ] || exit 0
+if [ -z "$timeout" ]; then
+    timeout=120
+    [ -z "$interactive" ] || timeout=0
+fi
 
 mkdir -p "$bdir/logs"
 [ -n "$log" ] || log=$bdir/logs/$(date +%Y%m%d-%H%M%S)-$$.log
@@ -162,7 +170,13 @@ isize=$(du -k "$tmp/initrd.gz" | cut -f1)
 echo "lab: booting $LAB_ARCH ($LAB_KVER, initramfs ${isize} KiB, NICs: $nics, timeout ${timeout}s); console log: $log" >&2
 start=$(date +%s.%N)
 set +e
-timeout -k 5 "$timeout" "${qemu[@]}" </dev/null 2>&1 | sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' | tee "$log"
+if [ -n "$interactive" ]; then
+    # --foreground: QEMU must stay in the terminal's foreground to read it.
+    timeout --foreground -k 5 "$timeout" "${qemu[@]}" 2>&1 | tee "$log"
+else
+    timeout -k 5 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
+        sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' | tee "$log"
+fi
 qrc=${PIPESTATUS[0]}
 set -e
 secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')

@@ -5,6 +5,7 @@
 #   px_add_lab_smoke_tests()       # lab_<arch>_smoke for every arch in PX_LAB_ARCHES
 #   px_add_lab_test(NAME lab_x86_64_eal ARCH x86_64 NICS e1000e e1000e
 #                   COMMAND px-test eal_vfio)
+#   px_add_lab_test(NAME lab_<arch>_vfio_dma ARCH all COMMAND px-test vfio_dma)
 #
 # Every lab test is labelled "lab" and "lab-<arch>", exits 77 (skipped) when the
 # lab cannot be set up on this machine, and requires the fixture test
@@ -52,22 +53,39 @@ function(_px_lab_build_fixture arch)
         RESOURCE_LOCK px_lab_build)
 endfunction()
 
-# px_add_lab_test(NAME <name> ARCH <arch> [NICS <model>...] [TIMEOUT <s>]
+# px_add_lab_test(NAME <name> ARCH <arch>... [NICS <model>...] [TIMEOUT <s>]
 #                 COMMAND <guest command>...)
+# ARCH: one or more of x86_64, aarch64, ppc64le, or "all"; with several, NAME
+# must contain "<arch>", replaced per architecture (lab_<arch>_vfio_dma).
+# Architectures not in PX_LAB_ARCHES are left out.
 # NICS: e1000e, e1000, virtio, vmxnet3 (default: two e1000e on one hub).
 # COMMAND runs in the guest with the build's binaries on PATH; one argument is
 # run as a shell script, several as an argv. Its exit status is the test's.
 function(px_add_lab_test)
-    cmake_parse_arguments(PARSE_ARGV 0 LAB "" "NAME;ARCH;TIMEOUT" "NICS;COMMAND")
+    cmake_parse_arguments(PARSE_ARGV 0 LAB "" "NAME;TIMEOUT" "ARCH;NICS;COMMAND")
     if(NOT LAB_NAME OR NOT LAB_ARCH OR NOT LAB_COMMAND)
         message(FATAL_ERROR "px_add_lab_test: NAME, ARCH and COMMAND are required")
     endif()
-    if(NOT LAB_ARCH MATCHES "^(x86_64|aarch64|ppc64le)$")
-        message(FATAL_ERROR "px_add_lab_test(${LAB_NAME}): unknown ARCH ${LAB_ARCH}")
+    if(LAB_ARCH STREQUAL "all")
+        set(LAB_ARCH x86_64 aarch64 ppc64le)
     endif()
-    if(NOT PX_LAB OR NOT LAB_ARCH IN_LIST PX_LAB_ARCHES)
-        return()
+    list(LENGTH LAB_ARCH narch)
+    if(narch GREATER 1 AND NOT LAB_NAME MATCHES "<arch>")
+        message(FATAL_ERROR "px_add_lab_test(${LAB_NAME}): several ARCHes need <arch> in NAME")
     endif()
+    foreach(arch IN LISTS LAB_ARCH)
+        if(NOT arch MATCHES "^(x86_64|aarch64|ppc64le)$")
+            message(FATAL_ERROR "px_add_lab_test(${LAB_NAME}): unknown ARCH ${arch}")
+        endif()
+        if(PX_LAB AND arch IN_LIST PX_LAB_ARCHES)
+            string(REPLACE "<arch>" "${arch}" name "${LAB_NAME}")
+            _px_lab_add_one(${name} ${arch})
+        endif()
+    endforeach()
+endfunction()
+
+# One test of px_add_lab_test; reads its LAB_* variables.
+function(_px_lab_add_one LAB_NAME LAB_ARCH)
     if(NOT LAB_NICS)
         set(LAB_NICS e1000e e1000e)
     endif()

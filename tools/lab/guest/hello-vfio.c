@@ -6,7 +6,8 @@
  * offers, then for every group in /dev/vfio attaches it to its own container
  * with the backend the kernel offers (type1 v2, else sPAPR TCE v2), prints
  * what the backend reports (page sizes and IOVA ranges, or the sPAPR DMA
- * window) and opens each device of the group (regions, IRQs, PCI IDs).
+ * window), maps and unmaps 2 MiB for DMA at the lowest usable IOVA, and
+ * opens each device of the group (regions, IRQs, PCI IDs).
  * Uses only libc and the kernel uAPI (linux/vfio.h, Documentation/driver-api/vfio.rst).
  *
  * usage: hello-vfio [--groups N]    exit 0 ok, 1 failure, 77 no VFIO here.
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/vfio.h>
@@ -103,6 +105,66 @@ static void print_spapr_info(int container)
 	       info.ddw.levels);
 }
 
+#define DMA_LEN (2u << 20)
+
+/* Memory to map for DMA: a 2 MiB hugepage when there is one, else 4 KiB pages. */
+static void *dma_buffer(void)
+{
+	void *va = mmap(NULL, DMA_LEN, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1, 0);
+
+	if (va == MAP_FAILED)
+		va = mmap(NULL, DMA_LEN, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	return va == MAP_FAILED ? NULL : va;
+}
+
+/*
+ * Map and unmap DMA_LEN at @iova. sPAPR v2 first needs the memory
+ * pre-registered (Documentation/driver-api/vfio.rst, sPAPR section).
+ */
+static int check_dma(int container, int spapr, uint64_t iova)
+{
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
+	struct vfio_iommu_spapr_register_memory reg = { .argsz = sizeof(reg) };
+	void *va = dma_buffer();
+	int ret = -1;
+
+	if (!va) {
+		perror("hello-vfio: mmap");
+		return -1;
+	}
+	reg.vaddr = (uintptr_t)va;
+	reg.size = DMA_LEN;
+	if (spapr && ioctl(container, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &reg)) {
+		perror("hello-vfio: VFIO_IOMMU_SPAPR_REGISTER_MEMORY");
+		goto unmap_va;
+	}
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	map.vaddr = (uintptr_t)va;
+	map.iova = iova;
+	map.size = DMA_LEN;
+	if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map)) {
+		perror("hello-vfio: VFIO_IOMMU_MAP_DMA");
+		goto unregister;
+	}
+	unmap.iova = iova;
+	unmap.size = DMA_LEN;
+	if (ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap) || unmap.size != DMA_LEN) {
+		perror("hello-vfio: VFIO_IOMMU_UNMAP_DMA");
+		goto unregister;
+	}
+	printf("  dma: map + unmap 2 MiB at iova 0x%llx ok\n", (unsigned long long)iova);
+	ret = 0;
+unregister:
+	if (spapr && ioctl(container, VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY, &reg))
+		perror("hello-vfio: VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY");
+unmap_va:
+	munmap(va, DMA_LEN);
+	return ret;
+}
+
 /* Read the vendor and device IDs from the config space region. */
 static void print_device(int dev, const char *name)
 {
@@ -157,10 +219,19 @@ static int check_group(const char *grp)
 		goto close;
 	}
 	printf("  backend: %s\n", type == VFIO_TYPE1v2_IOMMU ? "type1v2" : "spapr-tce-v2");
-	if (type == VFIO_TYPE1v2_IOMMU)
+	if (type == VFIO_TYPE1v2_IOMMU) {
 		print_type1_info(container);
-	else
+		if (check_dma(container, 0, 0))
+			goto close;
+	} else {
 		print_spapr_info(container);
+		/*
+		 * v2 needs no VFIO_IOMMU_ENABLE (v1 only; v2 answers ENOTTY).
+		 * The default 32-bit window starts at 0 (printed above).
+		 */
+		if (check_dma(container, 1, 0))
+			goto close;
+	}
 
 	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/devices", grp);
 	dir = opendir(path);

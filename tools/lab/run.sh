@@ -162,6 +162,15 @@ mkdir -p "$bdir/logs"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pollux-lab.XXXXXX")
 lab_pack_initramfs "$tmp/initrd.gz" "$bdir" "$@"
 
+# Debian's ppc64el kernel has virtio-pci built in: it probes a virtio NIC at
+# boot, before /init hands it to vfio-pci, and its DDW request (16M pages)
+# fails under QEMU, which puts the PHB on the kernel's "failed DDW" list; VFIO
+# then cannot create any DMA window there (MAP_DMA: ENODEV). disable_ddw keeps
+# the kernel driver from trying; VFIO's own windows still work.
+if [ "$LAB_ARCH" = ppc64le ] && [[ ",$nics," == *,virtio* ]]; then
+    echo "lab: ppc64le with virtio: booting with disable_ddw (see run.sh)" >&2
+    append="disable_ddw $append"
+fi
 mapfile -t qemu < <(lab_qemu_machine "$LAB_CACHE/$LAB_ARCH/$LAB_KBOOT" "$tmp/initrd.gz" "$append")
 mapfile -t nicargs < <(lab_qemu_nics "$nics" "$pcap" "$tap")
 qemu+=("${nicargs[@]}" "${qemu_extra[@]}")

@@ -10,8 +10,10 @@
  * opens each device of the group (regions, IRQs, PCI IDs).
  * Uses only libc and the kernel uAPI (linux/vfio.h, Documentation/driver-api/vfio.rst).
  *
- * usage: hello-vfio [--groups N]    exit 0 ok, 1 failure, 77 no VFIO here.
- * With --groups N it fails unless exactly N groups work end to end.
+ * usage: hello-vfio [--groups N] [--new-window]
+ * Exit 0 ok, 1 failure, 77 no VFIO here. With --groups N it fails unless
+ * exactly N groups work end to end. --new-window (sPAPR) replaces the default
+ * DMA window with a new one before mapping.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -107,6 +109,8 @@ static void print_spapr_info(int container)
 
 #define DMA_LEN (2u << 20)
 
+static int force_new_window;
+
 /* Memory to map for DMA: a 2 MiB hugepage when there is one, else 4 KiB pages. */
 static void *dma_buffer(void)
 {
@@ -146,7 +150,9 @@ static int check_dma(int container, int spapr, uint64_t iova)
 	map.iova = iova;
 	map.size = DMA_LEN;
 	if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map)) {
-		perror("hello-vfio: VFIO_IOMMU_MAP_DMA");
+		ret = -errno;
+		printf("  dma: VFIO_IOMMU_MAP_DMA at iova 0x%llx: %s\n",
+		       (unsigned long long)iova, strerror(errno));
 		goto unregister;
 	}
 	unmap.iova = iova;
@@ -163,6 +169,31 @@ unregister:
 unmap_va:
 	munmap(va, DMA_LEN);
 	return ret;
+}
+
+/*
+ * pseries sometimes fails to set up a device's default DMA window ("failed
+ * DDW device list" in dmesg; seen with virtio-net): MAP_DMA then gives
+ * ENODEV. Replace the default window with a new one, 1 GiB of 4 KiB pages.
+ */
+static int spapr_new_window(int container, uint64_t *start)
+{
+	struct vfio_iommu_spapr_tce_remove rm = { .argsz = sizeof(rm), .start_addr = 0 };
+	struct vfio_iommu_spapr_tce_create cr = { .argsz = sizeof(cr), .page_shift = 12,
+						  .window_size = 1ull << 30, .levels = 1 };
+
+	if (ioctl(container, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm)) {
+		perror("hello-vfio: VFIO_IOMMU_SPAPR_TCE_REMOVE");
+		return -1;
+	}
+	if (ioctl(container, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr)) {
+		perror("hello-vfio: VFIO_IOMMU_SPAPR_TCE_CREATE");
+		return -1;
+	}
+	printf("  spapr: replaced the default window: new window at 0x%llx, 1 GiB, 4 KiB pages\n",
+	       (unsigned long long)cr.start_addr);
+	*start = cr.start_addr;
+	return 0;
 }
 
 /* Read the vendor and device IDs from the config space region. */
@@ -190,8 +221,9 @@ static int check_group(const char *grp)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[300];
-	int container, group, ret = -1, ndev = 0;
+	int container, group, ret = -1, ndev = 0, err;
 	unsigned long type;
+	uint64_t iova = 0;
 	struct dirent *de;
 	DIR *dir;
 
@@ -229,7 +261,12 @@ static int check_group(const char *grp)
 		 * v2 needs no VFIO_IOMMU_ENABLE (v1 only; v2 answers ENOTTY).
 		 * The default 32-bit window starts at 0 (printed above).
 		 */
-		if (check_dma(container, 1, 0))
+		err = force_new_window ? spapr_new_window(container, &iova) : 0;
+		if (!err)
+			err = check_dma(container, 1, iova);
+		if (err == -ENODEV && !force_new_window && !spapr_new_window(container, &iova))
+			err = check_dma(container, 1, iova);
+		if (err)
 			goto close;
 	}
 
@@ -267,11 +304,15 @@ int main(int argc, char **argv)
 	struct dirent *de;
 	DIR *dir;
 
-	if (argc == 3 && !strcmp(argv[1], "--groups")) {
-		want = atoi(argv[2]);
-	} else if (argc != 1) {
-		fprintf(stderr, "usage: hello-vfio [--groups N]\n");
-		return 2;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--groups") && i + 1 < argc) {
+			want = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--new-window")) {
+			force_new_window = 1;
+		} else {
+			fprintf(stderr, "usage: hello-vfio [--groups N] [--new-window]\n");
+			return 2;
+		}
 	}
 	container = open("/dev/vfio/vfio", O_RDWR);
 	if (container < 0) {

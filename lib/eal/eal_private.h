@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * EAL internals shared by the components of libpollux. Not installed.
+ */
+#ifndef EAL_PRIVATE_H
+#define EAL_PRIVATE_H
+
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <px_eal.h>
+
+struct eal_strlist {
+	char **v;
+	unsigned int n;
+};
+
+struct eal_lcore_cfg {
+	bool enabled;
+	int cpu;    /* CPU the lcore's thread is pinned to */
+	int socket; /* its NUMA node (0 without NUMA) */
+};
+
+/* Everything the command line says; filled by eal_args_parse() without side effects. */
+struct eal_cfg {
+	struct eal_lcore_cfg lcore[PX_MAX_LCORE];
+	unsigned int lcore_count;
+	unsigned int main_lcore;
+	bool lcores_set;
+	bool main_set;
+	struct eal_strlist allow;               /* -a: "PCI[,devargs]" */
+	struct eal_strlist block;               /* -b: "PCI" */
+	struct eal_strlist vdevs;               /* --vdev: "net_name,key=value,..." */
+	struct eal_strlist log_levels;          /* --log-level: "level" or "pattern:level" */
+	uint64_t mem_bytes;                     /* -m */
+	uint64_t socket_mem[PX_MAX_NUMA_NODES]; /* --socket-mem, bytes per socket */
+	unsigned int socket_mem_n;
+	char *huge_dir;
+	char *file_prefix;
+	bool no_huge;
+	bool no_pci;
+	bool help;
+	enum px_iova_mode iova_mode;
+};
+
+/* The configuration in force after px_eal_init(). */
+extern struct eal_cfg eal_config;
+extern int eal_logtype;
+extern int eal_mem_logtype;
+
+#define EAL_LOG(lvl, ...) PX_LOG(lvl, eal_logtype, __VA_ARGS__)
+
+/* ---- eal_args.c ---- */
+/* Parse argv into @cfg (zeroed first). @online is the set of usable CPUs. Returns the index of
+ * the first argument not consumed (>= 1), or -EINVAL after logging one line. */
+int eal_args_parse(struct eal_cfg *cfg, int argc, char **argv, const cpu_set_t *online);
+void eal_cfg_free(struct eal_cfg *cfg);
+/* Parse a core list "0-3,5" into @set. Returns 0 or -EINVAL, logging the bad token. */
+int eal_parse_corelist(const char *s, cpu_set_t *set);
+/* Parse a size: a number of MiB, or a number with a K/M/G suffix. Returns 0 or -EINVAL/-ERANGE. */
+int eal_parse_size_mb(const char *s, uint64_t *bytes);
+/* Validate a PCI address [DDDD:]BB:DD.F. Returns 0 or -EINVAL. */
+int eal_parse_pci_addr(const char *s, uint32_t *domain, uint8_t *bus, uint8_t *dev, uint8_t *fn);
+/* The CPUs that are online (sysfs) and in our affinity mask. */
+int eal_cpus_usable(cpu_set_t *set);
+
+/* ---- eal_lcore.c ---- */
+int eal_lcore_init(const struct eal_cfg *cfg);
+int eal_lcore_cleanup(void);
+int eal_lcore_busy(void);
+int eal_cpu_socket(int cpu);
+
+/* ---- eal_cycles.c ---- */
+void eal_cycles_init(void);
+
+/* ---- eal_memory.c ---- */
+int eal_mem_init(const struct eal_cfg *cfg);
+void eal_mem_cleanup(void);
+
+#endif /* EAL_PRIVATE_H */

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# check.sh MODE BUILD_DIR SRC_DIR: install the build into a temporary prefix and build a program
+# outside the tree against it, with find_package(Pollux) (MODE=cmake), pkg-config (MODE=pkg-config),
+# or check that the shared library exports only px_ symbols (MODE=symbols).
+set -euo pipefail
+mode=$1 build=$2 src=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+libdir=$(ls -d "$tmp"/prefix/lib*/ | head -n1)
+case $mode in
+cmake)
+    cmake -S "$src" -B "$tmp/b" -G Ninja -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+    cmake --build "$tmp/b" >/dev/null
+    LD_LIBRARY_PATH=$libdir "$tmp/b/hello" -l 0 --no-huge
+    "$tmp/b/hello_static" -l 0 --no-huge
+    # the dynamic one really uses the installed shared library
+    deps=$(LD_LIBRARY_PATH=$libdir ldd "$tmp/b/hello")
+    grep -q "libpollux.so.* => $libdir" <<<"$deps"
+    ;;
+pkg-config)
+    export PKG_CONFIG_PATH=$libdir/pkgconfig
+    cc -o "$tmp/hello" "$src/hello.c" $(pkg-config --cflags --libs pollux)
+    LD_LIBRARY_PATH=$libdir "$tmp/hello" -l 0 --no-huge
+    cc -static -o "$tmp/hello_static" "$src/hello.c" $(pkg-config --static --cflags --libs pollux)
+    "$tmp/hello_static" -l 0 --no-huge
+    ;;
+symbols)
+    so=$(ls "$libdir"/libpollux.so.* | head -n1)
+    syms=$(nm -D --defined-only "$so" | awk '{sub(/@.*/, "", $3); print $3}')
+    bad=$(grep -v -e '^px_' -e '^POLLUX_' <<<"$syms" || true)
+    if [ -n "$bad" ]; then
+        echo "libpollux exports symbols outside the px_ API:"; echo "$bad"; exit 1
+    fi
+    grep -qx px_eal_init <<<"$syms"
+    echo "libpollux exports $(grep -c '^px_' <<<"$syms") px_ symbols and nothing else"
+    ;;
+esac

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# tools/test.sh — build Pollux and run every test.
+#
+# Installs what is missing (Debian packages), reserves hugepages when run as root, builds into
+# build/ (and build/asan, build/tsan for the sanitizer runs), runs the libFuzzer smoke when clang
+# has libFuzzer, then runs every test with ctest — the host tests and the lab (Debian kernels
+# under QEMU with a virtual IOMMU) — and ends with ctest's summary. Exit status: ctest's.
+#
+# Environment: PX_LAB_SKIP=1 skips the lab tests; PX_SKIP_SANITIZERS=1 skips the ASan/TSan builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/lib.sh
+
+jobs=$(nproc)
+px_need_pkgs "${PX_BASE_PKGS[@]}"
+px_reserve_hugepages 256
+
+configure() { # configure DIR ARGS...
+    local dir=$1; shift
+    cmake -S . -B "$dir" -G Ninja -DPX_WERROR=ON "$@" >"$dir.configure.log" 2>&1 ||
+        { cat "$dir.configure.log"; die "cmake configure of $dir failed"; }
+}
+
+if [ "${PX_SKIP_SANITIZERS:-0}" != 1 ]; then
+    say "ASan+UBSan build (build/asan): every host test but the lab"
+    mkdir -p build
+    configure build/asan -DPX_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug -DPX_LAB=OFF
+    cmake --build build/asan -j "$jobs"
+    (cd build/asan && ASAN_OPTIONS=detect_leaks=1 ctest -j "$jobs" -LE 'lab|perf' --output-on-failure) ||
+        die "tests failed under AddressSanitizer (build/asan)"
+    if [ -n "$(ls app/test/test_*stress*.c 2>/dev/null)" ]; then
+        say "ThreadSanitizer build (build/tsan): the multi-lcore stress tests"
+        configure build/tsan -DPX_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug -DPX_LAB=OFF
+        cmake --build build/tsan -j "$jobs" --target px-test
+        (cd build/tsan && TSAN_OPTIONS=halt_on_error=1 ctest -j1 -R 'stress' --output-on-failure) ||
+            die "stress tests failed under ThreadSanitizer (build/tsan)"
+    fi
+fi
+
+if command -v clang >/dev/null && echo 'int LLVMFuzzerTestOneInput(const char*d,unsigned long n){return 0;}' |
+        clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
+    say "libFuzzer smoke (build/fuzz): 20 s per target"
+    configure build/fuzz -DCMAKE_C_COMPILER=clang -DPX_FUZZ=ON -DPX_LAB=OFF -DCMAKE_BUILD_TYPE=Debug
+    cmake --build build/fuzz -j "$jobs" --target fuzz-fuzz_eal_args
+    corpus=$(mktemp -d)
+    cp fuzz/corpus/fuzz_eal_args/* "$corpus/"
+    build/fuzz/fuzz/fuzz-fuzz_eal_args -max_total_time=20 -print_final_stats=0 "$corpus" 2>&1 | tail -n 2 ||
+        die "the fuzzer found a crash in the argument parser"
+    rm -rf "$corpus"
+else
+    warn "clang with libFuzzer not available: fuzz targets only replayed (apt-get install clang)"
+fi
+
+say "build (build/): -Wall -Wextra -Werror"
+configure build
+cmake --build build -j "$jobs"
+say "running every test (ctest; the lab boots Debian kernels under QEMU)"
+cd build
+ctest -j "$jobs" --output-on-failure

@@ -289,20 +289,21 @@ static int state_save(const struct devbind_opts *o, const struct pci_dev *d)
 	int ret;
 
 	if (!d->driver[0] || member_viable(d))
-		return 0;
+		return DB_OK;
 	ret = state_path(o, d->addr, path, sizeof(path));
 	if (ret || path_exists(path))
-		return ret;
+		return ret ? DB_EINTERNAL : DB_OK;
 	ret = roots.dry_run ? 0 : mkdir_p(o->state_dir);
 	snprintf(line, sizeof(line), "%s\n", d->driver);
 	if (!ret)
-		ret = write_str(path, line);
-	if (ret)
-		fprintf(stderr,
-			"px-devbind: cannot remember %s's driver in %s: %s; run as root or "
-			"pick another place with --state-dir\n",
-			d->addr, path, strerror(-ret));
-	return ret;
+		ret = write_file(path, line);
+	if (!ret)
+		return DB_OK;
+	fprintf(stderr,
+		"px-devbind: cannot remember %s's driver in %s: %s; run as root or "
+		"pick another place with --state-dir\n",
+		d->addr, path, strerror(-ret));
+	return DB_EWRITE;
 }
 
 /* Writes s to <sysfs>/<fmt...>, saying which write failed and why. */

@@ -86,7 +86,7 @@ int read_long(const char *path, long *val)
 	return ret < 0 ? ret : parse_num(buf, true, NULL, val);
 }
 
-int write_str(const char *path, const char *s)
+static int write_flags(const char *path, const char *s, int flags)
 {
 	size_t len = strlen(s);
 	ssize_t n;
@@ -96,8 +96,7 @@ int write_str(const char *path, const char *s)
 		printf("dry-run: write '%s' to %s\n", s, path);
 		return 0;
 	}
-	/* O_TRUNC only matters for a fake tree; sysfs ignores it. */
-	fd = open(path, O_WRONLY | O_CLOEXEC | (roots.fake ? O_CREAT | O_TRUNC : 0), 0644);
+	fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0644);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, s, len);
@@ -108,6 +107,17 @@ int write_str(const char *path, const char *s)
 	if (close(fd) && !ret)
 		ret = -errno;
 	return ret;
+}
+
+int write_str(const char *path, const char *s)
+{
+	/* A fake tree has plain files, created on first write; sysfs files always exist. */
+	return write_flags(path, s, roots.fake ? O_CREAT | O_TRUNC : 0);
+}
+
+int write_file(const char *path, const char *s)
+{
+	return write_flags(path, s, O_CREAT | O_TRUNC);
 }
 
 int link_basename(const char *path, char *buf, size_t len)

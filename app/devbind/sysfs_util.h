@@ -32,6 +32,8 @@ int read_ulong(const char *path, unsigned long *val);
 int read_long(const char *path, long *val);
 /* Write s to path (one write(2), as sysfs wants); with roots.dry_run only prints it. */
 int write_str(const char *path, const char *s);
+/* Write s to an ordinary file, creating or truncating it; with roots.dry_run only prints it. */
+int write_file(const char *path, const char *s);
 /* Last path component of a symlink's target ("../../bus/pci/drivers/e1000e" -> "e1000e"). */
 int link_basename(const char *path, char *buf, size_t len);
 bool path_exists(const char *path);

@@ -217,6 +217,13 @@ case_write_fails() {
 	mkdir -p "$S/bus/pci/drivers/vfio-pci" "$S/bus/pci/drivers_probe" # a directory: EISDIR
 	run 8 --bind=vfio-pci 0000:00:03.0
 	has err "writing '0000:00:03.0' to $S/bus/pci/drivers_probe failed"
+	# the state directory cannot be made: exit 8 too, before any sysfs write
+	rmdir "$S/bus/pci/drivers_probe"; rm -rf "$ST"; : >"$T/plainfile"
+	"$BIN" --sysfs-root="$S" --procfs-root="$P" --state-dir="$T/plainfile/state" \
+		--bind=vfio-pci 0000:00:03.0 >"$T/out" 2>"$T/err"
+	[ $? = 8 ] || fail "unwritable state dir: want exit 8"
+	has err "cannot remember 0000:00:03.0's driver in $T/plainfile/state/0000:00:03.0"
+	absent "$S/bus/pci/drivers_probe"
 }
 
 # Back to the remembered driver; without a memory, the kernel's modalias choice; else exit 10.

@@ -1,39 +1,71 @@
 #!/bin/sh
-# px-devbind and px-hugepages against a real kernel, inside a lab guest (shared/LAB.md).
-# Usage: PX_LAB=1 lab.sh PX_DEVBIND [PX_HUGEPAGES]
-# POSIX sh for busybox: no python, so outputs are checked with grep. It moves real devices, so it
-# refuses to run (77) unless PX_LAB=1 says this is a throwaway guest.
-BIN=$1
-HP=${2:-}
-[ "${PX_LAB:-}" = 1 ] || { echo "SKIP: set PX_LAB=1 inside a lab guest (this moves real devices)"; exit 77; }
+# px-devbind and px-hugepages on a real kernel, inside a lab guest (docs/lab.md), where /init
+# has bound every NIC to vfio-pci and PX_LAB_PORTS lists them. POSIX sh for busybox: no
+# python, so outputs are checked with grep. It moves real devices, so outside a lab guest it
+# skips (77) unless PX_LAB=1 says the machine is a throwaway one.
+#   lab.sh [PX_DEVBIND [PX_HUGEPAGES]]       (default: from PATH)
+DB=${1:-px-devbind}
+HP=${2:-px-hugepages}
+[ -n "${PX_LAB_ARCH:-}" ] || [ "${PX_LAB:-}" = 1 ] ||
+	{ echo "SKIP: not in a lab guest (this moves real devices)"; exit 77; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-[ -d /sys/bus/pci/drivers/vfio-pci ] || { echo "SKIP: vfio-pci not loaded"; exit 77; }
-fail() { echo "FAIL [lab]: $*"; exit 1; }
+set -- ${PX_LAB_PORTS:-}
+[ $# -ge 2 ] || { echo "SKIP: needs two NICs (PX_LAB_PORTS)"; exit 77; }
+p0=$1 p1=$2
+fail() { echo "FAIL [devbind lab]: $*"; exit 1; }
+drv() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
+grp() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
+expect() { # expect RC CMD...: run, show output, check the exit code
+	want=$1; shift
+	echo "+ $*"; "$@"; rc=$?
+	[ "$rc" = "$want" ] || fail "'$*' exited $rc, want $want"
+}
+st=$(mktemp -d)
 
-# The first network device not on vfio-pci and not active.
-dev=$("$BIN" --status | awk '/^Network devices using a kernel/{k=1} /^Network devices with no/{k=1}
-	/^Network devices using vfio/{k=0} k && /^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:/ && !/Active/ {print $1; exit}')
-[ -n "$dev" ] || { echo "SKIP: no inactive network device on a kernel driver"; exit 77; }
-before=$(basename "$(readlink "/sys/bus/pci/devices/$dev/driver" 2>/dev/null)" 2>/dev/null)
-state=$(mktemp -d)
+# The kernel driver for the second NIC's model.
+model=$(echo "${PX_LAB_NICS:-e1000e,e1000e}" | cut -d, -f2)
+case $model in
+virtio) kdrv=virtio_net pcidrv=virtio-pci ;;
+*) kdrv=$model pcidrv=$model ;;
+esac
 
-"$BIN" --state-dir="$state" --bind=vfio-pci "$dev" || fail "bind $dev: exit $?"
-[ "$(basename "$(readlink "/sys/bus/pci/devices/$dev/driver")")" = vfio-pci ] || fail "$dev not on vfio-pci"
-group=$(basename "$(readlink "/sys/bus/pci/devices/$dev/iommu_group")")
-[ -c "/dev/vfio/$group" ] || [ -c "/dev/vfio/noiommu-$group" ] || fail "no /dev/vfio node for group $group"
-"$BIN" --status --json | grep -q "\"pci\": \"$dev\".*\"driver\": \"vfio-pci\"" || fail "status JSON"
-"$BIN" --state-dir="$state" --restore "$dev" || fail "restore $dev: exit $?"
-after=$(basename "$(readlink "/sys/bus/pci/devices/$dev/driver" 2>/dev/null)" 2>/dev/null)
-[ "$after" = "$before" ] || [ -z "$before" ] || fail "restored to '$after', had '$before'"
-[ "$(cat "/sys/bus/pci/devices/$dev/driver_override")" = "(null)" ] || fail "driver_override left set"
-rm -rf "$state"
+expect 0 "$DB" --status
+"$DB" --status --json | grep -q "\"pci\": \"$p0\".*\"driver\": \"vfio-pci\"" || fail "status JSON: $p0"
+ifc=$(px-lab-kbind "$p1" "$kdrv") || fail "px-lab-kbind $p1 $kdrv"
+[ "$(drv "$p1")" = "$pcidrv" ] || fail "$p1 not on $pcidrv"
+"$DB" --status | grep -q "^$p1 .* if=$ifc drv=$pcidrv " || fail "status line of $p1"
 
-if [ -n "$HP" ]; then
-	"$HP" --setup 8M || fail "hugepages setup: exit $?"
-	[ "$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages)" = 4 ] || fail "not 4 pages"
-	"$HP" --mount /mnt/px-huge || fail "hugepages mount"
-	grep -q ' /mnt/px-huge hugetlbfs ' /proc/mounts || fail "hugetlbfs not mounted"
-	"$HP" --mount /mnt/px-huge | grep -q "already mounted" || fail "second mount"
-	umount /mnt/px-huge
+if [ "$(grp "$p0")" != "$(grp "$p1")" ]; then
+	# Own groups: active refusal, bind by interface name, hand-over, restore.
+	ip link set "$ifc" up && ip addr add 192.0.2.1/24 dev "$ifc" || fail "ip addr add"
+	expect 4 "$DB" --state-dir="$st" --bind=vfio-pci "$ifc"
+	ip addr flush dev "$ifc"
+	ip link set "$ifc" down
+	expect 0 "$DB" --state-dir="$st" --bind=vfio-pci --uid=1234 --gid=4321 "$ifc"
+	[ "$(drv "$p1")" = vfio-pci ] || fail "$p1 not on vfio-pci after --bind"
+	[ "$(cat "$st/$p1")" = "$pcidrv" ] || fail "state file: $(cat "$st/$p1")"
+	[ "$(stat -c %u:%g "/dev/vfio/$(grp "$p1")")" = 1234:4321 ] || fail "/dev/vfio owner"
+	expect 0 "$DB" --state-dir="$st" --restore "$p1"
+	[ "$(drv "$p1")" = "$pcidrv" ] || fail "$p1 not back on $pcidrv"
+	[ "$(cat "/sys/bus/pci/devices/$p1/driver_override")" = "(null)" ] || fail "override left"
+	[ ! -e "$st/$p1" ] || fail "state file left"
+else
+	# One group for both (pseries: one PHB): half-bound refusals both ways.
+	echo "$p0 and $p1 share IOMMU group $(grp "$p0")"
+	"$DB" --status | grep -q "^$p0 .* viable=no" || fail "half-bound group shown viable"
+	expect 0 "$DB" --state-dir="$st" --bind=vfio-pci "$p1"
+	expect 5 "$DB" --state-dir="$st" --restore "$p1"
+	# p0 has no remembered driver: the kernel picks by modalias (the module is loaded).
+	expect 0 "$DB" --state-dir="$st" --restore "$p1" "$p0"
+	[ "$(drv "$p0")" = "$pcidrv" ] && [ "$(drv "$p1")" = "$pcidrv" ] || fail "restore of the group"
 fi
-echo "PASS [lab]"
+
+expect 0 "$HP" --show
+expect 0 "$HP" --setup 8M
+[ "$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages)" = 4 ] || fail "not 4 pages"
+expect 0 "$HP" --mount /mnt/px-huge
+grep -q ' /mnt/px-huge hugetlbfs ' /proc/mounts || fail "hugetlbfs not mounted"
+"$HP" --mount /mnt/px-huge | grep -q "already mounted" || fail "second mount"
+umount /mnt/px-huge
+rm -rf "$st"
+echo "PASS [devbind lab]"

@@ -22,11 +22,13 @@ expect() { # expect RC CMD...: run, show output, check the exit code
 }
 st=$(mktemp -d)
 
-# The kernel driver for the second NIC's model.
-model=$(echo "${PX_LAB_NICS:-e1000e,e1000e}" | cut -d, -f2)
-case $model in
-virtio) kdrv=virtio_net pcidrv=virtio-pci ;;
-*) kdrv=$model pcidrv=$model ;;
+# The kernel driver for the second NIC, by its IDs.
+case $(cat "/sys/bus/pci/devices/$p1/vendor"):$(cat "/sys/bus/pci/devices/$p1/device") in
+0x8086:0x10d3) kdrv=e1000e pcidrv=e1000e ;;
+0x8086:0x100e) kdrv=e1000 pcidrv=e1000 ;;
+0x15ad:0x07b0) kdrv=vmxnet3 pcidrv=vmxnet3 ;;
+0x1af4:0x1041) kdrv=virtio_net pcidrv=virtio-pci ;;
+*) echo "SKIP: no kernel driver known for $p1"; exit 77 ;;
 esac
 
 expect 0 "$DB" --status

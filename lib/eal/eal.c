@@ -14,8 +14,6 @@ struct eal_cfg eal_config;
 static bool eal_up;
 static pthread_mutex_t eal_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int eal_log_apply(const struct eal_strlist *levels);
-
 int px_eal_initialized(void)
 {
 	return eal_up;
@@ -42,9 +40,14 @@ static int eal_bring_up(struct eal_cfg *cfg)
 	ret = eal_lcore_init(cfg);
 	if (ret < 0)
 		goto mem;
+	ret = eal_bus_init();
+	if (ret < 0)
+		goto lcores;
 	EAL_LOG(INFO, "%u lcore(s), main lcore %u, cycle counter %.3f MHz", cfg->lcore_count,
 		cfg->main_lcore, px_get_tsc_hz() / 1e6);
 	return 0;
+lcores:
+	eal_lcore_cleanup();
 mem:
 	eal_mem_cleanup();
 	return ret;
@@ -106,6 +109,7 @@ int px_eal_cleanup(void)
 		ret = -EBUSY;
 		goto out;
 	}
+	eal_bus_cleanup();
 	eal_lcore_cleanup();
 	eal_mem_cleanup();
 	eal_cfg_free(&eal_config);

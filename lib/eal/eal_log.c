@@ -204,7 +204,6 @@ void px_log_write(int id, int level, const char *fmt, ...)
 }
 
 /* Apply the --log-level arguments, in order. */
-int eal_log_apply(const struct eal_strlist *levels);
 int eal_log_apply(const struct eal_strlist *levels)
 {
 	for (unsigned int i = 0; i < levels->n; i++) {

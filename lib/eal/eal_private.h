@@ -74,6 +74,13 @@ int eal_cpu_socket(int cpu);
 /* ---- eal_cycles.c ---- */
 void eal_cycles_init(void);
 
+/* ---- eal_bus.c ---- */
+int eal_bus_init(void);
+void eal_bus_cleanup(void);
+
+/* ---- eal_log.c ---- */
+int eal_log_apply(const struct eal_strlist *levels);
+
 /* ---- eal_memory.c ---- */
 int eal_mem_init(const struct eal_cfg *cfg);
 void eal_mem_cleanup(void);

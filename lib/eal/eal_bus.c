@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The list of buses, and their scan/probe/cleanup at start-up and shut-down. */
+#include <errno.h>
+#include <string.h>
+
+#include "eal_private.h"
+#include "px_bus.h"
+
+static struct px_bus *buses;
+
+void px_bus_register(struct px_bus *bus)
+{
+	struct px_bus **pp = &buses;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	bus->next = NULL;
+	*pp = bus;
+}
+
+void eal_bus_cleanup(void)
+{
+	/* reverse order: walk to each last bus not yet cleaned */
+	struct px_bus *order[32];
+	int n = 0;
+
+	for (struct px_bus *b = buses; b && n < 32; b = b->next)
+		order[n++] = b;
+	while (n-- > 0)
+		if (order[n]->cleanup)
+			order[n]->cleanup();
+}
+
+int eal_bus_init(void)
+{
+	int ret;
+
+	for (struct px_bus *b = buses; b; b = b->next) {
+		ret = b->scan ? b->scan() : 0;
+		if (ret < 0) {
+			EAL_LOG(ERR, "%s bus: scan failed: %s", b->name, strerror(-ret));
+			goto fail;
+		}
+	}
+	for (struct px_bus *b = buses; b; b = b->next) {
+		ret = b->probe ? b->probe() : 0;
+		if (ret < 0) {
+			EAL_LOG(ERR, "%s bus: probe failed: %s", b->name, strerror(-ret));
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	eal_bus_cleanup();
+	return ret;
+}

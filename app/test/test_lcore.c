@@ -111,6 +111,12 @@ static int test_lcore_mp(void)
 	}
 	PX_TEST_ASSERT_EQ(calls, rounds * (int)n, "every lcore ran every round");
 	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "cleanup");
+	/* cleanup gives the main thread its CPUs back: a new init sees every core again */
+	PX_TEST_ASSERT(px_test_eal_init("-l 0 --no-huge") >= 0, "init on one core");
+	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "cleanup");
+	PX_TEST_ASSERT(init_all_cores() >= 0, "init on all cores");
+	PX_TEST_ASSERT_EQ(px_lcore_count(), n, "every core again after a one-core init");
+	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "cleanup");
 	/* and again: init/cleanup cycles leave nothing behind */
 	for (int r = 0; r < 5; r++) {
 		PX_TEST_ASSERT(init_all_cores() >= 0, "re-init %d", r);

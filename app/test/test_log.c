@@ -13,7 +13,11 @@ static int test_log_levels(void)
 	PX_TEST_ASSERT_EQ(px_log_register("test.log.a", PX_LOG_DEBUG), a, "same name, same id");
 	PX_TEST_ASSERT_EQ(px_log_lookup("test.log.b"), b, "lookup");
 	PX_TEST_ASSERT_EQ(px_log_lookup("test.log.none"), -ENOENT, "unknown");
-	PX_TEST_ASSERT_EQ(px_log_get_level(a), PX_LOG_NOTICE, "initial level");
+	/* Levels set explicitly: a global --log-level set by an earlier test in this process would
+	 * otherwise apply to these new components too (as it should). */
+	PX_TEST_ASSERT_EQ(px_log_set_level_pattern("test.log.a", PX_LOG_NOTICE), 1, "set a");
+	PX_TEST_ASSERT_EQ(px_log_set_level_pattern("test.log.b", PX_LOG_ERR), 1, "set b");
+	PX_TEST_ASSERT_EQ(px_log_get_level(a), PX_LOG_NOTICE, "level of a");
 	PX_TEST_ASSERT_EQ(px_log_register("", PX_LOG_DEBUG), -EINVAL, "empty name");
 	PX_TEST_ASSERT_EQ(px_log_register("x", 0), -EINVAL, "bad level");
 

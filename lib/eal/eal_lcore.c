@@ -35,6 +35,7 @@ static struct lcore lcores[PX_MAX_LCORE];
 static unsigned int main_lcore;
 static unsigned int lcore_count;
 static bool lcores_up;
+static cpu_set_t main_affinity; /* the caller's affinity before pinning, restored at cleanup */
 
 int eal_cpu_socket(int cpu)
 {
@@ -139,6 +140,9 @@ int eal_lcore_init(const struct eal_cfg *cfg)
 		lcores[i].socket = eal_cpu_socket(cfg->lcore[i].cpu);
 		lcores[i].state = PX_LCORE_WAIT;
 	}
+	ret = -pthread_getaffinity_np(pthread_self(), sizeof(main_affinity), &main_affinity);
+	if (ret < 0)
+		return ret;
 	ret = pin_to(pthread_self(), lcores[main_lcore].cpu);
 	if (ret < 0) {
 		EAL_LOG(ERR, "cannot pin the main lcore %u to cpu %d: %s", main_lcore,
@@ -152,6 +156,7 @@ int eal_lcore_init(const struct eal_cfg *cfg)
 		ret = start_worker(i);
 		if (ret < 0) {
 			stop_workers();
+			pthread_setaffinity_np(pthread_self(), sizeof(main_affinity), &main_affinity);
 			px_per_lcore_id = PX_LCORE_ID_ANY;
 			return ret;
 		}
@@ -171,6 +176,8 @@ int eal_lcore_busy(void)
 int eal_lcore_cleanup(void)
 {
 	stop_workers();
+	/* give the main thread back the CPUs it had, so a later init sees the same machine */
+	pthread_setaffinity_np(pthread_self(), sizeof(main_affinity), &main_affinity);
 	memset(lcores, 0, sizeof(lcores));
 	lcore_count = 0;
 	lcores_up = false;

@@ -11,6 +11,9 @@
 #include <sys/ioctl.h>
 #include <linux/vfio.h>
 
+#include <px_malloc.h>
+#include <px_memory.h>
+
 #include "vfio_private.h"
 #include "vfio_group.h"
 
@@ -68,6 +71,23 @@ static int open_container(void)
 	return fd;
 }
 
+/*
+ * EAL memory events for one container: each hugepage segment is mapped once, as one extent,
+ * when it is reserved (registration replays the existing ones), and unmapped before it is
+ * released. Segments without an IOVA (--no-huge) are not for DMA.
+ */
+static int mem_event_cb(enum px_mem_event type, void *va, uint64_t iova, size_t len, void *arg)
+{
+	struct px_vfio_container *c = arg;
+	uint64_t b;
+
+	if (iova == PX_BAD_IOVA)
+		return 0;
+	if (type == PX_MEM_EVENT_ADDED)
+		return px_vfio_dma_map(c, (uintptr_t)va, iova, len);
+	return px_vfio_dma_unmap(c, iova, len, PX_DMA_UNMAP_RANGE | PX_DMA_UNMAP_ALLOW_SPLIT, &b);
+}
+
 struct px_vfio_container *px_vfio_container_create(void)
 {
 	struct vfio_kbackend *kb;
@@ -97,8 +117,17 @@ struct px_vfio_container *px_vfio_container_create(void)
 	c = vfio_container_new(fd, backends[i].ops, kb);
 	if (c == NULL)
 		goto free_kb;
+	errno = -px_mem_event_register(mem_event_cb, c);
+	if (errno) {
+		VFIO_LOG(ERR, "container: mapping the EAL's memory: %s", strerror(errno));
+		goto free_container;
+	}
 	VFIO_LOG(INFO, "container: backend %s", backends[i].ops->name);
 	return c;
+
+free_container:
+	kb = NULL; /* vfio_container_free() destroys it with the backend */
+	vfio_container_free(c);
 
 free_kb:
 	free(kb);
@@ -114,6 +143,7 @@ void px_vfio_container_destroy(struct px_vfio_container *c)
 
 	if (c == NULL)
 		return;
+	px_mem_event_unregister(mem_event_cb, c);
 	px_vfio_dma_unmap_all(c, &b);
 	while (c->nr_groups) {
 		struct vfio_group_ref *r = &c->groups[c->nr_groups - 1];

@@ -160,8 +160,14 @@ static int test_lab_unmap(void)
 	PX_TEST_ASSERT_EQ(px_vfio_dma_count(l.c), 2, "two remainders");
 	/* the kernel holds exactly the remainders: the cut part is free, each remainder mapped */
 	PX_TEST_ASSERT_EQ(kernel_free(l.c, va + MB, io + MB, MB), 1, "cut part free in the kernel");
-	PX_TEST_ASSERT_EQ(kernel_free(l.c, va, io, MB), 0, "left remainder in the kernel");
-	PX_TEST_ASSERT_EQ(kernel_free(l.c, va + 2 * MB, io + 2 * MB, 2 * MB), 0, "right remainder");
+	/* Probing a mapped range works on type1 only: sPAPR v2's MAP_DMA over a live TCE
+	 * succeeds and replaces it (measured on 6.12), and the probe's unmap would then clear it.
+	 */
+	if (!split) {
+		PX_TEST_ASSERT_EQ(kernel_free(l.c, va, io, MB), 0, "left remainder in the kernel");
+		PX_TEST_ASSERT_EQ(kernel_free(l.c, va + 2 * MB, io + 2 * MB, 2 * MB), 0,
+				  "right remainder");
+	}
 	PX_TEST_ASSERT_EQ(px_vfio_dma_unmap(l.c, io, MB, PX_DMA_UNMAP_EXACT, &b), 0, "left");
 	PX_TEST_ASSERT_EQ(px_vfio_dma_unmap(l.c, io + 2 * MB, 2 * MB, PX_DMA_UNMAP_EXACT, &b), 0,
 			  "right");

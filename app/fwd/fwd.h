@@ -42,6 +42,7 @@ struct fwd_config {
 	double duration;    /* seconds (0: until SIGINT) */
 	uint64_t max_pkts;  /* txonly: stop each stream after this many (0: none) */
 	bool check;         /* rxonly: verify the txonly payload pattern and sequence */
+	bool tx_first;      /* send one burst per stream before forwarding */
 	const char *stats_json;
 	uint32_t ip[PX_MAX_ETHPORTS]; /* icmpecho: the port's IPv4 address, network order */
 	struct px_eth_mac peer[PX_MAX_ETHPORTS]; /* mac mode: destination per TX port */
@@ -68,6 +69,8 @@ const struct fwd_mode *fwd_mode_find(const char *name);
 void fwd_modes_list(FILE *f);
 /* txonly template: build the frame once (per stream seq and flow vary per packet) */
 void fwd_txonly_prepare(void);
+/* --tx-first: send one burst on every stream; 0 or -ENOMEM */
+int fwd_tx_first(void);
 
 /* statistics */
 void fwd_stats_start(void);

@@ -4,6 +4,7 @@
  * Each loop polls its lcore's streams until fwd_stop. Counters are written only by the stream's
  * lcore, with relaxed atomic stores so the statistics thread may read them at any time.
  */
+#include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -213,6 +214,23 @@ static inline void txonly_fill(struct fwd_stream *s, struct px_mbuf **pkts, uint
 		m->data_len = len;
 		m->pkt_len = len;
 	}
+}
+
+/* --tx-first: one burst of txonly frames on every stream before forwarding starts. */
+int fwd_tx_first(void)
+{
+	struct px_mbuf *pkts[FWD_MAX_BURST];
+
+	for (unsigned int i = 0; i < fwd_nb_streams; i++) {
+		struct fwd_stream *s = &fwd_streams[i];
+		uint16_t n = fwd_cfg.burst;
+
+		if (px_pktmbuf_alloc_bulk(fwd_pools[0], pkts, n) != 0)
+			return -ENOMEM;
+		txonly_fill(s, pkts, n);
+		send_or_drop(s, pkts, n);
+	}
+	return 0;
 }
 
 static int loop_txonly(void *arg)

@@ -55,6 +55,7 @@ static void usage(FILE *f)
 		"  --eth-peer=P,MAC      mac mode: destination MAC for packets sent on port P\n"
 		"  --icmp-ip=P,IPV4      icmpecho: the address port P answers for\n"
 		"  --check               rxonly: verify txonly's payload and sequence numbers\n"
+		"  --tx-first            send one burst of txonly frames per stream, then forward\n"
 		"  --stats-period=S      live statistics every S seconds on stderr (0: off)\n"
 		"  --duration=S          stop after S seconds (default: at SIGINT)\n"
 		"  --stats-json=FILE     write the final counters as JSON\n"
@@ -128,6 +129,7 @@ enum {
 	O_PEER,
 	O_IP,
 	O_CHECK,
+	O_TXFIRST,
 	O_PERIOD,
 	O_DURATION,
 	O_JSON
@@ -149,6 +151,7 @@ static const struct option long_opts[] = {
 	{"eth-peer", 1, NULL, O_PEER},
 	{"icmp-ip", 1, NULL, O_IP},
 	{"check", 0, NULL, O_CHECK},
+	{"tx-first", 0, NULL, O_TXFIRST},
 	{"stats-period", 1, NULL, O_PERIOD},
 	{"duration", 1, NULL, O_DURATION},
 	{"stats-json", 1, NULL, O_JSON},
@@ -201,6 +204,9 @@ static int apply_opt(int c, const char *v)
 		return parse_uint(name, v, 0, 3600, &u) ?: (fwd_cfg.stats_period = u, 0);
 	case O_CHECK:
 		fwd_cfg.check = true;
+		return 0;
+	case O_TXFIRST:
+		fwd_cfg.tx_first = true;
 		return 0;
 	case O_JSON:
 		fwd_cfg.stats_json = v;
@@ -388,6 +394,10 @@ static int run(const unsigned int *lcore_ids, unsigned int n)
 
 	fwd_stats_start();
 	fwd_stats_final(); /* marks the start */
+	if (fwd_cfg.tx_first && fwd_tx_first() < 0) {
+		fprintf(stderr, "px-fwd: --tx-first: the pool has no mbufs for the first bursts\n");
+		return -ENOMEM;
+	}
 	if (on_main) {
 		/* a single core forwards and a timer signal ends it: no thread for statistics */
 		if (fwd_cfg.duration > 0)

@@ -352,6 +352,10 @@ static int seg_populate(struct eal_seg *seg)
 	return fallocate(seg->fd, 0, 0, (off_t)seg->len) < 0 ? -errno : 0;
 }
 
+#define LOG_PA_PRIV()                                                                         \
+	MEM_LOG(ERR, "--iova-mode=pa: /proc/self/pagemap gives physical addresses only with " \
+		     "CAP_SYS_ADMIN: run as root, or use --iova-mode=va with an IOMMU (vfio-pci)")
+
 /* pa mode: the physical address of the segment, which must be physically contiguous. */
 static int seg_pa(struct eal_seg *seg)
 {
@@ -359,8 +363,12 @@ static int seg_pa(struct eal_seg *seg)
 	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	int ret = 0;
 
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		ret = -errno;
+		MEM_LOG(ERR, "--iova-mode=pa: cannot open /proc/self/pagemap: %s", strerror(-ret));
+		LOG_PA_PRIV();
+		return ret;
+	}
 	for (size_t off = 0; off < seg->len && ret == 0; off += seg->page_sz) {
 		uint64_t ent = 0, pa;
 
@@ -368,8 +376,7 @@ static int seg_pa(struct eal_seg *seg)
 			ret = -EIO;
 		pa = (ent & ((1ULL << 55) - 1)) * (uint64_t)psz;
 		if (ret == 0 && (!(ent >> 63) || pa == 0)) {
-			MEM_LOG(ERR,
-				"--iova-mode=pa: /proc/self/pagemap shows no physical address (needs CAP_SYS_ADMIN): run as root, or use --iova-mode=va with an IOMMU");
+			LOG_PA_PRIV();
 			ret = -EPERM;
 		} else if (ret == 0 && off == 0) {
 			seg->iova = pa;

@@ -3,6 +3,7 @@
  * EAL memory on ordinary memory (--no-huge): the heap, memzones, events, the cap. The same
  * bodies run on hugepages in test_memory_huge.c. Each test brings the EAL up and down itself.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -398,3 +399,56 @@ int test_mem_run(const char *args, int (*body)(void))
 {
 	return with_eal(args, body);
 }
+
+/* ---- threads: concurrent alloc/free from 4 threads, then the heap is checked ---- */
+static void *mt_worker(void *arg)
+{
+	unsigned int seed = (unsigned int)(uintptr_t)arg;
+	void *blk[64] = {0};
+
+	for (int it = 0; it < 20000; it++) {
+		int k = rand_r(&seed) % 64;
+
+		if (blk[k] && *(unsigned int *)blk[k] != (unsigned int)k)
+			return (void *)1;
+		if (blk[k]) {
+			px_free(blk[k]);
+			blk[k] = NULL;
+			continue;
+		}
+		blk[k] = px_malloc("mt", 16 + (size_t)rand_r(&seed) % 20000, 0);
+		if (blk[k] == NULL)
+			return (void *)2;
+		*(unsigned int *)blk[k] = (unsigned int)k;
+	}
+	for (int k = 0; k < 64; k++)
+		px_free(blk[k]);
+	return NULL;
+}
+
+static int mt_body(void)
+{
+	pthread_t t[4];
+	struct px_malloc_stats st;
+
+	for (uintptr_t i = 0; i < 4; i++)
+		PX_TEST_ASSERT_EQ(pthread_create(&t[i], NULL, mt_worker, (void *)(i + 1)), 0,
+				  "thread");
+	for (int i = 0; i < 4; i++) {
+		void *r;
+
+		pthread_join(t[i], &r);
+		PX_TEST_ASSERT(r == NULL, "thread %d: %s", i,
+			       r == (void *)1 ? "block overwritten" : "ENOMEM");
+	}
+	PX_TEST_ASSERT_EQ(px_malloc_validate(), 0, "heap intact");
+	px_malloc_get_stats(PX_SOCKET_ID_ANY, &st);
+	PX_TEST_ASSERT_EQ(st.alloc_count, 0, "all freed");
+	return PX_TEST_OK;
+}
+
+static int mem_nohuge_threads(void)
+{
+	return with_eal("-l 0 --no-huge", mt_body);
+}
+PX_TEST(mem_nohuge_threads_autotest, PX_TEST_F_FAST, mem_nohuge_threads)

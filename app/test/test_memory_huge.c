@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -292,7 +293,7 @@ static int dir_exhaust_body(void)
 	px_test_log_capture_start();
 	while (n < 16 && (p[n] = px_malloc("ex", 1u << 20, 0)) != NULL)
 		n++;
-	if (strstr(px_test_log_capture_stop(), "nr_hugepages") == NULL)
+	if (strstr(px_test_log_capture_stop(), "size= of the --huge-dir mount") == NULL)
 		return 10;
 	if (n < 2 || n >= 16 || errno != ENOMEM)
 		return 11;
@@ -352,3 +353,145 @@ static int mem_huge_dir_exhaust(void)
 	return PX_TEST_OK;
 }
 PX_TEST(mem_huge_dir_exhaust_autotest, PX_TEST_F_HUGE, mem_huge_dir_exhaust)
+
+/* Discovery agrees with sysfs; a --huge-dir too small for -m fails init with the remedy. */
+static int mem_huge_discovery(void)
+{
+	struct px_hugepage_info info[32];
+	int n = px_hugepage_info_get(info, 32), found = 0;
+	char path[256];
+
+	NEED_HUGE(1);
+	PX_TEST_ASSERT(n > 0, "hugepage sizes: %d", n);
+	for (int i = 0; i < n && i < 32; i++) {
+		if (info[i].page_sz != (2u << 20))
+			continue;
+		found = 1;
+		PX_TEST_ASSERT(info[i].total >= info[i].free && info[i].total > 0,
+			       "2 MiB node %d: %lu total %lu free", info[i].node, info[i].total,
+			       info[i].free);
+	}
+	PX_TEST_ASSERT(found, "2 MiB pages listed");
+	n = px_hugetlbfs_mount(2u << 20, path, sizeof(path));
+	PX_TEST_ASSERT(n == 0 || n == -ENOENT, "mount lookup: %d", n);
+	return PX_TEST_OK;
+}
+PX_TEST(mem_huge_discovery_autotest, PX_TEST_F_HUGE, mem_huge_discovery)
+
+static int dir_init_fail_child(void)
+{
+	char dir[] = "/tmp/px-hugedir-XXXXXX", args[128];
+	const char *out;
+	int ret;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mkdtemp(dir) == NULL)
+		return 2;
+	if (mount("nodev", dir, "hugetlbfs", 0, "pagesize=2M,size=4M") < 0)
+		return 3;
+	snprintf(args, sizeof(args), "-l 0 -m 16 --huge-dir %s", dir);
+	px_test_log_capture_start();
+	ret = px_test_eal_init(args);
+	out = px_test_log_capture_stop();
+	if (ret >= 0)
+		px_eal_cleanup();
+	umount(dir);
+	rmdir(dir);
+	if (ret >= 0)
+		return 4;
+	if (!strstr(out, "2048 kB hugepages") || !strstr(out, "size= of the --huge-dir mount"))
+		return 5;
+	return 0;
+}
+
+static int mem_huge_init_fail(void)
+{
+	const char *out;
+	pid_t pid;
+	int st, ret;
+
+	NEED_HUGE(8);
+	px_test_log_capture_start();
+	ret = px_test_eal_init("-l 0 --huge-dir /tmp");
+	out = px_test_log_capture_stop();
+	PX_TEST_ASSERT(ret < 0 && strstr(out, "not a hugetlbfs mount"), "--huge-dir /tmp refused");
+	if (geteuid() != 0)
+		PX_TEST_SKIP("mounting a size-limited hugetlbfs needs root");
+	pid = fork();
+	if (pid == 0)
+		_exit(dir_init_fail_child());
+	PX_TEST_ASSERT(pid > 0 && waitpid(pid, &st, 0) == pid, "fork");
+	PX_TEST_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child exit %d", WEXITSTATUS(st));
+	return PX_TEST_OK;
+}
+PX_TEST(mem_huge_init_fail_autotest, PX_TEST_F_HUGE, mem_huge_init_fail)
+
+/* An unprivileged user with a small RLIMIT_MEMLOCK is told how to raise it. */
+static int memlock_child(void)
+{
+	struct rlimit rl = {64 << 10, 64 << 10};
+	const char *out;
+	int ret;
+
+	if (setgid(65534) < 0 || setuid(65534) < 0 || setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+		return 2;
+	px_test_log_capture_start();
+	ret = px_test_eal_init("-l 0 -m 4");
+	out = px_test_log_capture_stop();
+	if (ret < 0)
+		return 3;
+	px_eal_cleanup();
+	return strstr(out, "RLIMIT_MEMLOCK") && strstr(out, "ulimit -l unlimited") ? 0 : 4;
+}
+
+static int mem_huge_memlock(void)
+{
+	pid_t pid;
+	int st;
+
+	NEED_HUGE(4);
+	if (geteuid() != 0)
+		PX_TEST_SKIP("needs root to become an unprivileged user");
+	pid = fork();
+	if (pid == 0)
+		_exit(memlock_child());
+	PX_TEST_ASSERT(pid > 0 && waitpid(pid, &st, 0) == pid, "fork");
+	PX_TEST_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child exit %d", WEXITSTATUS(st));
+	return PX_TEST_OK;
+}
+PX_TEST(mem_huge_memlock_autotest, PX_TEST_F_HUGE, mem_huge_memlock)
+
+/* More than the free pages at init: a hugetlb mmap reserves all or nothing, so this fails at once
+ * without taking pages from tests running alongside. The message names the size, the node and
+ * the command that fixes it. */
+static int mem_huge_no_pages(void)
+{
+	char args[128];
+	const char *out;
+	long f = free_2m(), over = -1;
+	FILE *fp = fopen("/proc/sys/vm/nr_overcommit_hugepages", "r");
+	int ret;
+
+	NEED_HUGE(1);
+	if (fp) {
+		if (fscanf(fp, "%ld", &over) != 1)
+			over = -1;
+		fclose(fp);
+	}
+	if (over != 0)
+		PX_TEST_SKIP("nr_overcommit_hugepages is %ld: the kernel would add pages", over);
+	snprintf(args, sizeof(args), "-l 0 -m %ld", (f + 64) * 2);
+	px_test_log_capture_start();
+	ret = px_test_eal_init(args);
+	out = px_test_log_capture_stop();
+	if (ret >= 0)
+		px_eal_cleanup();
+	PX_TEST_ASSERT(ret < 0, "init with more than the free hugepages");
+	PX_TEST_ASSERT(strstr(out, "2 MiB hugepages on socket 0") &&
+			       strstr(out, "hugepages-2048kB/nr_hugepages") &&
+			       strstr(out, "px-hugepages --setup 1G"),
+		       "remedy in the message");
+	PX_TEST_ASSERT_EQ(my_hugetlb_kb(), 0, "nothing held");
+	return PX_TEST_OK;
+}
+PX_TEST(mem_huge_no_pages_autotest, PX_TEST_F_HUGE, mem_huge_no_pages)

@@ -194,13 +194,19 @@ static void log_no_pages(size_t page_sz, int node, size_t need)
 {
 	char fix[256];
 	long pages = (long)((need + page_sz - 1) / page_sz);
+	long nfree = PX_MAX(hp_free_pages(page_sz, numa_nodes() > 1 ? node : -1), 0L);
 
+	if (nfree >= pages) { /* the pages exist: something narrower refused them */
+		MEM_LOG(WARNING,
+			"%ld free %zu kB hugepages but %ld refused: check the size= of the --huge-dir mount and the hugetlb cgroup limit",
+			nfree, page_sz >> 10, pages);
+		return;
+	}
 	remedy(fix, sizeof(fix), page_sz, node, PX_MAX(pages, 512L * (2 << 20) / (long)page_sz));
 	MEM_LOG(WARNING,
 		"not enough free %zu %s hugepages on socket %d (need %ld, %ld free): run `%s` as root, or `px-hugepages --setup 1G`",
 		page_sz >= (1UL << 30) ? page_sz >> 30 : page_sz >> 20,
-		page_sz >= (1UL << 30) ? "GiB" : "MiB", node, pages,
-		PX_MAX(hp_free_pages(page_sz, numa_nodes() > 1 ? node : -1), 0L), fix);
+		page_sz >= (1UL << 30) ? "GiB" : "MiB", node, pages, nfree, fix);
 }
 
 static int discover_dir(struct eal_mem *m, const char *dir)

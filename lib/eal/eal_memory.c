@@ -289,15 +289,25 @@ void px_memseg_dump(FILE *f)
 
 static int arena_init(uint64_t want)
 {
+	size_t floor_len = PX_ALIGN_CEIL(PX_MAX(1ULL << 30, 2 * want), 1ULL << 30);
 	size_t len = PX_ALIGN_CEIL(PX_MAX(ARENA_MIN, 2 * want), 1ULL << 30);
-	size_t map_len = len + (1ULL << 30);
-	void *p =
-		mmap(NULL, map_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	size_t map_len;
+	void *p;
 	uintptr_t a;
 
+	/* A smaller arena where the address space is limited (valgrind, ulimit -v): halve down to
+	 * twice what was asked for. */
+	for (;;) {
+		map_len = len + (1ULL << 30);
+		p = mmap(NULL, map_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			 0);
+		if (p != MAP_FAILED || len / 2 < floor_len)
+			break;
+		len = PX_ALIGN_CEIL(len / 2, 1ULL << 30);
+	}
 	if (p == MAP_FAILED) {
-		MEM_LOG(ERR, "cannot reserve %zu GiB of address space: %s", len >> 30,
-			strerror(errno));
+		MEM_LOG(ERR, "cannot reserve %zu GiB of address space: %s (check ulimit -v)",
+			len >> 30, strerror(errno));
 		return -ENOMEM;
 	}
 	/* 1 GiB alignment so 1 GiB pages fit; give back the slack on both sides */

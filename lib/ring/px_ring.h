@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file px_ring.h
+ * Lock-free bounded FIFO rings of pointers or of fixed-size elements.
+ *
+ * A ring has a producer side (head, tail) and a consumer side (head, tail), each on its own pair
+ * of cache lines. Enqueue reserves slots by moving the producer head, copies, then publishes them
+ * by moving the producer tail; dequeue does the same on the consumer side.
+ *
+ * - Single producer/consumer (SP/SC): the head is private to its side. Each side keeps a cached
+ *   copy of the other side's tail and reads the shared tail only when the cache says the ring is
+ *   full (enqueue) or empty (dequeue): in a two-core pipeline the other side's cache line is
+ *   pulled far less often. The tail is published once per call.
+ * - Multi producer/consumer (MP/MC): one compare-and-swap on the head reserves the slots, the
+ *   copy follows, and the tail is published in reservation order (a producer waits for earlier
+ *   ones to publish first).
+ *
+ * The mode is chosen at creation (PX_RING_F_SP_ENQ, PX_RING_F_SC_DEQ) and used by the generic
+ * functions (px_ring_enqueue_bulk(), ...), or chosen by name (px_ring_sp_enqueue_bulk(),
+ * px_ring_mc_dequeue_burst(), ...), which read no flag. The caller guarantees that the SP/SC
+ * variants are never called concurrently on the same side.
+ *
+ * `_bulk` functions move all @p n objects or none; `_burst` functions move as many as possible.
+ * Both return the number moved.
+ *
+ * Memory ordering (C11): the producer's store-release of prod.tail orders its slot writes before
+ * the consumer's load-acquire of prod.tail and its slot reads; symmetrically the consumer's
+ * store-release of cons.tail orders its slot reads before the producer overwrites the slots
+ * (after its load-acquire of cons.tail). On x86 these compile to plain moves; on arm64 and POWER
+ * they are the only barriers on the path.
+ */
+#ifndef PX_RING_H
+#define PX_RING_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <px_common.h>
+#include <px_memzone.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Longest ring name, including the terminating NUL. */
+#define PX_RING_NAMESIZE (PX_MEMZONE_NAMESIZE - 3)
+/** Prefix of the memzone that holds a named ring. */
+#define PX_RING_MZ_PREFIX "RG_"
+
+#define PX_RING_F_SP_ENQ 0x0001u   /**< the default enqueue is single-producer */
+#define PX_RING_F_SC_DEQ 0x0002u   /**< the default dequeue is single-consumer */
+#define PX_RING_F_EXACT_SZ 0x0004u /**< capacity is exactly count (size rounds up internally) */
+/** Largest number of slots (size) of a ring. */
+#define PX_RING_SZ_MASK 0x7fffffffu
+
+/** @cond internal */
+enum px_ring_behavior {
+	PX_RING_FIXED = 0,    /* all or nothing */
+	PX_RING_VARIABLE = 1, /* as many as possible */
+};
+
+/* Twice the cache line: adjacent-line prefetchers pull lines in pairs, so one side's state must
+ * not share a pair with the other side's. */
+#define PX_RING_SIDE_ALIGN (2 * PX_CACHE_LINE_SIZE)
+
+struct px_ring_side {
+	uint32_t head;   /* next slot to reserve (MP/MC: moved by CAS) */
+	uint32_t tail;   /* slots before it are published to the other side */
+	uint32_t cached; /* SP/SC only: last value seen of the other side's tail */
+	uint32_t single; /* default mode of this side is single-threaded */
+};
+/** @endcond */
+
+/** A ring. The slots follow the structure. Read fields through the accessors. */
+struct px_ring {
+	char name[PX_RING_NAMESIZE];
+	unsigned int flags;
+	const struct px_memzone *memzone; /**< NULL for a ring in caller memory */
+	uint32_t size;                    /**< number of slots, a power of two */
+	uint32_t mask;                    /**< size - 1 */
+	uint32_t capacity;                /**< usable slots */
+	uint32_t esize;                   /**< bytes per element, a multiple of 4 */
+
+	struct px_ring_side prod __px_aligned(PX_RING_SIDE_ALIGN);
+	struct px_ring_side cons __px_aligned(PX_RING_SIDE_ALIGN);
+} __px_aligned(PX_RING_SIDE_ALIGN);
+
+/**
+ * Bytes a ring of @p count elements of @p esize bytes needs (for px_ring_init()).
+ * @param esize bytes per element, a non-zero multiple of 4
+ * @param count number of elements: a power of two, or any value with PX_RING_F_EXACT_SZ
+ * @param flags PX_RING_F_* flags that will be passed to px_ring_init()
+ * @return the size in bytes, or -EINVAL (bad esize, count 0, count not a power of two without
+ *         PX_RING_F_EXACT_SZ, or too large)
+ */
+ssize_t px_ring_get_memsize_elem(unsigned int esize, unsigned int count, unsigned int flags);
+
+/** As px_ring_get_memsize_elem() for a ring of pointers. */
+ssize_t px_ring_get_memsize(unsigned int count, unsigned int flags);
+
+/**
+ * Initialise a ring in caller-provided memory: px_ring_get_memsize_elem() bytes aligned to a
+ * cache line (PX_RING_SIDE_ALIGN is better: it keeps the producer and consumer line pairs apart).
+ * @param r     the memory
+ * @param name  the ring's name (may be NULL for an anonymous ring), < PX_RING_NAMESIZE chars
+ * @param esize bytes per element, a non-zero multiple of 4
+ * @param count see px_ring_get_memsize_elem(); without PX_RING_F_EXACT_SZ the capacity is
+ *              count - 1
+ * @param flags PX_RING_F_SP_ENQ, PX_RING_F_SC_DEQ, PX_RING_F_EXACT_SZ
+ * @return 0, -EINVAL (bad argument or unaligned @p r), -ENAMETOOLONG
+ */
+int px_ring_init_elem(struct px_ring *r, const char *name, unsigned int esize, unsigned int count,
+		      unsigned int flags);
+
+/** As px_ring_init_elem() for a ring of pointers. */
+int px_ring_init(struct px_ring *r, const char *name, unsigned int count, unsigned int flags);
+
+/**
+ * Create a named ring in Pollux memory; px_ring_lookup() finds it by name.
+ * @param name   unique name, shorter than PX_RING_NAMESIZE
+ * @param esize  bytes per element, a non-zero multiple of 4
+ * @param count  see px_ring_get_memsize_elem()
+ * @param socket NUMA socket or PX_SOCKET_ID_ANY
+ * @param flags  PX_RING_F_*
+ * @return the ring, or NULL with errno EINVAL (bad argument), ENAMETOOLONG, EEXIST (name in use),
+ *         ENOMEM (no memory), ENOSPC (no free memzone)
+ */
+struct px_ring *px_ring_create_elem(const char *name, unsigned int esize, unsigned int count,
+				    int socket, unsigned int flags);
+
+/** As px_ring_create_elem() for a ring of pointers. */
+struct px_ring *px_ring_create(const char *name, unsigned int count, int socket,
+			       unsigned int flags);
+
+/**
+ * Find a ring made by px_ring_create().
+ * @return the ring, or NULL with errno ENOENT (no such ring) or EINVAL (NULL name)
+ */
+struct px_ring *px_ring_lookup(const char *name);
+
+/** Free a ring made by px_ring_create(); NULL and rings in caller memory are ignored. */
+void px_ring_free(struct px_ring *r);
+
+/** Empty a ring. Not thread-safe: nobody may use the ring meanwhile. */
+void px_ring_reset(struct px_ring *r);
+
+/** Print the state of a ring. */
+void px_ring_dump(FILE *f, const struct px_ring *r);
+
+/* ---- fast path -------------------------------------------------------------------------------
+ * Everything below is inline. The element size is a constant at each public entry point so the
+ * copy is specialised by the compiler. */
+
+/** @cond internal */
+/* Copy @n elements of 8 bytes in 32-byte blocks (two 16-byte moves on SSE/NEON). */
+static __px_always_inline void px_ring_copy64(void *dst, const void *src, uint32_t n)
+{
+	uint64_t *d = (uint64_t *)dst;
+	const uint64_t *s = (const uint64_t *)src;
+	uint32_t i = 0;
+
+	for (; i + 4 <= n; i += 4)
+		memcpy(&d[i], &s[i], 32);
+	switch (n & 3) {
+	case 3:
+		d[i + 2] = s[i + 2];
+		/* fallthrough */
+	case 2:
+		d[i + 1] = s[i + 1];
+		/* fallthrough */
+	case 1:
+		d[i] = s[i];
+	}
+}
+
+static __px_always_inline void px_ring_copy32(void *dst, const void *src, uint32_t n)
+{
+	uint32_t *d = (uint32_t *)dst;
+	const uint32_t *s = (const uint32_t *)src;
+	uint32_t i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		memcpy(&d[i], &s[i], 32);
+	for (; i < n; i++)
+		d[i] = s[i];
+}
+
+/* Copy @n elements of @esize bytes between a table and the slots from index @idx on. */
+static __px_always_inline void px_ring_copy_elems(void *dst, const void *src, uint32_t n,
+						  uint32_t esize)
+{
+	if (esize == 8)
+		px_ring_copy64(dst, src, n);
+	else if (esize == 4)
+		px_ring_copy32(dst, src, n);
+	else
+		px_ring_copy32(dst, src, n * (esize / 4));
+}
+
+static inline void px_ring_copy_wrap(void *dst, const void *src, uint32_t bytes)
+{
+	uint32_t *d = (uint32_t *)dst;
+	const uint32_t *s = (const uint32_t *)src;
+
+	for (uint32_t i = 0; i < bytes / 4; i++)
+		d[i] = s[i];
+}
+
+static __px_always_inline void *px_ring_slots(const struct px_ring *r)
+{
+	return (void *)(uintptr_t)&r[1];
+}
+
+static __px_always_inline void px_ring_copy_in(struct px_ring *r, uint32_t head, const void *obj,
+					       uint32_t n, uint32_t esize)
+{
+	uint32_t idx = head & r->mask;
+	char *slots = (char *)px_ring_slots(r);
+
+	if (px_likely(idx + n <= r->size)) {
+		px_ring_copy_elems(slots + (size_t)idx * esize, obj, n, esize);
+	} else {
+		uint32_t first = r->size - idx;
+
+		/* Rare: the copy wraps. Plain loops; the blocked copy is for the common case. */
+		px_ring_copy_wrap(slots + (size_t)idx * esize, obj, first * esize);
+		px_ring_copy_wrap(slots, (const char *)obj + (size_t)first * esize,
+				  (n - first) * esize);
+	}
+}
+
+static __px_always_inline void px_ring_copy_out(const struct px_ring *r, uint32_t head, void *obj,
+						uint32_t n, uint32_t esize)
+{
+	uint32_t idx = head & r->mask;
+	const char *slots = (const char *)px_ring_slots(r);
+
+	if (px_likely(idx + n <= r->size)) {
+		px_ring_copy_elems(obj, slots + (size_t)idx * esize, n, esize);
+	} else {
+		uint32_t first = r->size - idx;
+
+		px_ring_copy_wrap(obj, slots + (size_t)idx * esize, first * esize);
+		px_ring_copy_wrap((char *)obj + (size_t)first * esize, slots, (n - first) * esize);
+	}
+}
+
+/*
+ * Reserve up to @n slots for a single producer. The free count is computed against the cached
+ * consumer tail; the shared one is read (acquire: the consumer's slot reads happen before we
+ * overwrite them) only when the cache says there is not enough room. Signed arithmetic keeps a
+ * stale cache (older than the head, e.g. after MP calls) safe: it only makes us re-read.
+ */
+static __px_always_inline uint32_t px_ring_sp_reserve(struct px_ring *r, uint32_t n,
+						      enum px_ring_behavior behavior,
+						      uint32_t *free_space)
+{
+	uint32_t head = r->prod.head;
+	int32_t room = (int32_t)(r->capacity + r->prod.cached - head);
+
+	if (px_unlikely(room < (int32_t)n)) {
+		r->prod.cached = __atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE);
+		room = (int32_t)(r->capacity + r->prod.cached - head);
+		if (room < (int32_t)n)
+			n = behavior == PX_RING_FIXED ? 0 : (uint32_t)room;
+	}
+	if (free_space != NULL)
+		*free_space = (uint32_t)room - n;
+	return n;
+}
+
+/* Reserve up to @n slots for one of several producers: one CAS on the head. */
+static __px_always_inline uint32_t px_ring_mp_reserve(struct px_ring *r, uint32_t n,
+						      enum px_ring_behavior behavior,
+						      uint32_t *old_head, uint32_t *free_space)
+{
+	uint32_t head = __atomic_load_n(&r->prod.head, __ATOMIC_ACQUIRE);
+	uint32_t room, want;
+
+	do {
+		want = n;
+		/* The head is read with acquire (load and failed CAS) so the tail read below
+		 * cannot move before it on weakly ordered CPUs: a tail older than the head would
+		 * overstate the room. The tail's acquire pairs with the consumer's release of
+		 * cons.tail, so its slot reads are done before we write the slots. */
+		room = r->capacity + __atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE) - head;
+		if (px_unlikely(want > room))
+			want = behavior == PX_RING_FIXED ? 0 : room;
+		if (want == 0)
+			break;
+	} while (!__atomic_compare_exchange_n(&r->prod.head, &head, head + want, true,
+					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
+	*old_head = head;
+	if (free_space != NULL)
+		*free_space = room - want;
+	return want;
+}
+
+/* Publish slots [head, head + n) of side @s: wait for earlier reservations (MP/MC) to publish,
+ * then store-release the tail so the other side sees our slot accesses done. */
+static __px_always_inline void px_ring_mt_publish(struct px_ring_side *s, uint32_t head, uint32_t n)
+{
+	while (px_unlikely(__atomic_load_n(&s->tail, __ATOMIC_RELAXED) != head))
+		px_pause();
+	__atomic_store_n(&s->tail, head + n, __ATOMIC_RELEASE);
+}
+
+static __px_always_inline uint32_t px_ring_do_enqueue(struct px_ring *r, const void *obj,
+						      uint32_t esize, uint32_t n,
+						      enum px_ring_behavior behavior, int single,
+						      uint32_t *free_space)
+{
+	uint32_t head;
+
+	if (single) {
+		head = r->prod.head;
+		n = px_ring_sp_reserve(r, n, behavior, free_space);
+		if (n == 0)
+			return 0;
+		px_ring_copy_in(r, head, obj, n, esize);
+		r->prod.head = head + n;
+		/* Release: the slot writes above are visible before the new tail. */
+		__atomic_store_n(&r->prod.tail, head + n, __ATOMIC_RELEASE);
+		return n;
+	}
+	n = px_ring_mp_reserve(r, n, behavior, &head, free_space);
+	if (n == 0)
+		return 0;
+	px_ring_copy_in(r, head, obj, n, esize);
+	px_ring_mt_publish(&r->prod, head, n);
+	return n;
+}
+
+/* Single consumer: count against the cached producer tail, re-read (acquire: the producer's slot
+ * writes are visible) only when the cache says there are not enough entries. */
+static __px_always_inline uint32_t px_ring_sc_reserve(struct px_ring *r, uint32_t n,
+						      enum px_ring_behavior behavior,
+						      uint32_t *available)
+{
+	uint32_t head = r->cons.head;
+	int32_t entries = (int32_t)(r->cons.cached - head);
+
+	if (px_unlikely(entries < (int32_t)n)) {
+		r->cons.cached = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
+		entries = (int32_t)(r->cons.cached - head);
+		if (entries < (int32_t)n)
+			n = behavior == PX_RING_FIXED ? 0 : (uint32_t)entries;
+	}
+	if (available != NULL)
+		*available = (uint32_t)entries - n;
+	return n;
+}
+
+static __px_always_inline uint32_t px_ring_mc_reserve(struct px_ring *r, uint32_t n,
+						      enum px_ring_behavior behavior,
+						      uint32_t *old_head, uint32_t *available)
+{
+	uint32_t head = __atomic_load_n(&r->cons.head, __ATOMIC_ACQUIRE);
+	uint32_t entries, want;
+
+	do {
+		want = n;
+		/* Head (acquire) before tail, as in px_ring_mp_reserve(); the tail's acquire
+		 * pairs with the producer's release of prod.tail (the slots are written). */
+		entries = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE) - head;
+		if (px_unlikely(want > entries))
+			want = behavior == PX_RING_FIXED ? 0 : entries;
+		if (want == 0)
+			break;
+	} while (!__atomic_compare_exchange_n(&r->cons.head, &head, head + want, true,
+					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
+	*old_head = head;
+	if (available != NULL)
+		*available = entries - want;
+	return want;
+}
+
+static __px_always_inline uint32_t px_ring_do_dequeue(struct px_ring *r, void *obj, uint32_t esize,
+						      uint32_t n, enum px_ring_behavior behavior,
+						      int single, uint32_t *available)
+{
+	uint32_t head;
+
+	if (single) {
+		head = r->cons.head;
+		n = px_ring_sc_reserve(r, n, behavior, available);
+		if (n == 0)
+			return 0;
+		px_ring_copy_out(r, head, obj, n, esize);
+		r->cons.head = head + n;
+		/* Release: our slot reads are done before the producer may reuse the slots. */
+		__atomic_store_n(&r->cons.tail, head + n, __ATOMIC_RELEASE);
+		return n;
+	}
+	n = px_ring_mc_reserve(r, n, behavior, &head, available);
+	if (n == 0)
+		return 0;
+	px_ring_copy_out(r, head, obj, n, esize);
+	px_ring_mt_publish(&r->cons, head, n);
+	return n;
+}
+/** @endcond */
+
+/* Generators for the public variants: the element versions take @esize (a constant at most call
+ * sites, so the inlined copy is specialised); the pointer versions fix it to sizeof(void *). */
+#define PX_RING_ENQ_VARIANT(name, behavior, single)                                              \
+	static __px_always_inline unsigned int px_ring_##name##_elem(                            \
+		struct px_ring *r, const void *obj_table, unsigned int esize, unsigned int n,    \
+		unsigned int *free_space)                                                        \
+	{                                                                                        \
+		return px_ring_do_enqueue(r, obj_table, esize, n, behavior, single, free_space); \
+	}                                                                                        \
+	static __px_always_inline unsigned int px_ring_##name(                                   \
+		struct px_ring *r, void *const *obj_table, unsigned int n,                       \
+		unsigned int *free_space)                                                        \
+	{                                                                                        \
+		return px_ring_do_enqueue(r, obj_table, sizeof(void *), n, behavior, single,     \
+					  free_space);                                           \
+	}
+
+#define PX_RING_DEQ_VARIANT(name, behavior, single)                                             \
+	static __px_always_inline unsigned int px_ring_##name##_elem(                           \
+		struct px_ring *r, void *obj_table, unsigned int esize, unsigned int n,         \
+		unsigned int *available)                                                        \
+	{                                                                                       \
+		return px_ring_do_dequeue(r, obj_table, esize, n, behavior, single, available); \
+	}                                                                                       \
+	static __px_always_inline unsigned int px_ring_##name(                                  \
+		struct px_ring *r, void **obj_table, unsigned int n, unsigned int *available)   \
+	{                                                                                       \
+		return px_ring_do_dequeue(r, obj_table, sizeof(void *), n, behavior, single,    \
+					  available);                                           \
+	}
+
+/**
+ * @fn unsigned int px_ring_sp_enqueue_bulk(struct px_ring *r, void *const *obj_table,
+ *                                          unsigned int n, unsigned int *free_space)
+ * Enqueue all @p n pointers of @p obj_table, or none, as the only producer.
+ *
+ * Family: px_ring_{sp,mp,}_enqueue_{bulk,burst}[_elem] and
+ * px_ring_{sc,mc,}_dequeue_{bulk,burst}[_elem]. `sp`/`sc`: the caller is the only thread on that
+ * side; `mp`/`mc`: safe with other threads on that side; no prefix: the mode chosen at creation.
+ * `_bulk`: all or nothing; `_burst`: as many as possible. `_elem`: elements of @p esize bytes
+ * (the ring's element size) instead of pointers.
+ * @param r          the ring
+ * @param obj_table  objects to enqueue (dequeue: where to store them)
+ * @param n          how many
+ * @param free_space if not NULL, set to the free slots left after the call (dequeue:
+ *                   @c available, the entries left)
+ * @return the number of objects moved (bulk: 0 or @p n)
+ */
+PX_RING_ENQ_VARIANT(sp_enqueue_bulk, PX_RING_FIXED, 1)
+PX_RING_ENQ_VARIANT(mp_enqueue_bulk, PX_RING_FIXED, 0)
+PX_RING_ENQ_VARIANT(sp_enqueue_burst, PX_RING_VARIABLE, 1)
+PX_RING_ENQ_VARIANT(mp_enqueue_burst, PX_RING_VARIABLE, 0)
+PX_RING_ENQ_VARIANT(enqueue_bulk, PX_RING_FIXED, r->prod.single)
+PX_RING_ENQ_VARIANT(enqueue_burst, PX_RING_VARIABLE, r->prod.single)
+PX_RING_DEQ_VARIANT(sc_dequeue_bulk, PX_RING_FIXED, 1)
+PX_RING_DEQ_VARIANT(mc_dequeue_bulk, PX_RING_FIXED, 0)
+PX_RING_DEQ_VARIANT(sc_dequeue_burst, PX_RING_VARIABLE, 1)
+PX_RING_DEQ_VARIANT(mc_dequeue_burst, PX_RING_VARIABLE, 0)
+PX_RING_DEQ_VARIANT(dequeue_bulk, PX_RING_FIXED, r->cons.single)
+PX_RING_DEQ_VARIANT(dequeue_burst, PX_RING_VARIABLE, r->cons.single)
+
+/**
+ * Enqueue one pointer (sp_/mp_ variants: see px_ring_sp_enqueue_bulk()).
+ * @return 0, or -ENOBUFS when the ring is full
+ */
+static __px_always_inline int px_ring_enqueue(struct px_ring *r, void *obj)
+{
+	return px_ring_enqueue_bulk(r, &obj, 1, NULL) ? 0 : -ENOBUFS;
+}
+
+static __px_always_inline int px_ring_sp_enqueue(struct px_ring *r, void *obj)
+{
+	return px_ring_sp_enqueue_bulk(r, &obj, 1, NULL) ? 0 : -ENOBUFS;
+}
+
+static __px_always_inline int px_ring_mp_enqueue(struct px_ring *r, void *obj)
+{
+	return px_ring_mp_enqueue_bulk(r, &obj, 1, NULL) ? 0 : -ENOBUFS;
+}
+
+/**
+ * Dequeue one pointer into @p *obj_p (sc_/mc_ variants: see px_ring_sp_enqueue_bulk()).
+ * @return 0, or -ENOENT when the ring is empty
+ */
+static __px_always_inline int px_ring_dequeue(struct px_ring *r, void **obj_p)
+{
+	return px_ring_dequeue_bulk(r, obj_p, 1, NULL) ? 0 : -ENOENT;
+}
+
+static __px_always_inline int px_ring_sc_dequeue(struct px_ring *r, void **obj_p)
+{
+	return px_ring_sc_dequeue_bulk(r, obj_p, 1, NULL) ? 0 : -ENOENT;
+}
+
+static __px_always_inline int px_ring_mc_dequeue(struct px_ring *r, void **obj_p)
+{
+	return px_ring_mc_dequeue_bulk(r, obj_p, 1, NULL) ? 0 : -ENOENT;
+}
+
+/** @return the number of entries in the ring (a snapshot when others are using it). */
+static inline unsigned int px_ring_count(const struct px_ring *r)
+{
+	uint32_t prod = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
+	uint32_t cons = __atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE);
+	uint32_t count = (prod - cons) & r->mask;
+
+	/* With an exact-size ring the mask may be wider than the capacity. */
+	return count > r->capacity ? r->capacity : count;
+}
+
+/** @return the number of free slots (a snapshot). */
+static inline unsigned int px_ring_free_count(const struct px_ring *r)
+{
+	return r->capacity - px_ring_count(r);
+}
+
+/** @return non-zero when the ring is full (a snapshot). */
+static inline int px_ring_full(const struct px_ring *r)
+{
+	return px_ring_free_count(r) == 0;
+}
+
+/** @return non-zero when the ring is empty (a snapshot). */
+static inline int px_ring_empty(const struct px_ring *r)
+{
+	return __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE) ==
+	       __atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE);
+}
+
+/** @return the number of slots (a power of two). */
+static inline unsigned int px_ring_get_size(const struct px_ring *r)
+{
+	return r->size;
+}
+
+/** @return the number of objects the ring can hold. */
+static inline unsigned int px_ring_get_capacity(const struct px_ring *r)
+{
+	return r->capacity;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PX_RING_H */

@@ -495,3 +495,67 @@ static int mem_huge_no_pages(void)
 	return PX_TEST_OK;
 }
 PX_TEST(mem_huge_no_pages_autotest, PX_TEST_F_HUGE, mem_huge_no_pages)
+
+/* 1 GiB pages through a private pagesize=1G hugetlbfs mount: a 1 GiB-aligned segment when a page
+ * is free, else the error names 1 GiB pages and the sysfs file that reserves them. */
+static int seg_1g(const struct px_memseg *ms, void *arg)
+{
+	(void)arg;
+	return ms->hugepage_sz == (1u << 30) && ((uintptr_t)ms->addr & ((1u << 30) - 1)) == 0 ? 0
+											      : -1;
+}
+
+static int huge_1g_child(long free1g)
+{
+	char dir[] = "/tmp/px-hugedir-XXXXXX", args[128];
+	const char *out;
+	int ret;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mkdtemp(dir) == NULL)
+		return 2;
+	if (mount("nodev", dir, "hugetlbfs", 0, "pagesize=1G") < 0)
+		return 3;
+	snprintf(args, sizeof(args), "-l 0 -m 1024 --huge-dir %s", dir);
+	px_test_log_capture_start();
+	ret = px_test_eal_init(args);
+	out = px_test_log_capture_stop();
+	if (ret >= 0) {
+		ret = px_memseg_walk(seg_1g, NULL) == 0 && px_malloc("g", 1 << 20, 0) ? 0 : 4;
+		px_eal_cleanup();
+	} else {
+		ret = free1g < 1 && strstr(out, "1 GiB hugepages") &&
+				      strstr(out, "hugepages-1048576kB/nr_hugepages")
+			      ? 0
+			      : 5;
+	}
+	umount(dir);
+	rmdir(dir);
+	return ret;
+}
+
+static int mem_huge_1g(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "r");
+	long free1g = -1;
+	pid_t pid;
+	int st;
+
+	if (f) {
+		if (fscanf(f, "%ld", &free1g) != 1)
+			free1g = -1;
+		fclose(f);
+	}
+	if (free1g < 0)
+		PX_TEST_SKIP("this kernel or CPU has no 1 GiB hugepages");
+	if (geteuid() != 0)
+		PX_TEST_SKIP("mounting a pagesize=1G hugetlbfs needs root");
+	pid = fork();
+	if (pid == 0)
+		_exit(huge_1g_child(free1g));
+	PX_TEST_ASSERT(pid > 0 && waitpid(pid, &st, 0) == pid, "fork");
+	PX_TEST_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		       "child exit %d (1 GiB pages free: %ld)", WEXITSTATUS(st), free1g);
+	return PX_TEST_OK;
+}
+PX_TEST(mem_huge_1g_autotest, PX_TEST_F_HUGE, mem_huge_1g)

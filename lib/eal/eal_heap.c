@@ -218,10 +218,12 @@ static int check_args(size_t size, size_t *align, size_t bound, int socket)
 {
 	if (*align == 0)
 		*align = PX_CACHE_LINE_SIZE;
+	if (!px_is_power_of_2(*align))
+		return -EINVAL;
 	if (*align < HDR)
 		*align = HDR;
-	if (size == 0 || !px_is_power_of_2(*align) || (bound && !px_is_power_of_2(bound)) ||
-	    (bound && bound < size) || size > (SIZE_MAX >> 2) ||
+	if (size == 0 || (bound && !px_is_power_of_2(bound)) || (bound && bound < size) ||
+	    size > (SIZE_MAX >> 2) ||
 	    (socket != PX_SOCKET_ID_ANY && (socket < 0 || socket >= PX_MAX_NUMA_NODES)))
 		return -EINVAL;
 	return 0;

@@ -10,6 +10,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,13 +194,19 @@ static void log_no_pages(size_t page_sz, int node, size_t need)
 {
 	char fix[256];
 	long pages = (long)((need + page_sz - 1) / page_sz);
+	long nfree = PX_MAX(hp_free_pages(page_sz, numa_nodes() > 1 ? node : -1), 0L);
 
+	if (nfree >= pages) { /* the pages exist: something narrower refused them */
+		MEM_LOG(WARNING,
+			"%ld free %zu kB hugepages but %ld refused: check the size= of the --huge-dir mount and the hugetlb cgroup limit",
+			nfree, page_sz >> 10, pages);
+		return;
+	}
 	remedy(fix, sizeof(fix), page_sz, node, PX_MAX(pages, 512L * (2 << 20) / (long)page_sz));
 	MEM_LOG(WARNING,
 		"not enough free %zu %s hugepages on socket %d (need %ld, %ld free): run `%s` as root, or `px-hugepages --setup 1G`",
 		page_sz >= (1UL << 30) ? page_sz >> 30 : page_sz >> 20,
-		page_sz >= (1UL << 30) ? "GiB" : "MiB", node, pages,
-		PX_MAX(hp_free_pages(page_sz, numa_nodes() > 1 ? node : -1), 0L), fix);
+		page_sz >= (1UL << 30) ? "GiB" : "MiB", node, pages, nfree, fix);
 }
 
 static int discover_dir(struct eal_mem *m, const char *dir)
@@ -327,30 +335,96 @@ static int seg_verify_node(struct eal_seg *seg)
 }
 #endif
 
-/* Fault every page in now, so running out shows as an error here, not as SIGBUS later. */
-static int seg_populate(struct eal_seg *seg)
+/* Fault in [off, off+len) of @seg: MADV_POPULATE_WRITE (5.14+), else through the file (the pages
+ * then follow the task's policy, so bind the task too). */
+static int populate_range(struct eal_seg *seg, size_t off, size_t len)
 {
-	if (madvise((void *)seg->va, seg->len, MADV_POPULATE_WRITE) == 0)
+	int ret;
+
+	if (madvise((void *)(seg->va + off), len, MADV_POPULATE_WRITE) == 0)
 		return 0;
 	if (errno != EINVAL)
 		return -errno;
-		/* kernels before 5.14: allocate through the file (the pages follow the task's
-		 * policy) */
 #if PX_HAVE_NUMA
 	if (hp_numa_on()) {
 		struct bitmask *bm = numa_allocate_nodemask();
-		int ret;
 
 		numa_bitmask_setbit(bm, (unsigned int)seg->socket);
 		numa_set_membind(bm);
-		ret = fallocate(seg->fd, 0, 0, (off_t)seg->len) < 0 ? -errno : 0;
+		ret = fallocate(seg->fd, 0, (off_t)off, (off_t)len) < 0 ? -errno : 0;
 		numa_set_localalloc();
 		numa_free_nodemask(bm);
 		return ret;
 	}
 #endif
-	return fallocate(seg->fd, 0, 0, (off_t)seg->len) < 0 ? -errno : 0;
+	ret = fallocate(seg->fd, 0, (off_t)off, (off_t)len) < 0 ? -errno : 0;
+	return ret;
 }
+
+#define POP_MAX_THREADS 16
+#define POP_MIN_CHUNK (64UL << 20)
+
+struct pop_job {
+	pthread_t tid;
+	struct eal_seg *seg;
+	size_t off, len;
+	int ret;
+};
+
+static void *pop_thread(void *arg)
+{
+	struct pop_job *j = arg;
+
+	j->ret = populate_range(j->seg, j->off, j->len);
+	return NULL;
+}
+
+static unsigned int pop_threads(size_t len)
+{
+	cpu_set_t set;
+	unsigned int n = 1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = (unsigned int)CPU_COUNT(&set);
+	return PX_MAX(1u, PX_MIN(PX_MIN(n, POP_MAX_THREADS), (unsigned int)(len / POP_MIN_CHUNK)));
+}
+
+/*
+ * Fault every page in now, so running out shows as an error here and not as SIGBUS later. The
+ * kernel zeroes each page as it faults it in, which is most of the cost of a large reservation:
+ * split it over the CPUs we may run on (the lcores are not started yet, so they are idle).
+ */
+static int seg_populate(struct eal_seg *seg)
+{
+	struct pop_job job[POP_MAX_THREADS];
+	unsigned int n = pop_threads(seg->len), started = 1;
+	size_t chunk = PX_ALIGN_CEIL(seg->len / n, seg->page_sz);
+	int ret = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		size_t off = PX_MIN(i * chunk, seg->len);
+
+		job[i] = (struct pop_job){
+			.seg = seg, .off = off, .len = PX_MIN(chunk, seg->len - off)};
+	}
+	for (unsigned int i = 1; i < n && job[i].len; i++, started++)
+		if (pthread_create(&job[i].tid, NULL, pop_thread, &job[i]) != 0)
+			break;
+	pop_thread(&job[0]);
+	for (unsigned int i = started; i < n; i++) /* threads that did not start: do it here */
+		pop_thread(&job[i]);
+	for (unsigned int i = 0; i < n; i++) {
+		if (i > 0 && i < started)
+			pthread_join(job[i].tid, NULL);
+		if (ret == 0 && job[i].len)
+			ret = job[i].ret;
+	}
+	return ret;
+}
+
+#define LOG_PA_PRIV()                                                                         \
+	MEM_LOG(ERR, "--iova-mode=pa: /proc/self/pagemap gives physical addresses only with " \
+		     "CAP_SYS_ADMIN: run as root, or use --iova-mode=va with an IOMMU (vfio-pci)")
 
 /* pa mode: the physical address of the segment, which must be physically contiguous. */
 static int seg_pa(struct eal_seg *seg)
@@ -359,8 +433,12 @@ static int seg_pa(struct eal_seg *seg)
 	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	int ret = 0;
 
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		ret = -errno;
+		MEM_LOG(ERR, "--iova-mode=pa: cannot open /proc/self/pagemap: %s", strerror(-ret));
+		LOG_PA_PRIV();
+		return ret;
+	}
 	for (size_t off = 0; off < seg->len && ret == 0; off += seg->page_sz) {
 		uint64_t ent = 0, pa;
 
@@ -368,8 +446,7 @@ static int seg_pa(struct eal_seg *seg)
 			ret = -EIO;
 		pa = (ent & ((1ULL << 55) - 1)) * (uint64_t)psz;
 		if (ret == 0 && (!(ent >> 63) || pa == 0)) {
-			MEM_LOG(ERR,
-				"--iova-mode=pa: /proc/self/pagemap shows no physical address (needs CAP_SYS_ADMIN): run as root, or use --iova-mode=va with an IOMMU");
+			LOG_PA_PRIV();
 			ret = -EPERM;
 		} else if (ret == 0 && off == 0) {
 			seg->iova = pa;

@@ -22,7 +22,8 @@ struct fwd_stream {
 	uint64_t tx_pkts;
 	uint64_t drops;    /* received, not accepted by the TX queue, freed */
 	uint64_t rx_bad;   /* content check failures (rxonly --check) */
-	uint64_t seq;      /* txonly: next sequence number; rxonly --check: next expected */
+	uint64_t tx_seq;   /* txonly: next sequence number to send */
+	uint64_t rx_seq;   /* rxonly --check: next sequence number expected */
 	uint64_t next_tsc; /* txonly rate limit: earliest next burst */
 } __px_cache_aligned;
 

@@ -143,9 +143,9 @@ static int loop_rxonly(void *arg)
 					bad++;
 					continue;
 				}
-				if (seq != s->seq)
+				if (seq != s->rx_seq)
 					bad++;
-				s->seq = seq + 1;
+				s->rx_seq = seq + 1;
 			}
 			if (bad)
 				STAT_ADD(s->rx_bad, bad);
@@ -205,7 +205,7 @@ static inline void txonly_fill(struct fwd_stream *s, struct px_mbuf **pkts, uint
 	for (uint16_t i = 0; i < n; i++) {
 		struct px_mbuf *m = pkts[i];
 		uint8_t *p = px_pktmbuf_mtod(m, uint8_t *);
-		uint64_t seq = s->seq++;
+		uint64_t seq = s->tx_seq++;
 		uint16_t sport = (uint16_t)(1024 + seq % flows);
 
 		memcpy(p, tpl, len);
@@ -255,8 +255,8 @@ static int loop_txonly(void *arg)
 					continue;
 				s->next_tsc = (s->next_tsc ? s->next_tsc : now) + gap;
 			}
-			if (max && s->seq + n > max)
-				n = (uint16_t)(max - s->seq);
+			if (max && s->tx_seq + n > max)
+				n = (uint16_t)(max - s->tx_seq);
 			if (n == 0 || px_pktmbuf_alloc_bulk(mp, pkts, n) != 0)
 				continue;
 			txonly_fill(s, pkts, n);

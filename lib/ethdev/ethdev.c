@@ -347,11 +347,12 @@ int px_eth_tx_queue_setup(uint16_t port, uint16_t q, uint16_t nb_desc, int socke
 
 int px_eth_dev_start(uint16_t port)
 {
-	struct px_eth_fp_ops *fp = &px_eth_fp_ops[port];
+	struct px_eth_fp_ops *fp;
 	struct px_eth_dev *dev;
 	int ret;
 
 	GET_DEV_OR_RET(dev, port);
+	fp = &px_eth_fp_ops[port];
 	if (dev->started)
 		return 0;
 	if (!dev->configured) {

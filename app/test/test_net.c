@@ -161,8 +161,12 @@ static int test_raw_cksum(void)
 	PX_TEST_ASSERT_EQ(px_cksum_fold(px_cksum_add(rfc + 2, 5, px_cksum_add(rfc, 2, 0))),
 			  px_raw_cksum(rfc, 7), "pieces");
 	/* carries: 0xffff + 0xffff + 0x0002 = 0x20000 -> 0x0002 */
-	memcpy(buf, "\xff\xff\xff\xff\x00\x02", 6);
-	PX_TEST_ASSERT_EQ(px_be_to_cpu_16(px_raw_cksum(buf, 6)), 0x0002, "end-around carry");
+	{
+		static const uint8_t carry[] = {0xff, 0xff, 0xff, 0xff, 0x00, 0x02};
+
+		PX_TEST_ASSERT_EQ(px_be_to_cpu_16(px_raw_cksum(carry, sizeof(carry))), 0x0002,
+				  "end-around carry");
+	}
 	/* a large buffer of 0xff sums to 0xffff, never to 0 */
 	{
 		uint8_t *big = malloc(65536);

@@ -348,3 +348,40 @@ static int test_vdev_driver_register(void)
 	return PX_TEST_OK;
 }
 PX_TEST(vdev_driver_register, PX_TEST_F_FAST, test_vdev_driver_register);
+
+static int test_kvargs_numbers(void)
+{
+	struct px_kvargs *kv = px_kvargs_parse(
+		"a=64,b=0x40,c=-1,d=12x,e=,f=99999999999999999999999,g=1,h=2,i=1,j= 5", NULL);
+	uint64_t v = 7;
+	bool f = false;
+
+	PX_TEST_ASSERT(kv == NULL, "empty value refused");
+	kv = px_kvargs_parse("a=64,b=0x40,c=-1,d=12x,f=99999999999999999999999,g=1,h=2,j= 5,k=0",
+			     NULL);
+	PX_TEST_ASSERT(kv != NULL, "parse");
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_kvargs_get_u64(kv, "zz", 0, 100, &v), 0, "absent");
+	PX_TEST_ASSERT_EQ(v, 7, "absent keeps the default");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_u64(kv, "a", 0, 100, &v), 0, "decimal");
+	PX_TEST_ASSERT_EQ(v, 64, "decimal");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_u64(kv, "b", 0, 100, &v), 0, "hex");
+	PX_TEST_ASSERT_EQ(v, 0x40, "hex");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_u64(kv, "a", 65, 100, &v), -ERANGE, "below min");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_u64(kv, "a", 0, 63, &v), -ERANGE, "above max");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_u64(kv, "c", 0, 100, &v), -EINVAL, "negative");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_u64(kv, "d", 0, 100, &v), -EINVAL, "trailing junk");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_u64(kv, "f", 0, UINT64_MAX, &v), -EINVAL, "overflow");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_u64(kv, "j", 0, 100, &v), -EINVAL, "leading space");
+	PX_TEST_ASSERT_EQ(v, 0x40, "errors keep the value");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_bool(kv, "g", &f), 0, "flag 1");
+	PX_TEST_ASSERT(f, "flag 1 is true");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_bool(kv, "k", &f), 0, "flag 0");
+	PX_TEST_ASSERT(!f, "flag 0 is false");
+	PX_TEST_ASSERT_EQ(px_kvargs_get_bool(kv, "h", &f), -EINVAL, "flag 2");
+	PX_TEST_ASSERT(strstr(px_test_log_capture_stop(), "h=2: write h=0 or h=1") != NULL,
+		       "flag message");
+	px_kvargs_free(kv);
+	return PX_TEST_OK;
+}
+PX_TEST(vdev_kvargs_numbers, PX_TEST_F_FAST, test_kvargs_numbers);

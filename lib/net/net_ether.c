@@ -53,7 +53,7 @@ static int parse_six(const char *s, uint8_t out[PX_ETHER_ADDR_LEN])
 
 	if (sep != ':' && sep != '-')
 		return -EINVAL;
-	for (int i = 0; i < PX_ETHER_ADDR_LEN; i++) {
+	for (size_t i = 0; i < PX_ETHER_ADDR_LEN; i++) {
 		if (hex_group(s + 3 * i, 2, &v) < 0)
 			return -EINVAL;
 		if (i < PX_ETHER_ADDR_LEN - 1 && s[3 * i + 2] != sep)
@@ -71,7 +71,7 @@ static int parse_three(const char *s, uint8_t out[PX_ETHER_ADDR_LEN])
 
 	if (sep != '.' && sep != ':')
 		return -EINVAL;
-	for (int i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 3; i++) {
 		if (hex_group(s + 5 * i, 4, &v) < 0)
 			return -EINVAL;
 		if (i < 2 && s[5 * i + 4] != sep)

@@ -6,6 +6,7 @@
 #ifndef PX_ARP_H
 #define PX_ARP_H
 
+#include <assert.h>
 #include <stdint.h>
 
 #include <px_byteorder.h>
@@ -37,7 +38,7 @@ struct px_arp_hdr {
 	struct px_arp_ipv4 arp_data;
 } __px_packed __px_aligned(2);
 
-_Static_assert(sizeof(struct px_arp_hdr) == 28, "ARP for IPv4 over Ethernet is 28 bytes");
+static_assert(sizeof(struct px_arp_hdr) == 28, "ARP for IPv4 over Ethernet is 28 bytes");
 
 #ifdef __cplusplus
 }

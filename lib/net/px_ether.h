@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -66,9 +67,9 @@ struct px_vlan_hdr {
 	px_be16_t eth_proto; /**< EtherType of what follows */
 } __px_packed;
 
-_Static_assert(sizeof(struct px_ether_addr) == 6, "MAC address is 6 bytes");
-_Static_assert(sizeof(struct px_ether_hdr) == 14, "Ethernet header is 14 bytes");
-_Static_assert(sizeof(struct px_vlan_hdr) == 4, "VLAN tag is 4 bytes");
+static_assert(sizeof(struct px_ether_addr) == 6, "MAC address is 6 bytes");
+static_assert(sizeof(struct px_ether_hdr) == 14, "Ethernet header is 14 bytes");
+static_assert(sizeof(struct px_vlan_hdr) == 4, "VLAN tag is 4 bytes");
 
 /** @return the VLAN id (0-4095) of a tag control field in network order. */
 static inline uint16_t px_vlan_tci_id(px_be16_t tci)
@@ -97,7 +98,7 @@ static inline void px_ether_addr_copy(const struct px_ether_addr *from, struct p
 /** @return true for 00:00:00:00:00:00. */
 static inline bool px_ether_addr_is_zero(const struct px_ether_addr *a)
 {
-	static const struct px_ether_addr zero;
+	static const struct px_ether_addr zero = {{0}};
 
 	return px_ether_addr_eq(a, &zero);
 }

@@ -10,6 +10,7 @@
 #define PX_ICMP_H
 
 #include <stddef.h>
+#include <assert.h>
 #include <stdint.h>
 
 #include <px_byteorder.h>
@@ -28,7 +29,7 @@ struct px_icmp_hdr {
 	px_be16_t icmp_seq_nb;
 } __attribute__((packed));
 
-_Static_assert(sizeof(struct px_icmp_hdr) == 8, "ICMP echo header is 8 bytes");
+static_assert(sizeof(struct px_icmp_hdr) == 8, "ICMP echo header is 8 bytes");
 
 #define PX_ICMP_TYPE_ECHO_REPLY 0
 #define PX_ICMP_TYPE_DEST_UNREACHABLE 3

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <assert.h>
 #include <stdint.h>
 
 #include <px_byteorder.h>
@@ -76,8 +77,8 @@ struct px_ipv6_hdr {
 
 #define PX_IPV6_HDR_LEN 40
 
-_Static_assert(sizeof(struct px_ipv4_hdr) == 20, "IPv4 header is 20 bytes");
-_Static_assert(sizeof(struct px_ipv6_hdr) == 40, "IPv6 header is 40 bytes");
+static_assert(sizeof(struct px_ipv4_hdr) == 20, "IPv4 header is 20 bytes");
+static_assert(sizeof(struct px_ipv6_hdr) == 40, "IPv6 header is 40 bytes");
 
 /** @return the version field of an IPv4 header (4 when it is one). */
 static inline uint8_t px_ipv4_hdr_version(const struct px_ipv4_hdr *h)

@@ -6,6 +6,7 @@
 #ifndef PX_TCP_H
 #define PX_TCP_H
 
+#include <assert.h>
 #include <stdint.h>
 
 #include <px_byteorder.h>
@@ -27,7 +28,7 @@ struct px_tcp_hdr {
 	px_be16_t tcp_urp;
 } __attribute__((packed));
 
-_Static_assert(sizeof(struct px_tcp_hdr) == 20, "TCP header is 20 bytes");
+static_assert(sizeof(struct px_tcp_hdr) == 20, "TCP header is 20 bytes");
 
 #define PX_TCP_CWR_FLAG 0x80
 #define PX_TCP_ECE_FLAG 0x40

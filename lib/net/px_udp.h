@@ -6,6 +6,7 @@
 #ifndef PX_UDP_H
 #define PX_UDP_H
 
+#include <assert.h>
 #include <px_byteorder.h>
 
 #ifdef __cplusplus
@@ -20,7 +21,7 @@ struct px_udp_hdr {
 	px_be16_t dgram_cksum; /**< 0: not computed (IPv4 only) */
 } __attribute__((packed));
 
-_Static_assert(sizeof(struct px_udp_hdr) == 8, "UDP header is 8 bytes");
+static_assert(sizeof(struct px_udp_hdr) == 8, "UDP header is 8 bytes");
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The key=value argument parser of px_kvargs.h. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,5 +191,43 @@ int px_kvargs_process(const struct px_kvargs *kvlist, const char *key, px_kvargs
 		if (ret != 0)
 			return ret;
 	}
+	return 0;
+}
+
+int px_kvargs_get_u64(const struct px_kvargs *kvlist, const char *key, uint64_t min, uint64_t max,
+		      uint64_t *val)
+{
+	const char *s = px_kvargs_get(kvlist, key);
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno == ERANGE) {
+		VDEV_LOG(ERR, "%s=%s: not a number; write %s=<%" PRIu64 "..%" PRIu64 ">", key, s,
+			 key, min, max);
+		return -EINVAL;
+	}
+	if (v < min || v > max) {
+		VDEV_LOG(ERR, "%s=%s: out of range %" PRIu64 "..%" PRIu64, key, s, min, max);
+		return -ERANGE;
+	}
+	*val = v;
+	return 0;
+}
+
+int px_kvargs_get_bool(const struct px_kvargs *kvlist, const char *key, bool *val)
+{
+	const char *s = px_kvargs_get(kvlist, key);
+
+	if (s == NULL)
+		return 0;
+	if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0) {
+		VDEV_LOG(ERR, "%s=%s: write %s=0 or %s=1", key, s, key, key);
+		return -EINVAL;
+	}
+	*val = s[0] == '1';
 	return 0;
 }

@@ -12,6 +12,9 @@
 #ifndef PX_KVARGS_H
 #define PX_KVARGS_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -79,6 +82,30 @@ typedef int (*px_kvargs_handler_t)(const char *key, const char *value, void *opa
  */
 int px_kvargs_process(const struct px_kvargs *kvlist, const char *key, px_kvargs_handler_t handler,
 		      void *opaque);
+
+/**
+ * Read an unsigned number: the value of the first pair with key @p key, decimal or 0x hex.
+ *
+ * For a driver's "size=<int>": set the default in @p val, then call this.
+ * @param kvlist the list
+ * @param key    the key
+ * @param min    smallest value allowed
+ * @param max    largest value allowed
+ * @param val    in: the default; out: the number (unchanged when @p key is absent or bad)
+ * @return 0 (also when @p key is absent); -EINVAL when the value is not a number (logged with
+ *         the key); -ERANGE when it is outside [@p min, @p max] (logged with the range)
+ */
+int px_kvargs_get_u64(const struct px_kvargs *kvlist, const char *key, uint64_t min, uint64_t max,
+		      uint64_t *val);
+
+/**
+ * Read a flag "<0|1>": the value of the first pair with key @p key.
+ * @param kvlist the list
+ * @param key    the key
+ * @param val    in: the default; out: false for "0", true for "1" (unchanged when absent or bad)
+ * @return 0 (also when @p key is absent); -EINVAL when the value is not 0 or 1 (logged)
+ */
+int px_kvargs_get_bool(const struct px_kvargs *kvlist, const char *key, bool *val);
 
 #ifdef __cplusplus
 }

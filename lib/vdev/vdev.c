@@ -299,13 +299,15 @@ int px_vdev_uninit(const char *name)
 int px_vdev_exists(const char *name)
 {
 	struct vdev_device *dev;
+	int ret;
 
 	if (name == NULL)
 		return 0;
 	pthread_mutex_lock(&vdev_lock);
 	dev = device_find(name);
+	ret = dev != NULL && dev->probed; /* read under the lock: uninit may free it */
 	pthread_mutex_unlock(&vdev_lock);
-	return dev != NULL && dev->probed;
+	return ret;
 }
 
 /* ---- the bus ---- */

@@ -18,6 +18,8 @@
 
 #define HEAP_BUSY 0x506f6c6c75784255ULL /* "PolluxBU" */
 #define HEAP_FREE 0x506f6c6c75784652ULL /* "PolluxFR" */
+/* a header absorbed into a free neighbour: freeing it again is still a double free */
+#define HEAP_DEAD 0x506f6c6c75784445ULL /* "PolluxDE" */
 #define HDR sizeof(struct heap_elem)
 #define MIN_ELEM (2 * HDR)
 
@@ -263,7 +265,8 @@ static struct heap_elem *elem_of(const void *ptr, const char *who)
 	if (e->cookie == cookie(e, HEAP_BUSY))
 		return e;
 	MEM_LOG(ERR, "%s(%p): %s; ignored", who, ptr,
-		is_free(e) ? "double free" : "not a block the heap returned");
+		is_free(e) || e->cookie == cookie(e, HEAP_DEAD) ? "double free"
+								: "not a block the heap returned");
 	return NULL;
 }
 
@@ -277,12 +280,12 @@ static void elem_free(struct heap_elem *e)
 	if (n && is_free(n)) {
 		free_remove(s, n);
 		e->size += n->size;
-		n->cookie = 0;
+		n->cookie = cookie(n, HEAP_DEAD);
 		n = elem_next(e);
 		if (n)
 			n->prev = e;
 	}
-	e->cookie = 0;
+	e->cookie = cookie(e, HEAP_DEAD);
 	if (p && is_free(p)) {
 		free_remove(s, p);
 		p->size += e->size;

@@ -258,7 +258,8 @@ int main(int argc, char **argv)
 	case CMD_STATUS:
 		return cmd_status(&o);
 	case CMD_BIND:
-		return cmd_bind(&o, driver, argv + optind, argc - optind);
+		/* check_args() refused --bind without a driver; say so to the compiler too */
+		return driver ? cmd_bind(&o, driver, argv + optind, argc - optind) : DB_EUSAGE;
 	case CMD_UNBIND:
 		return cmd_unbind(&o, argv + optind, argc - optind);
 	case CMD_RESTORE:

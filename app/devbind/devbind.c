@@ -258,8 +258,7 @@ int main(int argc, char **argv)
 	case CMD_STATUS:
 		return cmd_status(&o);
 	case CMD_BIND:
-		/* check_args() refused --bind without a driver; say so to the compiler too */
-		return driver ? cmd_bind(&o, driver, argv + optind, argc - optind) : DB_EUSAGE;
+		return cmd_bind(&o, driver, argv + optind, argc - optind);
 	case CMD_UNBIND:
 		return cmd_unbind(&o, argv + optind, argc - optind);
 	case CMD_RESTORE:

@@ -448,6 +448,8 @@ int cmd_bind(const struct devbind_opts *o, const char *driver, char **args, int 
 	char cmd[DB_NAME_LEN + 32];
 	int i, ret;
 
+	if (driver == NULL)
+		return DB_EUSAGE;
 	snprintf(cmd, sizeof(cmd), "px-devbind --bind=%s", driver);
 	p.cmd = cmd;
 	ret = plan_resolve(&p, args, nargs);

@@ -52,6 +52,12 @@ static inline uint64_t warm(uint64_t iters)
 	return getenv("BENCH_NO_WARMUP") ? 0 : iters / 8;
 }
 
+/* Timed repetitions per run (the best is reported); 1 under callgrind (BENCH_NO_WARMUP). */
+static inline int bench_reps(void)
+{
+	return getenv("BENCH_NO_WARMUP") ? 1 : 5;
+}
+
 static inline int bench_usage(const char *prog, const char *const *metrics)
 {
 	fprintf(stderr, "usage: %s EAL-ARGS -- METRIC ITERS\nmetrics:", prog);

@@ -57,8 +57,15 @@ static int run_metric(const char *m, uint64_t iters)
 		fprintf(stderr, "pool create failed\n");
 		return 1;
 	}
+	uint64_t best = UINT64_MAX, cyc;
+
 	loop(mp, warm(iters));
-	bench_result(m, loop(mp, iters), iters * BURST);
+	/* The best of a few runs: other load on the machine only ever adds cycles. */
+	for (int rep = 0; rep < bench_reps(); rep++) {
+		cyc = loop(mp, iters);
+		best = cyc < best ? cyc : best;
+	}
+	bench_result(m, best, iters * BURST);
 	return 0;
 }
 

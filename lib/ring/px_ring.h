@@ -226,7 +226,7 @@ static __px_always_inline void px_ring_copy_elems(void *dst, const void *src, ui
 		px_ring_copy32(dst, src, n * (esize / 4));
 }
 
-static inline void px_ring_copy_wrap(void *dst, const void *src, uint32_t bytes)
+static __px_always_inline void px_ring_copy_wrap(void *dst, const void *src, uint32_t bytes)
 {
 	uint32_t *d = (uint32_t *)dst;
 	const uint32_t *s = (const uint32_t *)src;
@@ -246,6 +246,11 @@ static __px_always_inline void px_ring_copy_in(struct px_ring *r, uint32_t head,
 	uint32_t idx = head & r->mask;
 	char *slots = (char *)px_ring_slots(r);
 
+	/* One element never wraps: no bounds test, and the object stays in a register. */
+	if (__builtin_constant_p(n) && n == 1) {
+		memcpy(slots + (size_t)idx * esize, obj, esize);
+		return;
+	}
 	if (px_likely(idx + n <= r->size)) {
 		px_ring_copy_elems(slots + (size_t)idx * esize, obj, n, esize);
 	} else {
@@ -264,6 +269,10 @@ static __px_always_inline void px_ring_copy_out(const struct px_ring *r, uint32_
 	uint32_t idx = head & r->mask;
 	const char *slots = (const char *)px_ring_slots(r);
 
+	if (__builtin_constant_p(n) && n == 1) {
+		memcpy(obj, slots + (size_t)idx * esize, esize);
+		return;
+	}
 	if (px_likely(idx + n <= r->size)) {
 		px_ring_copy_elems(obj, slots + (size_t)idx * esize, n, esize);
 	} else {

@@ -128,7 +128,7 @@ static int run_wrap(struct px_ring *r, unsigned int start)
 	unsigned int i, k, n;
 
 	r->prod.head = r->prod.tail = r->cons.head = r->cons.tail = start;
-	r->prod.cached = r->cons.cached = start;
+	r->prod_priv.cached = r->cons_priv.cached = start;
 	for (k = 0; k < 5000; k++) {
 		unsigned int want = 1 + k % 37;
 

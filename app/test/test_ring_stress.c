@@ -3,6 +3,7 @@
  * two lcores. Every object is accounted for: each is dequeued exactly once, and each consumer
  * sees each producer's objects in the order they were enqueued. */
 #include <stdlib.h>
+#include <time.h>
 
 #include <px_eal.h>
 #include <px_ring.h>
@@ -19,14 +20,29 @@ struct stress {
 	int err[2];
 };
 
+/* A lost object would leave the loops spinning: give up after 60 s and fail instead. */
+static int too_long(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - start->tv_sec > 60;
+}
+
 /* Object values: producer p's k-th object is (p << 28) | (k + 1). */
 static int mpmc_side(struct stress *s, unsigned int me)
 {
 	void *objs[MAX_BURST];
 	uint32_t next = 0, last[2] = {0, 0};
-	unsigned int i, n, burst = 1;
+	unsigned int i, n, burst = 1, iter = 0;
+	struct timespec start;
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (__atomic_load_n(&s->done, __ATOMIC_RELAXED) < s->total) {
+		if ((++iter & 0xfff) == 0 && too_long(&start)) {
+			s->err[me] = 2; /* objects lost: the total is never reached */
+			return -1;
+		}
 		burst = burst % MAX_BURST + 1;
 		n = PX_MIN(burst, PER_LCORE - next);
 		for (i = 0; i < n; i++)

@@ -37,6 +37,12 @@ extern "C" {
 #if !defined(PX_MEMPOOL_DEBUG) && !defined(__OPTIMIZE__)
 #define PX_MEMPOOL_DEBUG 1
 #endif
+/* Per-call counters on the cache hot path (put_bulk/objs, get_bulk/objs served by the cache):
+ * on in debug builds or with PX_MEMPOOL_STATS defined. Counters of the slow path (refills,
+ * flushes, failures, calls without a cache) are always kept. */
+#if !defined(PX_MEMPOOL_STATS) && defined(PX_MEMPOOL_DEBUG)
+#define PX_MEMPOOL_STATS 1
+#endif
 
 /** Longest pool name, including the NUL. */
 #define PX_MEMPOOL_NAMESIZE (PX_RING_NAMESIZE - 3)
@@ -283,8 +289,10 @@ static __px_always_inline void px_mempool_generic_put(struct px_mempool *mp, voi
 		/* The hot path: push onto the lcore's stack, no atomics. */
 		px_mempool_copy_ptrs(&cache->objs[cache->len], obj_table, n);
 		cache->len += n;
+#ifdef PX_MEMPOOL_STATS
 		cache->stats.put_bulk++;
 		cache->stats.put_objs += n;
+#endif
 		return;
 	}
 	px_mempool_cache_flush_put(mp, cache, obj_table, n);
@@ -303,8 +311,10 @@ static __px_always_inline int px_mempool_generic_get(struct px_mempool *mp, void
 		/* The hot path: pop the top @n of the stack (the most recently put). */
 		cache->len -= n;
 		px_mempool_copy_ptrs(obj_table, &cache->objs[cache->len], n);
+#ifdef PX_MEMPOOL_STATS
 		cache->stats.get_bulk++;
 		cache->stats.get_objs += n;
+#endif
 		ret = 0;
 	} else {
 		ret = px_mempool_cache_refill_get(mp, cache, obj_table, n);

@@ -66,11 +66,17 @@ enum px_ring_behavior {
  * not share a pair with the other side's. */
 #define PX_RING_SIDE_ALIGN (2 * PX_CACHE_LINE_SIZE)
 
+/* What the other side reads (tail), and what producers (consumers) share among themselves (head).
+ */
 struct px_ring_side {
-	uint32_t head;   /* next slot to reserve (MP/MC: moved by CAS) */
-	uint32_t tail;   /* slots before it are published to the other side */
+	uint32_t head; /* next slot to reserve (MP/MC: moved by CAS) */
+	uint32_t tail; /* slots before it are published to the other side */
+};
+
+/* Private to a single producer (consumer): kept off the line the other side polls, so refreshing
+ * it while spinning on a full (empty) ring does not steal that line from the other core. */
+struct px_ring_private {
 	uint32_t cached; /* SP/SC only: last value seen of the other side's tail */
-	uint32_t single; /* default mode of this side is single-threaded */
 };
 /** @endcond */
 
@@ -84,8 +90,15 @@ struct px_ring {
 	uint32_t capacity;                /**< usable slots */
 	uint32_t esize;                   /**< bytes per element, a multiple of 4 */
 
+	uint32_t prod_single; /**< default enqueue is single-producer */
+	uint32_t cons_single; /**< default dequeue is single-consumer */
+
+	/** @cond internal */
 	struct px_ring_side prod __px_aligned(PX_RING_SIDE_ALIGN);
+	struct px_ring_private prod_priv __px_aligned(PX_RING_SIDE_ALIGN);
 	struct px_ring_side cons __px_aligned(PX_RING_SIDE_ALIGN);
+	struct px_ring_private cons_priv __px_aligned(PX_RING_SIDE_ALIGN);
+	/** @endcond */
 } __px_aligned(PX_RING_SIDE_ALIGN);
 
 /**
@@ -155,6 +168,9 @@ void px_ring_dump(FILE *f, const struct px_ring *r);
  * copy is specialised by the compiler. */
 
 /** @cond internal */
+/* 16 bytes moved as one SSE/NEON register; only 4-byte alignment is assumed. */
+typedef uint32_t px_ring_v16 __attribute__((vector_size(16), aligned(4), may_alias));
+
 /* Copy @n elements of 8 bytes in 32-byte blocks (two 16-byte moves on SSE/NEON). */
 static __px_always_inline void px_ring_copy64(void *dst, const void *src, uint32_t n)
 {
@@ -162,13 +178,12 @@ static __px_always_inline void px_ring_copy64(void *dst, const void *src, uint32
 	const uint64_t *s = (const uint64_t *)src;
 	uint32_t i = 0;
 
-	/* four scalar moves rather than memcpy(32): the compiler pairs them into vector moves,
-	 * and gcc's -Wstringop-overflow cannot misread them when n is a small constant */
 	for (; i + 4 <= n; i += 4) {
-		d[i] = s[i];
-		d[i + 1] = s[i + 1];
-		d[i + 2] = s[i + 2];
-		d[i + 3] = s[i + 3];
+		px_ring_v16 *vd = (px_ring_v16 *)&d[i];
+		const px_ring_v16 *vs = (const px_ring_v16 *)&s[i];
+
+		vd[0] = vs[0];
+		vd[1] = vs[1];
 	}
 	switch (n & 3) {
 	case 3:
@@ -188,9 +203,13 @@ static __px_always_inline void px_ring_copy32(void *dst, const void *src, uint32
 	const uint32_t *s = (const uint32_t *)src;
 	uint32_t i = 0;
 
-	for (; i + 8 <= n; i += 8)
-		for (uint32_t k = 0; k < 8; k++)
-			d[i + k] = s[i + k];
+	for (; i + 8 <= n; i += 8) {
+		px_ring_v16 *vd = (px_ring_v16 *)&d[i];
+		const px_ring_v16 *vs = (const px_ring_v16 *)&s[i];
+
+		vd[0] = vs[0];
+		vd[1] = vs[1];
+	}
 	for (; i < n; i++)
 		d[i] = s[i];
 }
@@ -207,7 +226,7 @@ static __px_always_inline void px_ring_copy_elems(void *dst, const void *src, ui
 		px_ring_copy32(dst, src, n * (esize / 4));
 }
 
-static inline void px_ring_copy_wrap(void *dst, const void *src, uint32_t bytes)
+static __px_always_inline void px_ring_copy_wrap(void *dst, const void *src, uint32_t bytes)
 {
 	uint32_t *d = (uint32_t *)dst;
 	const uint32_t *s = (const uint32_t *)src;
@@ -227,6 +246,11 @@ static __px_always_inline void px_ring_copy_in(struct px_ring *r, uint32_t head,
 	uint32_t idx = head & r->mask;
 	char *slots = (char *)px_ring_slots(r);
 
+	/* One element never wraps: no bounds test, and the object stays in a register. */
+	if (__builtin_constant_p(n) && n == 1) {
+		memcpy(slots + (size_t)idx * esize, obj, esize);
+		return;
+	}
 	if (px_likely(idx + n <= r->size)) {
 		px_ring_copy_elems(slots + (size_t)idx * esize, obj, n, esize);
 	} else {
@@ -245,6 +269,10 @@ static __px_always_inline void px_ring_copy_out(const struct px_ring *r, uint32_
 	uint32_t idx = head & r->mask;
 	const char *slots = (const char *)px_ring_slots(r);
 
+	if (__builtin_constant_p(n) && n == 1) {
+		memcpy(obj, slots + (size_t)idx * esize, esize);
+		return;
+	}
 	if (px_likely(idx + n <= r->size)) {
 		px_ring_copy_elems(obj, slots + (size_t)idx * esize, n, esize);
 	} else {
@@ -266,11 +294,11 @@ static __px_always_inline uint32_t px_ring_sp_reserve(struct px_ring *r, uint32_
 						      uint32_t *free_space)
 {
 	uint32_t head = r->prod.head;
-	int32_t room = (int32_t)(r->capacity + r->prod.cached - head);
+	int32_t room = (int32_t)(r->capacity + r->prod_priv.cached - head);
 
 	if (px_unlikely(room < (int32_t)n)) {
-		r->prod.cached = __atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE);
-		room = (int32_t)(r->capacity + r->prod.cached - head);
+		r->prod_priv.cached = __atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE);
+		room = (int32_t)(r->capacity + r->prod_priv.cached - head);
 		if (room < (int32_t)n)
 			n = behavior == PX_RING_FIXED ? 0 : (uint32_t)room;
 	}
@@ -307,12 +335,12 @@ static __px_always_inline uint32_t px_ring_mp_reserve(struct px_ring *r, uint32_
 }
 
 /* Publish slots [head, head + n) of side @s: wait for earlier reservations (MP/MC) to publish,
- * then store-release the tail so the other side sees our slot accesses done. The wait is an
- * acquire: it makes the earlier thread's slot accesses happen before our release, so a reader
- * that acquires our tail sees theirs too (a plain store does not extend their release sequence
- * in the C11 model; ThreadSanitizer reports the race without it). */
+ * then store-release the tail so the other side sees our slot accesses done. */
 static __px_always_inline void px_ring_mt_publish(struct px_ring_side *s, uint32_t head, uint32_t n)
 {
+	/* Acquire, not relaxed: our release below must carry the earlier threads' slot accesses
+	 * too (a plain store does not extend their release sequence), so a thread that acquires
+	 * our tail also sees what they wrote or finished reading. Free on x86. */
 	while (px_unlikely(__atomic_load_n(&s->tail, __ATOMIC_ACQUIRE) != head))
 		px_pause();
 	__atomic_store_n(&s->tail, head + n, __ATOMIC_RELEASE);
@@ -351,11 +379,12 @@ static __px_always_inline uint32_t px_ring_sc_reserve(struct px_ring *r, uint32_
 						      uint32_t *available)
 {
 	uint32_t head = r->cons.head;
-	int32_t entries = (int32_t)(r->cons.cached - head);
+	int32_t entries = (int32_t)(r->cons_priv.cached - head);
 
-	if (px_unlikely(entries < (int32_t)n)) {
-		r->cons.cached = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
-		entries = (int32_t)(r->cons.cached - head);
+	/* No unlikely() hint: a consumer that keeps up finds the cache "empty" on most calls. */
+	if (entries < (int32_t)n) {
+		r->cons_priv.cached = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
+		entries = (int32_t)(r->cons_priv.cached - head);
 		if (entries < (int32_t)n)
 			n = behavior == PX_RING_FIXED ? 0 : (uint32_t)entries;
 	}
@@ -466,14 +495,14 @@ PX_RING_ENQ_VARIANT(sp_enqueue_bulk, PX_RING_FIXED, 1)
 PX_RING_ENQ_VARIANT(mp_enqueue_bulk, PX_RING_FIXED, 0)
 PX_RING_ENQ_VARIANT(sp_enqueue_burst, PX_RING_VARIABLE, 1)
 PX_RING_ENQ_VARIANT(mp_enqueue_burst, PX_RING_VARIABLE, 0)
-PX_RING_ENQ_VARIANT(enqueue_bulk, PX_RING_FIXED, r->prod.single)
-PX_RING_ENQ_VARIANT(enqueue_burst, PX_RING_VARIABLE, r->prod.single)
+PX_RING_ENQ_VARIANT(enqueue_bulk, PX_RING_FIXED, r->prod_single)
+PX_RING_ENQ_VARIANT(enqueue_burst, PX_RING_VARIABLE, r->prod_single)
 PX_RING_DEQ_VARIANT(sc_dequeue_bulk, PX_RING_FIXED, 1)
 PX_RING_DEQ_VARIANT(mc_dequeue_bulk, PX_RING_FIXED, 0)
 PX_RING_DEQ_VARIANT(sc_dequeue_burst, PX_RING_VARIABLE, 1)
 PX_RING_DEQ_VARIANT(mc_dequeue_burst, PX_RING_VARIABLE, 0)
-PX_RING_DEQ_VARIANT(dequeue_bulk, PX_RING_FIXED, r->cons.single)
-PX_RING_DEQ_VARIANT(dequeue_burst, PX_RING_VARIABLE, r->cons.single)
+PX_RING_DEQ_VARIANT(dequeue_bulk, PX_RING_FIXED, r->cons_single)
+PX_RING_DEQ_VARIANT(dequeue_burst, PX_RING_VARIABLE, r->cons_single)
 
 /**
  * Enqueue one pointer (sp_/mp_ variants: see px_ring_sp_enqueue_bulk()).

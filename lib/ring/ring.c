@@ -68,8 +68,8 @@ int px_ring_init_elem(struct px_ring *r, const char *name, unsigned int esize, u
 	r->size = slots;
 	r->mask = slots - 1;
 	r->capacity = (flags & PX_RING_F_EXACT_SZ) ? count : slots - 1;
-	r->prod.single = !!(flags & PX_RING_F_SP_ENQ);
-	r->cons.single = !!(flags & PX_RING_F_SC_DEQ);
+	r->prod_single = !!(flags & PX_RING_F_SP_ENQ);
+	r->cons_single = !!(flags & PX_RING_F_SC_DEQ);
 	return 0;
 }
 
@@ -152,8 +152,10 @@ void px_ring_free(struct px_ring *r)
 
 void px_ring_reset(struct px_ring *r)
 {
-	memset(&r->prod, 0, sizeof(r->prod) - sizeof(r->prod.single));
-	memset(&r->cons, 0, sizeof(r->cons) - sizeof(r->cons.single));
+	memset(&r->prod, 0, sizeof(r->prod));
+	memset(&r->prod_priv, 0, sizeof(r->prod_priv));
+	memset(&r->cons, 0, sizeof(r->cons));
+	memset(&r->cons_priv, 0, sizeof(r->cons_priv));
 }
 
 void px_ring_dump(FILE *f, const struct px_ring *r)

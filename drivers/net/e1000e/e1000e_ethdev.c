@@ -320,7 +320,8 @@ static int e1000e_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 	e1000e_stats_update(ad);
 	st->ipackets = s[ST_GPRC];
 	st->opackets = s[ST_GPTC];
-	st->ibytes = s[ST_GORC];
+	/* GORC counts the FCS (§10.2.7), which RCTL.SECRC strips: report bytes as delivered */
+	st->ibytes = s[ST_GORC] - 4 * s[ST_GPRC];
 	st->obytes = s[ST_GOTC];
 	st->imissed = s[ST_MPC];
 	st->ierrors = s[ST_CRCERRS] + s[ST_ALGNERRC] + s[ST_RXERRC] + s[ST_RLEC];

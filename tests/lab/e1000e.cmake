@@ -1,7 +1,7 @@
 # The e1000e PMD (docs/e1000e.md) on two 82574L ports that share one hub, every arch.
 px_add_lab_test(NAME lab_<arch>_e1000e ARCH all
                 COMMAND px-test e1000e_txrx_autotest e1000e_stopstart_autotest
-                        e1000e_promisc_autotest)
+                        e1000e_promisc_autotest e1000e_rx_intr_autotest)
 # px-fwd txonly on one port: 500 frames of 64 bytes must be fetched by the device (tx_bytes is
 # the hardware's GOTC; QEMU 7.2 leaves the FCS out of it). One port, so one IOMMU group: this
 # also runs on ppc64le, where the two-port tests above skip (see docs/e1000e.md).

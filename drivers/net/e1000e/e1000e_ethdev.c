@@ -3,10 +3,10 @@
  * Poll-mode driver for the Intel 82574L (e1000e, 8086:10d3) over VFIO.
  *
  * Document: Intel 82574 GbE Controller Family Datasheet (316080); e1000e_regs.h lists the
- * registers. One RX and one TX queue with legacy descriptors, no interrupts (IMC masks all),
- * no offloads. Verified against QEMU's model (hw/net/e1000e_core.c), which the lab runs; note
- * that QEMU 7.2's CTRL.RST only reloads the MAC address, so this driver programs every register
- * it relies on instead of trusting reset values.
+ * registers. One RX and one TX queue with legacy descriptors, polled; an optional RX interrupt
+ * (MSI-X vector 0) for applications that sleep; no offloads. Verified against QEMU's model
+ * (hw/net/e1000e_core.c), which the lab runs; note that QEMU 7.2's CTRL.RST only reloads the MAC
+ * address, so this driver programs every register it relies on instead of trusting reset values.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -106,6 +106,7 @@ enum {
 struct e1000e_adapter {
 	struct px_pci_device *pci;
 	volatile uint8_t *hw; /* BAR0 */
+	int rx_intr_fd;       /* MSI-X vector 0 (RXQ0) while started with intr_conf.rxq, else -1 */
 	uint64_t stats[E1000E_NB_HW_STATS];
 };
 
@@ -621,6 +622,55 @@ static void e1000e_tx_init(struct e1000e_tx_queue *txq)
 	e1000e_write(hw, E1000_TIPG, E1000_TIPG_DEFAULT);
 }
 
+/* RX interrupts (MSI-X): IVAR routes RXQ0 to vector 0; IMS.RXQ0 arms it. The device signals
+ * a cause only when it becomes pending in ICR & IMS, so arming first clears a stale RXQ0 in ICR
+ * (write 1 to clear), and then, if a frame already waits at the ring's next descriptor (it came
+ * while the interrupt was off), raises the cause by hand through ICS: no wake-up is lost. */
+static int e1000e_rx_queue_intr_enable(struct px_eth_dev *dev, uint16_t q)
+{
+	struct e1000e_adapter *ad = adapter_of(dev);
+	struct e1000e_rx_queue *rxq = dev->rx_queues[q];
+
+	if (ad->rx_intr_fd < 0)
+		return -EINVAL; /* not started */
+	e1000e_write(ad->hw, E1000_ICR, E1000_ICR_RXQ0);
+	e1000e_write(ad->hw, E1000_IMS, E1000_ICR_RXQ0);
+	e1000e_flush(ad->hw);
+	if (rxq->ring[rxq->rx_tail].status & E1000_RXD_STAT_DD)
+		e1000e_write(ad->hw, E1000_ICS, E1000_ICR_RXQ0);
+	return 0;
+}
+
+static int e1000e_rx_queue_intr_disable(struct px_eth_dev *dev, uint16_t q)
+{
+	(void)q;
+	e1000e_write(adapter_of(dev)->hw, E1000_IMC, E1000_ICR_RXQ0);
+	return 0;
+}
+
+static int e1000e_rx_queue_intr_fd(struct px_eth_dev *dev, uint16_t q)
+{
+	(void)q;
+	return adapter_of(dev)->rx_intr_fd < 0 ? -EINVAL : adapter_of(dev)->rx_intr_fd;
+}
+
+static int e1000e_intr_setup(struct px_eth_dev *dev)
+{
+	struct e1000e_adapter *ad = adapter_of(dev);
+	int ret;
+
+	if (!dev->conf.intr_conf.rxq)
+		return 0;
+	ret = px_pci_intr_enable(ad->pci, 1, &ad->rx_intr_fd);
+	if (ret < 0) {
+		E1000E_LOG(ERR, "%s: cannot enable MSI-X vector 0: %s", dev->name, strerror(-ret));
+		ad->rx_intr_fd = -1;
+		return ret;
+	}
+	e1000e_write(ad->hw, E1000_IVAR, E1000_IVAR_RXQ0_VEC(0));
+	return 0;
+}
+
 /* Disable RX and TX, then clear bus master: from here on the device cannot DMA, so its rings
  * and buffers may be freed. */
 static void e1000e_quiesce(struct e1000e_adapter *ad)
@@ -630,6 +680,10 @@ static void e1000e_quiesce(struct e1000e_adapter *ad)
 	e1000e_write(ad->hw, E1000_IMC, E1000_IMC_ALL);
 	e1000e_flush(ad->hw);
 	e1000e_bus_master(ad, false);
+	if (ad->rx_intr_fd >= 0) {
+		px_pci_intr_disable(ad->pci);
+		ad->rx_intr_fd = -1;
+	}
 }
 
 static void e1000e_queues_drop_mbufs(struct px_eth_dev *dev)
@@ -679,9 +733,15 @@ static int e1000e_dev_start(struct px_eth_dev *dev)
 	e1000e_write(ad->hw, E1000_CTRL, e1000e_read(ad->hw, E1000_CTRL) | E1000_CTRL_SLU);
 	e1000e_write(ad->hw, E1000_TCTL,
 		     E1000_TCTL_EN | E1000_TCTL_PSP | E1000_TCTL_CT | E1000_TCTL_COLD);
+	ret = e1000e_intr_setup(dev);
+	if (ret < 0)
+		goto quiesce;
 	e1000e_write(ad->hw, E1000_RCTL, rctl);
 	e1000e_rctl_filter(dev);
 	return 0;
+
+quiesce:
+	e1000e_quiesce(ad);
 
 drop_mbufs:
 	e1000e_queues_drop_mbufs(dev);
@@ -722,6 +782,9 @@ static const struct px_eth_dev_ops e1000e_ops = {
 	.allmulticast_enable = e1000e_allmulticast_enable,
 	.allmulticast_disable = e1000e_allmulticast_disable,
 	.mac_addr_set = e1000e_mac_addr_set,
+	.rx_queue_intr_enable = e1000e_rx_queue_intr_enable,
+	.rx_queue_intr_disable = e1000e_rx_queue_intr_disable,
+	.rx_queue_intr_fd = e1000e_rx_queue_intr_fd,
 };
 
 /* ---- probe / remove ----------------------------------------------------------------------- */
@@ -781,6 +844,7 @@ static int e1000e_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
 		return -ENOMEM;
 	ad->pci = pci;
 	ad->hw = pci->bar[0];
+	ad->rx_intr_fd = -1;
 	ret = e1000e_bus_master(ad, false);
 	if (ret == 0)
 		ret = e1000e_hw_reset(ad);

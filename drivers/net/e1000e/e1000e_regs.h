@@ -31,6 +31,10 @@
 #define E1000_IMS 0x000D0
 #define E1000_IMC 0x000D8
 #define E1000_IMC_ALL 0xFFFFFFFFu
+#define E1000_ICS 0x000C8         /* cause set: raises the interrupt of the causes written */
+#define E1000_ICR_RXQ0 (1u << 20) /* RX queue 0 (MSI-X mode) */
+#define E1000_IVAR 0x000E4        /* §10.2.4.? cause -> MSI-X vector allocation */
+#define E1000_IVAR_RXQ0_VEC(v) ((v) | 0x8u) /* bits 2:0 vector, bit 3 valid */
 
 /* §10.2.5 receive */
 #define E1000_RCTL 0x00100

@@ -197,11 +197,10 @@ static int run_traffic(struct pair *p, int src, uint32_t n)
 
 		PX_TEST_ASSERT(px_get_tsc_cycles() < end, "sent %u, received %u of %u in %u ms",
 			       next_tx, next_rx, n, WAIT_MS);
-		while (nb < BURST && next_tx + nb < n) {
-			tx[nb] = frame_make(p, src, next_tx + nb);
-			PX_TEST_ASSERT(tx[nb] != NULL, "mbuf for frame %u", next_tx + nb);
+		while (nb < BURST && next_tx + nb < n &&
+		       (tx[nb] = frame_make(p, src, next_tx + nb)))
 			nb++;
-		}
+		PX_TEST_ASSERT(nb == BURST || next_tx + nb == n, "mbuf for frame %u", next_tx + nb);
 		sent = px_eth_tx_burst(p->port[src], 0, tx, nb);
 		px_pktmbuf_free_bulk(tx + sent, nb - sent);
 		next_tx += sent;
@@ -280,10 +279,10 @@ static int test_e1000e_stopstart(void)
 	if (ret != PX_TEST_OK)
 		return ret;
 	for (int i = 0; i < 100; i++) {
-		for (int k = 0; k < 2; k++) {
-			PX_TEST_ASSERT_EQ(px_eth_dev_start(p.port[k]), 0, "start %d", i);
-			PX_TEST_ASSERT_EQ(px_eth_dev_stop(p.port[k]), 0, "stop %d", i);
-		}
+		for (int k = 0; k < 2; k++)
+			PX_TEST_ASSERT(px_eth_dev_start(p.port[k]) == 0 &&
+					       px_eth_dev_stop(p.port[k]) == 0,
+				       "start/stop %d of port %u", i, p.port[k]);
 		PX_TEST_ASSERT_EQ(px_mempool_avail_count(p.mp), p.avail_idle, "leak at cycle %d",
 				  i);
 	}

@@ -190,28 +190,22 @@ static uint16_t e1000e_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
 /* Free the packets of every completed RS block. Returns the descriptors freed. */
 static uint16_t e1000e_tx_cleanup(struct e1000e_tx_queue *txq)
 {
-	struct px_mbuf *done[E1000E_MAX_DESC];
-	uint16_t freed = 0, nb = 0;
+	uint16_t freed = 0;
 
-	while (txq->ring[txq->next_dd].upper & htole32(E1000_TXD_STAT_DD)) {
-		uint16_t first = (uint16_t)(txq->next_dd + 1 - txq->rs_thresh);
+	while (txq->nb_free + freed + txq->rs_thresh <= txq->nb_desc - 1 &&
+	       (txq->ring[txq->next_dd].upper & htole32(E1000_TXD_STAT_DD))) {
+		/* blocks are aligned to rs_thresh, which divides nb_desc: no wrap inside one;
+		 * the packet sits at its last descriptor, NULL elsewhere (skipped by free_bulk) */
+		struct px_mbuf **blk = &txq->sw_ring[txq->next_dd + 1 - txq->rs_thresh];
 
-		/* blocks are aligned to rs_thresh, which divides nb_desc: no wrap inside one */
-		for (uint16_t i = first; i <= txq->next_dd; i++) {
-			if (txq->sw_ring[i] != NULL)
-				done[nb++] = txq->sw_ring[i];
-			txq->sw_ring[i] = NULL;
-		}
+		px_pktmbuf_free_bulk(blk, txq->rs_thresh);
+		memset(blk, 0, txq->rs_thresh * sizeof(struct px_mbuf *));
 		txq->ring[txq->next_dd].upper = 0;
 		freed += txq->rs_thresh;
 		txq->next_dd = (uint16_t)(txq->next_dd + txq->rs_thresh);
 		if (txq->next_dd >= txq->nb_desc)
 			txq->next_dd = (uint16_t)(txq->rs_thresh - 1);
-		if (freed + txq->nb_free >= txq->nb_desc - 1)
-			break;
 	}
-	if (nb)
-		px_pktmbuf_free_bulk(done, nb);
 	txq->nb_free += freed;
 	return freed;
 }
@@ -530,7 +524,7 @@ static int e1000e_rx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb
 	rxq = calloc(1, sizeof(*rxq));
 	if (rxq == NULL)
 		return -ENOMEM;
-	rxq->sw_ring = calloc(nb_desc, sizeof(*rxq->sw_ring));
+	rxq->sw_ring = calloc(nb_desc, sizeof(struct px_mbuf *));
 	rxq->mz = e1000e_ring_alloc(dev, "rx", nb_desc, socket);
 	if (rxq->sw_ring == NULL || rxq->mz == NULL) {
 		free(rxq->sw_ring);
@@ -563,7 +557,7 @@ static int e1000e_tx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb
 	txq = calloc(1, sizeof(*txq));
 	if (txq == NULL)
 		return -ENOMEM;
-	txq->sw_ring = calloc(nb_desc, sizeof(*txq->sw_ring));
+	txq->sw_ring = calloc(nb_desc, sizeof(struct px_mbuf *));
 	txq->mz = e1000e_ring_alloc(dev, "tx", nb_desc, socket);
 	if (txq->sw_ring == NULL || txq->mz == NULL) {
 		free(txq->sw_ring);
@@ -699,7 +693,7 @@ static void e1000e_queues_drop_mbufs(struct px_eth_dev *dev)
 			}
 	if (txq) {
 		px_pktmbuf_free_bulk(txq->sw_ring, txq->nb_desc);
-		memset(txq->sw_ring, 0, txq->nb_desc * sizeof(*txq->sw_ring));
+		memset(txq->sw_ring, 0, txq->nb_desc * sizeof(struct px_mbuf *));
 	}
 }
 

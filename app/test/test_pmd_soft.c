@@ -23,7 +23,7 @@ static int test_pmd_null(void)
 	struct px_mempool *mp;
 	uint16_t p0, p1, p2;
 
-	PX_TEST_ASSERT(px_test_eal_init("-l 0 --no-huge -m 64 --vdev net_null0,size=128 "
+	PX_TEST_ASSERT(px_test_eal_init("-l 0 --no-huge --no-pci -m 64 --vdev net_null0,size=128 "
 					"--vdev net_null1,copy=1 --vdev net_null2,no-rx=1") >= 0,
 		       "init");
 	PX_TEST_ASSERT_EQ(px_eth_dev_count_avail(), 3, "three ports");
@@ -69,7 +69,7 @@ static int test_pmd_ring(void)
 	uint16_t a, b, c;
 	int p;
 
-	PX_TEST_ASSERT(px_test_eal_init("-l 0 --no-huge -m 64 --vdev net_ring0 --vdev net_ring1 "
+	PX_TEST_ASSERT(px_test_eal_init("-l 0 --no-huge --no-pci -m 64 --vdev net_ring0 --vdev net_ring1 "
 					"--vdev net_ring2,peer=net_ring1") >= 0,
 		       "init");
 	mp = px_pktmbuf_pool_create("ring_pool", 255, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE, 0);
@@ -135,7 +135,7 @@ static int test_pmd_soft_bad_args(void)
 		const char *log;
 		int ret;
 
-		snprintf(line, sizeof(line), "-l 0 --no-huge -m 64 %s", bad[i][0]);
+		snprintf(line, sizeof(line), "-l 0 --no-huge --no-pci -m 64 %s", bad[i][0]);
 		px_test_log_capture_start();
 		ret = px_test_eal_init(line);
 		log = px_test_log_capture_stop();

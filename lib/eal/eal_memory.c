@@ -25,6 +25,11 @@ static struct mem_cb cbs[MEM_MAX_CBS];
 static unsigned int ncbs;
 
 #define ARENA_MIN (64ULL << 30)
+/* Ask for the arena low in the address space (a hint; the kernel may place it elsewhere), so
+ * that IOVA = VA fits an IOMMU's aperture: intel-iommu's is 39 bits (512 GiB) where mmap's
+ * default placement is near 2^47. 4 GiB is above the x86 MSI window (0xfee00000) and the arm64
+ * one (0x8000000). DESIGN.md: "reserve the arena at a VA inside the aperture". */
+#define ARENA_HINT ((void *)(4ULL << 30))
 
 static size_t granules(size_t len)
 {
@@ -299,8 +304,8 @@ static int arena_init(uint64_t want)
 	 * twice what was asked for. */
 	for (;;) {
 		map_len = len + (1ULL << 30);
-		p = mmap(NULL, map_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-			 0);
+		p = mmap(ARENA_HINT, map_len, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (p != MAP_FAILED || len / 2 < floor_len)
 			break;
 		len = PX_ALIGN_CEIL(len / 2, 1ULL << 30);

@@ -229,8 +229,11 @@ static int prereg_get(struct vfio_kbackend *kb, uint64_t va, uint64_t len)
 		return -ENOMEM;
 	kb->prereg = np;
 	ret = kioctl(kb->fd, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &reg);
-	if (ret)
+	if (ret) {
+		VFIO_LOG(ERR, "SPAPR_REGISTER_MEMORY 0x%" PRIx64 "+0x%" PRIx64 ": %s", va, len,
+			 strerror(-ret));
 		return ret;
+	}
 	kb->prereg[kb->nr_prereg++] = (struct vfio_prereg){va, len, 1};
 	return 0;
 }

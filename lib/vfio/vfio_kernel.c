@@ -282,6 +282,12 @@ static int spapr_map(void *priv, uint64_t va, uint64_t iova, uint64_t len)
 	if (ret)
 		goto put_prereg;
 	ret = kioctl(kb->fd, VFIO_IOMMU_MAP_DMA, &m);
+	if (ret == -ENODEV)
+		/* measured in the lab: no window can be created there either, so say why */
+		VFIO_LOG(ERR,
+			 "sPAPR: MAP_DMA: ENODEV: the PHB is on the kernel's failed-DDW list "
+			 "(a kernel driver's DMA window request failed before vfio-pci had the "
+			 "device): boot with disable_ddw, or bind to vfio-pci before any driver");
 	if (ret)
 		goto drop_piece;
 	return 0;

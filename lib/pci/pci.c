@@ -60,6 +60,9 @@ int px_pci_addr_parse(const char *s, struct px_pci_addr *a)
 	unsigned int d = 0, b, dv, f;
 	char tail;
 
+	/* only hex digits and separators: %x alone would take "0x" prefixes and signs */
+	if (s[strspn(s, "0123456789abcdefABCDEF:.")] != '\0')
+		return -EINVAL;
 	if (sscanf(s, "%x:%x:%x.%x%c", &d, &b, &dv, &f, &tail) != 4) {
 		d = 0;
 		if (sscanf(s, "%x:%x.%x%c", &b, &dv, &f, &tail) != 3)

@@ -115,15 +115,6 @@ static const struct px_pci_id test_ids[] = {
 static struct px_pci_driver test_drv = {
 	.name = "net_pcitest", .id_table = test_ids, .probe = test_probe};
 
-static void register_once(void)
-{
-	static bool done;
-
-	if (!done)
-		px_pci_driver_register(&test_drv);
-	done = true;
-}
-
 /* Free the scanned list the only way lib/pci offers: an EAL init and cleanup (its bus). */
 static int drop_devices(void)
 {
@@ -267,10 +258,14 @@ static int test_pci_probe(void)
 	int ret = fake_sysfs(root, sizeof(root));
 
 	PX_TEST_ASSERT_EQ(ret, 0, "fake sysfs");
-	register_once();
+	px_pci_driver_register(&test_drv);
 	ret = probe_checks(root);
 	if (px_eal_initialized())
 		px_eal_cleanup();
+	if (px_pci_driver_unregister(&test_drv) || px_pci_driver_unregister(&test_drv) != -ENOENT) {
+		fprintf(stderr, "unregister: once 0, then -ENOENT\n");
+		ret = PX_TEST_FAILED;
+	}
 	fake_sysfs_remove(root);
 	return ret;
 }

@@ -236,14 +236,11 @@ static int send_and_compare(struct dma_lab *l, uint8_t seed)
 /* Two vfio-pci NICs probed by lib/pci with the EAL, a memzone for rings and buffers. */
 static int dma_lab_open(struct dma_lab *l)
 {
-	static bool registered;
 	int ret;
 
-	if (!registered) {
-		/* registered last, so matched before any e1000e PMD in the build */
-		px_pci_driver_register(&lab_drv);
-		registered = true;
-	}
+	/* registered last, so matched before any e1000e PMD in the build; unregistered at close
+	 * so that later tests of the same process get the PMD again */
+	px_pci_driver_register(&lab_drv);
 	nr_ports = 0;
 	ret = px_test_eal_init("-l 0 --iova-mode=pa --log-level=pci:info");
 	if (ret < 0) /* else the number of arguments consumed */
@@ -284,6 +281,7 @@ static void dma_lab_close(struct dma_lab *l)
 		px_memzone_free(l->mz);
 	if (px_eal_initialized())
 		px_eal_cleanup();
+	px_pci_driver_unregister(&lab_drv);
 }
 
 /* Devices bound to vfio-pci: the lab has two, the host none. */

@@ -50,6 +50,17 @@ void px_pci_driver_register(struct px_pci_driver *drv)
 	drivers = drv;
 }
 
+int px_pci_driver_unregister(struct px_pci_driver *drv)
+{
+	for (struct px_pci_driver **p = &drivers; *p; p = &(*p)->next)
+		if (*p == drv) {
+			*p = drv->next;
+			drv->next = NULL;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 struct px_pci_device *px_pci_devices(void)
 {
 	return devices;

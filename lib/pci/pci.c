@@ -40,6 +40,7 @@ static struct px_vfio_container *container;
 static struct {
 	int no;
 	struct px_vfio_group *g;
+	struct px_vfio_container *own; /* its own container (sPAPR), else NULL */
 } groups[32];
 static unsigned int nr_groups;
 
@@ -47,6 +48,17 @@ void px_pci_driver_register(struct px_pci_driver *drv)
 {
 	drv->next = drivers;
 	drivers = drv;
+}
+
+int px_pci_driver_unregister(struct px_pci_driver *drv)
+{
+	for (struct px_pci_driver **p = &drivers; *p; p = &(*p)->next)
+		if (*p == drv) {
+			*p = drv->next;
+			drv->next = NULL;
+			return 0;
+		}
+	return -ENOENT;
 }
 
 struct px_pci_device *px_pci_devices(void)
@@ -59,6 +71,9 @@ int px_pci_addr_parse(const char *s, struct px_pci_addr *a)
 	unsigned int d = 0, b, dv, f;
 	char tail;
 
+	/* only hex digits and separators: %x alone would take "0x" prefixes and signs */
+	if (s[strspn(s, "0123456789abcdefABCDEF:.")] != '\0')
+		return -EINVAL;
 	if (sscanf(s, "%x:%x:%x.%x%c", &d, &b, &dv, &f, &tail) != 4) {
 		d = 0;
 		if (sscanf(s, "%x:%x.%x%c", &b, &dv, &f, &tail) != 3)
@@ -196,8 +211,23 @@ static const struct px_pci_driver *match(const struct px_pci_device *dev)
 	return NULL;
 }
 
+/*
+ * On sPAPR every IOMMU group gets its own container. Measured on pseries (6.12, two PHBs, one
+ * group each): with both groups in one container, MAP_DMA fails with EPERM. The EAL's memory
+ * events map every segment into every container, so each group still sees all DMA memory.
+ */
+static bool spapr(struct px_vfio_container *c)
+{
+	const struct px_vfio_dma_caps *caps = px_vfio_container_caps(c);
+
+	return caps != NULL && caps->type == PX_VFIO_IOMMU_SPAPR_V2;
+}
+
 static struct px_vfio_group *group_get(int no)
 {
+	struct px_vfio_container *c;
+	struct px_vfio_group *g;
+
 	for (unsigned int i = 0; i < nr_groups; i++)
 		if (groups[i].no == no)
 			return groups[i].g;
@@ -207,10 +237,19 @@ static struct px_vfio_group *group_get(int no)
 	}
 	if (container == NULL && (container = px_vfio_container_create()) == NULL)
 		return NULL;
-	groups[nr_groups].g = px_vfio_group_open(container, no);
-	if (groups[nr_groups].g == NULL)
+	c = container;
+	if (nr_groups > 0 && spapr(container)) {
+		c = px_vfio_container_create();
+		if (c == NULL)
+			return NULL;
+	}
+	g = px_vfio_group_open(c, no);
+	if (g == NULL) {
+		if (c != container)
+			px_vfio_container_destroy(c);
 		return NULL;
-	groups[nr_groups].no = no;
+	}
+	groups[nr_groups] = (typeof(groups[0])){no, g, c != container ? c : NULL};
 	return groups[nr_groups++].g;
 }
 
@@ -286,6 +325,8 @@ static void pci_cleanup(void)
 		px_vfio_device_close(pd->vdev);
 		free(pd);
 	}
+	for (unsigned int i = 0; i < nr_groups; i++)
+		px_vfio_container_destroy(groups[i].own);
 	px_vfio_container_destroy(container); /* closes the groups */
 	container = NULL;
 	nr_groups = 0;

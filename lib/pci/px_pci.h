@@ -61,6 +61,13 @@ struct px_pci_driver {
 /** Register a driver (before px_eal_init, from a constructor or the generated driver table). */
 void px_pci_driver_register(struct px_pci_driver *drv);
 
+/**
+ * Remove a registered driver (while the EAL is not initialised: devices it probed are removed
+ * by px_eal_cleanup()). For tests that register a driver of their own.
+ * @return 0, or -ENOENT when @p drv is not registered
+ */
+int px_pci_driver_unregister(struct px_pci_driver *drv);
+
 /** Parse "DDDD:BB:DD.F" or "BB:DD.F". @return 0 or -EINVAL. */
 int px_pci_addr_parse(const char *s, struct px_pci_addr *a);
 

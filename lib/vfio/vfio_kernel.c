@@ -229,8 +229,11 @@ static int prereg_get(struct vfio_kbackend *kb, uint64_t va, uint64_t len)
 		return -ENOMEM;
 	kb->prereg = np;
 	ret = kioctl(kb->fd, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &reg);
-	if (ret)
+	if (ret) {
+		VFIO_LOG(ERR, "SPAPR_REGISTER_MEMORY 0x%" PRIx64 "+0x%" PRIx64 ": %s", va, len,
+			 strerror(-ret));
 		return ret;
+	}
 	kb->prereg[kb->nr_prereg++] = (struct vfio_prereg){va, len, 1};
 	return 0;
 }
@@ -279,6 +282,12 @@ static int spapr_map(void *priv, uint64_t va, uint64_t iova, uint64_t len)
 	if (ret)
 		goto put_prereg;
 	ret = kioctl(kb->fd, VFIO_IOMMU_MAP_DMA, &m);
+	if (ret == -ENODEV)
+		/* measured in the lab: no window can be created there either, so say why */
+		VFIO_LOG(ERR,
+			 "sPAPR: MAP_DMA: ENODEV: the PHB is on the kernel's failed-DDW list "
+			 "(a kernel driver's DMA window request failed before vfio-pci had the "
+			 "device): boot with disable_ddw, or bind to vfio-pci before any driver");
 	if (ret)
 		goto drop_piece;
 	return 0;

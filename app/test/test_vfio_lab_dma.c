@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * DMA through the IOMMU, in the lab (docs/lab.md): two e1000e (82574L) on vfio-pci, probed by
+ * lib/pci, programmed with raw register writes through px_pci_device (BAR0 pointer, config
+ * space). One port sends a frame from a hugepage memzone (its IOVA mapped by lib/vfio through
+ * the EAL's memory events), the other receives it into a ring set up the same way; the bytes
+ * must match. Case 23: a descriptor pointing at an IOVA never mapped sends nothing from there
+ * and leaves process memory untouched, and the port works again after a reset.
+ *
+ * Registers and descriptors: Intel 82574 GbE Controller Family datasheet (rev 3.4), §10.2
+ * (CTRL 0x0, STATUS 0x8, RCTL 0x100, TCTL 0x400, RDBAL..RDT 0x2800..0x2818, TDBAL..TDT
+ * 0x3800..0x3818), §7.1.4 legacy RX and §7.2.10.2 legacy TX descriptors. The EAL runs with
+ * --iova-mode=pa: physical addresses of the guest's 1 GiB fit every lab IOMMU's aperture (the
+ * 39-bit intel-iommu one and sPAPR's default 1 GiB window), where VAs would not.
+ */
+#include <dirent.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <linux/pci_regs.h>
+
+#include <px_eal.h>
+#include <px_malloc.h>
+#include <px_memzone.h>
+#include <px_pci.h>
+
+#include "px_test.h"
+
+#define E_CTRL 0x0000
+#define E_STATUS 0x0008
+#define E_IMC 0x00d8
+#define E_RCTL 0x0100
+#define E_TCTL 0x0400
+#define E_RDBAL 0x2800
+#define E_RDBAH 0x2804
+#define E_RDLEN 0x2808
+#define E_RDH 0x2810
+#define E_RDT 0x2818
+#define E_TDBAL 0x3800
+#define E_TDBAH 0x3804
+#define E_TDLEN 0x3808
+#define E_TDH 0x3810
+#define E_TDT 0x3818
+#define E_CTRL_SLU (1u << 6)
+#define E_CTRL_RST (1u << 26)
+#define E_STATUS_LU (1u << 1)
+#define E_RCTL_EN (1u << 1)
+#define E_RCTL_UPE (1u << 3)
+#define E_RCTL_MPE (1u << 4)
+#define E_RCTL_BAM (1u << 15)
+#define E_RCTL_SECRC (1u << 26)
+#define E_TCTL_EN (1u << 1)
+#define E_TCTL_PSP (1u << 3)
+#define TXD_CMD_EOP 0x01
+#define TXD_CMD_IFCS 0x02
+#define TXD_CMD_RS 0x08
+#define DESC_DD 0x01
+#define RXD_EOP 0x02
+
+#define NDESC 8 /* 8 x 16 bytes: RDLEN/TDLEN must be a multiple of 128 (§10.2.5.3) */
+#define BUF_SZ 2048
+#define FRAME_LEN 142
+
+struct txd {
+	uint64_t addr;
+	uint16_t len;
+	uint8_t cso, cmd, status, css;
+	uint16_t special;
+};
+
+struct rxd {
+	uint64_t addr;
+	uint16_t len, csum;
+	uint8_t status, errors;
+	uint16_t special;
+};
+
+/* The memzone's layout: both rings, one TX buffer, the RX buffers. */
+#define OFF_TXR 0x0000
+#define OFF_RXR 0x1000
+#define OFF_TXB 0x2000
+#define OFF_RXB 0x4000
+#define MZ_LEN (OFF_RXB + NDESC * BUF_SZ)
+
+static struct px_pci_device *ports[2];
+static unsigned int nr_ports;
+
+static int lab_probe(struct px_pci_driver *drv, struct px_pci_device *dev)
+{
+	(void)drv;
+	if (nr_ports < 2)
+		ports[nr_ports++] = dev;
+	return 0;
+}
+
+static const struct px_pci_id lab_ids[] = {{0x8086, 0x10d3, PX_PCI_ANY_ID, PX_PCI_ANY_ID}, {0}};
+static struct px_pci_driver lab_drv = {
+	.name = "lab_e1000e_raw", .id_table = lab_ids, .probe = lab_probe};
+
+struct dma_lab {
+	const struct px_memzone *mz;
+	volatile uint32_t *bar[2];
+	volatile struct txd *txr;
+	volatile struct rxd *rxr;
+	uint8_t *txb, *rxb;
+};
+
+static void wr32(volatile uint32_t *bar, uint32_t reg, uint32_t v)
+{
+	bar[reg / 4] = v;
+}
+
+static uint32_t rd32(volatile uint32_t *bar, uint32_t reg)
+{
+	return bar[reg / 4];
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Poll @p until (*p & mask) or @ms pass; returns the last value read. */
+static uint32_t wait8(volatile uint8_t *p, uint8_t mask, int ms)
+{
+	uint64_t end = now_ms() + ms;
+
+	while (!(*p & mask) && now_ms() < end)
+		usleep(1000);
+	return *p;
+}
+
+/* §14.5: a software reset (CTRL.RST, self-clearing) stops DMA and clears the rings. */
+static int port_reset(volatile uint32_t *bar)
+{
+	uint64_t end;
+
+	wr32(bar, E_IMC, ~0u);
+	wr32(bar, E_RCTL, 0);
+	wr32(bar, E_TCTL, 0);
+	wr32(bar, E_CTRL, rd32(bar, E_CTRL) | E_CTRL_RST);
+	usleep(10000);
+	for (end = now_ms() + 1000; rd32(bar, E_CTRL) & E_CTRL_RST; usleep(1000))
+		if (now_ms() > end)
+			return -ETIMEDOUT;
+	wr32(bar, E_IMC, ~0u);
+	wr32(bar, E_CTRL, rd32(bar, E_CTRL) | E_CTRL_SLU);
+	for (end = now_ms() + 3000; !(rd32(bar, E_STATUS) & E_STATUS_LU); usleep(1000))
+		if (now_ms() > end)
+			return -ENOLINK;
+	return 0;
+}
+
+static int bus_master(struct px_pci_device *dev)
+{
+	uint16_t cmd;
+	int ret = px_pci_cfg_read(dev, PCI_COMMAND, &cmd, 2);
+
+	cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	return ret ? ret : px_pci_cfg_write(dev, PCI_COMMAND, &cmd, 2);
+}
+
+/* Port 1 receives (descriptor 0 into @buf0 when not 0): every descriptor but one given to the
+ * device (RDT one behind RDH, §3.2.6). */
+static void rx_start(struct dma_lab *l, uint64_t buf0)
+{
+	uint64_t ring = l->mz->iova + OFF_RXR;
+
+	memset(l->rxb, 0, NDESC * BUF_SZ);
+	for (unsigned int i = 0; i < NDESC; i++)
+		l->rxr[i] = (struct rxd){.addr = l->mz->iova + OFF_RXB + i * BUF_SZ};
+	if (buf0)
+		l->rxr[0].addr = buf0;
+	wr32(l->bar[1], E_RDBAL, (uint32_t)ring);
+	wr32(l->bar[1], E_RDBAH, (uint32_t)(ring >> 32));
+	wr32(l->bar[1], E_RDLEN, NDESC * sizeof(struct rxd));
+	wr32(l->bar[1], E_RDH, 0);
+	wr32(l->bar[1], E_RDT, NDESC - 1);
+	wr32(l->bar[1], E_RCTL, E_RCTL_EN | E_RCTL_UPE | E_RCTL_MPE | E_RCTL_BAM | E_RCTL_SECRC);
+}
+
+/* Port 0 sends one frame of @len bytes from device address @addr; returns the TX status. */
+static uint8_t tx_one(struct dma_lab *l, uint64_t addr, uint16_t len)
+{
+	uint64_t ring = l->mz->iova + OFF_TXR;
+
+	memset((void *)l->txr, 0, NDESC * sizeof(struct txd));
+	l->txr[0] = (struct txd){
+		.addr = addr, .len = len, .cmd = TXD_CMD_EOP | TXD_CMD_IFCS | TXD_CMD_RS};
+	wr32(l->bar[0], E_TDBAL, (uint32_t)ring);
+	wr32(l->bar[0], E_TDBAH, (uint32_t)(ring >> 32));
+	wr32(l->bar[0], E_TDLEN, NDESC * sizeof(struct txd));
+	wr32(l->bar[0], E_TDH, 0);
+	wr32(l->bar[0], E_TDT, 0);
+	wr32(l->bar[0], E_TCTL, E_TCTL_EN | E_TCTL_PSP);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* descriptor in memory before the doorbell */
+	wr32(l->bar[0], E_TDT, 1);
+	return wait8(&l->txr[0].status, DESC_DD, 2000);
+}
+
+static void make_frame(uint8_t *f, uint8_t seed)
+{
+	static const uint8_t hdr[14] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02,
+		0,    0,    0,    0,    1,    0x88, 0xb5}; /* broadcast, local experimental type */
+
+	memcpy(f, hdr, sizeof(hdr));
+	for (unsigned int i = sizeof(hdr); i < FRAME_LEN; i++)
+		f[i] = (uint8_t)(i * 7 + seed);
+}
+
+/* Send a fresh frame 0 -> 1 and compare what port 1 wrote into its first RX buffer. */
+static int send_and_compare(struct dma_lab *l, uint8_t seed)
+{
+	uint8_t st;
+
+	rx_start(l, 0);
+	make_frame(l->txb, seed);
+	st = tx_one(l, l->mz->iova + OFF_TXB, FRAME_LEN);
+	PX_TEST_ASSERT(st & DESC_DD, "TX descriptor done (TDH %u)", rd32(l->bar[0], E_TDH));
+	st = wait8(&l->rxr[0].status, DESC_DD, 2000);
+	PX_TEST_ASSERT((st & (DESC_DD | RXD_EOP)) == (DESC_DD | RXD_EOP),
+		       "RX descriptor done, one buffer (status 0x%x, RDH %u)", st,
+		       rd32(l->bar[1], E_RDH));
+	PX_TEST_ASSERT_EQ(l->rxr[0].len, FRAME_LEN, "received length (CRC stripped)");
+	PX_TEST_ASSERT(memcmp(l->rxb, l->txb, FRAME_LEN) == 0, "received bytes equal sent bytes");
+	return PX_TEST_OK;
+}
+
+/* Two vfio-pci NICs probed by lib/pci with the EAL, a memzone for rings and buffers. */
+static int dma_lab_open(struct dma_lab *l)
+{
+	int ret;
+
+	/* registered last, so matched before any e1000e PMD in the build; unregistered at close
+	 * so that later tests of the same process get the PMD again */
+	px_pci_driver_register(&lab_drv);
+	nr_ports = 0;
+	ret = px_test_eal_init("-l 0 --iova-mode=pa --log-level=pci:info");
+	if (ret < 0) /* else the number of arguments consumed */
+		return ret;
+	if (nr_ports < 2)
+		return -ENODEV;
+	l->mz = px_memzone_reserve("lab_dma", MZ_LEN, PX_SOCKET_ID_ANY, 0, 4096, 0);
+	if (l->mz == NULL)
+		return -errno;
+	if (l->mz->iova == PX_BAD_IOVA)
+		return -EFAULT;
+	l->txr = (volatile struct txd *)((uint8_t *)l->mz->addr + OFF_TXR);
+	l->rxr = (volatile struct rxd *)((uint8_t *)l->mz->addr + OFF_RXR);
+	l->txb = (uint8_t *)l->mz->addr + OFF_TXB;
+	l->rxb = (uint8_t *)l->mz->addr + OFF_RXB;
+	for (int i = 0; i < 2; i++) {
+		l->bar[i] = ports[i]->bar[0];
+		if (l->bar[i] == NULL || ports[i]->bar_len[0] < 0x10000)
+			return -ENXIO;
+		ret = bus_master(ports[i]);
+		if (ret == 0)
+			ret = port_reset(l->bar[i]);
+		if (ret)
+			return ret;
+	}
+	printf("lab dma: %s -> %s, memzone iova 0x%llx\n", ports[0]->name, ports[1]->name,
+	       (unsigned long long)l->mz->iova);
+	return 0;
+}
+
+/* Stop both ports' DMA before their memory goes away, then the EAL (closes the container). */
+static void dma_lab_close(struct dma_lab *l)
+{
+	for (int i = 0; i < 2; i++)
+		if (l->bar[i])
+			port_reset(l->bar[i]);
+	if (l->mz)
+		px_memzone_free(l->mz);
+	if (px_eal_initialized())
+		px_eal_cleanup();
+	px_pci_driver_unregister(&lab_drv);
+}
+
+/* Devices bound to vfio-pci: the lab has two, the host none. */
+static unsigned int vfio_pci_count(void)
+{
+	DIR *d = opendir("/sys/bus/pci/drivers/vfio-pci");
+	struct dirent *de;
+	unsigned int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		n += strchr(de->d_name, ':') != NULL;
+	closedir(d);
+	return n;
+}
+
+static int run_dma_lab(int (*body)(struct dma_lab *), const char *name)
+{
+	struct dma_lab l = {0};
+	int ret;
+
+	if (vfio_pci_count() < 2)
+		PX_TEST_SKIP("%s: needs two NICs on vfio-pci (run in the lab)", name);
+	ret = dma_lab_open(&l);
+	if (ret) {
+		fprintf(stderr, "%s: set-up: %s\n", name, strerror(-ret));
+		ret = PX_TEST_FAILED;
+	} else {
+		ret = body(&l);
+	}
+	dma_lab_close(&l); /* also after a failure: later tests in this boot need the groups */
+	return ret;
+}
+
+static int dma_body(struct dma_lab *l)
+{
+	for (uint8_t seed = 0; seed < 3; seed++)
+		if (send_and_compare(l, seed) != PX_TEST_OK)
+			return PX_TEST_FAILED;
+	printf("vfio_lab_dma: 3 frames of %d bytes crossed %s -> %s through the IOMMU\n", FRAME_LEN,
+	       ports[0]->name, ports[1]->name);
+	return PX_TEST_OK;
+}
+
+/* A frame from a hugepage memzone through one port's TX DMA to the other's RX DMA. */
+static int test_lab_dma(void)
+{
+	return run_dma_lab(dma_body, "vfio_lab_dma");
+}
+PX_TEST(vfio_lab_dma, PX_TEST_F_LAB, test_lab_dma)
+
+/* A page of this process that no IOMMU maps: the target of the isolation test. */
+static uint8_t victim[1 << 16] __attribute__((aligned(1 << 16)));
+
+/* Physical address of @p (/proc/self/pagemap, root only); 0 when unknown. */
+static uint64_t phys_of(const void *p)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uint64_t e = 0;
+	FILE *f = fopen("/proc/self/pagemap", "r");
+
+	if (f == NULL)
+		return 0;
+	if (fseek(f, (long)((uintptr_t)p / pg * 8), SEEK_SET) || fread(&e, 8, 1, f) != 1)
+		e = 0;
+	fclose(f);
+	if (!(e & (1ull << 63)) || (e & ((1ull << 55) - 1)) == 0)
+		return 0;
+	return (e & ((1ull << 55) - 1)) * pg + (uintptr_t)p % pg;
+}
+
+/* TX from the victim's physical address: whatever goes out, it is not the victim's bytes. */
+static int tx_unmapped(struct dma_lab *l, uint64_t pa)
+{
+	uint8_t st;
+
+	rx_start(l, 0);
+	make_frame(victim, 0x5a);
+	st = tx_one(l, pa, FRAME_LEN);
+	st = wait8(&l->rxr[0].status, DESC_DD, 500);
+	if (st & DESC_DD)
+		PX_TEST_ASSERT(memcmp(l->rxb, victim, FRAME_LEN) != 0,
+			       "the device read the victim's page: DMA not blocked");
+	printf("vfio_lab_dma_isolation: TX from unmapped 0x%llx: %s\n", (unsigned long long)pa,
+	       st & DESC_DD ? "a frame went out, not with the victim's bytes" : "nothing sent");
+	return PX_TEST_OK;
+}
+
+/* RX into the victim's physical address: the victim stays as it was. */
+static int rx_unmapped(struct dma_lab *l, uint64_t pa)
+{
+	uint8_t st;
+
+	memset(victim, 0xa5, sizeof(victim));
+	rx_start(l, pa);
+	make_frame(l->txb, 0x33);
+	st = tx_one(l, l->mz->iova + OFF_TXB, FRAME_LEN);
+	PX_TEST_ASSERT(st & DESC_DD, "TX of a good frame");
+	wait8(&l->rxr[0].status, DESC_DD, 1000);
+	usleep(100000);
+	for (size_t i = 0; i < sizeof(victim); i++)
+		PX_TEST_ASSERT(victim[i] == 0xa5,
+			       "victim byte %zu changed to 0x%x: DMA not blocked", i, victim[i]);
+	printf("vfio_lab_dma_isolation: RX into unmapped 0x%llx: victim untouched (RX status "
+	       "0x%x)\n",
+	       (unsigned long long)pa, l->rxr[0].status);
+	return PX_TEST_OK;
+}
+
+static int isolation_body(struct dma_lab *l)
+{
+	uint64_t pa;
+
+	PX_TEST_ASSERT_EQ(send_and_compare(l, 1), PX_TEST_OK, "DMA works before");
+	PX_TEST_ASSERT_EQ(mlock(victim, sizeof(victim)), 0, "mlock the victim page");
+	memset(victim, 0, sizeof(victim));
+	pa = phys_of(victim);
+	PX_TEST_ASSERT(pa != 0, "physical address of the victim (/proc/self/pagemap, root)");
+	PX_TEST_ASSERT_EQ(tx_unmapped(l, pa), PX_TEST_OK, "TX from an unmapped IOVA");
+	PX_TEST_ASSERT(port_reset(l->bar[0]) == 0 && port_reset(l->bar[1]) == 0, "reset");
+	PX_TEST_ASSERT_EQ(rx_unmapped(l, pa), PX_TEST_OK, "RX into an unmapped IOVA");
+	PX_TEST_ASSERT(port_reset(l->bar[0]) == 0 && port_reset(l->bar[1]) == 0, "reset");
+	PX_TEST_ASSERT_EQ(send_and_compare(l, 2), PX_TEST_OK, "DMA works again after the reset");
+	munlock(victim, sizeof(victim));
+	return PX_TEST_OK;
+}
+
+/* Case 23: DMA to and from an IOVA never mapped is blocked; the ports work after a reset. The
+ * IOVA is the physical address of a page of this process: without the IOMMU, that is exactly
+ * where the device would have read and written. */
+static int test_lab_dma_isolation(void)
+{
+	return run_dma_lab(isolation_body, "vfio_lab_dma_isolation");
+}
+PX_TEST(vfio_lab_dma_isolation, PX_TEST_F_LAB, test_lab_dma_isolation)

@@ -133,13 +133,14 @@ bench_metric() {
 }
 
 main() {
-	local metrics=() m want_eal=0
+	local metrics=() fwd=() m want_eal=0
 	[ $# -eq 0 ] && set -- all
 	for m in "$@"; do
 		case $m in
-		all) metrics+=($ALL); want_eal=1 ;;
+		all) metrics+=($ALL); want_eal=1; fwd=(fwd_null_io fwd_null_txonly fwd_null_rxonly) ;;
 		eal_init_1g) want_eal=1 ;;
-		*) [ -n "${PROG[$m]:-}" ] || die "unknown metric $m (known: $ALL eal_init_1g all)"
+		fwd_null_io|fwd_null_txonly|fwd_null_rxonly) fwd+=("$m") ;;
+		*) [ -n "${PROG[$m]:-}" ] || die "unknown metric $m (known: $ALL eal_init_1g fwd_null_io fwd_null_txonly fwd_null_rxonly all)"
 		   metrics+=("$m") ;;
 		esac
 	done
@@ -156,6 +157,9 @@ main() {
 		else
 			log "eal_init_1g: bench/eal_init/run.sh does not exist yet; skipped"
 		fi
+	fi
+	if [ ${#fwd[@]} -gt 0 ]; then
+		ROUNDS=$ROUNDS bash "$ROOT/bench/fwd/run.sh" "${fwd[@]}"
 	fi
 }
 

@@ -29,12 +29,27 @@ const char *px_eal_file_prefix(void)
 	return eal_config.file_prefix ? eal_config.file_prefix : "pollux";
 }
 
+static void *eal_cycles_thread(void *arg)
+{
+	(void)arg;
+	eal_cycles_init();
+	return NULL;
+}
+
 static int eal_bring_up(struct eal_cfg *cfg)
 {
+	pthread_t cycles;
+	bool threaded;
 	int ret;
 
-	eal_cycles_init();
+	/* Calibrating the cycle counter may sleep (20 ms on x86): let it sleep on its own thread
+	 * while memory is populated, which is most of what init costs. */
+	threaded = pthread_create(&cycles, NULL, eal_cycles_thread, NULL) == 0;
+	if (!threaded)
+		eal_cycles_init();
 	ret = eal_mem_init(cfg);
+	if (threaded)
+		pthread_join(cycles, NULL);
 	if (ret < 0)
 		return ret;
 	ret = eal_lcore_init(cfg);

@@ -31,9 +31,23 @@ void eal_bus_cleanup(void)
 			order[n]->cleanup();
 }
 
+/* Register the built-in drivers once: each init adds its driver to its bus's registry. */
+static void drivers_init(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	for (const struct eal_driver_entry *d = eal_drivers; d->name; d++)
+		d->init();
+	done = true;
+}
+
 int eal_bus_init(void)
 {
 	int ret;
+
+	drivers_init();
 
 	for (struct px_bus *b = buses; b; b = b->next) {
 		ret = b->scan ? b->scan() : 0;

@@ -74,6 +74,13 @@ int eal_cpu_socket(int cpu);
 /* ---- eal_cycles.c ---- */
 void eal_cycles_init(void);
 
+/* ---- drivers (generated px_drivers.c: the drivers chosen by PX_DRIVERS) ---- */
+struct eal_driver_entry {
+	const char *name;
+	void (*init)(void); /* registers the driver with its bus */
+};
+extern const struct eal_driver_entry eal_drivers[];
+
 /* ---- eal_bus.c ---- */
 int eal_bus_init(void);
 void eal_bus_cleanup(void);

@@ -42,7 +42,33 @@ void *px_calloc_socket(const char *type, size_t num, size_t size, unsigned int a
 /** Free a block. NULL is ignored; a pointer that is not a live block is reported and ignored. */
 void px_free(void *ptr);
 
-/** @return the IOVA of @p addr in Pollux memory, or PX_BAD_IOVA. */
+/** Heap statistics of one socket (or of all). */
+struct px_malloc_stats {
+	size_t heap_bytes;   /**< bytes in segments */
+	size_t free_bytes;   /**< bytes in free blocks (headers included) */
+	size_t alloc_bytes;  /**< bytes in allocated blocks (headers included) */
+	size_t largest_free; /**< largest free block, header excluded */
+	unsigned int alloc_count;
+	unsigned int free_count; /**< number of free blocks */
+	unsigned int segments;
+};
+
+/**
+ * Heap statistics.
+ * @param socket a NUMA socket, or PX_SOCKET_ID_ANY for all sockets together
+ * @return 0, or -EINVAL for a NULL @p stats or a bad socket
+ */
+int px_malloc_get_stats(int socket, struct px_malloc_stats *stats);
+/** Print the statistics of every socket and the live blocks per type label. */
+void px_malloc_dump_stats(FILE *f);
+/** Check the heap's invariants (cookies, neighbours, free lists, totals); logs the first
+ * problem. @return 0, or -EFAULT */
+int px_malloc_validate(void);
+
+/**
+ * @return the IOVA of @p addr in Pollux memory, or PX_BAD_IOVA: outside Pollux memory, or
+ * under --no-huge (ordinary memory has no device address).
+ */
 uint64_t px_mem_virt2iova(const void *addr);
 
 #ifdef __cplusplus

@@ -18,10 +18,13 @@ extern "C" {
 
 #define PX_MEMZONE_NAMESIZE 32
 
+/** Flag: the zone is for a device (DMA); fails with ENOTSUP under --no-huge, which has no IOVA. */
+#define PX_MEMZONE_F_DMA 0x1
+
 struct px_memzone {
 	char name[PX_MEMZONE_NAMESIZE];
 	void *addr;    /**< virtual address */
-	uint64_t iova; /**< device address of addr; the zone is IOVA-contiguous */
+	uint64_t iova; /**< device address of addr (IOVA-contiguous); PX_BAD_IOVA under --no-huge */
 	size_t len;
 	size_t hugepage_sz;
 	int socket_id;
@@ -33,10 +36,11 @@ struct px_memzone {
  * @param name   unique name, shorter than PX_MEMZONE_NAMESIZE
  * @param len    bytes (> 0)
  * @param socket NUMA socket, or PX_SOCKET_ID_ANY
- * @param flags  0 for now
+ * @param flags  0 or PX_MEMZONE_F_DMA
  * @param align  power of two (0: cache line)
  * @param bound  0, or a power of two >= len that the zone must not cross
- * @return the zone, or NULL with errno EINVAL (bad argument), EEXIST (name in use), ENOMEM
+ * @return the zone, or NULL with errno EINVAL (bad argument), EEXIST (name in use), ENOMEM, ENOSPC
+ * (no zone slot left), ENOTSUP (PX_MEMZONE_F_DMA under --no-huge)
  */
 const struct px_memzone *px_memzone_reserve(const char *name, size_t len, int socket,
 					    unsigned int flags, unsigned int align, size_t bound);

@@ -133,14 +133,17 @@ lab_build() {
     exec 7>"$bdir/.lab-build.lock"
     flock 7
     if [ -f "$REPO/CMakeLists.txt" ]; then
-        if [ ! -f "$bdir/CMakeCache.txt" ]; then
+        # Configure every time (a second or so): a component directory added since the last
+        # run is only picked up by a new configure.
+        if true; then
             echo "lab: configuring Pollux for $LAB_ARCH in $bdir (static, PX_NUMA=OFF)" >&2
             local tc=()
             [ -z "$LAB_TOOLCHAIN" ] || tc=(-DCMAKE_TOOLCHAIN_FILE="$REPO/$LAB_TOOLCHAIN")
             cmake -S "$REPO" -B "$bdir" -G Ninja --no-warn-unused-cli "${tc[@]}" \
                 -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DPX_NUMA=OFF \
                 -DCMAKE_EXE_LINKER_FLAGS=-static -DCMAKE_FIND_LIBRARY_SUFFIXES=.a \
-                -DPX_LAB=OFF -DPX_LAB_GUEST=ON >&2
+                -DPX_LAB=OFF -DPX_LAB_GUEST=ON >"$bdir/configure.log" 2>&1 ||
+                { cat "$bdir/configure.log" >&2; return 1; }
         fi
         echo "lab: building Pollux for $LAB_ARCH in $bdir" >&2
         cmake --build "$bdir" >&2

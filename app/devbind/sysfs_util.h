@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Small helpers shared by px-devbind and px-hugepages: every path either tool reads or writes
+ * goes through a root (sysfs, procfs, devfs), so the tests can point both at a fake tree.
+ * Not installed; no px_ prefix (STYLE.md: internal headers).
+ */
+#ifndef SYSFS_UTIL_H
+#define SYSFS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct fs_roots {
+	const char *sys;  /* "/sys" unless --sysfs-root */
+	const char *proc; /* "/proc" unless --procfs-root */
+	const char *dev;  /* "/dev" unless --devfs-root */
+	bool fake;        /* a root was overridden: the kernel is not behind these files */
+	bool dry_run;     /* print writes instead of doing them */
+};
+
+extern struct fs_roots roots;
+
+/* Format "<root>/<fmt...>" into buf; -ENAMETOOLONG if it does not fit. */
+int root_path(char *buf, size_t len, const char *root, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Read a whole small file, trailing newlines stripped. Returns length or -errno. */
+int read_str(const char *path, char *buf, size_t len);
+/* Read a decimal or 0x-prefixed number; -EINVAL on garbage. */
+int read_ulong(const char *path, unsigned long *val);
+int read_long(const char *path, long *val);
+/* Write s to path (one write(2), as sysfs wants); with roots.dry_run only prints it. */
+int write_str(const char *path, const char *s);
+/* Write s to an ordinary file, creating or truncating it; with roots.dry_run only prints it. */
+int write_file(const char *path, const char *s);
+/* Last path component of a symlink's target ("../../bus/pci/drivers/e1000e" -> "e1000e"). */
+int link_basename(const char *path, char *buf, size_t len);
+bool path_exists(const char *path);
+
+/* Parse "512M", "1G", "2048k", "4096" into bytes; -EINVAL on garbage or overflow. */
+int parse_size(const char *s, unsigned long long *bytes);
+/* "2M", "1G", "64K" for a size in bytes (buf of 16 is enough). */
+const char *fmt_size(unsigned long long bytes, char *buf, size_t len);
+
+/* Print s as a JSON string literal, quotes included. */
+void json_str(FILE *f, const char *s);
+
+#endif /* SYSFS_UTIL_H */

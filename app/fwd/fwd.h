@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* px-fwd: shared state of the forwarder. */
+#ifndef FWD_H
+#define FWD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <px_eal.h>
+#include <px_ethdev.h>
+#include <px_mbuf.h>
+#include <px_mempool.h>
+
+#define FWD_MAX_STREAMS 256
+#define FWD_MAX_BURST 512
+#define FWD_MAX_FRAME 9216 /* txonly: largest frame */
+
+/* One stream: packets from (rx_port, rxq) go to (tx_port, txq). Only its lcore writes it. */
+struct fwd_stream {
+	uint16_t rx_port, rxq, tx_port, txq;
+	uint64_t rx_pkts;
+	uint64_t tx_pkts;
+	uint64_t drops;    /* received, not accepted by the TX queue, freed */
+	uint64_t rx_bad;   /* content check failures (rxonly --check) */
+	uint64_t tx_seq;   /* txonly: next sequence number to send */
+	uint64_t rx_seq;   /* rxonly --check: next sequence number expected */
+	uint64_t next_tsc; /* txonly rate limit: earliest next burst */
+} __px_cache_aligned;
+
+struct fwd_mode;
+
+struct fwd_config {
+	const struct fwd_mode *mode;
+	unsigned int nb_cores; /* forwarding lcores (0: every worker, or main alone) */
+	uint16_t burst;
+	uint16_t txpkts; /* txonly frame length, without CRC */
+	unsigned int stats_period;
+	uint16_t nb_rxq, nb_txq;
+	uint16_t nb_rxd, nb_txd;
+	unsigned int nb_mbufs;
+	unsigned int flows; /* txonly: UDP source ports to cycle through */
+	double tx_pps;      /* txonly rate limit per stream (0: none) */
+	double duration;    /* seconds (0: until SIGINT) */
+	uint64_t max_pkts;  /* txonly: stop each stream after this many (0: none) */
+	bool check;         /* rxonly: verify the txonly payload pattern and sequence */
+	bool tx_first;      /* send one burst per stream before forwarding */
+	const char *stats_json;
+	uint32_t ip[PX_MAX_ETHPORTS]; /* icmpecho: the port's IPv4 address, network order */
+	struct px_eth_mac peer[PX_MAX_ETHPORTS]; /* mac mode: destination per TX port */
+	struct px_eth_mac port_mac[PX_MAX_ETHPORTS];
+};
+
+struct fwd_lcore {
+	struct fwd_stream *streams[FWD_MAX_STREAMS];
+	unsigned int nb_streams;
+};
+
+struct fwd_mode {
+	const char *name;
+	int (*loop)(void *lcore); /* lcore function: struct fwd_lcore * */
+};
+
+extern struct fwd_config fwd_cfg;
+extern volatile int fwd_stop;
+extern struct fwd_stream fwd_streams[FWD_MAX_STREAMS];
+extern unsigned int fwd_nb_streams;
+extern struct px_mempool *fwd_pools[PX_MAX_NUMA_NODES];
+
+const struct fwd_mode *fwd_mode_find(const char *name);
+void fwd_modes_list(FILE *f);
+/* txonly template: build the frame once (per stream seq and flow vary per packet) */
+void fwd_txonly_prepare(void);
+/* --tx-first: send one burst on every stream; 0 or -ENOMEM */
+int fwd_tx_first(void);
+
+/* statistics */
+void fwd_stats_start(void);
+void fwd_stats_print_period(double seconds);
+int fwd_stats_final(void);
+
+#endif /* FWD_H */

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ethdev against a minimal software driver defined here: every API, every invalid-argument path,
+ * the fast-path table, stats and xstats, RX interrupts through eventfd + epoll.
+ */
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <px_ethdev.h>
+#include "../../lib/ethdev/ethdev_driver.h"
+#include "px_test.h"
+
+struct fake_q {
+	uint16_t id;
+	uint64_t pkts;
+	int efd;
+};
+
+struct fake_priv {
+	int started, stopped, closed;
+	uint64_t hw_counter; /* an xstat of the driver */
+};
+
+static uint16_t fake_rx(void *q, struct px_mbuf **pkts, uint16_t n)
+{
+	struct fake_q *fq = q;
+
+	for (uint16_t i = 0; i < n; i++)
+		pkts[i] = (struct px_mbuf *)(uintptr_t)(0x1000 + fq->id);
+	fq->pkts += n;
+	return n;
+}
+
+static uint16_t fake_tx(void *q, struct px_mbuf **pkts, uint16_t n)
+{
+	(void)pkts;
+	((struct fake_q *)q)->pkts += n / 2; /* takes half, to tell the paths apart */
+	return n / 2;
+}
+
+static int fake_infos(struct px_eth_dev *dev, struct px_eth_dev_info *info)
+{
+	(void)dev;
+	info->driver_name = "net_fake";
+	info->max_rx_queues = 4;
+	info->max_tx_queues = 2;
+	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_CHECKSUM;
+	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->flow_type_rss_offloads = PX_ETH_RSS_IPV4;
+	info->rx_desc_lim = (struct px_eth_desc_lim){.nb_max = 4096, .nb_min = 32, .nb_align = 8};
+	info->tx_desc_lim = info->rx_desc_lim;
+	info->min_mtu = 68;
+	info->max_mtu = 9000;
+	return 0;
+}
+
+static int fake_queue(void **slot, uint16_t q)
+{
+	struct fake_q *fq = calloc(1, sizeof(*fq));
+
+	if (fq == NULL)
+		return -ENOMEM;
+	fq->id = q;
+	fq->efd = eventfd(0, EFD_NONBLOCK);
+	*slot = fq;
+	return 0;
+}
+
+static int fake_rxq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb, int socket,
+			  const struct px_eth_rxconf *c, struct px_mempool *mp)
+{
+	(void)nb, (void)socket, (void)c, (void)mp;
+	return fake_queue(&dev->rx_queues[q], q);
+}
+
+static int fake_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb, int socket,
+			  const struct px_eth_txconf *c)
+{
+	(void)nb, (void)socket, (void)c;
+	return fake_queue(&dev->tx_queues[q], q);
+}
+
+static void fake_release(void *q)
+{
+	struct fake_q *fq = q;
+
+	close(fq->efd);
+	free(fq);
+}
+
+static void fake_rxq_release(struct px_eth_dev *dev, uint16_t q)
+{
+	fake_release(dev->rx_queues[q]);
+}
+
+static void fake_txq_release(struct px_eth_dev *dev, uint16_t q)
+{
+	fake_release(dev->tx_queues[q]);
+}
+
+static int fake_start(struct px_eth_dev *dev)
+{
+	((struct fake_priv *)dev->dev_private)->started++;
+	dev->link = (struct px_eth_link){
+		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = 1};
+	return 0;
+}
+
+static int fake_stop(struct px_eth_dev *dev)
+{
+	((struct fake_priv *)dev->dev_private)->stopped++;
+	dev->link.link_status = 0;
+	return 0;
+}
+
+static int fake_close(struct px_eth_dev *dev)
+{
+	free(dev->dev_private);
+	return 0;
+}
+
+static int fake_stats(struct px_eth_dev *dev, struct px_eth_stats *st)
+{
+	for (uint16_t q = 0; q < dev->nb_rx_queues; q++)
+		st->ipackets += ((struct fake_q *)dev->rx_queues[q])->pkts;
+	for (uint16_t q = 0; q < dev->nb_tx_queues; q++)
+		st->opackets += ((struct fake_q *)dev->tx_queues[q])->pkts;
+	return 0;
+}
+
+static int fake_stats_reset(struct px_eth_dev *dev)
+{
+	for (uint16_t q = 0; q < dev->nb_rx_queues; q++)
+		((struct fake_q *)dev->rx_queues[q])->pkts = 0;
+	for (uint16_t q = 0; q < dev->nb_tx_queues; q++)
+		((struct fake_q *)dev->tx_queues[q])->pkts = 0;
+	return 0;
+}
+
+static int fake_xnames(struct px_eth_dev *dev, struct px_eth_xstat_name *names, unsigned int n)
+{
+	(void)dev;
+	if (names && n >= 1)
+		strcpy(names[0].name, "fake_hw_counter");
+	return 1;
+}
+
+static int fake_xget(struct px_eth_dev *dev, struct px_eth_xstat *x, unsigned int n)
+{
+	if (n >= 1)
+		x[0].value = ((struct fake_priv *)dev->dev_private)->hw_counter;
+	return 1;
+}
+
+static int fake_ok(struct px_eth_dev *dev)
+{
+	(void)dev;
+	return 0;
+}
+
+static int fake_mtu(struct px_eth_dev *dev, uint16_t mtu)
+{
+	(void)dev;
+	return mtu == 4242 ? -EBUSY : 0; /* a value the "hardware" refuses */
+}
+
+static int fake_mac(struct px_eth_dev *dev, const struct px_eth_mac *m)
+{
+	(void)dev, (void)m;
+	return 0;
+}
+
+static int fake_intr(struct px_eth_dev *dev, uint16_t q)
+{
+	(void)dev, (void)q;
+	return 0;
+}
+
+static int fake_intr_fd(struct px_eth_dev *dev, uint16_t q)
+{
+	return ((struct fake_q *)dev->rx_queues[q])->efd;
+}
+
+static const struct px_eth_dev_ops fake_ops = {
+	.dev_infos_get = fake_infos,
+	.dev_start = fake_start,
+	.dev_stop = fake_stop,
+	.dev_close = fake_close,
+	.rx_queue_setup = fake_rxq_setup,
+	.tx_queue_setup = fake_txq_setup,
+	.rx_queue_release = fake_rxq_release,
+	.tx_queue_release = fake_txq_release,
+	.stats_get = fake_stats,
+	.stats_reset = fake_stats_reset,
+	.xstats_get_names = fake_xnames,
+	.xstats_get = fake_xget,
+	.promiscuous_enable = fake_ok,
+	.promiscuous_disable = fake_ok,
+	.mac_addr_set = fake_mac,
+	.mtu_set = fake_mtu,
+	.rx_queue_intr_enable = fake_intr,
+	.rx_queue_intr_disable = fake_intr,
+	.rx_queue_intr_fd = fake_intr_fd,
+};
+
+static int fake_port(const char *name, uint16_t *port)
+{
+	struct px_eth_dev *dev = px_eth_dev_allocate(name);
+
+	if (dev == NULL)
+		return -errno;
+	dev->ops = &fake_ops;
+	dev->dev_private = calloc(1, sizeof(struct fake_priv));
+	dev->rx_pkt_burst = fake_rx;
+	dev->tx_pkt_burst = fake_tx;
+	dev->mac = (struct px_eth_mac){{0x02, 0, 0, 0, 0, 1}};
+	px_eth_dev_probing_finish(dev);
+	*port = dev->port_id;
+	return 0;
+}
+
+#define POOL ((struct px_mempool *)(uintptr_t)1) /* the fake driver never touches it */
+
+static int test_ethdev_invalid_port(void)
+{
+	const uint16_t bad[] = {PX_MAX_ETHPORTS - 1, PX_MAX_ETHPORTS, UINT16_MAX};
+	struct px_eth_dev_info info;
+	struct px_eth_stats st;
+	struct px_eth_link link;
+	struct px_eth_mac mac = {{2, 0, 0, 0, 0, 2}};
+	struct px_mbuf *pkts[4];
+	uint64_t v;
+	uint16_t mtu;
+	char name[PX_ETH_NAME_MAX_LEN];
+
+	for (size_t i = 0; i < PX_DIM(bad); i++) {
+		uint16_t p = bad[i];
+
+		PX_TEST_ASSERT(!px_eth_dev_is_valid_port(p), "port %u", p);
+		PX_TEST_ASSERT_EQ(px_eth_dev_info_get(p, &info), -ENODEV, "info");
+		PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, NULL), -ENODEV, "configure");
+		PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 0, 64, 0, NULL, POOL), -ENODEV, "rxq");
+		PX_TEST_ASSERT_EQ(px_eth_tx_queue_setup(p, 0, 64, 0, NULL), -ENODEV, "txq");
+		PX_TEST_ASSERT_EQ(px_eth_dev_start(p), -ENODEV, "start");
+		PX_TEST_ASSERT_EQ(px_eth_dev_stop(p), -ENODEV, "stop");
+		PX_TEST_ASSERT_EQ(px_eth_dev_close(p), -ENODEV, "close");
+		PX_TEST_ASSERT_EQ(px_eth_stats_get(p, &st), -ENODEV, "stats");
+		PX_TEST_ASSERT_EQ(px_eth_stats_reset(p), -ENODEV, "stats reset");
+		PX_TEST_ASSERT_EQ(px_eth_xstats_get_names(p, NULL, 0), -ENODEV, "xstat names");
+		PX_TEST_ASSERT_EQ(px_eth_xstats_get(p, NULL, 0), -ENODEV, "xstats");
+		PX_TEST_ASSERT_EQ(px_eth_xstats_get_by_name(p, "rx_good_packets", &v), -ENODEV,
+				  "x");
+		PX_TEST_ASSERT_EQ(px_eth_xstats_reset(p), -ENODEV, "xstats reset");
+		PX_TEST_ASSERT_EQ(px_eth_link_get_nowait(p, &link), -ENODEV, "link");
+		PX_TEST_ASSERT_EQ(px_eth_link_wait(p, 1, &link), -ENODEV, "link wait");
+		PX_TEST_ASSERT_EQ(px_eth_promiscuous_enable(p), -ENODEV, "promisc");
+		PX_TEST_ASSERT_EQ(px_eth_promiscuous_get(p), -ENODEV, "promisc get");
+		PX_TEST_ASSERT_EQ(px_eth_allmulticast_enable(p), -ENODEV, "allmulti");
+		PX_TEST_ASSERT_EQ(px_eth_allmulticast_get(p), -ENODEV, "allmulti get");
+		PX_TEST_ASSERT_EQ(px_eth_macaddr_get(p, &mac), -ENODEV, "mac");
+		PX_TEST_ASSERT_EQ(px_eth_dev_default_mac_addr_set(p, &mac), -ENODEV, "mac set");
+		PX_TEST_ASSERT_EQ(px_eth_dev_set_mtu(p, 1500), -ENODEV, "mtu");
+		PX_TEST_ASSERT_EQ(px_eth_dev_get_mtu(p, &mtu), -ENODEV, "mtu get");
+		PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_enable(p, 0), -ENODEV, "intr");
+		PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_ctl_q_get_fd(p, 0), -ENODEV, "intr fd");
+		PX_TEST_ASSERT_EQ(px_eth_dev_get_name_by_port(p, name), -ENODEV, "name");
+		PX_TEST_ASSERT_EQ(px_eth_dev_socket_id(p), -ENODEV, "socket");
+		PX_TEST_ASSERT_EQ(px_eth_rx_burst(p, 0, pkts, 4), 0, "rx burst");
+		PX_TEST_ASSERT_EQ(px_eth_tx_burst(p, 0, pkts, 4), 0, "tx burst");
+	}
+	PX_TEST_ASSERT_EQ(px_eth_dev_get_port_by_name("nope", &mtu), -ENODEV, "by name");
+	return PX_TEST_OK;
+}
+PX_TEST(ethdev_invalid_port_autotest, PX_TEST_F_FAST, test_ethdev_invalid_port)
+
+static int test_ethdev_configure(uint16_t p)
+{
+	struct px_eth_conf conf = {0};
+
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 5, 1, NULL), -EINVAL, "too many rxq");
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 3, NULL), -EINVAL, "too many txq");
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 0, 0, NULL), -EINVAL, "no queue");
+	conf.rxmode.offloads = PX_ETH_RX_OFFLOAD_VLAN_STRIP;
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, &conf), -EINVAL, "rx offload");
+	conf.rxmode.offloads = 0;
+	conf.txmode.offloads = PX_ETH_TX_OFFLOAD_VLAN_INSERT;
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, &conf), -EINVAL, "tx offload");
+	conf.txmode.offloads = 0;
+	conf.rxmode.mq_mode = PX_ETH_MQ_RX_RSS;
+	conf.rx_adv_conf.rss_conf.rss_hf = PX_ETH_RSS_IPV6;
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, &conf), -EINVAL, "rss hf");
+	conf.rx_adv_conf.rss_conf.rss_hf = PX_ETH_RSS_IPV4;
+	conf.rxmode.mtu = 9001;
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, &conf), -EINVAL, "mtu");
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 0, 64, 0, NULL, POOL), -EINVAL,
+			  "not configured");
+	PX_TEST_ASSERT_EQ(px_eth_dev_start(p), -EINVAL, "start unconfigured");
+	const char *log = px_test_log_capture_stop();
+	PX_TEST_ASSERT(strstr(log, "RX offloads 0x1 are not supported") != NULL,
+		       "names the offload");
+	PX_TEST_ASSERT(strstr(log, "MTU 9001 out of range 68..9000") != NULL, "names the range");
+	conf.rxmode.mtu = 9000;
+	conf.rxmode.offloads = PX_ETH_RX_OFFLOAD_IPV4_CKSUM;
+	conf.intr_conf.rxq = 1;
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 2, 1, &conf), 0, "configure");
+	return PX_TEST_OK;
+}
+
+static int test_ethdev_queues(uint16_t p)
+{
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 2, 64, 0, NULL, POOL), -EINVAL, "queue 2 of 2");
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 0, 16, 0, NULL, POOL), -EINVAL, "below min");
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 0, 8192, 0, NULL, POOL), -EINVAL, "above max");
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 0, 100, 0, NULL, POOL), -EINVAL, "align 8");
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 0, 64, 0, NULL, NULL), -EINVAL, "no pool");
+	struct px_eth_rxconf rc = {.offloads = PX_ETH_RX_OFFLOAD_VLAN_STRIP};
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 0, 64, 0, &rc, POOL), -EINVAL, "queue offload");
+	PX_TEST_ASSERT_EQ(px_eth_tx_queue_setup(p, 1, 64, 0, NULL), -EINVAL, "txq 1 of 1");
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 0, 64, 0, NULL, POOL), 0, "rxq 0");
+	PX_TEST_ASSERT_EQ(px_eth_dev_start(p), -EINVAL, "rxq 1 and txq 0 missing");
+	const char *log = px_test_log_capture_stop();
+	PX_TEST_ASSERT(strstr(log, "100 RX descriptors: expected 32..4096, a multiple of 8"), "%s",
+		       log);
+	PX_TEST_ASSERT(strstr(log, "queue 0 is not set up; call px_eth_tx_queue_setup()"),
+		       "names the queue: %s", log);
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 1, 64, 0, NULL, POOL), 0, "rxq 1");
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 1, 128, 0, NULL, POOL), 0, "rxq 1 again");
+	PX_TEST_ASSERT_EQ(px_eth_tx_queue_setup(p, 0, 64, 0, NULL), 0, "txq 0");
+	return PX_TEST_OK;
+}
+
+static int test_ethdev_fastpath(uint16_t p)
+{
+	struct px_mbuf *pkts[32];
+	struct px_eth_stats st;
+	uint64_t v;
+
+	PX_TEST_ASSERT_EQ(px_eth_rx_burst(p, 0, pkts, 32), 0, "stopped: nothing");
+	PX_TEST_ASSERT_EQ(px_eth_dev_start(p), 0, "start");
+	PX_TEST_ASSERT_EQ(px_eth_dev_start(p), 0, "start twice");
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, NULL), -EBUSY, "configure while started");
+	PX_TEST_ASSERT_EQ(px_eth_rx_queue_setup(p, 0, 64, 0, NULL, POOL), -EBUSY, "setup started");
+	PX_TEST_ASSERT_EQ(px_eth_rx_burst(p, 1, pkts, 32), 32, "rx queue 1");
+	PX_TEST_ASSERT(pkts[0] == (struct px_mbuf *)(uintptr_t)0x1001,
+		       "from queue 1's driver state");
+	PX_TEST_ASSERT_EQ(px_eth_rx_burst(p, 2, pkts, 32), 0, "queue 2 does not exist");
+	PX_TEST_ASSERT_EQ(px_eth_rx_burst(p, UINT16_MAX, pkts, 32), 0, "queue 65535");
+	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p, 0, pkts, 32), 16, "tx takes half");
+	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p, 1, pkts, 32), 0, "tx queue 1 does not exist");
+	PX_TEST_ASSERT_EQ(px_eth_stats_get(p, &st), 0, "stats");
+	PX_TEST_ASSERT(st.ipackets == 32 && st.opackets == 16, "counts %llu %llu",
+		       (unsigned long long)st.ipackets, (unsigned long long)st.opackets);
+	PX_TEST_ASSERT_EQ(px_eth_stats_get(p, NULL), -EINVAL, "NULL stats");
+	PX_TEST_ASSERT_EQ(px_eth_xstats_get_by_name(p, "rx_good_packets", &v), 0, "xstat");
+	PX_TEST_ASSERT_EQ(v, 32, "rx_good_packets");
+	PX_TEST_ASSERT_EQ(px_eth_xstats_get_by_name(p, "no_such", &v), -ENOENT, "unknown xstat");
+	PX_TEST_ASSERT_EQ(px_eth_xstats_reset(p), 0, "reset");
+	PX_TEST_ASSERT_EQ(px_eth_xstats_get_by_name(p, "tx_good_packets", &v), 0, "xstat");
+	PX_TEST_ASSERT_EQ(v, 0, "reset to 0");
+	PX_TEST_ASSERT_EQ(px_eth_dev_stop(p), 0, "stop");
+	PX_TEST_ASSERT_EQ(px_eth_rx_burst(p, 0, pkts, 32), 0, "stopped again: nothing");
+	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p, 0, pkts, 32), 0, "stopped: tx nothing");
+	PX_TEST_ASSERT_EQ(px_eth_dev_stop(p), 0, "stop twice");
+	return PX_TEST_OK;
+}
+
+static int test_ethdev_xstats_names(uint16_t p)
+{
+	struct px_eth_xstat_name names[16];
+	struct px_eth_xstat vals[16];
+	int n = px_eth_xstats_get_names(p, NULL, 0);
+
+	PX_TEST_ASSERT(n == 9, "8 basic + 1 driver xstat, got %d", n);
+	PX_TEST_ASSERT_EQ(px_eth_xstats_get_names(p, names, 3), n, "too small: count only");
+	PX_TEST_ASSERT_EQ(px_eth_xstats_get_names(p, names, 16), n, "names");
+	PX_TEST_ASSERT(strcmp(names[8].name, "fake_hw_counter") == 0, "driver's name last");
+	((struct fake_priv *)px_eth_dev_get(p)->dev_private)->hw_counter = 77;
+	PX_TEST_ASSERT_EQ(px_eth_xstats_get(p, vals, 16), n, "values");
+	PX_TEST_ASSERT(vals[8].id == 8 && vals[8].value == 77, "driver's value and id");
+	return PX_TEST_OK;
+}
+
+static int test_ethdev_ctrl(uint16_t p)
+{
+	struct px_eth_mac mac, mc = {{0x01, 0, 0x5e, 0, 0, 1}}, uc = {{0x02, 1, 2, 3, 4, 5}};
+	struct px_eth_link link;
+	uint16_t mtu;
+
+	PX_TEST_ASSERT_EQ(px_eth_promiscuous_get(p), 0, "promisc off");
+	PX_TEST_ASSERT_EQ(px_eth_promiscuous_enable(p), 0, "promisc on");
+	PX_TEST_ASSERT_EQ(px_eth_promiscuous_get(p), 1, "promisc on");
+	PX_TEST_ASSERT_EQ(px_eth_allmulticast_enable(p), -ENOTSUP, "driver has no allmulti");
+	PX_TEST_ASSERT_EQ(px_eth_allmulticast_get(p), 0, "unchanged");
+	PX_TEST_ASSERT_EQ(px_eth_dev_default_mac_addr_set(p, &mc), -EINVAL, "multicast MAC");
+	PX_TEST_ASSERT_EQ(px_eth_dev_default_mac_addr_set(p, NULL), -EINVAL, "NULL MAC");
+	PX_TEST_ASSERT_EQ(px_eth_dev_default_mac_addr_set(p, &uc), 0, "set MAC");
+	PX_TEST_ASSERT_EQ(px_eth_macaddr_get(p, &mac), 0, "get MAC");
+	PX_TEST_ASSERT(memcmp(&mac, &uc, sizeof(mac)) == 0, "MAC stored");
+	PX_TEST_ASSERT_EQ(px_eth_dev_set_mtu(p, 67), -EINVAL, "below min");
+	PX_TEST_ASSERT_EQ(px_eth_dev_set_mtu(p, 9001), -EINVAL, "above max");
+	PX_TEST_ASSERT_EQ(px_eth_dev_set_mtu(p, 4242), -EBUSY, "driver refuses");
+	PX_TEST_ASSERT_EQ(px_eth_dev_get_mtu(p, &mtu), 0, "get");
+	PX_TEST_ASSERT_EQ(mtu, 9000, "unchanged by the refusal");
+	PX_TEST_ASSERT_EQ(px_eth_dev_set_mtu(p, 1500), 0, "set");
+	PX_TEST_ASSERT_EQ(px_eth_link_get_nowait(p, &link), 0, "link");
+	PX_TEST_ASSERT_EQ(link.link_status, 0, "stopped: down");
+	PX_TEST_ASSERT_EQ(px_eth_link_wait(p, 20, &link), -ETIMEDOUT, "never comes up");
+	PX_TEST_ASSERT_EQ(px_eth_dev_start(p), 0, "start");
+	PX_TEST_ASSERT_EQ(px_eth_link_wait(p, 1000, &link), 0, "up");
+	PX_TEST_ASSERT(link.link_speed == PX_ETH_SPEED_NUM_10G && link.link_duplex, "speed");
+	return PX_TEST_OK;
+}
+
+static int test_ethdev_intr(uint16_t p)
+{
+	int epfd = epoll_create1(0), fd, n;
+	uint64_t data[4], one = 1;
+
+	PX_TEST_ASSERT(epfd >= 0, "epoll");
+	PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_enable(p, 2), -EINVAL, "bad queue");
+	PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_enable(p, 1), 0, "enable");
+	PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_epoll_add(epfd, p, 1, 0xabc), 0, "epoll add");
+	PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_wait(epfd, data, 4, 10), 0, "nothing yet");
+	fd = px_eth_dev_rx_intr_ctl_q_get_fd(p, 1);
+	PX_TEST_ASSERT(fd >= 0, "fd");
+	PX_TEST_ASSERT(write(fd, &one, sizeof(one)) == sizeof(one), "raise the 'interrupt'");
+	n = px_eth_dev_rx_intr_wait(epfd, data, 4, 1000);
+	PX_TEST_ASSERT(n == 1 && data[0] == 0xabc, "woke with the caller's data (n=%d)", n);
+	PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_wait(epfd, data, 4, 10), 0, "cleared by the wait");
+	close(epfd);
+	return PX_TEST_OK;
+}
+
+static int test_ethdev_api(void)
+{
+	uint16_t p = 0, p2 = 0, q = 0;
+	char name[PX_ETH_NAME_MAX_LEN];
+	int ret;
+
+	PX_TEST_ASSERT_EQ(fake_port("net_fake0", &p), 0, "allocate");
+	PX_TEST_ASSERT_EQ(fake_port("net_fake0", &p2), -EEXIST, "same name");
+	PX_TEST_ASSERT(px_eth_dev_is_valid_port(p), "valid");
+	PX_TEST_ASSERT_EQ(px_eth_dev_get_name_by_port(p, name), 0, "name");
+	PX_TEST_ASSERT(strcmp(name, "net_fake0") == 0, "name");
+	PX_TEST_ASSERT_EQ(px_eth_dev_get_port_by_name("net_fake0", &q), 0, "by name");
+	PX_TEST_ASSERT_EQ(q, p, "same port");
+	ret = test_ethdev_configure(p);
+	if (ret == PX_TEST_OK)
+		ret = test_ethdev_queues(p);
+	if (ret == PX_TEST_OK)
+		ret = test_ethdev_fastpath(p);
+	if (ret == PX_TEST_OK)
+		ret = test_ethdev_xstats_names(p);
+	if (ret == PX_TEST_OK)
+		ret = test_ethdev_ctrl(p);
+	if (ret == PX_TEST_OK)
+		ret = test_ethdev_intr(p);
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close (started)");
+	PX_TEST_ASSERT(!px_eth_dev_is_valid_port(p), "closed port is gone");
+	PX_TEST_ASSERT_EQ(px_eth_dev_count_avail(), 0, "no port left");
+	return ret;
+}
+PX_TEST(ethdev_api_autotest, PX_TEST_F_FAST, test_ethdev_api)
+
+static int test_ethdev_many_ports(void)
+{
+	uint16_t ports[PX_MAX_ETHPORTS], p, n = 0, extra = 0;
+	char name[32];
+
+	for (int i = 0; i < PX_MAX_ETHPORTS; i++) {
+		snprintf(name, sizeof(name), "net_fake%d", i);
+		PX_TEST_ASSERT_EQ(fake_port(name, &ports[i]), 0, "port %d", i);
+	}
+	PX_TEST_ASSERT_EQ(px_eth_dev_count_avail(), PX_MAX_ETHPORTS, "all");
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(fake_port("net_fake_extra", &extra), -ENOSPC, "table full");
+	px_test_log_capture_stop();
+	PX_ETH_FOREACH_DEV (p)
+		n++;
+	PX_TEST_ASSERT_EQ(n, PX_MAX_ETHPORTS, "iteration");
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(ports[3]), 0, "close one");
+	PX_TEST_ASSERT_EQ(fake_port("net_fake_extra", &extra), 0, "its id is reused");
+	PX_TEST_ASSERT_EQ(extra, ports[3], "same id");
+	PX_ETH_FOREACH_DEV (p)
+		PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close %u", p);
+	PX_TEST_ASSERT_EQ(px_eth_dev_count_avail(), 0, "none left");
+	return PX_TEST_OK;
+}
+PX_TEST(ethdev_ports_autotest, PX_TEST_F_FAST, test_ethdev_many_ports)

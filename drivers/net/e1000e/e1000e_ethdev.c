@@ -1,0 +1,912 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Poll-mode driver for the Intel 82574L (e1000e, 8086:10d3) over VFIO.
+ *
+ * Document: Intel 82574 GbE Controller Family Datasheet (316080); e1000e_regs.h lists the
+ * registers. One RX and one TX queue with legacy descriptors, polled; an optional RX interrupt
+ * (MSI-X vector 0) for applications that sleep; no offloads. Verified against QEMU's model
+ * (hw/net/e1000e_core.c), which the lab runs; note that QEMU 7.2's CTRL.RST only reloads the MAC
+ * address, so this driver programs every register it relies on instead of trusting reset values.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ethdev_driver.h"
+#include "px_log.h"
+#include "px_mbuf.h"
+#include "px_memzone.h"
+#include "px_pci.h"
+
+#include "e1000e_regs.h"
+
+#define E1000E_DRIVER_NAME "net_e1000e"
+#define E1000E_MIN_DESC 32
+#define E1000E_MAX_DESC 4096
+#define E1000E_RX_BUF_SIZE 2048 /* RCTL.BSIZE 00b, BSEX 0 */
+#define E1000E_DEFAULT_RX_FREE_THRESH 32
+#define E1000E_DEFAULT_TX_RS_THRESH 32
+#define E1000E_DEFAULT_TX_FREE_THRESH 32
+#define E1000E_RESET_WAIT_US 1000     /* §4.6.2: wait at least 1 us after CTRL.RST; be generous */
+#define E1000E_AUTO_RD_TIMEOUT_MS 100 /* §4.6.? NVM auto-read, 10 ms typical */
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_MASTER 0x4
+
+struct e1000e_rx_queue {
+	volatile struct e1000e_rx_desc *ring;
+	struct px_mbuf **sw_ring;
+	volatile uint8_t *hw;
+	struct px_mempool *mp;
+	uint16_t nb_desc;
+	uint16_t rx_tail;    /* next descriptor to look at */
+	uint16_t refill_pos; /* first consumed descriptor without an mbuf; RDT is one behind */
+	uint16_t nb_hold;    /* consumed descriptors waiting for a refill */
+	uint16_t free_thresh;
+	uint16_t port_id;
+	uint64_t nombuf;
+	uint64_t errors;
+	const struct px_memzone *mz;
+};
+
+struct e1000e_tx_queue {
+	volatile struct e1000e_tx_desc *ring;
+	struct px_mbuf **sw_ring; /* the packet at its last descriptor, NULL elsewhere */
+	volatile uint8_t *hw;
+	uint16_t nb_desc;
+	uint16_t tx_tail; /* next free descriptor (TDT after the burst) */
+	uint16_t nb_free;
+	uint16_t rs_thresh;
+	uint16_t free_thresh;
+	uint16_t next_rs; /* the next descriptor that gets RS */
+	uint16_t next_dd; /* the descriptor whose DD frees the next rs_thresh packets */
+	const struct px_memzone *mz;
+};
+
+/* The statistics registers, as data; all are clear-on-read (§10.2.7), so each is read exactly
+ * once per update and added to a 64-bit counter. A 64-bit pair is one entry: low read first, the
+ * high read clears both. */
+struct e1000e_hw_stat {
+	const char *name;
+	uint32_t reg;
+	bool wide; /* reg is the low half, reg + 4 the high half */
+};
+
+static const struct e1000e_hw_stat e1000e_hw_stats[] = {
+	{"rx_crc_errors", E1000_CRCERRS, false},     {"rx_alignment_errors", E1000_ALGNERRC, false},
+	{"rx_symbol_errors", E1000_RXERRC, false},   {"rx_missed_packets", E1000_MPC, false},
+	{"tx_collisions", E1000_COLC, false},        {"rx_length_errors", E1000_RLEC, false},
+	{"rx_good_packets_hw", E1000_GPRC, false},   {"rx_broadcast_packets", E1000_BPRC, false},
+	{"rx_multicast_packets", E1000_MPRC, false}, {"tx_good_packets_hw", E1000_GPTC, false},
+	{"rx_good_bytes_hw", E1000_GORCL, true},     {"tx_good_bytes_hw", E1000_GOTCL, true},
+	{"rx_no_buffer_count", E1000_RNBC, false},   {"rx_undersize_packets", E1000_RUC, false},
+	{"rx_oversize_packets", E1000_ROC, false},   {"rx_total_packets", E1000_TPR, false},
+	{"tx_total_packets", E1000_TPT, false},      {"tx_multicast_packets", E1000_MPTC, false},
+	{"tx_broadcast_packets", E1000_BPTC, false},
+};
+#define E1000E_NB_HW_STATS PX_DIM(e1000e_hw_stats)
+
+enum {
+	ST_CRCERRS,
+	ST_ALGNERRC,
+	ST_RXERRC,
+	ST_MPC,
+	ST_COLC,
+	ST_RLEC,
+	ST_GPRC,
+	ST_BPRC,
+	ST_MPRC,
+	ST_GPTC,
+	ST_GORC,
+	ST_GOTC,
+};
+
+struct e1000e_adapter {
+	struct px_pci_device *pci;
+	volatile uint8_t *hw; /* BAR0 */
+	int rx_intr_fd;       /* MSI-X vector 0 (RXQ0) while started with intr_conf.rxq, else -1 */
+	uint64_t stats[E1000E_NB_HW_STATS];
+};
+
+PX_LOG_REGISTER(e1000e_logtype, "pmd.net.e1000e", DEFAULT);
+#define E1000E_LOG(lvl, ...) PX_LOG(lvl, e1000e_logtype, __VA_ARGS__)
+
+/* ---- burst functions ---------------------------------------------------------------------- */
+
+static inline uint16_t ring_next(uint16_t i, uint16_t n)
+{
+	return (uint16_t)(i + 1 == n ? 0 : i + 1);
+}
+
+/* Give the descriptors [refill_pos, refill_pos + nb_hold) fresh mbufs, in at most two
+ * contiguous runs, then move RDT once. All-or-nothing per run: on an empty pool the run is
+ * retried at the next burst. */
+static void e1000e_rx_refill(struct e1000e_rx_queue *rxq)
+{
+	uint16_t pos = rxq->refill_pos, done = 0;
+
+	while (done < rxq->nb_hold) {
+		uint16_t run =
+			PX_MIN((uint16_t)(rxq->nb_hold - done), (uint16_t)(rxq->nb_desc - pos));
+
+		if (px_pktmbuf_alloc_bulk(rxq->mp, &rxq->sw_ring[pos], run) != 0) {
+			rxq->nombuf += run;
+			break;
+		}
+		for (uint16_t i = 0; i < run; i++) {
+			rxq->ring[pos + i].addr = htole64(px_pktmbuf_iova(rxq->sw_ring[pos + i]));
+			rxq->ring[pos + i].status = 0;
+		}
+		done += run;
+		pos = (uint16_t)(pos + run == rxq->nb_desc ? 0 : pos + run);
+	}
+	if (done == 0)
+		return;
+	rxq->nb_hold -= done;
+	rxq->refill_pos = pos;
+	/* §7.1.8: RDT points one past the last descriptor the device may fill. It stays one behind
+	 * refill_pos, so head == tail means "ring empty" and never "ring full". */
+	px_io_wmb();
+	e1000e_write(rxq->hw, E1000_RDT0, pos == 0 ? rxq->nb_desc - 1u : pos - 1u);
+}
+
+static uint16_t e1000e_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	struct e1000e_rx_queue *rxq = queue;
+	uint16_t idx = rxq->rx_tail, nb = 0;
+
+	while (nb < n) {
+		volatile struct e1000e_rx_desc *d = &rxq->ring[idx];
+		uint8_t status = d->status;
+		struct px_mbuf *m;
+
+		if (!(status & E1000_RXD_STAT_DD))
+			break;
+		px_io_rmb(); /* length and errors after DD (see e1000e_regs.h) */
+		m = rxq->sw_ring[idx];
+		rxq->sw_ring[idx] = NULL;
+		idx = ring_next(idx, rxq->nb_desc);
+		rxq->nb_hold++;
+		if (px_unlikely((d->errors & E1000_RXD_ERR_FRAME) ||
+				!(status & E1000_RXD_STAT_EOP))) {
+			/* a frame longer than one 2 KiB buffer (no scatter) or a bad frame */
+			rxq->errors++;
+			px_pktmbuf_free(m);
+			continue;
+		}
+		m->data_len = le16toh(d->length);
+		m->pkt_len = m->data_len;
+		m->port = rxq->port_id;
+		pkts[nb++] = m;
+	}
+	rxq->rx_tail = idx;
+	if (rxq->nb_hold >= rxq->free_thresh)
+		e1000e_rx_refill(rxq);
+	return nb;
+}
+
+/* Free the packets of every completed RS block. Returns the descriptors freed. */
+static uint16_t e1000e_tx_cleanup(struct e1000e_tx_queue *txq)
+{
+	uint16_t freed = 0;
+
+	while (txq->nb_free + freed + txq->rs_thresh <= txq->nb_desc - 1 &&
+	       (txq->ring[txq->next_dd].upper & htole32(E1000_TXD_STAT_DD))) {
+		/* blocks are aligned to rs_thresh, which divides nb_desc: no wrap inside one;
+		 * the packet sits at its last descriptor, NULL elsewhere (skipped by free_bulk) */
+		struct px_mbuf **blk = &txq->sw_ring[txq->next_dd + 1 - txq->rs_thresh];
+
+		px_pktmbuf_free_bulk(blk, txq->rs_thresh);
+		memset(blk, 0, txq->rs_thresh * sizeof(struct px_mbuf *));
+		txq->ring[txq->next_dd].upper = 0;
+		freed += txq->rs_thresh;
+		txq->next_dd = (uint16_t)(txq->next_dd + txq->rs_thresh);
+		if (txq->next_dd >= txq->nb_desc)
+			txq->next_dd = (uint16_t)(txq->rs_thresh - 1);
+	}
+	txq->nb_free += freed;
+	return freed;
+}
+
+static void e1000e_tx_one(struct e1000e_tx_queue *txq, struct px_mbuf *pkt)
+{
+	uint16_t tail = txq->tx_tail;
+
+	for (struct px_mbuf *s = pkt; s != NULL; s = s->next) {
+		volatile struct e1000e_tx_desc *d = &txq->ring[tail];
+		uint32_t cmd = E1000_TXD_CMD_IFCS | s->data_len;
+
+		if (s->next == NULL)
+			cmd |= E1000_TXD_CMD_EOP;
+		/* §7.2: RS on every rs_thresh-th descriptor only; its DD reports the block done */
+		if (tail == txq->next_rs) {
+			cmd |= E1000_TXD_CMD_RS;
+			txq->next_rs = (uint16_t)(txq->next_rs + txq->rs_thresh);
+			if (txq->next_rs >= txq->nb_desc)
+				txq->next_rs = (uint16_t)(txq->rs_thresh - 1);
+		}
+		d->addr = htole64(px_pktmbuf_iova(s));
+		d->lower = htole32(cmd);
+		d->upper = 0;
+		txq->sw_ring[tail] = s->next == NULL ? pkt : NULL;
+		tail = ring_next(tail, txq->nb_desc);
+	}
+	txq->nb_free = (uint16_t)(txq->nb_free - pkt->nb_segs);
+	txq->tx_tail = tail;
+}
+
+static uint16_t e1000e_xmit_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	struct e1000e_tx_queue *txq = queue;
+	uint16_t nb;
+
+	if (txq->nb_free < txq->free_thresh)
+		e1000e_tx_cleanup(txq);
+	for (nb = 0; nb < n; nb++) {
+		if (px_unlikely(pkts[nb]->nb_segs > txq->nb_free) && e1000e_tx_cleanup(txq) == 0)
+			break;
+		if (pkts[nb]->nb_segs > txq->nb_free)
+			break;
+		e1000e_tx_one(txq, pkts[nb]);
+	}
+	if (nb == 0)
+		return 0;
+	px_io_wmb(); /* descriptors before the doorbell (see e1000e_regs.h) */
+	e1000e_write(txq->hw, E1000_TDT0, txq->tx_tail);
+	return nb;
+}
+
+/* ---- control ops -------------------------------------------------------------------------- */
+
+static struct e1000e_adapter *adapter_of(struct px_eth_dev *dev)
+{
+	return dev->dev_private;
+}
+
+static int e1000e_bus_master(struct e1000e_adapter *ad, bool on)
+{
+	uint16_t cmd;
+	int ret;
+
+	ret = px_pci_cfg_read(ad->pci, PCI_COMMAND, &cmd, sizeof(cmd));
+	if (ret < 0)
+		return ret;
+	cmd = le16toh(cmd);
+	cmd = on ? (cmd | PCI_COMMAND_MASTER) : (cmd & ~PCI_COMMAND_MASTER);
+	cmd = htole16(cmd);
+	return px_pci_cfg_write(ad->pci, PCI_COMMAND, &cmd, sizeof(cmd));
+}
+
+/* Read every statistics register once and add it to its 64-bit counter. */
+static void e1000e_stats_update(struct e1000e_adapter *ad)
+{
+	for (unsigned int i = 0; i < E1000E_NB_HW_STATS; i++) {
+		const struct e1000e_hw_stat *s = &e1000e_hw_stats[i];
+		uint64_t v = e1000e_read(ad->hw, s->reg);
+
+		if (s->wide)
+			v |= (uint64_t)e1000e_read(ad->hw, s->reg + 4) << 32;
+		ad->stats[i] += v;
+	}
+}
+
+static int e1000e_stats_reset(struct px_eth_dev *dev)
+{
+	struct e1000e_adapter *ad = adapter_of(dev);
+
+	e1000e_stats_update(ad);
+	memset(ad->stats, 0, sizeof(ad->stats));
+	for (uint16_t q = 0; q < dev->nb_rx_queues; q++) {
+		struct e1000e_rx_queue *rxq = dev->rx_queues[q];
+
+		if (rxq)
+			rxq->nombuf = rxq->errors = 0;
+	}
+	return 0;
+}
+
+static int e1000e_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
+{
+	struct e1000e_adapter *ad = adapter_of(dev);
+	const uint64_t *s = ad->stats;
+
+	e1000e_stats_update(ad);
+	st->ipackets = s[ST_GPRC];
+	st->opackets = s[ST_GPTC];
+	/* GORC counts the FCS (§10.2.7), which RCTL.SECRC strips: report bytes as delivered */
+	st->ibytes = s[ST_GORC] - 4 * s[ST_GPRC];
+	st->obytes = s[ST_GOTC];
+	st->imissed = s[ST_MPC];
+	st->ierrors = s[ST_CRCERRS] + s[ST_ALGNERRC] + s[ST_RXERRC] + s[ST_RLEC];
+	st->oerrors = 0;
+	for (uint16_t q = 0; q < dev->nb_rx_queues; q++) {
+		struct e1000e_rx_queue *rxq = dev->rx_queues[q];
+
+		if (rxq) {
+			st->rx_nombuf += rxq->nombuf;
+			st->ierrors += rxq->errors;
+		}
+	}
+	st->q_ipackets[0] = st->ipackets;
+	st->q_opackets[0] = st->opackets;
+	st->q_ibytes[0] = st->ibytes;
+	st->q_obytes[0] = st->obytes;
+	return 0;
+}
+
+static int e1000e_xstats_get_names(struct px_eth_dev *dev, struct px_eth_xstat_name *names,
+				   unsigned int size)
+{
+	(void)dev;
+	if (names == NULL || size < E1000E_NB_HW_STATS)
+		return (int)E1000E_NB_HW_STATS;
+	for (unsigned int i = 0; i < E1000E_NB_HW_STATS; i++)
+		snprintf(names[i].name, sizeof(names[i].name), "%s", e1000e_hw_stats[i].name);
+	return (int)E1000E_NB_HW_STATS;
+}
+
+static int e1000e_xstats_get(struct px_eth_dev *dev, struct px_eth_xstat *xstats, unsigned int n)
+{
+	struct e1000e_adapter *ad = adapter_of(dev);
+
+	if (xstats == NULL || n < E1000E_NB_HW_STATS)
+		return (int)E1000E_NB_HW_STATS;
+	e1000e_stats_update(ad);
+	for (unsigned int i = 0; i < E1000E_NB_HW_STATS; i++) {
+		xstats[i].id = i;
+		xstats[i].value = ad->stats[i];
+	}
+	return (int)E1000E_NB_HW_STATS;
+}
+
+static int e1000e_link_update(struct px_eth_dev *dev, int wait)
+{
+	uint32_t status = e1000e_read(adapter_of(dev)->hw, E1000_STATUS);
+	static const uint32_t speeds[] = {PX_ETH_SPEED_NUM_10M, PX_ETH_SPEED_NUM_100M,
+					  PX_ETH_SPEED_NUM_1G, PX_ETH_SPEED_NUM_1G};
+
+	(void)wait; /* ethdev's px_eth_link_wait() polls */
+	/* §10.2.2.2 STATUS: LU, FD and SPEED are valid while LU is set */
+	memset(&dev->link, 0, sizeof(dev->link));
+	if (status & E1000_STATUS_LU) {
+		dev->link.link_status = 1;
+		dev->link.link_duplex = !!(status & E1000_STATUS_FD);
+		dev->link.link_autoneg = 1;
+		dev->link.link_speed =
+			speeds[(status & E1000_STATUS_SPEED_MASK) >> E1000_STATUS_SPEED_SHIFT];
+	}
+	return 0;
+}
+
+static void e1000e_rctl_filter(struct px_eth_dev *dev)
+{
+	volatile uint8_t *hw = adapter_of(dev)->hw;
+	uint32_t rctl = e1000e_read(hw, E1000_RCTL) & ~(E1000_RCTL_UPE | E1000_RCTL_MPE);
+
+	if (dev->promiscuous)
+		rctl |= E1000_RCTL_UPE | E1000_RCTL_MPE;
+	else if (dev->all_multicast)
+		rctl |= E1000_RCTL_MPE;
+	e1000e_write(hw, E1000_RCTL, rctl);
+}
+
+/* ethdev sets the flag after the op succeeds; the op computes RCTL from the new value */
+static int e1000e_promiscuous_enable(struct px_eth_dev *dev)
+{
+	dev->promiscuous = true;
+	e1000e_rctl_filter(dev);
+	return 0;
+}
+
+static int e1000e_promiscuous_disable(struct px_eth_dev *dev)
+{
+	dev->promiscuous = false;
+	e1000e_rctl_filter(dev);
+	return 0;
+}
+
+static int e1000e_allmulticast_enable(struct px_eth_dev *dev)
+{
+	dev->all_multicast = true;
+	e1000e_rctl_filter(dev);
+	return 0;
+}
+
+static int e1000e_allmulticast_disable(struct px_eth_dev *dev)
+{
+	dev->all_multicast = false;
+	e1000e_rctl_filter(dev);
+	return 0;
+}
+
+static void e1000e_write_mac(volatile uint8_t *hw, const struct px_eth_mac *mac)
+{
+	const uint8_t *a = mac->addr_bytes;
+
+	/* §10.2.5.? RAL/RAH: little-endian byte order, AV marks the entry valid */
+	e1000e_write(hw, E1000_RAL0,
+		     a[0] | (uint32_t)a[1] << 8 | (uint32_t)a[2] << 16 | (uint32_t)a[3] << 24);
+	e1000e_write(hw, E1000_RAH0, a[4] | (uint32_t)a[5] << 8 | E1000_RAH_AV);
+}
+
+static int e1000e_mac_addr_set(struct px_eth_dev *dev, const struct px_eth_mac *mac)
+{
+	e1000e_write_mac(adapter_of(dev)->hw, mac);
+	return 0;
+}
+
+static int e1000e_dev_infos_get(struct px_eth_dev *dev, struct px_eth_dev_info *info)
+{
+	(void)dev;
+	info->driver_name = E1000E_DRIVER_NAME;
+	info->max_rx_queues = 1;
+	info->max_tx_queues = 1;
+	info->min_rx_bufsize = E1000E_RX_BUF_SIZE;
+	info->max_rx_pktlen = 1518;
+	info->min_mtu = 68;
+	info->max_mtu = 1500;
+	info->max_mac_addrs = 1;
+	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_desc_lim = (struct px_eth_desc_lim){.nb_max = E1000E_MAX_DESC,
+						     .nb_min = E1000E_MIN_DESC,
+						     .nb_align = E1000E_DESC_MULTIPLE};
+	info->tx_desc_lim = info->rx_desc_lim;
+	info->speed_capa = 0;
+	return 0;
+}
+
+static int e1000e_dev_configure(struct px_eth_dev *dev)
+{
+	(void)dev;
+	return 0;
+}
+
+static void e1000e_rx_queue_release(struct px_eth_dev *dev, uint16_t q)
+{
+	struct e1000e_rx_queue *rxq = dev->rx_queues[q];
+
+	if (rxq == NULL)
+		return;
+	for (uint16_t i = 0; i < rxq->nb_desc; i++)
+		if (rxq->sw_ring[i])
+			px_pktmbuf_free(rxq->sw_ring[i]);
+	px_memzone_free(rxq->mz);
+	free(rxq->sw_ring);
+	free(rxq);
+	dev->rx_queues[q] = NULL;
+}
+
+static void e1000e_tx_queue_release(struct px_eth_dev *dev, uint16_t q)
+{
+	struct e1000e_tx_queue *txq = dev->tx_queues[q];
+
+	if (txq == NULL)
+		return;
+	px_pktmbuf_free_bulk(txq->sw_ring, txq->nb_desc);
+	px_memzone_free(txq->mz);
+	free(txq->sw_ring);
+	free(txq);
+	dev->tx_queues[q] = NULL;
+}
+
+/* A descriptor ring in DMA memory: 128-byte aligned, length a multiple of 128 (ethdev already
+ * checked nb_desc against nb_align = 8). */
+static const struct px_memzone *e1000e_ring_alloc(struct px_eth_dev *dev, const char *dir,
+						  uint16_t nb_desc, int socket)
+{
+	char name[PX_MEMZONE_NAMESIZE];
+	const struct px_memzone *mz;
+
+	snprintf(name, sizeof(name), "e1000e_%s_%u", dir, dev->port_id);
+	mz = px_memzone_reserve(name, (size_t)nb_desc * 16, socket, PX_MEMZONE_F_DMA,
+				E1000E_RING_ALIGN, 0);
+	if (mz == NULL)
+		E1000E_LOG(ERR,
+			   "%s: no DMA memory for the %s ring (%u descriptors): %s; give the EAL "
+			   "hugepages (-m)",
+			   dev->name, dir, nb_desc, strerror(errno));
+	return mz;
+}
+
+static int e1000e_rx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+				 const struct px_eth_rxconf *conf, struct px_mempool *mp)
+{
+	struct e1000e_rx_queue *rxq;
+
+	if (px_pktmbuf_data_room_size(mp) < PX_PKTMBUF_HEADROOM + E1000E_RX_BUF_SIZE) {
+		E1000E_LOG(ERR,
+			   "%s: mbufs of pool too small: need a data room of %u (headroom + %u)",
+			   dev->name, PX_PKTMBUF_HEADROOM + E1000E_RX_BUF_SIZE, E1000E_RX_BUF_SIZE);
+		return -EINVAL;
+	}
+	rxq = calloc(1, sizeof(*rxq));
+	if (rxq == NULL)
+		return -ENOMEM;
+	rxq->sw_ring = calloc(nb_desc, sizeof(struct px_mbuf *));
+	rxq->mz = e1000e_ring_alloc(dev, "rx", nb_desc, socket);
+	if (rxq->sw_ring == NULL || rxq->mz == NULL) {
+		free(rxq->sw_ring);
+		free(rxq);
+		return -ENOMEM;
+	}
+	rxq->ring = rxq->mz->addr;
+	rxq->hw = adapter_of(dev)->hw;
+	rxq->mp = mp;
+	rxq->nb_desc = nb_desc;
+	rxq->port_id = dev->port_id;
+	rxq->free_thresh =
+		conf && conf->rx_free_thresh ? conf->rx_free_thresh : E1000E_DEFAULT_RX_FREE_THRESH;
+	rxq->free_thresh = PX_MIN(rxq->free_thresh, (uint16_t)(nb_desc / 2));
+	dev->rx_queues[q] = rxq;
+	return 0;
+}
+
+static int e1000e_tx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+				 const struct px_eth_txconf *conf)
+{
+	uint16_t rs = conf && conf->tx_rs_thresh ? conf->tx_rs_thresh : E1000E_DEFAULT_TX_RS_THRESH;
+	struct e1000e_tx_queue *txq;
+
+	if (rs == 0 || rs >= nb_desc || nb_desc % rs) {
+		E1000E_LOG(ERR, "%s: tx_rs_thresh %u must divide the ring size %u", dev->name, rs,
+			   nb_desc);
+		return -EINVAL;
+	}
+	txq = calloc(1, sizeof(*txq));
+	if (txq == NULL)
+		return -ENOMEM;
+	txq->sw_ring = calloc(nb_desc, sizeof(struct px_mbuf *));
+	txq->mz = e1000e_ring_alloc(dev, "tx", nb_desc, socket);
+	if (txq->sw_ring == NULL || txq->mz == NULL) {
+		free(txq->sw_ring);
+		free(txq);
+		return -ENOMEM;
+	}
+	txq->ring = txq->mz->addr;
+	txq->hw = adapter_of(dev)->hw;
+	txq->nb_desc = nb_desc;
+	txq->rs_thresh = rs;
+	txq->free_thresh =
+		conf && conf->tx_free_thresh ? conf->tx_free_thresh : E1000E_DEFAULT_TX_FREE_THRESH;
+	txq->free_thresh = PX_MIN(txq->free_thresh, (uint16_t)(nb_desc - 1));
+	dev->tx_queues[q] = txq;
+	return 0;
+}
+
+/* §4.6.6 receive initialisation: ring base, length, head and tail, then all mbufs in. */
+static int e1000e_rx_init(struct e1000e_rx_queue *rxq)
+{
+	volatile uint8_t *hw = rxq->hw;
+
+	memset((void *)rxq->ring, 0, (size_t)rxq->nb_desc * sizeof(*rxq->ring));
+	rxq->rx_tail = 0;
+	rxq->refill_pos = 0;
+	rxq->nb_hold = rxq->nb_desc;
+	e1000e_write(hw, E1000_RDBAL0, (uint32_t)rxq->mz->iova);
+	e1000e_write(hw, E1000_RDBAH0, (uint32_t)(rxq->mz->iova >> 32));
+	e1000e_write(hw, E1000_RDLEN0, rxq->nb_desc * (uint32_t)sizeof(*rxq->ring));
+	e1000e_write(hw, E1000_RDH0, 0);
+	e1000e_write(hw, E1000_RDT0, 0);
+	e1000e_rx_refill(rxq);
+	if (rxq->nb_hold != 0) {
+		E1000E_LOG(ERR, "mempool has fewer than %u free mbufs for the RX ring",
+			   rxq->nb_desc);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* §4.6.7 transmit initialisation. */
+static void e1000e_tx_init(struct e1000e_tx_queue *txq)
+{
+	volatile uint8_t *hw = txq->hw;
+
+	memset((void *)txq->ring, 0, (size_t)txq->nb_desc * sizeof(*txq->ring));
+	txq->tx_tail = 0;
+	txq->nb_free = (uint16_t)(txq->nb_desc - 1);
+	txq->next_rs = (uint16_t)(txq->rs_thresh - 1);
+	txq->next_dd = (uint16_t)(txq->rs_thresh - 1);
+	e1000e_write(hw, E1000_TDBAL0, (uint32_t)txq->mz->iova);
+	e1000e_write(hw, E1000_TDBAH0, (uint32_t)(txq->mz->iova >> 32));
+	e1000e_write(hw, E1000_TDLEN0, txq->nb_desc * (uint32_t)sizeof(*txq->ring));
+	e1000e_write(hw, E1000_TDH0, 0);
+	e1000e_write(hw, E1000_TDT0, 0);
+	e1000e_write(hw, E1000_TIPG, E1000_TIPG_DEFAULT);
+}
+
+/* RX interrupts (MSI-X): IVAR routes RXQ0 to vector 0; IMS.RXQ0 arms it. The device signals
+ * a cause only when it becomes pending in ICR & IMS, so arming first clears a stale RXQ0 in ICR
+ * (write 1 to clear), and then, if a frame already waits at the ring's next descriptor (it came
+ * while the interrupt was off), raises the cause by hand through ICS: no wake-up is lost. */
+static int e1000e_rx_queue_intr_enable(struct px_eth_dev *dev, uint16_t q)
+{
+	struct e1000e_adapter *ad = adapter_of(dev);
+	struct e1000e_rx_queue *rxq = dev->rx_queues[q];
+
+	if (ad->rx_intr_fd < 0)
+		return -EINVAL; /* not started */
+	e1000e_write(ad->hw, E1000_ICR, E1000_ICR_RXQ0);
+	e1000e_write(ad->hw, E1000_IMS, E1000_ICR_RXQ0);
+	e1000e_flush(ad->hw);
+	if (rxq->ring[rxq->rx_tail].status & E1000_RXD_STAT_DD)
+		e1000e_write(ad->hw, E1000_ICS, E1000_ICR_RXQ0);
+	return 0;
+}
+
+static int e1000e_rx_queue_intr_disable(struct px_eth_dev *dev, uint16_t q)
+{
+	(void)q;
+	e1000e_write(adapter_of(dev)->hw, E1000_IMC, E1000_ICR_RXQ0);
+	return 0;
+}
+
+static int e1000e_rx_queue_intr_fd(struct px_eth_dev *dev, uint16_t q)
+{
+	(void)q;
+	return adapter_of(dev)->rx_intr_fd < 0 ? -EINVAL : adapter_of(dev)->rx_intr_fd;
+}
+
+static int e1000e_intr_setup(struct px_eth_dev *dev)
+{
+	struct e1000e_adapter *ad = adapter_of(dev);
+	int ret;
+
+	if (!dev->conf.intr_conf.rxq)
+		return 0;
+	ret = px_pci_intr_enable(ad->pci, 1, &ad->rx_intr_fd);
+	if (ret < 0) {
+		E1000E_LOG(ERR, "%s: cannot enable MSI-X vector 0: %s", dev->name, strerror(-ret));
+		ad->rx_intr_fd = -1;
+		return ret;
+	}
+	e1000e_write(ad->hw, E1000_IVAR, E1000_IVAR_RXQ0_VEC(0));
+	return 0;
+}
+
+/* Disable RX and TX, then clear bus master: from here on the device cannot DMA, so its rings
+ * and buffers may be freed. */
+static void e1000e_quiesce(struct e1000e_adapter *ad)
+{
+	e1000e_write(ad->hw, E1000_RCTL, 0);
+	e1000e_write(ad->hw, E1000_TCTL, 0);
+	e1000e_write(ad->hw, E1000_IMC, E1000_IMC_ALL);
+	e1000e_flush(ad->hw);
+	e1000e_bus_master(ad, false);
+	if (ad->rx_intr_fd >= 0) {
+		px_pci_intr_disable(ad->pci);
+		ad->rx_intr_fd = -1;
+	}
+}
+
+static void e1000e_queues_drop_mbufs(struct px_eth_dev *dev)
+{
+	struct e1000e_rx_queue *rxq = dev->rx_queues[0];
+	struct e1000e_tx_queue *txq = dev->tx_queues[0];
+
+	if (rxq)
+		for (uint16_t i = 0; i < rxq->nb_desc; i++)
+			if (rxq->sw_ring[i]) {
+				px_pktmbuf_free(rxq->sw_ring[i]);
+				rxq->sw_ring[i] = NULL;
+			}
+	if (txq) {
+		px_pktmbuf_free_bulk(txq->sw_ring, txq->nb_desc);
+		memset(txq->sw_ring, 0, txq->nb_desc * sizeof(struct px_mbuf *));
+	}
+}
+
+static int e1000e_dev_stop(struct px_eth_dev *dev)
+{
+	e1000e_quiesce(adapter_of(dev));
+	e1000e_queues_drop_mbufs(dev);
+	return 0;
+}
+
+static int e1000e_dev_start(struct px_eth_dev *dev)
+{
+	struct e1000e_adapter *ad = adapter_of(dev);
+	uint32_t rctl = E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_SECRC | E1000_RCTL_BSIZE_2048;
+	int ret;
+
+	if (dev->rx_queues[0] == NULL || dev->tx_queues[0] == NULL) {
+		E1000E_LOG(ERR, "%s: needs one RX and one TX queue", dev->name);
+		return -EINVAL;
+	}
+	ret = e1000e_rx_init(dev->rx_queues[0]);
+	if (ret < 0)
+		goto drop_mbufs;
+	e1000e_tx_init(dev->tx_queues[0]);
+	for (unsigned int i = 0; i < E1000_MTA_NUM; i++)
+		e1000e_write(ad->hw, E1000_MTA + 4 * i, 0);
+	e1000e_write_mac(ad->hw, &dev->mac);
+	ret = e1000e_bus_master(ad, true);
+	if (ret < 0)
+		goto drop_mbufs;
+	e1000e_write(ad->hw, E1000_CTRL, e1000e_read(ad->hw, E1000_CTRL) | E1000_CTRL_SLU);
+	e1000e_write(ad->hw, E1000_TCTL,
+		     E1000_TCTL_EN | E1000_TCTL_PSP | E1000_TCTL_CT | E1000_TCTL_COLD);
+	ret = e1000e_intr_setup(dev);
+	if (ret < 0)
+		goto quiesce;
+	e1000e_write(ad->hw, E1000_RCTL, rctl);
+	e1000e_rctl_filter(dev);
+	return 0;
+
+quiesce:
+	e1000e_quiesce(ad);
+
+drop_mbufs:
+	e1000e_queues_drop_mbufs(dev);
+	return ret;
+}
+
+static int e1000e_dev_close(struct px_eth_dev *dev)
+{
+	struct e1000e_adapter *ad = adapter_of(dev);
+
+	/* ethdev stopped the port and released the queues; make sure the device is quiet even if
+	 * it never started */
+	e1000e_quiesce(ad);
+	ad->pci->priv = NULL;
+	free(ad);
+	dev->dev_private = NULL;
+	return 0;
+}
+
+static const struct px_eth_dev_ops e1000e_ops = {
+	.dev_infos_get = e1000e_dev_infos_get,
+	.dev_configure = e1000e_dev_configure,
+	.dev_start = e1000e_dev_start,
+	.dev_stop = e1000e_dev_stop,
+	.dev_close = e1000e_dev_close,
+	.rx_queue_setup = e1000e_rx_queue_setup,
+	.tx_queue_setup = e1000e_tx_queue_setup,
+	.rx_queue_release = e1000e_rx_queue_release,
+	.tx_queue_release = e1000e_tx_queue_release,
+	.link_update = e1000e_link_update,
+	.stats_get = e1000e_stats_get,
+	.stats_reset = e1000e_stats_reset,
+	.xstats_get_names = e1000e_xstats_get_names,
+	.xstats_get = e1000e_xstats_get,
+	.xstats_reset = e1000e_stats_reset,
+	.promiscuous_enable = e1000e_promiscuous_enable,
+	.promiscuous_disable = e1000e_promiscuous_disable,
+	.allmulticast_enable = e1000e_allmulticast_enable,
+	.allmulticast_disable = e1000e_allmulticast_disable,
+	.mac_addr_set = e1000e_mac_addr_set,
+	.rx_queue_intr_enable = e1000e_rx_queue_intr_enable,
+	.rx_queue_intr_disable = e1000e_rx_queue_intr_disable,
+	.rx_queue_intr_fd = e1000e_rx_queue_intr_fd,
+};
+
+/* ---- probe / remove ----------------------------------------------------------------------- */
+
+/* §4.6.2 global reset: mask interrupts, set CTRL.RST, wait, mask again (reset unmasks), then
+ * wait for the NVM auto-read (EECD.AUTO_RD) that reloads the MAC address into RAL0/RAH0. */
+static int e1000e_hw_reset(struct e1000e_adapter *ad)
+{
+	volatile uint8_t *hw = ad->hw;
+
+	e1000e_write(hw, E1000_IMC, E1000_IMC_ALL);
+	e1000e_write(hw, E1000_RCTL, 0);
+	e1000e_write(hw, E1000_TCTL, 0);
+	e1000e_flush(hw);
+	e1000e_write(hw, E1000_CTRL, e1000e_read(hw, E1000_CTRL) | E1000_CTRL_RST);
+	usleep(E1000E_RESET_WAIT_US);
+	e1000e_write(hw, E1000_IMC, E1000_IMC_ALL);
+	(void)e1000e_read(hw, E1000_ICR); /* clear-on-read: drop causes from before the reset */
+	for (unsigned int ms = 0; !(e1000e_read(hw, E1000_EECD) & E1000_EECD_AUTO_RD); ms++) {
+		if (ms == E1000E_AUTO_RD_TIMEOUT_MS)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	/* QEMU 7.2's reset keeps RCTL/TCTL and the rings: make them explicit */
+	e1000e_write(hw, E1000_RCTL, 0);
+	e1000e_write(hw, E1000_TCTL, 0);
+	return 0;
+}
+
+static int e1000e_read_mac(struct e1000e_adapter *ad, struct px_eth_mac *mac)
+{
+	uint32_t ral = e1000e_read(ad->hw, E1000_RAL0);
+	uint32_t rah = e1000e_read(ad->hw, E1000_RAH0);
+
+	if (!(rah & E1000_RAH_AV))
+		return -ENODATA;
+	for (int i = 0; i < 4; i++)
+		mac->addr_bytes[i] = (uint8_t)(ral >> (8 * i));
+	mac->addr_bytes[4] = (uint8_t)rah;
+	mac->addr_bytes[5] = (uint8_t)(rah >> 8);
+	return 0;
+}
+
+static int e1000e_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
+{
+	struct e1000e_adapter *ad;
+	struct px_eth_dev *dev;
+	int ret;
+
+	(void)drv;
+	if (pci->bar[0] == NULL || pci->bar_len[0] < 0x10000) {
+		E1000E_LOG(ERR, "%s: BAR0 is not mapped (VFIO region not mmap-able?)", pci->name);
+		return -ENODEV;
+	}
+	ad = calloc(1, sizeof(*ad));
+	if (ad == NULL)
+		return -ENOMEM;
+	ad->pci = pci;
+	ad->hw = pci->bar[0];
+	ad->rx_intr_fd = -1;
+	ret = e1000e_bus_master(ad, false);
+	if (ret == 0)
+		ret = e1000e_hw_reset(ad);
+	if (ret < 0) {
+		E1000E_LOG(ERR, "%s: reset failed: %s", pci->name, strerror(-ret));
+		goto free_adapter;
+	}
+	dev = px_eth_dev_allocate(pci->name);
+	if (dev == NULL) {
+		ret = -errno;
+		goto free_adapter;
+	}
+	ret = e1000e_read_mac(ad, &dev->mac);
+	if (ret < 0) {
+		E1000E_LOG(ERR, "%s: RAH0.AV clear after reset: no MAC address in the NVM",
+			   pci->name);
+		goto release_port;
+	}
+	e1000e_stats_update(ad); /* clear-on-read: drop counts from before us */
+	memset(ad->stats, 0, sizeof(ad->stats));
+	dev->dev_private = ad;
+	dev->ops = &e1000e_ops;
+	dev->rx_pkt_burst = e1000e_recv_pkts;
+	dev->tx_pkt_burst = e1000e_xmit_pkts;
+	dev->mtu = 1500;
+	pci->priv = ad;
+	px_eth_dev_probing_finish(dev);
+	E1000E_LOG(INFO, "%s: port %u, MAC %02x:%02x:%02x:%02x:%02x:%02x", pci->name, dev->port_id,
+		   dev->mac.addr_bytes[0], dev->mac.addr_bytes[1], dev->mac.addr_bytes[2],
+		   dev->mac.addr_bytes[3], dev->mac.addr_bytes[4], dev->mac.addr_bytes[5]);
+	return 0;
+
+release_port:
+	px_eth_dev_release_port(dev);
+free_adapter:
+	free(ad);
+	return ret;
+}
+
+/* At bus cleanup: close the port if the application did not. */
+static int e1000e_remove(struct px_pci_device *pci)
+{
+	struct px_eth_dev *dev;
+
+	if (pci->priv == NULL)
+		return 0;
+	dev = px_eth_dev_get_by_name(pci->name);
+	if (dev == NULL)
+		return 0;
+	return px_eth_dev_close(dev->port_id);
+}
+
+/* ---- registration ------------------------------------------------------------------------- */
+
+static const struct px_pci_id e1000e_ids[] = {
+	{0x8086, 0x10d3, PX_PCI_ANY_ID, PX_PCI_ANY_ID}, /* 82574L */
+	{0, 0, 0, 0},
+};
+
+static struct px_pci_driver e1000e_driver = {
+	.name = E1000E_DRIVER_NAME,
+	.id_table = e1000e_ids,
+	.probe = e1000e_probe,
+	.remove = e1000e_remove,
+};
+
+void px_driver_init_e1000e(void);
+void px_driver_init_e1000e(void)
+{
+	px_pci_driver_register(&e1000e_driver);
+}

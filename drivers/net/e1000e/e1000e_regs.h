@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Intel 82574 GbE Controller Family Datasheet (316080, rev 3.x): the registers, bits and
+ * descriptor layouts this driver uses, and the three register helpers. Section numbers below
+ * refer to that document; every value was also checked against QEMU's model
+ * (hw/net/e1000e_core.c, e1000_regs.h), which is what the lab runs.
+ */
+#ifndef E1000E_REGS_H
+#define E1000E_REGS_H
+
+#include <endian.h>
+#include <stdint.h>
+
+#include <px_common.h>
+
+/* §10.2.2 general registers */
+#define E1000_CTRL 0x00000
+#define E1000_CTRL_SLU (1u << 6)  /* set link up */
+#define E1000_CTRL_RST (1u << 26) /* global reset, self-clearing */
+#define E1000_STATUS 0x00008
+#define E1000_STATUS_FD (1u << 0)
+#define E1000_STATUS_LU (1u << 1)
+#define E1000_STATUS_SPEED_SHIFT 6 /* 00: 10, 01: 100, 1x: 1000 Mb/s */
+#define E1000_STATUS_SPEED_MASK (3u << E1000_STATUS_SPEED_SHIFT)
+#define E1000_EECD 0x00010
+#define E1000_EECD_AUTO_RD (1u << 9) /* NVM auto-read done */
+#define E1000_EERD 0x00014
+
+/* §10.2.4 interrupts (this driver polls: everything masked) */
+#define E1000_ICR 0x000C0
+#define E1000_IMS 0x000D0
+#define E1000_IMC 0x000D8
+#define E1000_IMC_ALL 0xFFFFFFFFu
+#define E1000_ICS 0x000C8         /* cause set: raises the interrupt of the causes written */
+#define E1000_ICR_RXQ0 (1u << 20) /* RX queue 0 (MSI-X mode) */
+#define E1000_IVAR 0x000E4        /* §10.2.4.? cause -> MSI-X vector allocation */
+#define E1000_IVAR_RXQ0_VEC(v) ((v) | 0x8u) /* bits 2:0 vector, bit 3 valid */
+
+/* §10.2.5 receive */
+#define E1000_RCTL 0x00100
+#define E1000_RCTL_EN (1u << 1)
+#define E1000_RCTL_UPE (1u << 3) /* unicast promiscuous */
+#define E1000_RCTL_MPE (1u << 4) /* multicast promiscuous */
+#define E1000_RCTL_BAM (1u << 15)
+#define E1000_RCTL_BSIZE_2048 (0u << 16) /* with BSEX = 0 */
+#define E1000_RCTL_SECRC (1u << 26)      /* strip the Ethernet CRC */
+#define E1000_RDBAL0 0x02800
+#define E1000_RDBAH0 0x02804
+#define E1000_RDLEN0 0x02808
+#define E1000_RDH0 0x02810
+#define E1000_RDT0 0x02818
+#define E1000_RXDCTL0 0x02828
+#define E1000_MTA 0x05200 /* 128 entries */
+#define E1000_MTA_NUM 128
+#define E1000_RAL0 0x05400
+#define E1000_RAH0 0x05404
+#define E1000_RAH_AV (1u << 31)
+
+/* §10.2.6 transmit */
+#define E1000_TCTL 0x00400
+#define E1000_TCTL_EN (1u << 1)
+#define E1000_TCTL_PSP (1u << 3)      /* pad short packets */
+#define E1000_TCTL_CT (0x0Fu << 4)    /* collision threshold (IEEE value) */
+#define E1000_TCTL_COLD (0x3Fu << 12) /* collision distance, full duplex */
+#define E1000_TIPG 0x00410
+#define E1000_TIPG_DEFAULT (8u | (8u << 10) | (6u << 20)) /* IPGT 8, IPGR1 8, IPGR2 6 */
+#define E1000_TDBAL0 0x03800
+#define E1000_TDBAH0 0x03804
+#define E1000_TDLEN0 0x03808
+#define E1000_TDH0 0x03810
+#define E1000_TDT0 0x03818
+#define E1000_TXDCTL0 0x03828
+
+/* §10.2.7 statistics: all clear-on-read (64-bit pairs clear when the high half is read) */
+#define E1000_CRCERRS 0x04000
+#define E1000_ALGNERRC 0x04004
+#define E1000_RXERRC 0x0400C
+#define E1000_MPC 0x04010
+#define E1000_COLC 0x04028
+#define E1000_RLEC 0x04040
+#define E1000_GPRC 0x04074
+#define E1000_BPRC 0x04078
+#define E1000_MPRC 0x0407C
+#define E1000_GPTC 0x04080
+#define E1000_GORCL 0x04088
+#define E1000_GORCH 0x0408C
+#define E1000_GOTCL 0x04090
+#define E1000_GOTCH 0x04094
+#define E1000_RNBC 0x040A0
+#define E1000_RUC 0x040A4
+#define E1000_ROC 0x040AC
+#define E1000_TPR 0x040D0
+#define E1000_TPT 0x040D4
+#define E1000_MPTC 0x040F0
+#define E1000_BPTC 0x040F4
+
+/* §7.1.4 legacy receive descriptor (RFCTL.EXSTEN = 0), 16 bytes */
+struct e1000e_rx_desc {
+	uint64_t addr;
+	uint16_t length;
+	uint16_t csum;
+	uint8_t status;
+	uint8_t errors;
+	uint16_t special;
+};
+#define E1000_RXD_STAT_DD 0x01
+#define E1000_RXD_STAT_EOP 0x02
+/* frame errors (CE, SE, SEQ, RXE); the checksum bits (IPE, TCPE) only report offload results */
+#define E1000_RXD_ERR_FRAME 0x87
+
+/* §7.2.10.1 legacy transmit descriptor (DEXT = 0), 16 bytes */
+struct e1000e_tx_desc {
+	uint64_t addr;
+	uint32_t lower; /* length 15:0, CSO 23:16, CMD 31:24 */
+	uint32_t upper; /* STA 3:0, CSS 15:8, special 31:16 */
+};
+#define E1000_TXD_CMD_EOP (0x01u << 24)
+#define E1000_TXD_CMD_IFCS (0x02u << 24)
+#define E1000_TXD_CMD_RS (0x08u << 24)
+#define E1000_TXD_STAT_DD 0x01u
+
+/* §7.1.8 and §7.2 ring structure, RDLEN/TDLEN in §10.2.5/§10.2.6: a ring's length is a
+ * multiple of 128 bytes (so of 8 descriptors) and its base is 128-byte aligned. */
+#define E1000E_RING_ALIGN 128
+#define E1000E_DESC_MULTIPLE (E1000E_RING_ALIGN / 16)
+
+/*
+ * Register access. BAR0 is uncached MMIO mapped by VFIO; volatile makes each access one bus
+ * transaction in program order with respect to other MMIO. Ordering against DMA memory is the
+ * caller's business and is written once here: a store that hands descriptors to the device (a
+ * tail write) must follow px_io_wmb(), so that the descriptor stores are visible to the device
+ * before it sees the doorbell; a read of descriptor fields the device wrote must follow the read
+ * of their DD bit and a px_io_rmb(), so that weakly ordered CPUs do not read the fields early.
+ */
+static inline uint32_t e1000e_read(volatile uint8_t *hw, uint32_t reg)
+{
+	return le32toh(*(volatile uint32_t *)(hw + reg));
+}
+
+static inline void e1000e_write(volatile uint8_t *hw, uint32_t reg, uint32_t val)
+{
+	*(volatile uint32_t *)(hw + reg) = htole32(val);
+}
+
+/* Flush posted writes (a read of STATUS cannot pass them, PCIe ordering). */
+static inline void e1000e_flush(volatile uint8_t *hw)
+{
+	(void)e1000e_read(hw, E1000_STATUS);
+}
+
+#endif /* E1000E_REGS_H */

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file px_memory.h
+ * Pollux memory segments: the hugepage mappings under the heap and memzones.
+ *
+ * A segment is one mapping of hugepages (one memfd or one --huge-dir file), contiguous in VA and
+ * IOVA, on one NUMA socket. Segments are reserved at px_eal_init() (-m/--socket-mem) and when the
+ * heap grows; a segment whose blocks are all free again is released (except those reserved at
+ * init). Every reservation and release raises a memory event, so lib/vfio can map each segment
+ * into the IOMMU exactly once, as one extent.
+ */
+#ifndef PX_MEMORY_H
+#define PX_MEMORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <px_common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** What happened to a segment. */
+enum px_mem_event {
+	PX_MEM_EVENT_ADDED = 0,   /**< a segment was reserved (not yet used by the heap) */
+	PX_MEM_EVENT_REMOVED = 1, /**< a segment is about to be released (no block lives in it) */
+};
+
+/**
+ * Memory event callback. Called with the memory lock held: it must not call the Pollux heap,
+ * memzone or event API. @p iova is PX_BAD_IOVA under --no-huge.
+ * @return 0; on ADDED a negative errno makes the reservation fail (the segment is released and
+ * the callbacks that already saw ADDED see REMOVED). The return value on REMOVED is ignored.
+ */
+typedef int (*px_mem_event_cb_t)(enum px_mem_event type, void *va, uint64_t iova, size_t len,
+				 void *arg);
+
+/**
+ * Subscribe to memory events. ADDED is replayed at once for every existing segment; if a replay
+ * fails, the segments already replayed get REMOVED and the callback is not registered.
+ * @return 0, -EINVAL (NULL cb), -EEXIST (same cb and arg already registered), -ENOMEM, or the
+ * callback's error from the replay
+ */
+int px_mem_event_register(px_mem_event_cb_t cb, void *arg);
+
+/** Unsubscribe (no REMOVED events are sent). @return 0 or -ENOENT. */
+int px_mem_event_unregister(px_mem_event_cb_t cb, void *arg);
+
+/** A segment as seen by px_memseg_walk(). */
+struct px_memseg {
+	void *addr;         /**< virtual address */
+	uint64_t iova;      /**< device address of addr (PX_BAD_IOVA: none, --no-huge) */
+	size_t len;         /**< bytes, a multiple of hugepage_sz */
+	size_t hugepage_sz; /**< page size backing the segment */
+	int socket_id;      /**< NUMA socket (0 without NUMA) */
+};
+
+/** Segment walk callback: return 0 to go on, anything else stops the walk and is returned. */
+typedef int (*px_memseg_walk_t)(const struct px_memseg *ms, void *arg);
+
+/**
+ * Call @p fn for every segment, in VA order, with the memory lock held (same rules as events).
+ * @return 0, or the first non-zero value @p fn returned
+ */
+int px_memseg_walk(px_memseg_walk_t fn, void *arg);
+
+/**
+ * Give the segment that starts at @p va the device address @p iova (lib/vfio, when the IOMMU
+ * aperture does not allow IOVA == VA).
+ * @return 0, or -ENOENT when no segment starts at @p va
+ */
+int px_memseg_set_iova(const void *va, uint64_t iova);
+
+/**
+ * Cap the total bytes of hugepage memory Pollux may hold (0: no cap). Growing past the cap
+ * fails with ENOMEM as if the hugepages had run out. For tests and for sharing a host.
+ */
+void px_mem_set_limit(uint64_t bytes);
+
+/** Hugepages of one size on one NUMA node, from sysfs. */
+struct px_hugepage_info {
+	size_t page_sz;      /**< bytes */
+	int node;            /**< NUMA node, or -1 for the system-wide count */
+	unsigned long total; /**< nr_hugepages */
+	unsigned long free;  /**< free_hugepages */
+};
+
+/**
+ * List the hugepage sizes the kernel offers, per NUMA node (or system-wide where the kernel has
+ * no per-node counts). Works before px_eal_init().
+ * @return the number of entries (may exceed @p n; only @p n are written), or a negative errno
+ */
+int px_hugepage_info_get(struct px_hugepage_info *info, unsigned int n);
+
+/**
+ * Find the hugetlbfs mount for @p page_sz (0: any) in /proc/mounts.
+ * @return 0 with the path in @p path, -ENOENT when there is none, -ENAMETOOLONG
+ */
+int px_hugetlbfs_mount(size_t page_sz, char *path, size_t pathsz);
+
+/** Print the segments. */
+void px_memseg_dump(FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PX_MEMORY_H */

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What a poll-mode driver sees of ethdev. Internal to libpollux (not installed).
+ *
+ * A driver allocates a port with px_eth_dev_allocate(), fills dev->ops (a const table) and its
+ * private data, sets its burst functions, and calls px_eth_dev_probing_finish(). The ethdev layer
+ * validates every argument before it reaches an op, so ops may trust them.
+ */
+#ifndef ETHDEV_DRIVER_H
+#define ETHDEV_DRIVER_H
+
+#include <stdbool.h>
+
+#include "px_ethdev.h"
+#include "px_log.h"
+
+struct px_eth_dev;
+
+struct px_eth_dev_ops {
+	int (*dev_infos_get)(struct px_eth_dev *dev, struct px_eth_dev_info *info);
+	int (*dev_configure)(struct px_eth_dev *dev);
+	int (*dev_start)(struct px_eth_dev *dev);
+	int (*dev_stop)(struct px_eth_dev *dev);
+	int (*dev_close)(struct px_eth_dev *dev); /* release private state; ethdev frees the port */
+	int (*rx_queue_setup)(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			      const struct px_eth_rxconf *conf, struct px_mempool *mp);
+	int (*tx_queue_setup)(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			      const struct px_eth_txconf *conf);
+	void (*rx_queue_release)(struct px_eth_dev *dev, uint16_t q);
+	void (*tx_queue_release)(struct px_eth_dev *dev, uint16_t q);
+	int (*link_update)(struct px_eth_dev *dev, int wait); /* fills dev->link; 0 or -errno */
+	int (*stats_get)(struct px_eth_dev *dev, struct px_eth_stats *stats);
+	int (*stats_reset)(struct px_eth_dev *dev);
+	/* xstats: names into @names (size entries) / values; return the total count */
+	int (*xstats_get_names)(struct px_eth_dev *dev, struct px_eth_xstat_name *names,
+				unsigned int size);
+	int (*xstats_get)(struct px_eth_dev *dev, struct px_eth_xstat *xstats, unsigned int n);
+	int (*xstats_reset)(struct px_eth_dev *dev);
+	int (*promiscuous_enable)(struct px_eth_dev *dev);
+	int (*promiscuous_disable)(struct px_eth_dev *dev);
+	int (*allmulticast_enable)(struct px_eth_dev *dev);
+	int (*allmulticast_disable)(struct px_eth_dev *dev);
+	int (*mac_addr_set)(struct px_eth_dev *dev, const struct px_eth_mac *mac);
+	int (*mtu_set)(struct px_eth_dev *dev, uint16_t mtu);
+	int (*rx_queue_intr_enable)(struct px_eth_dev *dev, uint16_t q);
+	int (*rx_queue_intr_disable)(struct px_eth_dev *dev, uint16_t q);
+	int (*rx_queue_intr_fd)(struct px_eth_dev *dev, uint16_t q);
+};
+
+enum px_eth_dev_state {
+	PX_ETH_DEV_UNUSED = 0,
+	PX_ETH_DEV_ATTACHED,
+};
+
+struct px_eth_dev {
+	uint16_t port_id;
+	enum px_eth_dev_state state;
+	char name[PX_ETH_NAME_MAX_LEN];
+	const struct px_eth_dev_ops *ops;
+	void *dev_private;
+	int socket_id;
+	/* the burst functions the driver chose; published to px_eth_fp_ops at start */
+	px_eth_rx_burst_t rx_pkt_burst;
+	px_eth_tx_burst_t tx_pkt_burst;
+	void *rx_queues[PX_MAX_QUEUES_PER_PORT];
+	void *tx_queues[PX_MAX_QUEUES_PER_PORT];
+	bool rxq_ready[PX_MAX_QUEUES_PER_PORT];
+	bool txq_ready[PX_MAX_QUEUES_PER_PORT];
+	uint16_t nb_rx_queues;
+	uint16_t nb_tx_queues;
+	struct px_eth_conf conf;
+	bool configured;
+	bool started;
+	bool promiscuous;
+	bool all_multicast;
+	uint16_t mtu;
+	struct px_eth_mac mac;
+	struct px_eth_link link;
+};
+
+/* Allocate a free port named @name. Returns it, or NULL with errno EEXIST (name in use),
+ * ENOSPC (PX_MAX_ETHPORTS in use), EINVAL. */
+struct px_eth_dev *px_eth_dev_allocate(const char *name);
+/* Make an allocated port visible to applications (count, iteration). */
+void px_eth_dev_probing_finish(struct px_eth_dev *dev);
+/* Free a port without calling its ops (probe failure path). */
+void px_eth_dev_release_port(struct px_eth_dev *dev);
+/* @return the port called @name, or NULL. */
+struct px_eth_dev *px_eth_dev_get_by_name(const char *name);
+/* The port's device, or NULL for an unknown port. */
+struct px_eth_dev *px_eth_dev_get(uint16_t port);
+
+extern int ethdev_logtype;
+#define ETHDEV_LOG(lvl, ...) PX_LOG(lvl, ethdev_logtype, __VA_ARGS__)
+
+#endif /* ETHDEV_DRIVER_H */

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The PCI bus: scan /sys/bus/pci/devices, match registered drivers' ID tables, and probe the
+ * matching devices bound to vfio-pci through lib/vfio (one container for the process, one
+ * group per IOMMU group). DMA memory is the EAL's: every hugepage segment is mapped into the
+ * container by its memory events, so a driver's memzone carries a usable IOVA.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <linux/vfio.h>
+
+#include <px_bus.h>
+#include <px_log.h>
+#include <px_vfio.h>
+
+#include "eal_private.h"
+#include "px_pci.h"
+
+PX_LOG_REGISTER(pci_logtype, "pci", NOTICE)
+#define PCI_LOG(lvl, ...) PX_LOG(lvl, pci_logtype, __VA_ARGS__)
+
+/* A device and what only this file sees: its VFIO handles. */
+struct pci_dev {
+	struct px_pci_device pub;
+	struct px_vfio_device *vdev;
+	int fds[8];
+	unsigned int nfds;
+	int irq_index;
+};
+
+static struct px_pci_driver *drivers;
+static struct px_pci_device *devices;
+static struct px_vfio_container *container;
+static struct {
+	int no;
+	struct px_vfio_group *g;
+} groups[32];
+static unsigned int nr_groups;
+
+void px_pci_driver_register(struct px_pci_driver *drv)
+{
+	drv->next = drivers;
+	drivers = drv;
+}
+
+struct px_pci_device *px_pci_devices(void)
+{
+	return devices;
+}
+
+int px_pci_addr_parse(const char *s, struct px_pci_addr *a)
+{
+	unsigned int d = 0, b, dv, f;
+	char tail;
+
+	if (sscanf(s, "%x:%x:%x.%x%c", &d, &b, &dv, &f, &tail) != 4) {
+		d = 0;
+		if (sscanf(s, "%x:%x.%x%c", &b, &dv, &f, &tail) != 3)
+			return -EINVAL;
+	}
+	if (b > 0xff || dv > 0x1f || f > 7)
+		return -EINVAL;
+	*a = (struct px_pci_addr){d, b, dv, f};
+	return 0;
+}
+
+bool px_pci_id_match(const struct px_pci_id *t, const struct px_pci_id *id)
+{
+	return t->vendor_id == id->vendor_id &&
+	       (t->device_id == PX_PCI_ANY_ID || t->device_id == id->device_id) &&
+	       (t->subsystem_vendor_id == PX_PCI_ANY_ID || t->subsystem_vendor_id == 0 ||
+		t->subsystem_vendor_id == id->subsystem_vendor_id) &&
+	       (t->subsystem_device_id == PX_PCI_ANY_ID || t->subsystem_device_id == 0 ||
+		t->subsystem_device_id == id->subsystem_device_id);
+}
+
+static unsigned long read_hex(const char *dir, const char *file, unsigned long dflt)
+{
+	char p[PATH_MAX + 64], buf[64];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	f = fopen(p, "r");
+	if (f == NULL)
+		return dflt;
+	if (fgets(buf, sizeof(buf), f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] ? strtoul(buf, NULL, 0) : dflt;
+}
+
+/* The basename of symlink @dir/@name into @out ("" when absent). */
+static void link_base(const char *dir, const char *name, char *out, size_t sz)
+{
+	char p[PATH_MAX + 64], t[PATH_MAX];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	n = readlink(p, t, sizeof(t) - 1);
+	out[0] = '\0';
+	if (n > 0) {
+		t[n] = '\0';
+		snprintf(out, sz, "%.*s", (int)sz - 1, strrchr(t, '/') ? strrchr(t, '/') + 1 : t);
+	}
+}
+
+static int scan_one(const char *root, const char *name)
+{
+	struct pci_dev *pd;
+	char dir[PATH_MAX / 2], grp[16];
+
+	pd = calloc(1, sizeof(*pd));
+	if (pd == NULL)
+		return -ENOMEM;
+	if (px_pci_addr_parse(name, &pd->pub.addr)) {
+		free(pd);
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", root, name);
+	snprintf(pd->pub.name, sizeof(pd->pub.name), "%.15s", name);
+	pd->pub.id.vendor_id = read_hex(dir, "vendor", 0);
+	pd->pub.id.device_id = read_hex(dir, "device", 0);
+	pd->pub.id.subsystem_vendor_id = read_hex(dir, "subsystem_vendor", 0);
+	pd->pub.id.subsystem_device_id = read_hex(dir, "subsystem_device", 0);
+	pd->pub.class_id = read_hex(dir, "class", 0);
+	pd->pub.numa_node = (int)(long)read_hex(dir, "numa_node", (unsigned long)-1);
+	link_base(dir, "driver", pd->pub.kdrv, sizeof(pd->pub.kdrv));
+	link_base(dir, "iommu_group", grp, sizeof(grp));
+	pd->pub.iommu_group = grp[0] ? atoi(grp) : -1;
+	pd->pub.next = devices;
+	devices = &pd->pub;
+	return 0;
+}
+
+int px_pci_scan_dir(const char *root)
+{
+	struct dirent *de;
+	DIR *d = opendir(root);
+	int ret = 0;
+
+	if (d == NULL)
+		return -errno;
+	while (ret == 0 && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			ret = scan_one(root, de->d_name);
+	closedir(d);
+	return ret;
+}
+
+static int pci_scan(void)
+{
+	struct stat st;
+
+	if (eal_config.no_pci || stat("/sys/bus/pci/devices", &st)) {
+		PCI_LOG(INFO, "PCI bus skipped (%s)",
+			eal_config.no_pci ? "--no-pci" : "no /sys/bus/pci");
+		return 0;
+	}
+	return px_pci_scan_dir("/sys/bus/pci/devices");
+}
+
+/* -a lists the only devices to use; -b the devices not to use. */
+static bool allowed(const struct px_pci_device *dev)
+{
+	struct px_pci_addr a;
+
+	for (unsigned int i = 0; i < eal_config.block.n; i++)
+		if (px_pci_addr_parse(eal_config.block.v[i], &a) == 0 &&
+		    !memcmp(&a, &dev->addr, sizeof(a)))
+			return false;
+	if (eal_config.allow.n == 0)
+		return true;
+	for (unsigned int i = 0; i < eal_config.allow.n; i++) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "%s", eal_config.allow.v[i]);
+		buf[strcspn(buf, ",")] = '\0'; /* devargs follow the address */
+		if (px_pci_addr_parse(buf, &a) == 0 && !memcmp(&a, &dev->addr, sizeof(a)))
+			return true;
+	}
+	return false;
+}
+
+static const struct px_pci_driver *match(const struct px_pci_device *dev)
+{
+	for (const struct px_pci_driver *drv = drivers; drv; drv = drv->next)
+		for (const struct px_pci_id *t = drv->id_table; t && t->vendor_id; t++)
+			if (px_pci_id_match(t, &dev->id))
+				return drv;
+	return NULL;
+}
+
+static struct px_vfio_group *group_get(int no)
+{
+	for (unsigned int i = 0; i < nr_groups; i++)
+		if (groups[i].no == no)
+			return groups[i].g;
+	if (nr_groups == PX_DIM(groups)) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	if (container == NULL && (container = px_vfio_container_create()) == NULL)
+		return NULL;
+	groups[nr_groups].g = px_vfio_group_open(container, no);
+	if (groups[nr_groups].g == NULL)
+		return NULL;
+	groups[nr_groups].no = no;
+	return groups[nr_groups++].g;
+}
+
+static void map_bars(struct pci_dev *pd)
+{
+	for (unsigned int i = 0; i < PX_PCI_MAX_BARS; i++) {
+		struct px_vfio_region r;
+
+		if (px_vfio_device_region(pd->vdev, i, &r) || r.size == 0 ||
+		    !(r.flags & VFIO_REGION_INFO_FLAG_MMAP))
+			continue;
+		pd->pub.bar[i] = px_vfio_device_map_bar(pd->vdev, i, &pd->pub.bar_len[i]);
+	}
+}
+
+static int probe_one(struct pci_dev *pd, struct px_pci_driver *drv)
+{
+	struct px_vfio_group *g;
+	int ret;
+
+	if (strcmp(pd->pub.kdrv, "vfio-pci")) {
+		PCI_LOG(WARNING,
+			"%s (%04x:%04x) matches %s but is bound to %s: "
+			"px-devbind --bind=vfio-pci %s",
+			pd->pub.name, pd->pub.id.vendor_id, pd->pub.id.device_id, drv->name,
+			pd->pub.kdrv[0] ? pd->pub.kdrv : "no driver", pd->pub.name);
+		return 0;
+	}
+	g = group_get(pd->pub.iommu_group);
+	if (g == NULL)
+		return -errno;
+	pd->vdev = px_vfio_device_open(g, pd->pub.name);
+	if (pd->vdev == NULL)
+		return -errno;
+	map_bars(pd);
+	ret = drv->probe(drv, &pd->pub);
+	if (ret) {
+		PCI_LOG(ERR, "%s: %s probe failed: %s", pd->pub.name, drv->name, strerror(-ret));
+		px_vfio_device_close(pd->vdev);
+		pd->vdev = NULL;
+		memset(pd->pub.bar, 0, sizeof(pd->pub.bar));
+		return ret;
+	}
+	pd->pub.driver = drv;
+	return 0;
+}
+
+static int pci_probe(void)
+{
+	for (struct px_pci_device *dev = devices; dev; dev = dev->next) {
+		const struct px_pci_driver *drv = match(dev);
+		int ret;
+
+		if (drv == NULL || !allowed(dev))
+			continue;
+		ret = probe_one(px_container_of(dev, struct pci_dev, pub),
+				(struct px_pci_driver *)drv);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void pci_cleanup(void)
+{
+	while (devices) {
+		struct pci_dev *pd = px_container_of(devices, struct pci_dev, pub);
+
+		devices = devices->next;
+		if (pd->pub.driver && pd->pub.driver->remove)
+			pd->pub.driver->remove(&pd->pub);
+		px_pci_intr_disable(&pd->pub);
+		px_vfio_device_close(pd->vdev);
+		free(pd);
+	}
+	px_vfio_container_destroy(container); /* closes the groups */
+	container = NULL;
+	nr_groups = 0;
+}
+
+static struct px_bus pci_bus = {
+	.name = "pci",
+	.scan = pci_scan,
+	.probe = pci_probe,
+	.cleanup = pci_cleanup,
+};
+PX_BUS_REGISTER(pci_bus)
+
+static struct px_vfio_device *vdev_of(struct px_pci_device *dev)
+{
+	return px_container_of(dev, struct pci_dev, pub)->vdev;
+}
+
+int px_pci_cfg_read(struct px_pci_device *dev, uint64_t off, void *buf, size_t len)
+{
+	return vdev_of(dev) ? px_vfio_device_cfg_read(vdev_of(dev), off, buf, len) : -ENODEV;
+}
+
+int px_pci_cfg_write(struct px_pci_device *dev, uint64_t off, const void *buf, size_t len)
+{
+	return vdev_of(dev) ? px_vfio_device_cfg_write(vdev_of(dev), off, buf, len) : -ENODEV;
+}
+
+int px_pci_reset(struct px_pci_device *dev)
+{
+	return vdev_of(dev) ? px_vfio_device_reset(vdev_of(dev)) : -ENODEV;
+}
+
+int px_pci_intr_enable(struct px_pci_device *dev, unsigned int n, int *fds)
+{
+	struct pci_dev *pd = px_container_of(dev, struct pci_dev, pub);
+	static const int order[] = {VFIO_PCI_MSIX_IRQ_INDEX, VFIO_PCI_MSI_IRQ_INDEX,
+				    VFIO_PCI_INTX_IRQ_INDEX};
+	unsigned int i;
+	int idx = -1, ret;
+
+	if (pd->vdev == NULL || n == 0 || n > PX_DIM(pd->fds) || pd->nfds)
+		return pd->nfds ? -EBUSY : -EINVAL;
+	for (i = 0; i < PX_DIM(order) && idx < 0; i++)
+		if (px_vfio_device_irq_count(pd->vdev, order[i]) >= (int)n)
+			idx = order[i];
+	if (idx < 0)
+		return -ENOTSUP;
+	for (i = 0; i < n; i++) {
+		pd->fds[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (pd->fds[i] < 0) {
+			ret = -errno;
+			goto close_fds;
+		}
+	}
+	ret = px_vfio_device_set_irqs(pd->vdev, idx, 0, n, pd->fds);
+	if (ret)
+		goto close_fds;
+	pd->nfds = n;
+	pd->irq_index = idx;
+	memcpy(fds, pd->fds, n * sizeof(int));
+	return 0;
+
+close_fds:
+	while (i-- > 0)
+		close(pd->fds[i]);
+	return ret;
+}
+
+void px_pci_intr_disable(struct px_pci_device *dev)
+{
+	struct pci_dev *pd = px_container_of(dev, struct pci_dev, pub);
+
+	if (pd->nfds == 0)
+		return;
+	px_vfio_device_set_irqs(pd->vdev, pd->irq_index, 0, 0, NULL);
+	for (unsigned int i = 0; i < pd->nfds; i++)
+		close(pd->fds[i]);
+	pd->nfds = 0;
+}

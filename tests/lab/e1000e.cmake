@@ -1,0 +1,32 @@
+# The e1000e PMD (docs/e1000e.md) on two 82574L ports that share one hub, every arch.
+px_add_lab_test(NAME lab_<arch>_e1000e ARCH all
+                COMMAND px-test e1000e_txrx_autotest e1000e_stopstart_autotest
+                        e1000e_promisc_autotest e1000e_rx_intr_autotest)
+# px-fwd txonly on one port: 500 frames of 64 bytes must be fetched by the device (tx_bytes is
+# the hardware's GOTC; QEMU 7.2 leaves the FCS out of it). One port, so one IOMMU group: this
+# also runs on ppc64le, where the two-port tests above skip (see docs/e1000e.md).
+px_add_lab_test(NAME lab_<arch>_e1000e_fwd_txonly ARCH all
+                COMMAND "p=\${PX_LAB_PORTS%% *}; px-fwd -l 0-1 -m 64 --iova-mode=pa -a $p -- --forward-mode=txonly --tx-max=500 --duration=3 --rxd=128 --txd=128 --total-num-mbufs=512 --stats-json=/tmp/s.json || exit 1; cat /tmp/s.json; grep -q '\"tx_packets\": 500,.*\"tx_bytes\": 32000,' /tmp/s.json")
+# A real, independent peer: the kernel's e1000e on the second port pings Pollux's icmpecho on
+# the first (ARP and ICMP both ways); all five echo requests must be answered.
+px_add_lab_test(NAME lab_<arch>_e1000e_kernel_ping ARCH all
+                COMMAND "set -e; p0=\${PX_LAB_PORTS%% *}; p1=\${PX_LAB_PORTS##* }; ifc=$(px-lab-kbind --up $p1 e1000e); ip addr add 10.9.0.1/24 dev $ifc; px-fwd -l 0-1 -m 64 --iova-mode=pa -a $p0 -- --forward-mode=icmpecho --icmp-ip=0,10.9.0.2 --duration=12 --stats-period=0 --rxd=128 --txd=128 --total-num-mbufs=512 >/tmp/fwd.log 2>&1 & fwd=$!; sleep 3; ping -c 5 -W 2 10.9.0.2 >/tmp/ping.log || true; wait $fwd; cat /tmp/ping.log /tmp/fwd.log; grep -q '5 packets received' /tmp/ping.log")
+# ppc64le with both ports behind one PHB, so in one IOMMU group: the two-port tests run there
+# too (the default placement, one PHB per NIC, needs a container per group in lib/pci).
+# px_add_lab_test has no per-test QEMU arguments, so this one is added directly.
+if(PX_LAB AND "ppc64le" IN_LIST PX_LAB_ARCHES)
+    set(_e1k_nic "")
+    foreach(i 0 1)
+        list(APPEND _e1k_nic --qemu-arg -netdev --qemu-arg hubport,id=p${i},hubid=0
+                             --qemu-arg -device --qemu-arg e1000e,netdev=p${i},romfile=,bus=pci.0)
+    endforeach()
+    add_test(NAME lab_ppc64le_e1000e_one_group
+        COMMAND "${PX_LAB_RUN}" --arch ppc64le --nics none ${_e1k_nic}
+                --build-dir "${PROJECT_BINARY_DIR}/lab-ppc64le" --timeout ${PX_LAB_TIMEOUT}
+                -- px-test e1000e_txrx_autotest e1000e_stopstart_autotest
+                   e1000e_promisc_autotest e1000e_rx_intr_autotest)
+    math(EXPR _e1k_timeout "${PX_LAB_TIMEOUT} + 30")
+    set_tests_properties(lab_ppc64le_e1000e_one_group PROPERTIES
+        LABELS "lab;lab-ppc64le" FIXTURES_REQUIRED lab_ppc64le_build
+        SKIP_RETURN_CODE 77 TIMEOUT ${_e1k_timeout})
+endif()

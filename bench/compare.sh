@@ -7,7 +7,9 @@
 #
 # usage: bench/compare.sh [METRIC...]        (no metric, or "all": every metric)
 # Environment: BENCH_ROUNDS (default 7, at least 5), BENCH_CPUS (default 0,1), BENCH_NO_CALLGRIND=1,
-#              BENCH_ITERS_SCALE (multiplies the iteration counts, default 1).
+#              BENCH_ITERS_SCALE (multiplies the iteration counts, default 1),
+#              BENCH_STAT=min (report the best round instead of the median: the floor, for a
+#              machine shared with other load).
 #
 # Both sides run the same loops (bench/*/…_loops.h, included by pollux_*.c and dpdk_*.c) built
 # with the same compiler flags; Pollux is a Release build of libpollux in build/bench. The runs
@@ -84,6 +86,7 @@ run() {
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print "nan" }'; }
+pick() { if [ "${BENCH_STAT:-median}" = min ]; then sort -g | head -n 1; else median; fi; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.3f", a / b; else print "nan" }'; }
 
 # callgrind SIDE METRIC ITERS: instructions executed inside bench_loop_* for ITERS iterations
@@ -118,8 +121,8 @@ bench_metric() {
 	done
 	log "$m pollux: ${px[*]}"
 	log "$m dpdk:   ${dp[*]}"
-	p=$(printf '%s\n' "${px[@]}" | grep -v '^$' | median)
-	d=$(printf '%s\n' "${dp[@]}" | grep -v '^$' | median)
+	p=$(printf '%s\n' "${px[@]}" | grep -v '^$' | pick)
+	d=$(printf '%s\n' "${dp[@]}" | grep -v '^$' | pick)
 	echo "BENCH $m pollux=$p dpdk=$d unit=cycles/obj ratio=$(ratio "$p" "$d") better=lower"
 	if [ "${CG_ITERS[$m]}" -gt 0 ] && [ "${BENCH_NO_CALLGRIND:-0}" != 1 ] &&
 		command -v valgrind >/dev/null; then

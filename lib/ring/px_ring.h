@@ -383,9 +383,14 @@ static __px_always_inline uint32_t px_ring_sc_reserve(struct px_ring *r, uint32_
 
 	/* No unlikely() hint: a consumer that keeps up finds the cache "empty" on most calls. */
 	if (entries < (int32_t)n) {
-		r->cons_priv.cached = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
-		entries = (int32_t)(r->cons_priv.cached - head);
-		if (entries < (int32_t)n)
+		uint32_t tail = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
+
+		entries = (int32_t)(tail - head);
+		/* Keep the new tail only when it will serve a later call: a consumer that takes
+		 * everything there is (the common case when it keeps up) skips the store. */
+		if (entries > (int32_t)n)
+			r->cons_priv.cached = tail;
+		else if (entries < (int32_t)n)
 			n = behavior == PX_RING_FIXED ? 0 : (uint32_t)entries;
 	}
 	if (available != NULL)

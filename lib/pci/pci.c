@@ -50,6 +50,19 @@ void px_pci_driver_register(struct px_pci_driver *drv)
 	drivers = drv;
 }
 
+/* The PMDs built into libpollux go to the end of the list: a driver the application registers
+ * itself (before or after px_eal_init()) is matched first. */
+void pci_driver_register_builtin(struct px_pci_driver *drv);
+void pci_driver_register_builtin(struct px_pci_driver *drv)
+{
+	struct px_pci_driver **p = &drivers;
+
+	while (*p)
+		p = &(*p)->next;
+	drv->next = NULL;
+	*p = drv;
+}
+
 int px_pci_driver_unregister(struct px_pci_driver *drv)
 {
 	for (struct px_pci_driver **p = &drivers; *p; p = &(*p)->next)

@@ -58,7 +58,7 @@ struct px_pci_driver {
 	struct px_pci_driver *next;
 };
 
-/** Register a driver (before px_eal_init, from a constructor or the generated driver table). */
+/** Register a driver before px_eal_init(). It is matched before the PMDs built into libpollux. */
 void px_pci_driver_register(struct px_pci_driver *drv);
 
 /**

@@ -905,8 +905,9 @@ static struct px_pci_driver e1000e_driver = {
 	.remove = e1000e_remove,
 };
 
+void pci_driver_register_builtin(struct px_pci_driver *drv); /* lib/pci, internal */
 void px_driver_init_e1000e(void);
 void px_driver_init_e1000e(void)
 {
-	px_pci_driver_register(&e1000e_driver);
+	pci_driver_register_builtin(&e1000e_driver);
 }

@@ -199,7 +199,7 @@ static uint8_t tx_one(struct dma_lab *l, uint64_t addr, uint16_t len)
 	wr32(l->bar[0], E_TDH, 0);
 	wr32(l->bar[0], E_TDT, 0);
 	wr32(l->bar[0], E_TCTL, E_TCTL_EN | E_TCTL_PSP);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* descriptor in memory before the doorbell */
+	px_io_wmb(); /* descriptor in memory before the doorbell */
 	wr32(l->bar[0], E_TDT, 1);
 	return wait8(&l->txr[0].status, DESC_DD, 2000);
 }

@@ -8,6 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/lib.sh
 secs=${1:-4}
+case $secs in
+    ''|*[!0-9.]*) echo "usage: tools/quickstart.sh [SECONDS]   (the e1000e lab demo, --lab, is not written yet)" >&2
+                  exit 2 ;;
+esac
 
 cat <<'TXT'
 Pollux is a userspace poll-mode driver framework in C, in the style of DPDK: it pins hugepage

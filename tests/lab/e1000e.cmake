@@ -30,3 +30,8 @@ if(PX_LAB AND "ppc64le" IN_LIST PX_LAB_ARCHES)
         LABELS "lab;lab-ppc64le" FIXTURES_REQUIRED lab_ppc64le_build
         SKIP_RETURN_CODE 77 TIMEOUT ${_e1k_timeout})
 endif()
+# px-fwd io forwarding in both directions between the two e1000e ports (one hub): 2 x 32 frames
+# put on the wire with --tx-first keep circulating; both ports must receive and forward them
+# all, none dropped.
+px_add_lab_test(NAME lab_<arch>_e1000e_fwd_io ARCH all
+                COMMAND "set -- $PX_LAB_PORTS; px-fwd -l 0-1 -m 64 --iova-mode=pa -a $1 -a $2 -- --forward-mode=io --tx-first --duration=4 --stats-period=1 --rxd=128 --txd=128 --total-num-mbufs=640 --stats-json=/tmp/io.json || exit 1; cat /tmp/io.json; [ $(grep -c '\"drops\": 0,' /tmp/io.json) = 2 ] && sed -n 's/.*\"rx_packets\": \\([0-9]*\\),.*/\\1/p' /tmp/io.json | awk '$1 < 1000 { bad = 1 } END { exit NR != 2 || bad }'")

@@ -25,13 +25,6 @@ struct px_eth_dev *px_eth_dev_get(uint16_t port)
 	return &eth_devs[port];
 }
 
-#define GET_DEV_OR_RET(dev, port)             \
-	do {                                  \
-		(dev) = px_eth_dev_get(port); \
-		if ((dev) == NULL)            \
-			return -ENODEV;       \
-	} while (0)
-
 struct px_eth_dev *px_eth_dev_get_by_name(const char *name)
 {
 	for (uint16_t p = 0; p < PX_MAX_ETHPORTS; p++)

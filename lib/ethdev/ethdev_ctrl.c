@@ -13,13 +13,6 @@
 #include "ethdev_driver.h"
 #include "px_cycles.h"
 
-#define GET_DEV_OR_RET(dev, port)             \
-	do {                                  \
-		(dev) = px_eth_dev_get(port); \
-		if ((dev) == NULL)            \
-			return -ENODEV;       \
-	} while (0)
-
 #define CALL_OP(dev, op, ...) ((dev)->ops->op ? (dev)->ops->op((dev), ##__VA_ARGS__) : -ENOTSUP)
 
 int px_eth_stats_get(uint16_t port, struct px_eth_stats *stats)

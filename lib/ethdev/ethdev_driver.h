@@ -90,6 +90,14 @@ struct px_eth_dev *px_eth_dev_get_by_name(const char *name);
 /* The port's device, or NULL for an unknown port. */
 struct px_eth_dev *px_eth_dev_get(uint16_t port);
 
+/* In a function returning int: @dev = port @port's device, or return -ENODEV. */
+#define GET_DEV_OR_RET(dev, port)             \
+	do {                                  \
+		(dev) = px_eth_dev_get(port); \
+		if ((dev) == NULL)            \
+			return -ENODEV;       \
+	} while (0)
+
 extern int ethdev_logtype;
 #define ETHDEV_LOG(lvl, ...) PX_LOG(lvl, ethdev_logtype, __VA_ARGS__)
 

@@ -1,0 +1,1 @@
+# IOVA placement and sPAPR DMA windows in the lab (issue 5).

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <px_ethdev.h>
+#include <px_intr.h>
 #include "../../lib/ethdev/ethdev_driver.h"
 #include "px_test.h"
 
@@ -491,3 +492,120 @@ static int test_ethdev_many_ports(void)
 	return PX_TEST_OK;
 }
 PX_TEST(ethdev_ports_autotest, PX_TEST_F_FAST, test_ethdev_many_ports)
+
+/* ---- events: callbacks, the interrupt thread, LSC configuration ---- */
+
+struct ev_seen {
+	int calls;
+	uint16_t port;
+	enum px_eth_event_type event;
+	int efd; /* the eventfd the interrupt-thread handler drains */
+	struct px_eth_dev *dev;
+};
+
+static int ev_cb(uint16_t port, enum px_eth_event_type event, void *arg, void *ret_param)
+{
+	struct ev_seen *s = arg;
+
+	(void)ret_param;
+	s->port = port;
+	s->event = event;
+	__atomic_add_fetch(&s->calls, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* What a driver's interrupt handler does: drain the eventfd, raise the port event. */
+static void ev_intr(int fd, void *arg)
+{
+	struct ev_seen *s = arg;
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) == sizeof(v))
+		px_eth_dev_callback_process(s->dev, PX_ETH_EVENT_INTR_LSC, NULL);
+}
+
+static int ev_wait(struct ev_seen *s, int calls)
+{
+	for (int i = 0; i < 2000 && __atomic_load_n(&s->calls, __ATOMIC_ACQUIRE) < calls; i++)
+		usleep(1000);
+	PX_TEST_ASSERT_EQ(__atomic_load_n(&s->calls, __ATOMIC_ACQUIRE), calls, "callback calls");
+	return PX_TEST_OK;
+}
+
+static int test_ethdev_events(void)
+{
+	struct px_eth_conf conf = {.intr_conf.lsc = 1};
+	struct ev_seen seen = {0}, other = {0};
+	uint64_t one = 1;
+	uint16_t p = 0;
+
+	PX_TEST_ASSERT_EQ(fake_port("net_fake_ev", &p), 0, "allocate");
+	seen.dev = px_eth_dev_get(p);
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, &conf), -ENOTSUP,
+			  "intr_conf.lsc on a driver without PX_ETH_DEV_F_INTR_LSC");
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p, PX_ETH_EVENT_UNKNOWN, ev_cb, &seen),
+			  -EINVAL, "event UNKNOWN");
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p, PX_ETH_EVENT_MAX, ev_cb, &seen), -EINVAL,
+			  "event MAX");
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p, PX_ETH_EVENT_INTR_LSC, NULL, &seen),
+			  -EINVAL, "NULL callback");
+	px_test_log_capture_stop();
+	PX_TEST_ASSERT_EQ(
+		px_eth_dev_callback_register(PX_MAX_ETHPORTS, PX_ETH_EVENT_INTR_LSC, ev_cb, &seen),
+		-ENODEV, "bad port");
+	PX_TEST_ASSERT_EQ(px_eth_dev_set_link_up(p), -ENOTSUP, "no link op");
+	PX_TEST_ASSERT_EQ(px_eth_dev_set_link_down(PX_MAX_ETHPORTS), -ENODEV, "bad port");
+	seen.dev->dev_flags |= PX_ETH_DEV_F_INTR_LSC;
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, &conf), 0, "LSC-capable driver");
+
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p, PX_ETH_EVENT_INTR_LSC, ev_cb, &seen), 0,
+			  "register");
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p, PX_ETH_EVENT_INTR_LSC, ev_cb, &seen),
+			  -EEXIST, "twice");
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p, PX_ETH_EVENT_INTR_RMV, ev_cb, &other), 0,
+			  "another event");
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_process(seen.dev, PX_ETH_EVENT_INTR_LSC, NULL), 1,
+			  "one LSC callback");
+	PX_TEST_ASSERT(seen.calls == 1 && other.calls == 0, "only the LSC one ran");
+	PX_TEST_ASSERT(seen.port == p && seen.event == PX_ETH_EVENT_INTR_LSC, "its arguments");
+
+	/* through the EAL interrupt thread, as a driver does it */
+	seen.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	PX_TEST_ASSERT(seen.efd >= 0, "eventfd");
+	PX_TEST_ASSERT_EQ(px_intr_callback_register(seen.efd, ev_intr, &seen), 0, "intr register");
+	PX_TEST_ASSERT_EQ(px_intr_callback_register(seen.efd, ev_intr, &seen), -EEXIST,
+			  "intr twice");
+	PX_TEST_ASSERT_EQ(px_intr_callback_register(-1, ev_intr, &seen), -EINVAL, "bad fd");
+	PX_TEST_ASSERT(!px_intr_is_intr_thread(), "not on the interrupt thread");
+	for (int i = 0; i < 3; i++) {
+		PX_TEST_ASSERT_EQ(write(seen.efd, &one, sizeof(one)), (ssize_t)sizeof(one),
+				  "raise");
+		if (ev_wait(&seen, 2 + i) != PX_TEST_OK)
+			return PX_TEST_FAILED;
+	}
+	PX_TEST_ASSERT_EQ(px_intr_callback_unregister(seen.efd, ev_intr, &other), -ENOENT,
+			  "other argument");
+	PX_TEST_ASSERT_EQ(px_intr_callback_unregister(seen.efd, ev_intr, &seen), 0, "unregister");
+	PX_TEST_ASSERT_EQ(write(seen.efd, &one, sizeof(one)), (ssize_t)sizeof(one), "raise");
+	usleep(50 * 1000);
+	PX_TEST_ASSERT_EQ(seen.calls, 4, "no call after unregister");
+	close(seen.efd);
+
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_unregister(p, PX_ETH_EVENT_INTR_LSC, ev_cb, &seen), 0,
+			  "unregister");
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_unregister(p, PX_ETH_EVENT_INTR_LSC, ev_cb, &seen),
+			  -ENOENT, "twice");
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_process(seen.dev, PX_ETH_EVENT_INTR_LSC, NULL), 0,
+			  "none left for LSC");
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close");
+	/* closing the port dropped its RMV callback: a new port with the same id has none */
+	PX_TEST_ASSERT_EQ(fake_port("net_fake_ev", &p), 0, "allocate again");
+	PX_TEST_ASSERT_EQ(
+		px_eth_dev_callback_process(px_eth_dev_get(p), PX_ETH_EVENT_INTR_RMV, NULL), 0,
+		"callbacks released with the port");
+	PX_TEST_ASSERT_EQ(other.calls, 0, "never called");
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close");
+	return PX_TEST_OK;
+}
+PX_TEST(ethdev_event_autotest, PX_TEST_F_FAST, test_ethdev_events)

@@ -62,6 +62,7 @@ static int eal_bring_up(struct eal_cfg *cfg)
 		cfg->main_lcore, px_get_tsc_hz() / 1e6);
 	return 0;
 lcores:
+	eal_intr_cleanup();
 	eal_lcore_cleanup();
 mem:
 	eal_mem_cleanup();
@@ -125,6 +126,7 @@ int px_eal_cleanup(void)
 		goto out;
 	}
 	eal_bus_cleanup();
+	eal_intr_cleanup();
 	eal_lcore_cleanup();
 	eal_mem_cleanup();
 	eal_cfg_free(&eal_config);

@@ -85,6 +85,9 @@ extern const struct eal_driver_entry eal_drivers[];
 int eal_bus_init(void);
 void eal_bus_cleanup(void);
 
+/* ---- eal_intr.c ---- */
+void eal_intr_cleanup(void);
+
 /* ---- eal_log.c ---- */
 int eal_log_apply(const struct eal_strlist *levels);
 

@@ -74,6 +74,7 @@ void px_eth_dev_probing_finish(struct px_eth_dev *dev)
 
 void px_eth_dev_release_port(struct px_eth_dev *dev)
 {
+	ethdev_callbacks_release(dev->port_id);
 	pthread_mutex_lock(&eth_lock);
 	memset(&px_eth_fp_ops[dev->port_id], 0, sizeof(px_eth_fp_ops[0]));
 	eth_visible[dev->port_id] = false;
@@ -191,6 +192,11 @@ static int check_conf(struct px_eth_dev *dev, const struct px_eth_dev_info *info
 			   n, (unsigned long long)bad,
 			   (unsigned long long)info->flow_type_rss_offloads);
 		return -EINVAL;
+	}
+	if (conf->intr_conf.lsc && !(dev->dev_flags & PX_ETH_DEV_F_INTR_LSC)) {
+		ETHDEV_LOG(ERR, "%s: driver %s has no link-state-change interrupt (intr_conf.lsc)",
+			   n, info->driver_name);
+		return -ENOTSUP;
 	}
 	if (conf->rxmode.mtu &&
 	    (conf->rxmode.mtu < info->min_mtu || conf->rxmode.mtu > info->max_mtu)) {

@@ -45,6 +45,8 @@ struct px_eth_dev_ops {
 	int (*rx_queue_intr_enable)(struct px_eth_dev *dev, uint16_t q);
 	int (*rx_queue_intr_disable)(struct px_eth_dev *dev, uint16_t q);
 	int (*rx_queue_intr_fd)(struct px_eth_dev *dev, uint16_t q);
+	int (*dev_set_link_up)(struct px_eth_dev *dev);
+	int (*dev_set_link_down)(struct px_eth_dev *dev);
 };
 
 enum px_eth_dev_state {
@@ -76,7 +78,18 @@ struct px_eth_dev {
 	uint16_t mtu;
 	struct px_eth_mac mac;
 	struct px_eth_link link;
+	uint32_t dev_flags; /* PX_ETH_DEV_F_*, set by the driver at probe */
 };
+
+/* dev_flags: the driver can raise link-state-change interrupts (intr_conf.lsc allowed). */
+#define PX_ETH_DEV_F_INTR_LSC (1u << 0)
+
+/* Call the callbacks registered for @event on @dev (from the driver's interrupt handler, on
+ * the EAL interrupt thread). @return the number of callbacks called. */
+int px_eth_dev_callback_process(struct px_eth_dev *dev, enum px_eth_event_type event,
+				void *ret_param);
+/* Drop every callback of @port (its release). */
+void ethdev_callbacks_release(uint16_t port);
 
 /* Allocate a free port named @name. Returns it, or NULL with errno EEXIST (name in use),
  * ENOSPC (PX_MAX_ETHPORTS in use), EINVAL. */

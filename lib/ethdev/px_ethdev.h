@@ -333,6 +333,43 @@ int px_eth_dev_rx_intr_epoll_add(int epfd, uint16_t port, uint16_t queue, uint64
  */
 int px_eth_dev_rx_intr_wait(int epfd, uint64_t *data, int max, int timeout_ms);
 
+/**
+ * Bring the link up / down (PHY power and, on the way up, autonegotiation restart). A link
+ * change is reported by px_eth_link_get_nowait() and, with intr_conf.lsc, by the
+ * PX_ETH_EVENT_INTR_LSC callbacks. @return 0, -ENODEV, -ENOTSUP, -EIO
+ */
+int px_eth_dev_set_link_up(uint16_t port);
+int px_eth_dev_set_link_down(uint16_t port);
+
+/** Port events delivered to callbacks (px_eth_dev_callback_register()). */
+enum px_eth_event_type {
+	PX_ETH_EVENT_UNKNOWN = 0,
+	PX_ETH_EVENT_INTR_LSC = 1, /**< link status changed (needs intr_conf.lsc = 1) */
+	PX_ETH_EVENT_INTR_RMV = 2, /**< the device is being removed (unplug request) */
+	PX_ETH_EVENT_MAX,
+};
+
+/**
+ * Port event callback. Runs on the EAL interrupt thread (px_intr.h): it must not block for
+ * long and must not unregister other ports' callbacks. @p ret_param is event specific (NULL
+ * for LSC: read the link with px_eth_link_get_nowait()). @return ignored (0).
+ */
+typedef int (*px_eth_dev_cb_fn)(uint16_t port, enum px_eth_event_type event, void *cb_arg,
+				void *ret_param);
+
+/**
+ * Call @p cb on @p event of @p port. The same (cb, cb_arg) may be registered once per event.
+ * @return 0, -ENODEV, -EINVAL (bad event or NULL cb), -EEXIST, -ENOMEM
+ */
+int px_eth_dev_callback_register(uint16_t port, enum px_eth_event_type event, px_eth_dev_cb_fn cb,
+				 void *cb_arg);
+/**
+ * Remove a callback; waits for a running call of it to return (unless called from it).
+ * @return 0, -ENODEV, -EINVAL, -ENOENT
+ */
+int px_eth_dev_callback_unregister(uint16_t port, enum px_eth_event_type event, px_eth_dev_cb_fn cb,
+				   void *cb_arg);
+
 /** Print a port's state, configuration and counters. */
 void px_eth_dev_dump(FILE *f, uint16_t port);
 

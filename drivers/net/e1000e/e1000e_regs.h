@@ -25,22 +25,40 @@
 #define E1000_EECD 0x00010
 #define E1000_EECD_AUTO_RD (1u << 9) /* NVM auto-read done */
 #define E1000_EERD 0x00014
+#define E1000_MDIC 0x00020 /* MDI control: PHY register access */
+#define E1000_MDIC_DATA_MASK 0xFFFFu
+#define E1000_MDIC_REG_SHIFT 16
+#define E1000_MDIC_PHY_ADDR (1u << 21) /* the internal PHY is at address 1 */
+#define E1000_MDIC_OP_WRITE (1u << 26)
+#define E1000_MDIC_OP_READ (2u << 26)
+#define E1000_MDIC_READY (1u << 28)
+#define E1000_MDIC_ERROR (1u << 30)
+
+/* PHY registers (IEEE 802.3 clause 22, read and written through MDIC) */
+#define E1000_PHY_CTRL 0x00
+#define E1000_PHY_CTRL_RESTART_AN (1u << 9)
+#define E1000_PHY_CTRL_POWER_DOWN (1u << 11)
+#define E1000_PHY_CTRL_AN_ENABLE (1u << 12)
 
 /* §10.2.4 interrupts (this driver polls: everything masked) */
 #define E1000_ICR 0x000C0
 #define E1000_IMS 0x000D0
 #define E1000_IMC 0x000D8
 #define E1000_IMC_ALL 0xFFFFFFFFu
-#define E1000_ICS 0x000C8         /* cause set: raises the interrupt of the causes written */
-#define E1000_ICR_RXQ0 (1u << 20) /* RX queue 0 (MSI-X mode) */
-#define E1000_IVAR 0x000E4        /* §10.2.4.? cause -> MSI-X vector allocation */
-#define E1000_IVAR_RXQ0_VEC(v) ((v) | 0x8u) /* bits 2:0 vector, bit 3 valid */
+#define E1000_ICS 0x000C8          /* cause set: raises the interrupt of the causes written */
+#define E1000_ICR_LSC (1u << 2)    /* link status change */
+#define E1000_ICR_RXQ0 (1u << 20)  /* RX queue 0 (MSI-X mode) */
+#define E1000_ICR_OTHER (1u << 24) /* MSI-X: LSC and the other non-queue causes */
+#define E1000_IVAR 0x000E4         /* IVAR: interrupt cause -> MSI-X vector allocation */
+#define E1000_IVAR_RXQ0_VEC(v) ((v) | 0x8u)          /* bits 2:0 vector, 3 valid */
+#define E1000_IVAR_OTHER_VEC(v) (((v) | 0x8u) << 16) /* bits 18:16 vector, 19 valid */
 
 /* §10.2.5 receive */
 #define E1000_RCTL 0x00100
 #define E1000_RCTL_EN (1u << 1)
 #define E1000_RCTL_UPE (1u << 3) /* unicast promiscuous */
 #define E1000_RCTL_MPE (1u << 4) /* multicast promiscuous */
+#define E1000_RCTL_LPE (1u << 5) /* long packets: frames above 1522 bytes */
 #define E1000_RCTL_BAM (1u << 15)
 #define E1000_RCTL_BSIZE_2048 (0u << 16) /* with BSEX = 0 */
 #define E1000_RCTL_SECRC (1u << 26)      /* strip the Ethernet CRC */
@@ -50,7 +68,10 @@
 #define E1000_RDH0 0x02810
 #define E1000_RDT0 0x02818
 #define E1000_RXDCTL0 0x02828
-#define E1000_MTA 0x05200 /* 128 entries */
+#define E1000_RXCSUM 0x05000          /* receive checksum control */
+#define E1000_RXCSUM_IPOFLD (1u << 8) /* IPv4 header checksum checked */
+#define E1000_RXCSUM_TUOFLD (1u << 9) /* TCP/UDP checksum checked */
+#define E1000_MTA 0x05200             /* 128 entries */
 #define E1000_MTA_NUM 128
 #define E1000_RAL0 0x05400
 #define E1000_RAH0 0x05404
@@ -105,6 +126,12 @@ struct e1000e_rx_desc {
 };
 #define E1000_RXD_STAT_DD 0x01
 #define E1000_RXD_STAT_EOP 0x02
+#define E1000_RXD_STAT_IXSM 0x04  /* ignore the checksum bits */
+#define E1000_RXD_STAT_UDPCS 0x10 /* the L4 checksum checked was UDP's */
+#define E1000_RXD_STAT_TCPCS 0x20 /* L4 (TCP or UDP) checksum checked */
+#define E1000_RXD_STAT_IPCS 0x40  /* IPv4 header checksum checked */
+#define E1000_RXD_ERR_TCPE 0x20   /* ... and found wrong */
+#define E1000_RXD_ERR_IPE 0x40
 /* frame errors (CE, SE, SEQ, RXE); the checksum bits (IPE, TCPE) only report offload results */
 #define E1000_RXD_ERR_FRAME 0x87
 
@@ -117,7 +144,27 @@ struct e1000e_tx_desc {
 #define E1000_TXD_CMD_EOP (0x01u << 24)
 #define E1000_TXD_CMD_IFCS (0x02u << 24)
 #define E1000_TXD_CMD_RS (0x08u << 24)
+#define E1000_TXD_CMD_DEXT (0x20u << 24) /* extended: context or data descriptor */
 #define E1000_TXD_STAT_DD 0x01u
+
+/* TCP/IP context descriptor (DEXT = 1, DTYP = 0000): where the checksums start, sit and end.
+ * Takes one ring slot; its STA.DD sits in the same place as a data descriptor's. */
+struct e1000e_tx_ctx_desc {
+	uint8_t ipcss;           /* IP checksum start */
+	uint8_t ipcso;           /* IP checksum offset (where it is written) */
+	uint16_t ipcse;          /* IP checksum end (inclusive) */
+	uint8_t tucss;           /* TCP/UDP checksum start */
+	uint8_t tucso;           /* TCP/UDP checksum offset */
+	uint16_t tucse;          /* TCP/UDP checksum end, 0: to the end of the frame */
+	uint32_t cmd_and_length; /* PAYLEN 19:0, DTYP 23:20, TUCMD 31:24 */
+	uint32_t upper;          /* STA 3:0, HDRLEN 15:8, MSS 31:16 */
+};
+#define E1000_TXD_CTX_TCP (0x01u << 24) /* TUCMD.TCP: the L4 protocol is TCP (else UDP) */
+#define E1000_TXD_CTX_IP (0x02u << 24)  /* TUCMD.IP: IPv4 (else IPv6) */
+/* TCP/IP data descriptor (DEXT = 1, DTYP = 0001): same layout as legacy, POPTS in upper */
+#define E1000_TXD_DTYP_D (0x1u << 20)
+#define E1000_TXD_POPTS_IXSM (0x01u << 8) /* insert the IP checksum */
+#define E1000_TXD_POPTS_TXSM (0x02u << 8) /* insert the TCP/UDP checksum */
 
 /* §7.1.8 and §7.2 ring structure, RDLEN/TDLEN in §10.2.5/§10.2.6: a ring's length is a
  * multiple of 128 bytes (so of 8 descriptors) and its base is 128-byte aligned. */

@@ -395,6 +395,17 @@ int px_eth_dev_stop(uint16_t port)
 	return dev->ops->dev_stop(dev);
 }
 
+int px_eth_dev_reset(uint16_t port)
+{
+	struct px_eth_dev *dev;
+
+	GET_DEV_OR_RET(dev, port);
+	if (dev->ops->dev_reset == NULL)
+		return -ENOTSUP;
+	px_eth_dev_stop(port);
+	return dev->ops->dev_reset(dev);
+}
+
 int px_eth_dev_close(uint16_t port)
 {
 	struct px_eth_dev *dev;

@@ -47,6 +47,7 @@ struct px_eth_dev_ops {
 	int (*rx_queue_intr_fd)(struct px_eth_dev *dev, uint16_t q);
 	int (*dev_set_link_up)(struct px_eth_dev *dev);
 	int (*dev_set_link_down)(struct px_eth_dev *dev);
+	int (*dev_reset)(struct px_eth_dev *dev); /* called stopped; keep queues and config */
 };
 
 enum px_eth_dev_state {

@@ -271,6 +271,12 @@ int px_eth_tx_queue_setup(uint16_t port, uint16_t queue, uint16_t nb_desc, int s
 int px_eth_dev_start(uint16_t port);
 /** Stop: bursts return 0 from now on. @return 0 (also when stopped), -ENODEV. */
 int px_eth_dev_stop(uint16_t port);
+/**
+ * Reset the device: stop the port if needed, then the driver resets the hardware (e1000e: a
+ * global reset, as after a DMA error). The configuration and queues are kept: start the port
+ * again. @return 0, -ENODEV, -ENOTSUP, or the driver's error
+ */
+int px_eth_dev_reset(uint16_t port);
 /** Stop if needed, release queues and the port; its id becomes free. @return 0, -ENODEV. */
 int px_eth_dev_close(uint16_t port);
 

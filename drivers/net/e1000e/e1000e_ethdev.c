@@ -1088,7 +1088,26 @@ static int e1000e_set_link_down(struct px_eth_dev *dev)
 	return e1000e_phy_ctrl_update(dev, E1000_PHY_CTRL_POWER_DOWN, 0);
 }
 
+static int e1000e_hw_reset(struct e1000e_adapter *ad);
+
+/* px_eth_dev_reset(): the port is stopped (bus mastering off); a global reset brings the MAC
+ * back to its power-on state, e.g. after a DMA error. Counters are kept (read before the reset
+ * clears them); start() programs everything again. */
+static int e1000e_dev_reset(struct px_eth_dev *dev)
+{
+	struct e1000e_adapter *ad = adapter_of(dev);
+	int ret;
+
+	e1000e_stats_update(ad);
+	ret = e1000e_hw_reset(ad);
+	if (ret < 0)
+		E1000E_LOG(ERR, "%s: reset failed: %s", dev->name, strerror(-ret));
+	e1000e_stats_update(ad); /* drop what the reset left in the clear-on-read registers */
+	return ret;
+}
+
 static const struct px_eth_dev_ops e1000e_ops = {
+	.dev_reset = e1000e_dev_reset,
 	.mtu_set = e1000e_mtu_set,
 	.dev_set_link_up = e1000e_set_link_up,
 	.dev_set_link_down = e1000e_set_link_down,

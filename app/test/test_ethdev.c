@@ -555,6 +555,14 @@ static int test_ethdev_events(void)
 		px_eth_dev_callback_register(PX_MAX_ETHPORTS, PX_ETH_EVENT_INTR_LSC, ev_cb, &seen),
 		-ENODEV, "bad port");
 	PX_TEST_ASSERT_EQ(px_eth_dev_set_link_up(p), -ENOTSUP, "no link op");
+	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_add(p, &(struct px_eth_mac){{2, 0, 0, 0, 0, 9}}),
+			  -ENOTSUP, "no filter op");
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_add(p, NULL), -EINVAL, "NULL address");
+	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_add(p, &(struct px_eth_mac){{0}}), -EINVAL, "zero");
+	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_remove(p, &seen.dev->mac), -EINVAL, "own address");
+	px_test_log_capture_stop();
+	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_remove(PX_MAX_ETHPORTS, NULL), -ENODEV, "bad port");
 	PX_TEST_ASSERT_EQ(px_eth_dev_set_link_down(PX_MAX_ETHPORTS), -ENODEV, "bad port");
 	seen.dev->dev_flags |= PX_ETH_DEV_F_INTR_LSC;
 	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, &conf), 0, "LSC-capable driver");

@@ -256,6 +256,65 @@ int px_eth_dev_default_mac_addr_set(uint16_t port, const struct px_eth_mac *mac)
 	return ret;
 }
 
+int px_eth_dev_mac_addr_add(uint16_t port, const struct px_eth_mac *mac)
+{
+	static const struct px_eth_mac zero;
+	struct px_eth_dev_info info;
+	struct px_eth_dev *dev;
+	uint32_t free_idx = 0, max;
+	int ret;
+
+	GET_DEV_OR_RET(dev, port);
+	if (mac == NULL || memcmp(mac, &zero, sizeof(zero)) == 0) {
+		ETHDEV_LOG(ERR, "%s: cannot add a NULL or all-zero MAC address", dev->name);
+		return -EINVAL;
+	}
+	if (dev->ops->mac_addr_add == NULL)
+		return -ENOTSUP;
+	ret = px_eth_dev_info_get(port, &info);
+	if (ret < 0)
+		return ret;
+	max = PX_MIN(info.max_mac_addrs, (uint32_t)PX_ETH_MAX_MAC_ADDRS);
+	if (memcmp(mac, &dev->mac, sizeof(*mac)) == 0)
+		return 0;
+	for (uint32_t i = 1; i < max; i++) {
+		if (memcmp(mac, &dev->mac_addrs[i], sizeof(*mac)) == 0)
+			return 0;
+		if (free_idx == 0 && memcmp(&dev->mac_addrs[i], &zero, sizeof(zero)) == 0)
+			free_idx = i;
+	}
+	if (free_idx == 0) {
+		ETHDEV_LOG(ERR, "%s: all %u receive addresses are in use", dev->name, max);
+		return -ENOSPC;
+	}
+	ret = dev->ops->mac_addr_add(dev, mac, free_idx);
+	if (ret == 0)
+		dev->mac_addrs[free_idx] = *mac;
+	return ret;
+}
+
+int px_eth_dev_mac_addr_remove(uint16_t port, const struct px_eth_mac *mac)
+{
+	struct px_eth_dev *dev;
+
+	GET_DEV_OR_RET(dev, port);
+	if (mac == NULL || memcmp(mac, &dev->mac, sizeof(*mac)) == 0) {
+		ETHDEV_LOG(ERR, "%s: cannot remove %s", dev->name,
+			   mac == NULL ? "a NULL address" : "the port's own address");
+		return -EINVAL;
+	}
+	if (dev->ops->mac_addr_remove == NULL)
+		return -ENOTSUP;
+	for (uint32_t i = 1; i < PX_ETH_MAX_MAC_ADDRS; i++) {
+		if (memcmp(mac, &dev->mac_addrs[i], sizeof(*mac)) == 0) {
+			dev->ops->mac_addr_remove(dev, i);
+			memset(&dev->mac_addrs[i], 0, sizeof(*mac));
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 int px_eth_dev_set_mtu(uint16_t port, uint16_t mtu)
 {
 	struct px_eth_dev_info info;

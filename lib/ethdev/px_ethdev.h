@@ -27,6 +27,8 @@ struct px_mempool;
 /** Largest number of RX or TX queues of one port. */
 #define PX_MAX_QUEUES_PER_PORT 64
 #define PX_ETH_NAME_MAX_LEN 64
+#define PX_ETH_MAX_MAC_ADDRS \
+	16 /* receive addresses per port ethdev keeps (driver: max_mac_addrs) */
 #define PX_ETHER_ADDR_LEN 6
 
 struct px_eth_mac {
@@ -314,6 +316,16 @@ int px_eth_allmulticast_get(uint16_t port);
 int px_eth_macaddr_get(uint16_t port, struct px_eth_mac *mac);
 /** Set the port's MAC address. @return 0, -ENODEV, -EINVAL (multicast or zero), -ENOTSUP. */
 int px_eth_dev_default_mac_addr_set(uint16_t port, const struct px_eth_mac *mac);
+/**
+ * Also receive frames sent to @p mac (a unicast filter entry; the port's own address is entry
+ * 0). Adding an address already there is 0. Works started or stopped.
+ * @return 0, -ENODEV, -EINVAL (NULL or zero address), -ENOSPC (all max_mac_addrs entries in
+ * use), -ENOTSUP
+ */
+int px_eth_dev_mac_addr_add(uint16_t port, const struct px_eth_mac *mac);
+/** Stop receiving frames sent to @p mac. @return 0, -ENODEV, -EINVAL (NULL or the port's own
+ * address: change that with px_eth_dev_default_mac_addr_set), -ENOENT, -ENOTSUP */
+int px_eth_dev_mac_addr_remove(uint16_t port, const struct px_eth_mac *mac);
 
 /** @return 0, -ENODEV, -EINVAL (outside min_mtu..max_mtu), -ENOTSUP, -EBUSY (driver needs stop). */
 int px_eth_dev_set_mtu(uint16_t port, uint16_t mtu);

@@ -3,7 +3,7 @@ px_add_lab_test(NAME lab_<arch>_e1000e ARCH all
                 COMMAND px-test e1000e_txrx_autotest e1000e_stopstart_autotest
                         e1000e_promisc_autotest e1000e_rx_intr_autotest e1000e_lsc_autotest
                         e1000e_jumbo_autotest e1000e_cksum_autotest
-                        e1000e_dma_isolation_autotest)
+                        e1000e_dma_isolation_autotest e1000e_mac_filter_autotest)
 # px-fwd txonly on one port: 500 frames of 64 bytes must be fetched by the device (tx_bytes is
 # the hardware's GOTC; QEMU 7.2 leaves the FCS out of it). One port, so one IOMMU group: this
 # also runs on ppc64le, where the two-port tests above skip (see docs/e1000e.md).
@@ -28,7 +28,7 @@ if(PX_LAB AND "ppc64le" IN_LIST PX_LAB_ARCHES)
                 -- px-test e1000e_txrx_autotest e1000e_stopstart_autotest
                    e1000e_promisc_autotest e1000e_rx_intr_autotest e1000e_lsc_autotest
                    e1000e_jumbo_autotest e1000e_cksum_autotest
-                   e1000e_dma_isolation_autotest)
+                   e1000e_dma_isolation_autotest e1000e_mac_filter_autotest)
     math(EXPR _e1k_timeout "${PX_LAB_TIMEOUT} + 30")
     set_tests_properties(lab_ppc64le_e1000e_one_group PROPERTIES
         LABELS "lab;lab-ppc64le" FIXTURES_REQUIRED lab_ppc64le_build

@@ -602,14 +602,36 @@ static int e1000e_allmulticast_disable(struct px_eth_dev *dev)
 	return 0;
 }
 
+/* Receive address entry @i (RAL/RAH, 16 of them): little-endian byte order, AV marks the
+ * entry valid; an all-zero @mac clears the entry. */
+static void e1000e_write_rar(volatile uint8_t *hw, uint32_t i, const struct px_eth_mac *mac)
+{
+	static const struct px_eth_mac zero;
+	const uint8_t *a = mac->addr_bytes;
+	bool valid = memcmp(mac, &zero, sizeof(zero)) != 0;
+
+	e1000e_write(hw, E1000_RAH(i), 0); /* invalid while the low half changes */
+	e1000e_write(hw, E1000_RAL(i),
+		     a[0] | (uint32_t)a[1] << 8 | (uint32_t)a[2] << 16 | (uint32_t)a[3] << 24);
+	e1000e_write(hw, E1000_RAH(i), valid ? a[4] | (uint32_t)a[5] << 8 | E1000_RAH_AV : 0);
+}
+
 static void e1000e_write_mac(volatile uint8_t *hw, const struct px_eth_mac *mac)
 {
-	const uint8_t *a = mac->addr_bytes;
+	e1000e_write_rar(hw, 0, mac);
+}
 
-	/* §10.2.5.? RAL/RAH: little-endian byte order, AV marks the entry valid */
-	e1000e_write(hw, E1000_RAL0,
-		     a[0] | (uint32_t)a[1] << 8 | (uint32_t)a[2] << 16 | (uint32_t)a[3] << 24);
-	e1000e_write(hw, E1000_RAH0, a[4] | (uint32_t)a[5] << 8 | E1000_RAH_AV);
+static int e1000e_mac_addr_add(struct px_eth_dev *dev, const struct px_eth_mac *mac, uint32_t i)
+{
+	e1000e_write_rar(adapter_of(dev)->hw, i, mac);
+	return 0;
+}
+
+static void e1000e_mac_addr_remove(struct px_eth_dev *dev, uint32_t i)
+{
+	static const struct px_eth_mac zero;
+
+	e1000e_write_rar(adapter_of(dev)->hw, i, &zero);
 }
 
 static int e1000e_mac_addr_set(struct px_eth_dev *dev, const struct px_eth_mac *mac)
@@ -628,7 +650,7 @@ static int e1000e_dev_infos_get(struct px_eth_dev *dev, struct px_eth_dev_info *
 	info->max_rx_pktlen = E1000E_MAX_FRAME;
 	info->min_mtu = 68;
 	info->max_mtu = E1000E_MAX_FRAME - 18; /* header and CRC */
-	info->max_mac_addrs = 1;
+	info->max_mac_addrs = E1000_RAR_ENTRIES;
 	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_SCATTER | PX_ETH_RX_OFFLOAD_CHECKSUM;
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS | PX_ETH_TX_OFFLOAD_IPV4_CKSUM |
 				PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM;
@@ -984,6 +1006,8 @@ static int e1000e_dev_start(struct px_eth_dev *dev)
 	for (unsigned int i = 0; i < E1000_MTA_NUM; i++)
 		e1000e_write(ad->hw, E1000_MTA + 4 * i, 0);
 	e1000e_write_mac(ad->hw, &dev->mac);
+	for (uint32_t i = 1; i < E1000_RAR_ENTRIES; i++) /* a reset may have cleared them */
+		e1000e_write_rar(ad->hw, i, &dev->mac_addrs[i]);
 	ret = e1000e_bus_master(ad, true);
 	if (ret < 0)
 		goto drop_mbufs;
@@ -1131,6 +1155,8 @@ static const struct px_eth_dev_ops e1000e_ops = {
 	.allmulticast_enable = e1000e_allmulticast_enable,
 	.allmulticast_disable = e1000e_allmulticast_disable,
 	.mac_addr_set = e1000e_mac_addr_set,
+	.mac_addr_add = e1000e_mac_addr_add,
+	.mac_addr_remove = e1000e_mac_addr_remove,
 	.rx_queue_intr_enable = e1000e_rx_queue_intr_enable,
 	.rx_queue_intr_disable = e1000e_rx_queue_intr_disable,
 	.rx_queue_intr_fd = e1000e_rx_queue_intr_fd,

@@ -75,6 +75,9 @@
 #define E1000_MTA_NUM 128
 #define E1000_RAL0 0x05400
 #define E1000_RAH0 0x05404
+#define E1000_RAL(i) (E1000_RAL0 + 8 * (i)) /* receive address entries 0..15 */
+#define E1000_RAH(i) (E1000_RAH0 + 8 * (i))
+#define E1000_RAR_ENTRIES 16
 #define E1000_RAH_AV (1u << 31)
 
 /* §10.2.6 transmit */

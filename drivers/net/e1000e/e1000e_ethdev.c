@@ -35,7 +35,7 @@
 #define E1000E_DEFAULT_TX_RS_THRESH 32
 #define E1000E_DEFAULT_TX_FREE_THRESH 32
 #define E1000E_RESET_WAIT_US 1000     /* §4.6.2: wait at least 1 us after CTRL.RST; be generous */
-#define E1000E_AUTO_RD_TIMEOUT_MS 100 /* §4.6.? NVM auto-read, 10 ms typical */
+#define E1000E_AUTO_RD_TIMEOUT_MS 100 /* EECD.AUTO_RD: NVM auto-read after reset, 10 ms typical */
 #define PCI_COMMAND 0x04
 #define PCI_COMMAND_MASTER 0x4
 

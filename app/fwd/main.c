@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,9 +401,19 @@ static int run(const unsigned int *lcore_ids, unsigned int n)
 	}
 	if (on_main) {
 		/* a single core forwards and a timer signal ends it: no thread for statistics */
-		if (fwd_cfg.duration > 0)
-			ualarm((useconds_t)(fwd_cfg.duration * 1e6), 0);
 		signal(SIGALRM, on_signal);
+		if (fwd_cfg.duration > 0) {
+			/* setitimer, not ualarm: ualarm refuses a second or more (EINVAL) */
+			uint64_t us = (uint64_t)(fwd_cfg.duration * 1e6);
+			struct itimerval t = {.it_value = {.tv_sec = (time_t)(us / 1000000),
+							   .tv_usec = (suseconds_t)(us % 1000000)}};
+
+			if (setitimer(ITIMER_REAL, &t, NULL) < 0) {
+				fprintf(stderr, "px-fwd: --duration: setitimer: %s\n",
+					strerror(errno));
+				return -errno;
+			}
+		}
 		return fwd_cfg.mode->loop(&fwd_lcores[main_lcore]);
 	}
 	for (unsigned int i = 0; i < n; i++) {

@@ -34,6 +34,16 @@ txonly_exact)
     check 'p[0]["tx_packets"] == 1000 and p[1]["tx_packets"] == 1000' "1000 sent per port"
     check 'all(x["drops"] == 0 for x in p)' "no drops"
     ;;
+duration_one_core)
+    # one lcore forwards on the main thread and a timer ends it: a duration of a second or
+    # more must end the run too (ualarm() refused those and px-fwd ran until killed)
+    run -l 0 "${pair[@]}" -- --forward-mode=io --tx-first --duration=1.3 &
+    pid=$!
+    for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    if kill -0 $pid 2>/dev/null; then kill $pid; echo "FAIL: still running after 10 s"; exit 1; fi
+    wait $pid
+    check '1.2 < d["seconds"] < 9' "ran for --duration"
+    ;;
 rxonly_check)
     # each port sends one burst of 32 txonly frames to the other; every frame arrives intact
     run -l 0 "${pair[@]}" -- --forward-mode=rxonly --check --tx-first --duration=0.5

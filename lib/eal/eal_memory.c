@@ -134,8 +134,13 @@ static int seg_place(struct eal_seg *seg, size_t len, int socket)
 /* va mode: the provider's IOVA for @seg, whose IOVA is @cur now (IOVA = VA without one). */
 static int seg_iova(const struct eal_seg *seg, uint64_t cur, uint64_t *iova)
 {
-	struct px_mem_iova_req req = {(void *)seg->va, seg->len,         seg->page_sz, cur,
-				      eal_mem.arena,   eal_mem.arena_len};
+	struct px_mem_iova_req req = {.va = (void *)seg->va,
+				      .len = seg->len,
+				      .page_sz = seg->page_sz,
+				      .cur = cur,
+				      .arena = eal_mem.arena,
+				      .arena_len = eal_mem.arena_len,
+				      .refresh = seg->used};
 	int ret;
 
 	*iova = cur;

@@ -81,6 +81,7 @@ struct px_mem_iova_req {
 	uint64_t cur;    /**< its IOVA now (its VA for a segment being reserved) */
 	uintptr_t arena; /**< the EAL's VA arena: every segment lies in [arena, arena+arena_len) */
 	size_t arena_len;
+	int refresh; /**< 1: asked by px_mem_iova_refresh() (a refusal there is not an error) */
 };
 
 /**

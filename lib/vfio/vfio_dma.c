@@ -582,14 +582,15 @@ static int replay(struct px_vfio_container *c)
 
 			/* memory mapped before the ranges were known, which could not move */
 			vfio_ranges_str(c, buf, sizeof(buf));
-			VFIO_LOG(ERR,
-				 "attach: IOVA 0x%" PRIx64 "-0x%" PRIx64 " (VA 0x%" PRIx64
-				 ") is outside the usable IOVA ranges of %s (%s) and could not move"
-				 " (in use, or mapped in another container): the group is not "
-				 "attached; open the devices before allocating DMA memory, map it "
-				 "inside the ranges, or use --iova-mode=pa",
-				 e->iova, e->iova + e->len - 1, e->va,
-				 px_vfio_iommu_name(c->caps.type), buf);
+			VFIO_LOG(
+				ERR,
+				"attach: IOVA 0x%" PRIx64 "-0x%" PRIx64 " (VA 0x%" PRIx64
+				") is outside the usable IOVA ranges of %s (%s) and could not move"
+				" inside them (no room, in use, or live in another container): the "
+				"group is not attached; reserve less DMA memory, open the devices "
+				"before allocating it, or use --iova-mode=pa",
+				e->iova, e->iova + e->len - 1, e->va,
+				px_vfio_iommu_name(c->caps.type), buf);
 			ret = -EINVAL;
 			break;
 		}

@@ -92,6 +92,15 @@ static void set_caps(struct sim *s)
 		k->split = true;
 		break;
 	}
+	if (s->kind == SIM_SPAPR && s->win_size) {
+		k->pgsizes = 1ull << s->win_shift;
+		k->ranges[0] =
+			(struct px_vfio_iova_range){s->win_start, s->win_start + s->win_size - 1};
+	}
+	if (s->aperture.end && s->kind != SIM_NOIOMMU) {
+		k->nr_ranges = 1;
+		k->ranges[0] = s->aperture;
+	}
 }
 
 static int sim_caps(void *priv, struct px_vfio_dma_caps *caps)
@@ -142,7 +151,8 @@ static int map_locked(struct sim *s, uint64_t va, uint64_t iova, uint64_t len)
 		return -ENODEV; /* noiommu: there is no IOMMU to map into */
 	if (fail_now(&s->fail_map_after))
 		return -s->fail_errno;
-	if (len == 0 || ((iova | len | va) & 0xfff) || !in_ranges(s, iova, len))
+	if (len == 0 || ((iova | len | va) & ((s->caps.pgsizes & -s->caps.pgsizes) - 1)) ||
+	    !in_ranges(s, iova, len))
 		return -EINVAL;
 	i = lower(s, iova);
 	if (i < s->n && s->maps[i].iova < iova + len)
@@ -282,6 +292,34 @@ static int sim_unmap_all(void *priv, uint64_t *unmapped)
 	return ret;
 }
 
+/* sPAPR TCE_REMOVE + TCE_CREATE: pages 4K/64K/2M/16M (QEMU's pseries), the new window at
+ * 2^59; refused while anything is mapped. */
+static int sim_new_window(void *priv, uint64_t size, uint64_t max_page)
+{
+	struct sim *s = priv;
+	unsigned int shift = 12;
+	int ret = 0;
+
+	pthread_mutex_lock(&s->lock);
+	s->calls_window++;
+	if (s->kind != SIM_SPAPR)
+		ret = -ENOTTY;
+	else if (s->n)
+		ret = -EBUSY;
+	else if (s->fail_window)
+		ret = -s->fail_window;
+	if (ret == 0) {
+		for (unsigned int sh = 12; sh <= 24 && (1ull << sh) <= max_page; sh++)
+			if ((0x1211000ull >> sh) & 1)
+				shift = sh;
+		s->win_start = 1ull << 59;
+		s->win_size = size;
+		s->win_shift = shift;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return ret;
+}
+
 static void sim_destroy(void *priv)
 {
 	struct sim *s = priv;
@@ -298,6 +336,7 @@ const struct vfio_backend_ops sim_ops = {
 	.map = sim_map,
 	.unmap = sim_unmap,
 	.unmap_all = sim_unmap_all,
+	.new_window = sim_new_window,
 	.destroy = sim_destroy,
 };
 

@@ -29,6 +29,13 @@ struct sim {
 	int fail_errno;
 	struct px_vfio_dma_caps caps;
 	pthread_mutex_t lock;
+	/* a configured aperture instead of the kind's own: one usable range */
+	struct px_vfio_iova_range aperture; /* used when aperture.end != 0 */
+	/* sPAPR dynamic DMA window: created by new_window (start as pseries under QEMU: 2^59) */
+	uint64_t win_start, win_size;
+	unsigned int win_shift;
+	int fail_window; /* errno new_window fails with (0: it works) */
+	unsigned int calls_window;
 };
 
 extern const struct vfio_backend_ops sim_ops;

@@ -23,6 +23,9 @@ struct mem_cb {
 };
 static struct mem_cb cbs[MEM_MAX_CBS];
 static unsigned int ncbs;
+/* The IOVA provider (lib/vfio): chooses a segment's IOVA in va mode. */
+static px_mem_iova_cb_t iova_cb;
+static void *iova_arg;
 
 #define ARENA_MIN (64ULL << 30)
 /* Ask for the arena low in the address space (a hint; the kernel may place it elsewhere), so
@@ -128,6 +131,33 @@ static int seg_place(struct eal_seg *seg, size_t len, int socket)
 	return 0;
 }
 
+/* va mode: the provider's IOVA for @seg, whose IOVA is @cur now (IOVA = VA without one). */
+static int seg_iova(const struct eal_seg *seg, uint64_t cur, uint64_t *iova)
+{
+	struct px_mem_iova_req req = {.va = (void *)seg->va,
+				      .len = seg->len,
+				      .page_sz = seg->page_sz,
+				      .cur = cur,
+				      .arena = eal_mem.arena,
+				      .arena_len = eal_mem.arena_len,
+				      .refresh = seg->used};
+	int ret;
+
+	*iova = cur;
+	if (iova_cb == NULL)
+		return 0;
+	ret = iova_cb(&req, iova, iova_arg);
+	if (ret == 0 && (*iova & (seg->page_sz - 1))) {
+		MEM_LOG(ERR,
+			"IOVA provider gave %#lx for segment %#lx: not aligned to its %zu KiB pages",
+			(unsigned long)*iova, (unsigned long)seg->va, seg->page_sz >> 10);
+		ret = -EINVAL;
+	}
+	if (ret < 0)
+		*iova = cur;
+	return ret;
+}
+
 struct eal_seg *mem_seg_add(size_t len, int socket, bool pinned)
 {
 	struct eal_seg *seg = seg_slot();
@@ -142,11 +172,13 @@ struct eal_seg *mem_seg_add(size_t len, int socket, bool pinned)
 	ret = hp_map(&eal_mem, seg);
 	if (ret < 0)
 		goto err;
+	ret = 0;
 	if (eal_mem.no_huge)
 		seg->iova = PX_BAD_IOVA;
 	else if (eal_mem.iova_mode != PX_IOVA_PA)
-		seg->iova = seg->va;
-	ret = events_added(seg);
+		ret = seg_iova(seg, seg->va, &seg->iova);
+	if (ret == 0)
+		ret = events_added(seg);
 	if (ret < 0)
 		goto unmap;
 	seg->used = true;
@@ -236,6 +268,80 @@ int px_memseg_walk(px_memseg_walk_t fn, void *arg)
 		s = &eal_mem.segs[n - 1];
 		ret = fn(&(struct px_memseg){(void *)s->va, s->iova, s->len, s->page_sz, s->socket},
 			 arg);
+	}
+	pthread_mutex_unlock(&eal_mem.lock);
+	return ret;
+}
+
+void px_mem_iova_provider_set(px_mem_iova_cb_t cb, void *arg)
+{
+	pthread_mutex_lock(&eal_mem.lock);
+	iova_cb = cb;
+	iova_arg = arg;
+	pthread_mutex_unlock(&eal_mem.lock);
+}
+
+/* Move @seg to @iova: REMOVED with the old IOVA, ADDED with the new; back on failure. */
+static int seg_move(struct eal_seg *seg, uint64_t iova)
+{
+	uint64_t old = seg->iova;
+	int ret;
+
+	events_removed(seg, ncbs);
+	seg->iova = iova;
+	ret = events_added(seg);
+	if (ret == 0) {
+		MEM_LOG(INFO, "segment %#lx+%zu MiB: IOVA %#lx -> %#lx", (unsigned long)seg->va,
+			seg->len >> 20, (unsigned long)old, (unsigned long)iova);
+		return 0;
+	}
+	seg->iova = old;
+	if (events_added(seg) < 0)
+		MEM_LOG(ERR,
+			"segment %#lx: no subscriber could map it back at IOVA %#lx: devices "
+			"cannot reach it",
+			(unsigned long)seg->va, (unsigned long)old);
+	return ret;
+}
+
+int px_mem_iova_refresh(void)
+{
+	int moved = 0, ret = 0;
+
+	pthread_mutex_lock(&eal_mem.lock);
+	for (unsigned int i = 0; eal_mem.up && !eal_mem.no_huge &&
+				 eal_mem.iova_mode != PX_IOVA_PA && iova_cb && i < eal_mem.nsegs;
+	     i++) {
+		struct eal_seg *s = &eal_mem.segs[i];
+		uint64_t iova;
+
+		/* a segment with a live block may have had its IOVA read (memzone, mbuf) */
+		if (!s->used || s->free_bytes != s->len)
+			continue;
+		if (seg_iova(s, s->iova, &iova) < 0 || iova == s->iova)
+			continue;
+		ret = seg_move(s, iova);
+		if (ret < 0)
+			break;
+		moved++;
+	}
+	pthread_mutex_unlock(&eal_mem.lock);
+	return ret < 0 ? ret : moved;
+}
+
+int px_mem_layout_get(struct px_mem_layout *l)
+{
+	int ret = -ENODEV;
+
+	pthread_mutex_lock(&eal_mem.lock);
+	if (eal_mem.up && !eal_mem.no_huge && eal_mem.iova_mode != PX_IOVA_PA) {
+		size_t pg = 0;
+
+		for (unsigned int s = 0; s < eal_mem.nsockets && s < PX_MAX_NUMA_NODES; s++)
+			if (eal_mem.page_sz[s] && (pg == 0 || eal_mem.page_sz[s] < pg))
+				pg = eal_mem.page_sz[s];
+		*l = (struct px_mem_layout){eal_mem.arena, eal_mem.arena_len, pg};
+		ret = pg ? 0 : -ENODEV;
 	}
 	pthread_mutex_unlock(&eal_mem.lock);
 	return ret;

@@ -67,11 +67,62 @@ typedef int (*px_memseg_walk_t)(const struct px_memseg *ms, void *arg);
 int px_memseg_walk(px_memseg_walk_t fn, void *arg);
 
 /**
- * Give the segment that starts at @p va the device address @p iova (lib/vfio, when the IOMMU
- * aperture does not allow IOVA == VA).
+ * Give the segment that starts at @p va the device address @p iova. Subscribers are not told:
+ * prefer px_mem_iova_refresh(), which moves only unused segments and announces the move.
  * @return 0, or -ENOENT when no segment starts at @p va
  */
 int px_memseg_set_iova(const void *va, uint64_t iova);
+
+/** A segment whose device address is being chosen (see px_mem_iova_cb_t). */
+struct px_mem_iova_req {
+	void *va;
+	size_t len;
+	size_t page_sz;  /**< its hugepage size: a new IOVA must be aligned to it */
+	uint64_t cur;    /**< its IOVA now (its VA for a segment being reserved) */
+	uintptr_t arena; /**< the EAL's VA arena: every segment lies in [arena, arena+arena_len) */
+	size_t arena_len;
+	int refresh; /**< 1: asked by px_mem_iova_refresh() (a refusal there is not an error) */
+};
+
+/**
+ * IOVA provider: chooses the device address of a segment in va mode (lib/vfio installs one,
+ * so that IOVAs fall inside every IOMMU's usable ranges). Called with the memory lock held
+ * (same rules as memory events): when a segment is reserved, before ADDED is raised, and by
+ * px_mem_iova_refresh().
+ * @return 0 with *iova set, or a negative errno: the reservation fails with it (refresh: the
+ * segment keeps its IOVA)
+ */
+typedef int (*px_mem_iova_cb_t)(const struct px_mem_iova_req *req, uint64_t *iova, void *arg);
+
+/**
+ * Install the IOVA provider (NULL: IOVA = VA). One provider per process; a second call
+ * replaces the first. Not used in pa mode or under --no-huge.
+ */
+void px_mem_iova_provider_set(px_mem_iova_cb_t cb, void *arg);
+
+/**
+ * Ask the provider again for the IOVA of every segment that nothing uses yet (no heap block
+ * allocated in it: no address of it was handed out). A segment whose IOVA changes is
+ * announced as REMOVED with the old IOVA, then ADDED with the new one. lib/vfio calls this
+ * when a container learns its usable ranges (first group attached), so that memory reserved
+ * at init (-m) moves inside them before any device uses it.
+ * @return the number of segments moved, or the first error of an ADDED callback (the segment
+ * then keeps its old IOVA)
+ */
+int px_mem_iova_refresh(void);
+
+/** The VA arena and the hugepage size of DMA memory. */
+struct px_mem_layout {
+	uintptr_t arena;
+	size_t arena_len;
+	size_t page_sz; /**< the smallest hugepage size segments use */
+};
+
+/**
+ * @return 0 with *l filled when hugepage memory with IOVA = VA or a provided IOVA is up
+ * (va mode); -ENODEV before px_eal_init(), in pa mode and under --no-huge
+ */
+int px_mem_layout_get(struct px_mem_layout *l);
 
 /**
  * Cap the total bytes of hugepage memory Pollux may hold (0: no cap). Growing past the cap

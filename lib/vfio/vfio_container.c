@@ -117,6 +117,8 @@ struct px_vfio_container *px_vfio_container_create(void)
 	c = vfio_container_new(fd, backends[i].ops, kb);
 	if (c == NULL)
 		goto free_kb;
+	/* IOVAs of the EAL's memory inside every container's usable ranges (vfio_iova.c) */
+	px_mem_iova_provider_set(vfio_iova_choose, NULL);
 	errno = -px_mem_event_register(mem_event_cb, c);
 	if (errno) {
 		VFIO_LOG(ERR, "container: mapping the EAL's memory: %s", strerror(errno));

@@ -19,8 +19,8 @@ PX_LOG_REGISTER(vfio_logtype, "vfio", NOTICE)
 #define DEFAULT_MAX_EXTENTS 65535
 #define DEFAULT_RESERVE 16
 
-static pthread_mutex_t containers_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct px_vfio_container *containers;
+pthread_mutex_t vfio_containers_lock = PTHREAD_MUTEX_INITIALIZER;
+struct px_vfio_container *vfio_containers;
 
 struct px_vfio_container *vfio_container_new(int fd, const struct vfio_backend_ops *ops, void *priv)
 {
@@ -36,10 +36,10 @@ struct px_vfio_container *vfio_container_new(int fd, const struct vfio_backend_o
 	c->max_extents = DEFAULT_MAX_EXTENTS;
 	c->reserve = DEFAULT_RESERVE;
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_mutex_lock(&containers_lock);
-	c->next = containers;
-	containers = c;
-	pthread_mutex_unlock(&containers_lock);
+	pthread_mutex_lock(&vfio_containers_lock);
+	c->next = vfio_containers;
+	vfio_containers = c;
+	pthread_mutex_unlock(&vfio_containers_lock);
 	return c;
 }
 
@@ -47,14 +47,14 @@ void vfio_container_free(struct px_vfio_container *c)
 {
 	struct px_vfio_container **pp;
 
-	pthread_mutex_lock(&containers_lock);
-	for (pp = &containers; *pp != NULL; pp = &(*pp)->next) {
+	pthread_mutex_lock(&vfio_containers_lock);
+	for (pp = &vfio_containers; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
 			break;
 		}
 	}
-	pthread_mutex_unlock(&containers_lock);
+	pthread_mutex_unlock(&vfio_containers_lock);
 	if (c->ops->destroy)
 		c->ops->destroy(c->priv);
 	pthread_mutex_destroy(&c->lock);
@@ -68,7 +68,7 @@ const struct px_vfio_dma_caps *px_vfio_container_caps(const struct px_vfio_conta
 }
 
 /* The kernel holds an IOMMU context (and so mappings) only while a group is attached. */
-static bool kernel_live(const struct px_vfio_container *c)
+bool vfio_kernel_live(const struct px_vfio_container *c)
 {
 	return c->nr_groups > 0 && c->caps.maps;
 }
@@ -105,15 +105,21 @@ static int check_span(const struct px_vfio_container *c, uint64_t iova, uint64_t
 	return 0;
 }
 
-static void log_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t len)
+void vfio_ranges_str(const struct px_vfio_container *c, char *buf, size_t sz)
 {
-	char buf[512];
 	size_t off = 0;
 
 	buf[0] = '\0';
-	for (uint32_t i = 0; i < c->caps.nr_ranges && off < sizeof(buf); i++)
-		off += snprintf(buf + off, sizeof(buf) - off, "%s0x%" PRIx64 "-0x%" PRIx64,
-				i ? ", " : "", c->caps.ranges[i].start, c->caps.ranges[i].end);
+	for (uint32_t i = 0; i < c->caps.nr_ranges && off < sz; i++)
+		off += snprintf(buf + off, sz - off, "%s0x%" PRIx64 "-0x%" PRIx64, i ? ", " : "",
+				c->caps.ranges[i].start, c->caps.ranges[i].end);
+}
+
+static void log_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t len)
+{
+	char buf[512];
+
+	vfio_ranges_str(c, buf, sizeof(buf));
 	VFIO_LOG(ERR,
 		 "map: IOVA 0x%" PRIx64 "-0x%" PRIx64
 		 " is outside the usable IOVA ranges of %s (%s)"
@@ -121,22 +127,29 @@ static void log_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_
 		 iova, iova + len - 1, px_vfio_iommu_name(c->caps.type), buf);
 }
 
-/* [iova, iova+len) must lie inside one usable range (holes are not usable). */
-static int check_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t len)
+static bool in_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t len)
 {
 	uint64_t last = iova + len - 1;
 
 	if (!c->have_caps || c->caps.nr_ranges == 0)
-		return 0;
+		return true;
 	for (uint32_t i = 0; i < c->caps.nr_ranges; i++)
 		if (iova >= c->caps.ranges[i].start && last <= c->caps.ranges[i].end)
-			return 0;
+			return true;
+	return false;
+}
+
+/* [iova, iova+len) must lie inside one usable range (holes are not usable). */
+static int check_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t len)
+{
+	if (in_ranges(c, iova, len))
+		return 0;
 	log_ranges(c, iova, len);
 	return -EINVAL;
 }
 
 /* Index of the first extent that ends after @iova (n when none). */
-static unsigned int first_after(const struct px_vfio_container *c, uint64_t iova)
+unsigned int vfio_first_after(const struct px_vfio_container *c, uint64_t iova)
 {
 	unsigned int lo = 0, hi = c->n;
 
@@ -243,7 +256,7 @@ static int dma_map_locked(struct px_vfio_container *c, uint64_t va, uint64_t iov
 		ret = check_ranges(c, iova, len);
 	if (ret)
 		return ret;
-	i = first_after(c, iova);
+	i = vfio_first_after(c, iova);
 	if (i < c->n && c->ext[i].iova < iova + len) {
 		VFIO_LOG(DEBUG,
 			 "map 0x%" PRIx64 "+0x%" PRIx64 ": overlaps extent 0x%" PRIx64
@@ -254,13 +267,13 @@ static int dma_map_locked(struct px_vfio_container *c, uint64_t va, uint64_t iov
 	ret = check_limits(c);
 	if (ret)
 		return ret;
-	if (kernel_live(c)) {
+	if (vfio_kernel_live(c)) {
 		ret = c->ops->map(c->priv, va, iova, len);
 		if (ret)
 			return explain_map_error(ret, iova, len);
 	}
 	ret = insert_extent(c, i, va, iova, len);
-	if (ret && kernel_live(c))
+	if (ret && vfio_kernel_live(c))
 		c->ops->unmap(c->priv, iova, len, NULL);
 	return ret;
 }
@@ -283,7 +296,7 @@ static int kernel_unmap(struct px_vfio_container *c, uint64_t iova, uint64_t len
 	uint64_t done = len;
 	int ret;
 
-	if (!kernel_live(c))
+	if (!vfio_kernel_live(c))
 		return 0;
 	ret = c->ops->unmap(c->priv, iova, len, &done);
 	if (ret)
@@ -295,7 +308,7 @@ static int kernel_unmap(struct px_vfio_container *c, uint64_t iova, uint64_t len
 
 static int unmap_exact(struct px_vfio_container *c, uint64_t iova, uint64_t len, uint64_t *unmapped)
 {
-	unsigned int i = first_after(c, iova);
+	unsigned int i = vfio_first_after(c, iova);
 	int ret;
 
 	if (i == c->n || c->ext[i].iova >= iova + len)
@@ -335,11 +348,11 @@ static int add_remainders(struct px_vfio_container *c, const struct vfio_extent 
 	for (unsigned int k = 0; k < np; k++) {
 		int r = 0;
 
-		if (kernel && kernel_live(c))
+		if (kernel && vfio_kernel_live(c))
 			r = c->ops->map(c->priv, part[k].va, part[k].iova, part[k].len);
 		if (r == 0)
-			r = insert_extent(c, first_after(c, part[k].iova), part[k].va, part[k].iova,
-					  part[k].len);
+			r = insert_extent(c, vfio_first_after(c, part[k].iova), part[k].va,
+					  part[k].iova, part[k].len);
 		if (r) {
 			VFIO_LOG(ERR,
 				 "unmap: remapping the remainder 0x%" PRIx64 "+0x%" PRIx64
@@ -362,7 +375,7 @@ static int unmap_range(struct px_vfio_container *c, uint64_t iova, uint64_t len,
 		       uint64_t *unmapped)
 {
 	uint64_t end = iova + len, span_lo, span_hi, bytes = 0;
-	unsigned int i = first_after(c, iova), j = i, count;
+	unsigned int i = vfio_first_after(c, iova), j = i, count;
 	struct vfio_extent first, last;
 	bool cut, in_kernel;
 	int ret;
@@ -435,7 +448,7 @@ static int unmap_all_locked(struct px_vfio_container *c, uint64_t *unmapped)
 
 	for (unsigned int i = 0; i < c->n; i++)
 		total += c->ext[i].len;
-	if (kernel_live(c) && c->n > 0) {
+	if (vfio_kernel_live(c) && c->n > 0) {
 		if (c->caps.unmap_all && c->ops->unmap_all)
 			ret = c->ops->unmap_all(c->priv, &done);
 		else
@@ -509,7 +522,7 @@ static bool fit_in_range(const struct px_vfio_container *c, uint64_t *at, uint64
 	uint64_t a = PX_ALIGN_CEIL(PX_MAX(*at, rs), align);
 
 	while (a >= rs && a <= re && re - a >= len - 1) {
-		unsigned int i = first_after(c, a);
+		unsigned int i = vfio_first_after(c, a);
 
 		if (i == c->n || c->ext[i].iova >= a + len) {
 			*at = a;
@@ -520,29 +533,37 @@ static bool fit_in_range(const struct px_vfio_container *c, uint64_t *at, uint64
 	return false;
 }
 
-int px_vfio_dma_find_iova(struct px_vfio_container *c, uint64_t hint, uint64_t len, uint64_t align,
+int vfio_find_iova_locked(struct px_vfio_container *c, uint64_t hint, uint64_t len, uint64_t align,
 			  uint64_t *iova)
 {
 	struct px_vfio_iova_range all = {0, UINT64_MAX};
 	const struct px_vfio_iova_range *r = &all;
 	uint32_t nr = 1;
-	int ret = -ENOSPC;
 
-	if (len == 0 || align == 0 || !px_is_power_of_2(align))
-		return -EINVAL;
-	pthread_mutex_lock(&c->lock);
 	if (c->have_caps && c->caps.nr_ranges) {
 		r = c->caps.ranges;
 		nr = c->caps.nr_ranges;
 	}
-	for (uint32_t k = 0; k < nr && ret; k++) {
+	for (uint32_t k = 0; k < nr; k++) {
 		uint64_t at = hint;
 
 		if (r[k].end >= hint && fit_in_range(c, &at, len, align, r[k].start, r[k].end)) {
 			*iova = at;
-			ret = 0;
+			return 0;
 		}
 	}
+	return -ENOSPC;
+}
+
+int px_vfio_dma_find_iova(struct px_vfio_container *c, uint64_t hint, uint64_t len, uint64_t align,
+			  uint64_t *iova)
+{
+	int ret;
+
+	if (len == 0 || align == 0 || !px_is_power_of_2(align))
+		return -EINVAL;
+	pthread_mutex_lock(&c->lock);
+	ret = vfio_find_iova_locked(c, hint, len, align, iova);
 	pthread_mutex_unlock(&c->lock);
 	return ret;
 }
@@ -554,33 +575,94 @@ static int replay(struct px_vfio_container *c)
 	int ret = 0;
 
 	for (i = 0; i < c->n && c->caps.maps; i++) {
-		ret = check_ranges(c, c->ext[i].iova, c->ext[i].len);
-		if (ret == 0)
-			ret = c->ops->map(c->priv, c->ext[i].va, c->ext[i].iova, c->ext[i].len);
+		const struct vfio_extent *e = &c->ext[i];
+
+		if (!in_ranges(c, e->iova, e->len)) {
+			char buf[512];
+
+			/* memory mapped before the ranges were known, which could not move */
+			vfio_ranges_str(c, buf, sizeof(buf));
+			VFIO_LOG(
+				ERR,
+				"attach: IOVA 0x%" PRIx64 "-0x%" PRIx64 " (VA 0x%" PRIx64
+				") is outside the usable IOVA ranges of %s (%s) and could not move"
+				" inside them (no room, in use, or live in another container): the "
+				"group is not attached; reserve less DMA memory, open the devices "
+				"before allocating it, or use --iova-mode=pa",
+				e->iova, e->iova + e->len - 1, e->va,
+				px_vfio_iommu_name(c->caps.type), buf);
+			ret = -EINVAL;
+			break;
+		}
+		ret = c->ops->map(c->priv, e->va, e->iova, e->len);
 		if (ret) {
-			ret = explain_map_error(ret, c->ext[i].iova, c->ext[i].len);
-			goto undo_replayed;
+			ret = explain_map_error(ret, e->iova, e->len);
+			VFIO_LOG(ERR,
+				 "attach: replaying extent %u of %u failed: the group is not "
+				 "attached",
+				 i + 1, c->n);
+			break;
 		}
 	}
-	return 0;
-
-undo_replayed:
-	VFIO_LOG(ERR, "attach: replaying extent %u of %u failed: the group is not attached", i + 1,
-		 c->n);
+	if (ret == 0)
+		return 0;
 	while (i-- > 0)
 		c->ops->unmap(c->priv, c->ext[i].iova, c->ext[i].len, NULL);
 	return ret;
 }
 
+static bool range_holds(const struct px_vfio_container *c, uint64_t len)
+{
+	for (uint32_t i = 0; i < c->caps.nr_ranges; i++)
+		if (c->caps.ranges[i].end - c->caps.ranges[i].start >= len - 1)
+			return true;
+	return false;
+}
+
+/*
+ * sPAPR: the default window (1 GiB at 0, 4 KiB pages) cannot hold the EAL's arena: replace it
+ * with a window as large as the arena, of the arena's hugepage size, before anything is mapped
+ * (the kernel refuses to remove a window with live TCEs). Its IOVAs are placed by
+ * vfio_iova_choose (one offset for the whole arena). When that fails, keep the default window:
+ * memory then has to fit in it.
+ */
+static int spapr_window(struct px_vfio_container *c, const struct px_mem_layout *l)
+{
+	uint64_t size = 1;
+	char buf[256];
+	int ret;
+
+	if (c->caps.type != PX_VFIO_IOMMU_SPAPR_V2 || c->ops->new_window == NULL ||
+	    range_holds(c, l->arena_len))
+		return 0;
+	while (size < l->arena_len)
+		size <<= 1;
+	ret = c->ops->new_window(c->priv, size, l->page_sz);
+	if (ret == 0)
+		return c->ops->caps(c->priv, &c->caps);
+	c->ops->caps(c->priv, &c->caps);
+	vfio_ranges_str(c, buf, sizeof(buf));
+	VFIO_LOG(WARNING,
+		 "sPAPR: no 0x%" PRIx64 " DMA window (%s): DMA memory must fit the window %s", size,
+		 strerror(-ret), buf);
+	return 0;
+}
+
 int vfio_container_attach(struct px_vfio_container *c, int group_fd, int group_no,
 			  struct px_vfio_group *g)
 {
-	bool first;
+	struct px_mem_layout l;
+	bool first, layout;
 	int ret;
 
+	/* before c->lock: the EAL's memory lock comes first */
+	layout = vfio_mem.layout && vfio_mem.layout(&l) == 0;
 	pthread_mutex_lock(&c->lock);
 	ret = -ENOSPC;
 	if (c->nr_groups == VFIO_MAX_GROUPS)
+		goto unlock;
+	ret = -EBUSY;
+	if (c->attaching)
 		goto unlock;
 	first = c->nr_groups == 0;
 	ret = c->ops->attach(c->priv, group_fd, first);
@@ -588,9 +670,20 @@ int vfio_container_attach(struct px_vfio_container *c, int group_fd, int group_n
 		goto unlock;
 	if (first) {
 		ret = c->ops->caps(c->priv, &c->caps);
+		if (ret == 0 && layout)
+			ret = spapr_window(c, &l);
 		if (ret)
 			goto detach_group;
 		c->have_caps = true;
+		/* The ranges are known: the EAL moves its unused memory inside them (events
+		 * re-map it here, deferred: no group is counted yet), then everything is
+		 * replayed. Without c->lock: the events take the memory lock first. */
+		c->attaching = true;
+		pthread_mutex_unlock(&c->lock);
+		if (vfio_mem.refresh)
+			vfio_mem.refresh();
+		pthread_mutex_lock(&c->lock);
+		c->attaching = false;
 		ret = replay(c);
 		if (ret)
 			goto detach_group;
@@ -621,12 +714,12 @@ void vfio_container_detach(struct px_vfio_container *c, int group_fd)
 	pthread_mutex_unlock(&c->lock);
 }
 
-/* Undo the maps of an allocation event in the containers before @stop. */
+/* Undo the maps of an allocation event in the vfio_containers before @stop. */
 static void mem_undo(struct px_vfio_container *stop, uint64_t iova, uint64_t len)
 {
 	uint64_t b;
 
-	for (struct px_vfio_container *c = containers; c != stop; c = c->next)
+	for (struct px_vfio_container *c = vfio_containers; c != stop; c = c->next)
 		px_vfio_dma_unmap(c, iova, len, PX_DMA_UNMAP_EXACT, &b);
 }
 
@@ -636,8 +729,8 @@ int px_vfio_mem_event(bool alloc, uint64_t va, uint64_t iova, uint64_t len)
 	uint64_t b;
 	int ret = 0;
 
-	pthread_mutex_lock(&containers_lock);
-	for (c = containers; c != NULL && ret == 0; c = c->next) {
+	pthread_mutex_lock(&vfio_containers_lock);
+	for (c = vfio_containers; c != NULL && ret == 0; c = c->next) {
 		if (alloc) {
 			ret = px_vfio_dma_map(c, va, iova, len);
 			if (ret)
@@ -653,6 +746,6 @@ int px_vfio_mem_event(bool alloc, uint64_t va, uint64_t iova, uint64_t len)
 				 " it must not be freed",
 				 va, len, strerror(-ret));
 	}
-	pthread_mutex_unlock(&containers_lock);
+	pthread_mutex_unlock(&vfio_containers_lock);
 	return ret;
 }

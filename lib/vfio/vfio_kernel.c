@@ -352,6 +352,30 @@ static void spapr_detach(void *priv, int group_fd, bool last)
 	k_detach(priv, group_fd, last);
 }
 
+/* Largest page of the dynamic windows <= @max_page; at most 2^22 TCEs (measured: a 2^43
+ * window of 2 MiB pages, levels 1, on pseries 6.12 under QEMU). */
+static int spapr_new_window(void *priv, uint64_t size, uint64_t max_page)
+{
+	struct vfio_kbackend *kb = priv;
+	unsigned int shift = 0;
+
+	for (unsigned int s = 12; s < 64 && (1ULL << s) <= max_page; s++)
+		if (kb->ddw_pgsizes & (1ULL << s))
+			shift = s;
+	if (shift == 0) {
+		VFIO_LOG(WARNING,
+			 "sPAPR: no DMA window page size (0x%" PRIx64 ") fits %" PRIu64
+			 " KiB pages",
+			 kb->ddw_pgsizes, max_page >> 10);
+		return -ENOTSUP;
+	}
+	while ((size >> shift) > (1ULL << 22))
+		size >>= 1;
+	if (size <= kb->win_size)
+		return -ENOSPC;
+	return vfio_spapr_new_window(kb, size, shift);
+}
+
 const struct vfio_backend_ops vfio_spapr_ops = {
 	.name = "spapr-tce-v2",
 	.attach = k_attach,
@@ -360,6 +384,7 @@ const struct vfio_backend_ops vfio_spapr_ops = {
 	.map = spapr_map,
 	.unmap = spapr_unmap,
 	.unmap_all = spapr_unmap_all,
+	.new_window = spapr_new_window,
 	.destroy = k_destroy,
 };
 
@@ -373,6 +398,10 @@ int vfio_spapr_new_window(struct vfio_kbackend *kb, uint64_t size, unsigned int 
 	struct vfio_iommu_spapr_tce_remove rm = {.argsz = sizeof(rm), .start_addr = kb->win_start};
 	struct vfio_iommu_spapr_tce_create cr = {
 		.argsz = sizeof(cr), .page_shift = shift, .window_size = size, .levels = 1};
+	struct vfio_iommu_spapr_tce_create old = {.argsz = sizeof(old),
+						  .page_shift = kb->win_shift,
+						  .window_size = kb->win_size,
+						  .levels = 1};
 	int ret;
 
 	if (kb->nr_pieces) {
@@ -381,11 +410,24 @@ int vfio_spapr_new_window(struct vfio_kbackend *kb, uint64_t size, unsigned int 
 		return -EBUSY;
 	}
 	ret = kioctl(kb->fd, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm);
-	if (ret == 0)
-		ret = kioctl(kb->fd, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr);
 	if (ret) {
-		VFIO_LOG(ERR, "sPAPR: creating a 0x%" PRIx64 " window of 2^%u pages: %s", size,
-			 shift, strerror(-ret));
+		VFIO_LOG(ERR, "sPAPR: removing the DMA window at 0x%" PRIx64 ": %s", kb->win_start,
+			 strerror(-ret));
+		return ret;
+	}
+	ret = kioctl(kb->fd, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr);
+	if (ret) {
+		/* put the old window back (measured on pseries 6.12: a 4 KiB window after the
+		 * default one was removed starts at 0 again) */
+		int r2 = kioctl(kb->fd, VFIO_IOMMU_SPAPR_TCE_CREATE, &old);
+
+		VFIO_LOG(ERR, "sPAPR: creating a 0x%" PRIx64 " window of 2^%u pages: %s%s", size,
+			 shift, strerror(-ret),
+			 r2 ? "; the old window could not be restored: nothing can be mapped" : "");
+		if (r2 == 0)
+			kb->win_start = old.start_addr;
+		else
+			kb->win_size = 0;
 		return ret;
 	}
 	kb->win_start = cr.start_addr;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <px_log.h>
+#include <px_memory.h>
 #include "px_vfio.h"
 
 extern int vfio_logtype;
@@ -33,6 +34,10 @@ struct vfio_backend_ops {
 	int (*unmap)(void *priv, uint64_t iova, uint64_t len, uint64_t *unmapped);
 	/* Native "unmap everything"; NULL when the backend has none. */
 	int (*unmap_all)(void *priv, uint64_t *unmapped);
+	/* sPAPR: replace the DMA window with one of @size bytes (or less where the IOMMU limits
+	 * it), of the largest IOMMU page <= @max_page; nothing may be mapped. The tracker reads
+	 * the caps again after. NULL where the usable ranges are fixed. */
+	int (*new_window)(void *priv, uint64_t size, uint64_t max_page);
 	void (*destroy)(void *priv);
 };
 
@@ -55,6 +60,7 @@ struct px_vfio_container {
 	pthread_mutex_t lock;
 	struct px_vfio_dma_caps caps;
 	bool have_caps;
+	bool attaching; /* first attach under way: caps known, extents not replayed yet */
 	/* The tracker: sorted by iova, disjoint, one entry per kernel map call. */
 	struct vfio_extent *ext;
 	unsigned int n, cap;
@@ -75,6 +81,29 @@ void vfio_container_free(struct px_vfio_container *c);
 int vfio_container_attach(struct px_vfio_container *c, int group_fd, int group_no,
 			  struct px_vfio_group *g);
 void vfio_container_detach(struct px_vfio_container *c, int group_fd);
+
+/* ---- vfio_iova.c: IOVAs of the EAL's memory ---- */
+/* The EAL as lib/vfio sees it; tests replace it (a fake arena, a fake refresh). */
+struct vfio_mem_ops {
+	int (*layout)(struct px_mem_layout *l); /* px_mem_layout_get */
+	int (*refresh)(void);                   /* px_mem_iova_refresh */
+};
+extern struct vfio_mem_ops vfio_mem;
+/* The EAL's IOVA provider (px_mem_iova_cb_t): IOVA = VA where it fits every container that
+ * knows its usable ranges, else VA + one offset for the whole arena where the arena fits,
+ * else the first place free in all of them; the same IOVA for every container. */
+int vfio_iova_choose(const struct px_mem_iova_req *r, uint64_t *iova, void *arg);
+/* "0x0-0x3fffffff, ..." for the log */
+void vfio_ranges_str(const struct px_vfio_container *c, char *buf, size_t sz);
+
+/* ---- vfio_dma.c helpers shared with vfio_iova.c (c->lock held) ---- */
+extern pthread_mutex_t vfio_containers_lock;
+extern struct px_vfio_container *vfio_containers;
+bool vfio_kernel_live(const struct px_vfio_container *c);
+unsigned int vfio_first_after(const struct px_vfio_container *c, uint64_t iova);
+/* First IOVA >= @hint inside a usable range where @len bytes aligned to @align touch no extent */
+int vfio_find_iova_locked(struct px_vfio_container *c, uint64_t hint, uint64_t len, uint64_t align,
+			  uint64_t *iova);
 
 /* ---- vfio_group.c ---- */
 /* Explain why group @no is not viable: every device in it other than vfio-pci ones, their

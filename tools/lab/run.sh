@@ -39,6 +39,8 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
   --pcap PREFIX      record each port's traffic to PREFIX-p<N>.pcap (N: --nics order)
   --tap IFNAME       connect the host's tap device IFNAME to the NICs' hub
   --append ARGS      extra kernel command line arguments
+  --mem MB           guest RAM in MiB (default 1024; the kernel reserves 64
+                     2 MiB hugepages, a guest command may add more)
   --qemu-arg ARG     extra QEMU argument (repeatable), e.g. -object filter-dump,...
   --log FILE         console log (default build/lab-ARCH/logs/DATE-PID.log)
 
@@ -64,6 +66,7 @@ while [ $# -gt 0 ]; do
     --build-only) build_only=1; shift ;;
     --timeout) timeout=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
+    --mem) LAB_MEM=$2; shift 2 ;;
     --pcap) pcap=$2; shift 2 ;;
     --tap) tap=$2; shift 2 ;;
     --qemu-arg) qemu_extra+=("$2"); shift 2 ;;
@@ -75,6 +78,10 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ -n "$arch" ] || { usage >&2; exit 2; }
+case ${LAB_MEM:=1024} in
+'' | *[!0-9]*) echo "lab: --mem takes MiB (a number), not '$LAB_MEM'" >&2; exit 2 ;;
+esac
+export LAB_MEM
 if [ -z "$build_only" ] && [ $# -eq 0 ]; then
     echo "lab: no guest command given (after --)" >&2
     exit 2

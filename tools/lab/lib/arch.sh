@@ -61,7 +61,7 @@ lab_qemu_machine() {
     case $LAB_ARCH in
     x86_64)
         printf '%s\n' "$LAB_QEMU" -machine q35,kernel-irqchip=split -accel tcg -cpu max \
-            -smp 2 -m 1024 -nographic -no-reboot -vga none \
+            -smp 2 -m "${LAB_MEM:-1024}" -nographic -no-reboot -vga none \
             -device intel-iommu,intremap=on \
             -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
             -kernel "$kernel" -initrd "$initrd" \
@@ -69,14 +69,14 @@ lab_qemu_machine() {
         ;;
     aarch64)
         printf '%s\n' "$LAB_QEMU" -machine virt,iommu=smmuv3,gic-version=3 -accel tcg \
-            -cpu max,pauth-impdef=on -smp 2 -m 1024 -nographic -no-reboot \
+            -cpu max,pauth-impdef=on -smp 2 -m "${LAB_MEM:-1024}" -nographic -no-reboot \
             -kernel "$kernel" -initrd "$initrd" \
             -append "console=ttyAMA0 panic=-1 quiet hugepages=64 $append"
         ;;
     ppc64le)
         printf '%s\n' "$LAB_QEMU" -machine pseries,x-vof=on,usb=off,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off \
             -accel tcg -cpu power9 -nodefaults -serial mon:stdio \
-            -smp 2 -m 1024 -nographic -no-reboot -vga none \
+            -smp 2 -m "${LAB_MEM:-1024}" -nographic -no-reboot -vga none \
             -kernel "$kernel" -initrd "$initrd" \
             -append "console=hvc0 panic=-1 quiet hugepages=64 $append"
         ;;

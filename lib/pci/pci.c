@@ -507,9 +507,42 @@ int px_pci_req_poll(int timeout_ms)
 	return called;
 }
 
+/* Does another device of IOMMU group @no still have its VFIO device open? */
+static bool group_in_use(int no)
+{
+	for (struct px_pci_device *d = devices; d; d = d->next)
+		if (d->iommu_group == no && px_container_of(d, struct pci_dev, pub)->vdev)
+			return true;
+	return false;
+}
+
+/*
+ * The last open device of group @no is being given back. When its last device leaves
+ * vfio-pci the kernel detaches the group from its container itself (6.x,
+ * vfio_device_remove_group), and with the container's last group its IOMMU context and every
+ * mapping. So the group is detached here first, and a container of its own (sPAPR) is
+ * destroyed, unmapping while the kernel still holds the maps: the tracker then still equals
+ * the kernel. The other groups keep their maps.
+ */
+static void group_release(int no)
+{
+	for (unsigned int i = 0; i < nr_groups; i++) {
+		if (groups[i].no != no)
+			continue;
+		if (groups[i].own)
+			px_vfio_container_destroy(groups[i].own); /* closes the group */
+		else
+			px_vfio_group_close(groups[i].g);
+		memmove(&groups[i], &groups[i + 1], (nr_groups - i - 1) * sizeof(groups[0]));
+		nr_groups--;
+		return;
+	}
+}
+
 int px_pci_release(struct px_pci_device *dev)
 {
 	struct pci_dev *pd = px_container_of(dev, struct pci_dev, pub);
+	struct px_vfio_device *vdev;
 	int ret;
 
 	if (pd->vdev == NULL)
@@ -523,8 +556,12 @@ int px_pci_release(struct px_pci_device *dev)
 	dev->driver = NULL;
 	px_pci_intr_disable(dev);
 	px_pci_req_register(dev, NULL, NULL);
-	px_vfio_device_close(pd->vdev); /* unmaps the BARs, closes the request eventfd */
+	vdev = pd->vdev;
 	pd->vdev = NULL;
+	if (group_in_use(dev->iommu_group))
+		px_vfio_device_close(vdev); /* unmaps the BARs, closes the request eventfd */
+	else
+		group_release(dev->iommu_group); /* closes vdev with the group */
 	memset(dev->bar, 0, sizeof(dev->bar));
 	memset(dev->bar_len, 0, sizeof(dev->bar_len));
 	PCI_LOG(INFO, "%s: released to the kernel", dev->name);

@@ -130,9 +130,11 @@ int px_pci_req_poll(int timeout_ms);
 
 /**
  * Give a device back to the kernel: the driver's remove(), interrupts off, BARs unmapped,
- * the VFIO device closed. Its DMA memory stays mapped (the container is the process's). The
- * px_pci_device stays in the list with driver and bar[] NULL; px_pci_cfg_read() and the like
- * return -ENODEV. Call it only when nothing uses the device any more.
+ * the VFIO device closed. When it was the last open device of its IOMMU group, the group is
+ * detached from its container as well (the kernel does that itself when the device leaves
+ * vfio-pci) and a container of the group's own (sPAPR) is destroyed; the DMA maps of every
+ * other group stay. The px_pci_device stays in the list with driver and bar[] NULL;
+ * px_pci_cfg_read() and the like return -ENODEV. Call it only when nothing uses the device.
  * @return 0, or -ENODEV when it is not open.
  */
 int px_pci_release(struct px_pci_device *dev);

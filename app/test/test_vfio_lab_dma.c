@@ -29,6 +29,7 @@
 #include <px_pci.h>
 
 #include "px_test.h"
+#include "test_vfio_lab_dma.h"
 
 #define E_CTRL 0x0000
 #define E_STATUS 0x0008
@@ -86,28 +87,20 @@ struct rxd {
 #define OFF_RXB 0x4000
 #define MZ_LEN (OFF_RXB + NDESC * BUF_SZ)
 
-static struct px_pci_device *ports[2];
+struct px_pci_device *lab_dma_ports[2];
 static unsigned int nr_ports;
 
 static int lab_probe(struct px_pci_driver *drv, struct px_pci_device *dev)
 {
 	(void)drv;
 	if (nr_ports < 2)
-		ports[nr_ports++] = dev;
+		lab_dma_ports[nr_ports++] = dev;
 	return 0;
 }
 
 static const struct px_pci_id lab_ids[] = {{0x8086, 0x10d3, PX_PCI_ANY_ID, PX_PCI_ANY_ID}, {0}};
 static struct px_pci_driver lab_drv = {
 	.name = "lab_e1000e_raw", .id_table = lab_ids, .probe = lab_probe};
-
-struct dma_lab {
-	const struct px_memzone *mz, *filler;
-	volatile uint32_t *bar[2];
-	volatile struct txd *txr;
-	volatile struct rxd *rxr;
-	uint8_t *txb, *rxb;
-};
 
 static void wr32(volatile uint32_t *bar, uint32_t reg, uint32_t v)
 {
@@ -138,7 +131,7 @@ static uint32_t wait8(volatile uint8_t *p, uint8_t mask, int ms)
 }
 
 /* §14.5: a software reset (CTRL.RST, self-clearing) stops DMA and clears the rings. */
-static int port_reset(volatile uint32_t *bar)
+int lab_dma_port_reset(volatile uint32_t *bar)
 {
 	uint64_t end;
 
@@ -158,7 +151,7 @@ static int port_reset(volatile uint32_t *bar)
 	return 0;
 }
 
-static int bus_master(struct px_pci_device *dev)
+int lab_dma_bus_master(struct px_pci_device *dev)
 {
 	uint16_t cmd;
 	int ret = px_pci_cfg_read(dev, PCI_COMMAND, &cmd, 2);
@@ -217,7 +210,7 @@ static void make_frame(uint8_t *f, uint8_t seed)
 }
 
 /* Send a fresh frame 0 -> 1 and compare what port 1 wrote into its first RX buffer. */
-static int send_and_compare(struct dma_lab *l, uint8_t seed)
+int lab_dma_send_and_compare(struct dma_lab *l, uint8_t seed)
 {
 	uint8_t st;
 
@@ -273,17 +266,17 @@ static int dma_lab_open(struct dma_lab *l, const struct dma_lab_cfg *cfg)
 	l->txb = (uint8_t *)l->mz->addr + OFF_TXB;
 	l->rxb = (uint8_t *)l->mz->addr + OFF_RXB;
 	for (int i = 0; i < 2; i++) {
-		l->bar[i] = ports[i]->bar[0];
-		if (l->bar[i] == NULL || ports[i]->bar_len[0] < 0x10000)
+		l->bar[i] = lab_dma_ports[i]->bar[0];
+		if (l->bar[i] == NULL || lab_dma_ports[i]->bar_len[0] < 0x10000)
 			return -ENXIO;
-		ret = bus_master(ports[i]);
+		ret = lab_dma_bus_master(lab_dma_ports[i]);
 		if (ret == 0)
-			ret = port_reset(l->bar[i]);
+			ret = lab_dma_port_reset(l->bar[i]);
 		if (ret)
 			return ret;
 	}
-	printf("lab dma: %s -> %s, memzone va %p iova 0x%llx\n", ports[0]->name, ports[1]->name,
-	       l->mz->addr, (unsigned long long)l->mz->iova);
+	printf("lab dma: %s -> %s, memzone va %p iova 0x%llx\n", lab_dma_ports[0]->name,
+	       lab_dma_ports[1]->name, l->mz->addr, (unsigned long long)l->mz->iova);
 	px_memseg_dump(stdout);
 	return 0;
 }
@@ -293,7 +286,7 @@ static void dma_lab_close(struct dma_lab *l)
 {
 	for (int i = 0; i < 2; i++)
 		if (l->bar[i])
-			port_reset(l->bar[i]);
+			lab_dma_port_reset(l->bar[i]);
 	if (l->mz)
 		px_memzone_free(l->mz);
 	if (l->filler)
@@ -337,7 +330,7 @@ static int run_dma_lab_cfg(int (*body)(struct dma_lab *), const char *name,
 	return ret;
 }
 
-static int run_dma_lab(int (*body)(struct dma_lab *), const char *name)
+int lab_dma_run(int (*body)(struct dma_lab *), const char *name)
 {
 	return run_dma_lab_cfg(body, name, &default_cfg);
 }
@@ -345,17 +338,17 @@ static int run_dma_lab(int (*body)(struct dma_lab *), const char *name)
 static int dma_body(struct dma_lab *l)
 {
 	for (uint8_t seed = 0; seed < 3; seed++)
-		if (send_and_compare(l, seed) != PX_TEST_OK)
+		if (lab_dma_send_and_compare(l, seed) != PX_TEST_OK)
 			return PX_TEST_FAILED;
 	printf("vfio_lab_dma: 3 frames of %d bytes crossed %s -> %s through the IOMMU\n", FRAME_LEN,
-	       ports[0]->name, ports[1]->name);
+	       lab_dma_ports[0]->name, lab_dma_ports[1]->name);
 	return PX_TEST_OK;
 }
 
 /* A frame from a hugepage memzone through one port's TX DMA to the other's RX DMA. */
 static int test_lab_dma(void)
 {
-	return run_dma_lab(dma_body, "vfio_lab_dma");
+	return lab_dma_run(dma_body, "vfio_lab_dma");
 }
 PX_TEST(vfio_lab_dma, PX_TEST_F_LAB, test_lab_dma)
 
@@ -421,16 +414,19 @@ static int isolation_body(struct dma_lab *l)
 {
 	uint64_t pa;
 
-	PX_TEST_ASSERT_EQ(send_and_compare(l, 1), PX_TEST_OK, "DMA works before");
+	PX_TEST_ASSERT_EQ(lab_dma_send_and_compare(l, 1), PX_TEST_OK, "DMA works before");
 	PX_TEST_ASSERT_EQ(mlock(victim, sizeof(victim)), 0, "mlock the victim page");
 	memset(victim, 0, sizeof(victim));
 	pa = phys_of(victim);
 	PX_TEST_ASSERT(pa != 0, "physical address of the victim (/proc/self/pagemap, root)");
 	PX_TEST_ASSERT_EQ(tx_unmapped(l, pa), PX_TEST_OK, "TX from an unmapped IOVA");
-	PX_TEST_ASSERT(port_reset(l->bar[0]) == 0 && port_reset(l->bar[1]) == 0, "reset");
+	PX_TEST_ASSERT(lab_dma_port_reset(l->bar[0]) == 0 && lab_dma_port_reset(l->bar[1]) == 0,
+		       "reset");
 	PX_TEST_ASSERT_EQ(rx_unmapped(l, pa), PX_TEST_OK, "RX into an unmapped IOVA");
-	PX_TEST_ASSERT(port_reset(l->bar[0]) == 0 && port_reset(l->bar[1]) == 0, "reset");
-	PX_TEST_ASSERT_EQ(send_and_compare(l, 2), PX_TEST_OK, "DMA works again after the reset");
+	PX_TEST_ASSERT(lab_dma_port_reset(l->bar[0]) == 0 && lab_dma_port_reset(l->bar[1]) == 0,
+		       "reset");
+	PX_TEST_ASSERT_EQ(lab_dma_send_and_compare(l, 2), PX_TEST_OK,
+			  "DMA works again after the reset");
 	munlock(victim, sizeof(victim));
 	return PX_TEST_OK;
 }
@@ -440,7 +436,7 @@ static int isolation_body(struct dma_lab *l)
  * where the device would have read and written. */
 static int test_lab_dma_isolation(void)
 {
-	return run_dma_lab(isolation_body, "vfio_lab_dma_isolation");
+	return lab_dma_run(isolation_body, "vfio_lab_dma_isolation");
 }
 PX_TEST(vfio_lab_dma_isolation, PX_TEST_F_LAB, test_lab_dma_isolation)
 
@@ -463,7 +459,7 @@ static int high_body(struct dma_lab *l)
 		       (unsigned long long)(off >> 20));
 	PX_TEST_ASSERT_EQ(l->mz->iova - l->filler->iova, off, "one IOVA offset for the segment");
 	for (uint8_t seed = 0; seed < 3; seed++)
-		if (send_and_compare(l, seed) != PX_TEST_OK)
+		if (lab_dma_send_and_compare(l, seed) != PX_TEST_OK)
 			return PX_TEST_FAILED;
 	printf("vfio_lab_dma_high: 3 frames through buffers %llu MiB into DMA memory (IOVA "
 	       "0x%llx)\n",

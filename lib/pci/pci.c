@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <linux/vfio.h>
@@ -20,6 +21,7 @@
 #include <px_vfio.h>
 
 #include "eal_private.h"
+#include "pci_private.h"
 #include "px_pci.h"
 
 PX_LOG_REGISTER(pci_logtype, "pci", NOTICE)
@@ -32,6 +34,10 @@ struct pci_dev {
 	int fds[8];
 	unsigned int nfds;
 	int irq_index;
+	/* device requests: the notifier's eventfd (lib/vfio's) while armed, the callback */
+	int req_fd;
+	px_pci_req_cb_t req_cb;
+	void *req_arg;
 };
 
 static struct px_pci_driver *drivers;
@@ -43,6 +49,7 @@ static struct {
 	struct px_vfio_container *own; /* its own container (sPAPR), else NULL */
 } groups[32];
 static unsigned int nr_groups;
+static int req_epfd = -1; /* every armed device's request eventfd (px_pci_req_fd) */
 
 void px_pci_driver_register(struct px_pci_driver *drv)
 {
@@ -146,6 +153,7 @@ static int scan_one(const char *root, const char *name)
 	pd = calloc(1, sizeof(*pd));
 	if (pd == NULL)
 		return -ENOMEM;
+	pd->req_fd = -1;
 	if (px_pci_addr_parse(name, &pd->pub.addr)) {
 		free(pd);
 		return 0;
@@ -343,6 +351,9 @@ static void pci_cleanup(void)
 	px_vfio_container_destroy(container); /* closes the groups */
 	container = NULL;
 	nr_groups = 0;
+	if (req_epfd >= 0)
+		close(req_epfd);
+	req_epfd = -1;
 }
 
 static struct px_bus pci_bus = {
@@ -419,4 +430,148 @@ void px_pci_intr_disable(struct px_pci_device *dev)
 	for (unsigned int i = 0; i < pd->nfds; i++)
 		close(pd->fds[i]);
 	pd->nfds = 0;
+}
+
+/* ---- Device requests ---- */
+
+int px_pci_req_register(struct px_pci_device *dev, px_pci_req_cb_t cb, void *arg)
+{
+	struct pci_dev *pd = px_container_of(dev, struct pci_dev, pub);
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = pd};
+	int fd;
+
+	if (pd->vdev == NULL)
+		return -ENODEV;
+	if (cb == NULL) {
+		/* the kernel keeps its trigger: an eventfd nobody reads costs nothing */
+		if (pd->req_fd >= 0)
+			epoll_ctl(req_epfd, EPOLL_CTL_DEL, pd->req_fd, NULL);
+		pd->req_fd = -1;
+		pd->req_cb = NULL;
+		return 0;
+	}
+	if (px_vfio_device_irq_count(pd->vdev, VFIO_PCI_REQ_IRQ_INDEX) < 1) {
+		PCI_LOG(ERR, "%s: the kernel has no device-request interrupt for it", dev->name);
+		return -ENOTSUP;
+	}
+	if (req_epfd < 0) {
+		req_epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (req_epfd < 0)
+			return -errno;
+	}
+	fd = px_vfio_device_req_notifier(pd->vdev);
+	if (fd < 0)
+		return fd;
+	if (pd->req_fd < 0 && epoll_ctl(req_epfd, EPOLL_CTL_ADD, fd, &ev))
+		return -errno;
+	pd->req_fd = fd;
+	pd->req_cb = cb;
+	pd->req_arg = arg;
+	return 0;
+}
+
+int px_pci_req_fd(void)
+{
+	if (req_epfd < 0) {
+		req_epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (req_epfd < 0)
+			return -errno;
+	}
+	return req_epfd;
+}
+
+int px_pci_req_poll(int timeout_ms)
+{
+	struct epoll_event ev[8];
+	int n, called = 0;
+
+	if (req_epfd < 0)
+		return 0; /* nothing armed */
+	n = epoll_wait(req_epfd, ev, PX_DIM(ev), timeout_ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (int i = 0; i < n; i++) {
+		struct pci_dev *pd = ev[i].data.ptr;
+		uint64_t v;
+
+		/* an earlier callback of this batch may have released it */
+		if (pd->req_fd < 0 || pd->req_cb == NULL)
+			continue;
+		if (read(pd->req_fd, &v, sizeof(v)) != sizeof(v))
+			continue; /* already drained */
+		PCI_LOG(NOTICE, "%s: the kernel asks for the device back (unbind or unplug)",
+			pd->pub.name);
+		pd->req_cb(&pd->pub, pd->req_arg);
+		called++;
+	}
+	return called;
+}
+
+/* Does another device of IOMMU group @no still have its VFIO device open? */
+static bool group_in_use(int no)
+{
+	for (struct px_pci_device *d = devices; d; d = d->next)
+		if (d->iommu_group == no && px_container_of(d, struct pci_dev, pub)->vdev)
+			return true;
+	return false;
+}
+
+/*
+ * The last open device of group @no is being given back. When its last device leaves
+ * vfio-pci the kernel detaches the group from its container itself (6.x,
+ * vfio_device_remove_group), and with the container's last group its IOMMU context and every
+ * mapping. So the group is detached here first, and a container of its own (sPAPR) is
+ * destroyed, unmapping while the kernel still holds the maps: the tracker then still equals
+ * the kernel. The other groups keep their maps.
+ */
+static void group_release(int no)
+{
+	for (unsigned int i = 0; i < nr_groups; i++) {
+		if (groups[i].no != no)
+			continue;
+		if (groups[i].own)
+			px_vfio_container_destroy(groups[i].own); /* closes the group */
+		else
+			px_vfio_group_close(groups[i].g);
+		memmove(&groups[i], &groups[i + 1], (nr_groups - i - 1) * sizeof(groups[0]));
+		nr_groups--;
+		return;
+	}
+}
+
+int px_pci_release(struct px_pci_device *dev)
+{
+	struct pci_dev *pd = px_container_of(dev, struct pci_dev, pub);
+	struct px_vfio_device *vdev;
+	int ret;
+
+	if (pd->vdev == NULL)
+		return -ENODEV;
+	if (dev->driver && dev->driver->remove) {
+		ret = dev->driver->remove(dev);
+		if (ret)
+			PCI_LOG(WARNING, "%s: %s remove: %s (released anyway)", dev->name,
+				dev->driver->name, strerror(-ret));
+	}
+	dev->driver = NULL;
+	px_pci_intr_disable(dev);
+	px_pci_req_register(dev, NULL, NULL);
+	vdev = pd->vdev;
+	pd->vdev = NULL;
+	if (group_in_use(dev->iommu_group))
+		px_vfio_device_close(vdev); /* unmaps the BARs, closes the request eventfd */
+	else
+		group_release(dev->iommu_group); /* closes vdev with the group */
+	memset(dev->bar, 0, sizeof(dev->bar));
+	memset(dev->bar_len, 0, sizeof(dev->bar_len));
+	PCI_LOG(INFO, "%s: released to the kernel", dev->name);
+	return 0;
+}
+
+struct px_vfio_container *pci_container_of(const struct px_pci_device *dev)
+{
+	for (unsigned int i = 0; i < nr_groups; i++)
+		if (groups[i].no == dev->iommu_group)
+			return groups[i].own ? groups[i].own : container;
+	return NULL;
 }

@@ -96,6 +96,49 @@ void px_pci_intr_disable(struct px_pci_device *dev);
 /** Reset the device (VFIO_DEVICE_RESET). @return 0, -ENOTSUP or -errno. */
 int px_pci_reset(struct px_pci_device *dev);
 
+/* ---- Device requests: the kernel wants a device back (unbind from vfio-pci, hot unplug) ----
+ *
+ * The kernel cannot take a device away from a process: an unbind or unplug blocks until the
+ * process closes the device, and meanwhile the kernel signals the device-request interrupt
+ * (VFIO_PCI_REQ_IRQ_INDEX), again every 10 s. There is no interrupt thread: the application
+ * waits for requests itself, either by calling px_pci_req_poll() from a control thread or by
+ * adding px_pci_req_fd() to its own epoll loop and calling px_pci_req_poll(0) when it is
+ * readable. The callback runs there; it stops whatever uses the device (every lcore!) and
+ * calls px_pci_release(), after which the kernel completes the unbind. */
+
+/** Called from px_pci_req_poll() when the kernel asks for @p dev back. */
+typedef void (*px_pci_req_cb_t)(struct px_pci_device *dev, void *arg);
+
+/**
+ * Be told when the kernel asks for @p dev back: arms the device-request notifier.
+ * @p cb NULL disarms it.
+ * @return 0, -ENODEV (not probed or released), -ENOTSUP (the kernel has no request
+ *         interrupt for it), or -errno.
+ */
+int px_pci_req_register(struct px_pci_device *dev, px_pci_req_cb_t cb, void *arg);
+
+/** @return an epoll fd, readable while a request is pending (for the application's loop), or
+ *          -errno. Owned by lib/pci: do not close it. */
+int px_pci_req_fd(void);
+
+/**
+ * Wait up to @p timeout_ms (0: do not wait, -1: forever) for device requests and call the
+ * callback of each device that has one pending (once, however many times the kernel asked).
+ * @return the number of callbacks called, or -errno.
+ */
+int px_pci_req_poll(int timeout_ms);
+
+/**
+ * Give a device back to the kernel: the driver's remove(), interrupts off, BARs unmapped,
+ * the VFIO device closed. When it was the last open device of its IOMMU group, the group is
+ * detached from its container as well (the kernel does that itself when the device leaves
+ * vfio-pci) and a container of the group's own (sPAPR) is destroyed; the DMA maps of every
+ * other group stay. The px_pci_device stays in the list with driver and bar[] NULL;
+ * px_pci_cfg_read() and the like return -ENODEV. Call it only when nothing uses the device.
+ * @return 0, or -ENODEV when it is not open.
+ */
+int px_pci_release(struct px_pci_device *dev);
+
 #ifdef __cplusplus
 }
 #endif

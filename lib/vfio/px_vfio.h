@@ -219,8 +219,12 @@ unsigned int px_vfio_device_num_irqs(const struct px_vfio_device *d);
 int px_vfio_device_region(struct px_vfio_device *d, unsigned int index, struct px_vfio_region *r);
 
 /**
- * mmap BAR @p bar (only its mmap-able sparse areas: the MSI-X table stays unmapped).
- * @return the BAR's address (valid for the BAR's size where mmap-able), or NULL with errno.
+ * mmap BAR @p bar, as DPDK does: only the kernel's sparse areas when it lists them; all of it
+ * when the kernel allows the MSI-X table to be mapped (VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
+ * vfio-pci since 4.16) or the BAR has no MSI-X table; else the pages around the table. Parts
+ * left out stay PROT_NONE (an access faults): reach them with px_vfio_device_read/write.
+ * @return the BAR's address, or NULL with errno (ENOTSUP: not mmap-able, or no page of it is
+ *         free of the MSI-X table).
  */
 void *px_vfio_device_map_bar(struct px_vfio_device *d, unsigned int bar, uint64_t *size);
 

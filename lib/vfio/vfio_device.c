@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/pci_regs.h>
 
 #include "vfio_private.h"
 #include "vfio_group.h"
@@ -87,68 +88,248 @@ struct px_vfio_group *px_vfio_device_group(struct px_vfio_device *d)
 	return d->g;
 }
 
-/* VFIO_DEVICE_GET_REGION_INFO; when the capability chain does not fit, the kernel sets argsz
- * to the size it needs and we ask again (vfio.h: "argsz ... may be larger"). */
-static struct vfio_region_info *region_info(int fd, unsigned int index)
-{
-	uint32_t sz = sizeof(struct vfio_region_info);
-	struct vfio_region_info *ri = calloc(1, sz);
+#define REGION_INFO_MAX_QUERIES 4
+#define REGION_INFO_MAX_ARGSZ (64u << 10)
 
-	while (ri != NULL) {
+/* VFIO_DEVICE_GET_REGION_INFO; when the capability chain does not fit, the kernel sets
+ * FLAG_CAPS, argsz to the size it needs and cap_offset to 0, and we ask again (vfio.h: "argsz
+ * ... may be larger"). */
+struct vfio_region_info *vfio_region_info_query(int fd, const char *who, unsigned int index,
+						uint32_t first_argsz, size_t *len,
+						unsigned int *queries)
+{
+	uint32_t sz = PX_MAX(first_argsz, (uint32_t)sizeof(struct vfio_region_info));
+	struct vfio_region_info *ri;
+	unsigned int q;
+	int err;
+
+	for (q = 1; q <= REGION_INFO_MAX_QUERIES; q++) {
+		ri = calloc(1, sz);
+		if (ri == NULL) {
+			errno = ENOMEM;
+			return NULL;
+		}
 		ri->argsz = sz;
 		ri->index = index;
 		if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, ri)) {
+			err = errno;
 			free(ri);
+			errno = err;
 			return NULL;
 		}
-		if (ri->argsz <= sz)
+		if (ri->argsz <= sz) {
+			*len = sz;
+			if (queries)
+				*queries = q;
 			return ri;
+		}
+		VFIO_LOG(DEBUG, "%s: region %u: capabilities need argsz %u, not %u: asking again",
+			 who, index, ri->argsz, sz);
+		if (ri->argsz > REGION_INFO_MAX_ARGSZ) {
+			VFIO_LOG(ERR, "%s: region %u: the kernel asks for argsz %u (over %u)", who,
+				 index, ri->argsz, REGION_INFO_MAX_ARGSZ);
+			free(ri);
+			errno = E2BIG;
+			return NULL;
+		}
 		sz = ri->argsz;
 		free(ri);
-		ri = calloc(1, sz);
 	}
-	errno = ENOMEM;
+	VFIO_LOG(ERR, "%s: region %u: argsz still too small after %u queries", who, index,
+		 REGION_INFO_MAX_QUERIES);
+	errno = EPROTO;
 	return NULL;
 }
 
-static void region_sparse(const struct vfio_region_info *ri, struct px_vfio_region *r)
+static int parse_sparse(const char *who, const struct vfio_info_cap_header *h, uint32_t off,
+			uint32_t limit, struct px_vfio_region *r)
 {
-	uint32_t off = (ri->flags & VFIO_REGION_INFO_FLAG_CAPS) ? ri->cap_offset : 0;
+	const struct vfio_region_info_cap_sparse_mmap *s = (const void *)h;
+	uint64_t need = sizeof(*s);
 
-	while (off && off + sizeof(struct vfio_info_cap_header) <= ri->argsz) {
-		const struct vfio_info_cap_header *h = (const void *)((const char *)ri + off);
+	if (off + need <= limit)
+		need += (uint64_t)s->nr_areas * sizeof(s->areas[0]);
+	if (off + need > limit) {
+		VFIO_LOG(
+			ERR,
+			"%s: region %u: sparse mmap capability at %u runs past the end of the info (%u bytes)",
+			who, r->index, off, limit);
+		return -EPROTO;
+	}
+	if (s->nr_areas > PX_DIM(r->sparse)) {
+		VFIO_LOG(ERR,
+			 "%s: region %u: sparse mmap capability lists %u areas, at most %zu "
+			 "are handled",
+			 who, r->index, s->nr_areas, PX_DIM(r->sparse));
+		return -E2BIG;
+	}
+	for (uint32_t i = 0; i < s->nr_areas; i++) {
+		uint64_t ao = s->areas[i].offset, as = s->areas[i].size;
 
+		if (ao > r->size || as > r->size - ao) {
+			VFIO_LOG(ERR,
+				 "%s: region %u: sparse area %u [0x%llx, +0x%llx) is outside "
+				 "the region (size 0x%llx)",
+				 who, r->index, i, (unsigned long long)ao, (unsigned long long)as,
+				 (unsigned long long)r->size);
+			return -EPROTO;
+		}
+		r->sparse[i].offset = ao;
+		r->sparse[i].size = as;
+	}
+	r->nr_sparse = s->nr_areas;
+	return 0;
+}
+
+int vfio_region_parse(const char *who, const void *buf, size_t len, struct px_vfio_region *r,
+		      uint32_t *cap_ids)
+{
+	const struct vfio_region_info *ri = buf;
+	uint32_t limit, off;
+	int ret;
+
+	*cap_ids = 0;
+	memset(r, 0, sizeof(*r));
+	if (len < sizeof(*ri)) {
+		VFIO_LOG(ERR, "%s: region info of %zu bytes, shorter than its header", who, len);
+		return -EPROTO;
+	}
+	r->index = ri->index;
+	r->flags = ri->flags;
+	r->size = ri->size;
+	r->offset = ri->offset;
+	if (!(ri->flags & VFIO_REGION_INFO_FLAG_CAPS) || ri->cap_offset == 0)
+		return 0;
+	limit = (uint32_t)PX_MIN((size_t)ri->argsz, len);
+	for (off = ri->cap_offset; off != 0;) {
+		const struct vfio_info_cap_header *h = (const void *)((const char *)buf + off);
+
+		if (off < sizeof(*ri) || off % 8) {
+			VFIO_LOG(ERR, "%s: region %u: capability at offset %u is %s", who, r->index,
+				 off, off % 8 ? "misaligned" : "inside the region info header");
+			return -EPROTO;
+		}
+		if ((uint64_t)off + sizeof(*h) > limit) {
+			VFIO_LOG(
+				ERR,
+				"%s: region %u: capability at offset %u runs past the end of the info (%u "
+				"bytes): truncated chain",
+				who, r->index, off, limit);
+			return -EPROTO;
+		}
+		if (h->id < 32)
+			*cap_ids |= 1u << h->id;
 		if (h->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP) {
-			const struct vfio_region_info_cap_sparse_mmap *s = (const void *)h;
-
-			r->nr_sparse = PX_MIN(s->nr_areas, PX_DIM(r->sparse));
-			for (uint32_t i = 0; i < r->nr_sparse; i++) {
-				r->sparse[i].offset = s->areas[i].offset;
-				r->sparse[i].size = s->areas[i].size;
-			}
+			ret = parse_sparse(who, h, off, limit, r);
+			if (ret)
+				return ret;
+		}
+		if (h->next != 0 && h->next <= off) {
+			VFIO_LOG(ERR, "%s: region %u: capability chain loops (next %u after %u)",
+				 who, r->index, h->next, off);
+			return -ELOOP;
 		}
 		off = h->next;
 	}
+	return 0;
+}
+
+/* Region @index with the capability ids seen. */
+static int region_get(struct px_vfio_device *d, unsigned int index, struct px_vfio_region *r,
+		      uint32_t *cap_ids)
+{
+	size_t len;
+	struct vfio_region_info *ri = vfio_region_info_query(
+		d->fd, d->addr, index, sizeof(struct vfio_region_info), &len, NULL);
+	int ret;
+
+	if (ri == NULL)
+		return -errno;
+	ret = vfio_region_parse(d->addr, ri, len, r, cap_ids);
+	free(ri);
+	return ret;
 }
 
 int px_vfio_device_region(struct px_vfio_device *d, unsigned int index, struct px_vfio_region *r)
 {
-	struct vfio_region_info *ri = region_info(d->fd, index);
+	uint32_t cap_ids;
 
-	if (ri == NULL)
-		return -errno;
-	memset(r, 0, sizeof(*r));
-	r->index = index;
-	r->flags = ri->flags;
-	r->size = ri->size;
-	r->offset = ri->offset;
-	region_sparse(ri, r);
-	free(ri);
+	return region_get(d, index, r, &cap_ids);
+}
+
+unsigned int vfio_msix_areas(uint64_t bar_size, uint64_t page, uint64_t tab_off, uint64_t tab_len,
+			     struct px_vfio_region *r)
+{
+	uint64_t start = PX_ALIGN_FLOOR(tab_off, page);
+	uint64_t end = PX_ALIGN_CEIL(tab_off + tab_len, page);
+
+	r->nr_sparse = 0;
+	if (start > 0) {
+		r->sparse[r->nr_sparse].offset = 0;
+		r->sparse[r->nr_sparse++].size = PX_MIN(start, bar_size);
+	}
+	if (end < bar_size) {
+		r->sparse[r->nr_sparse].offset = end;
+		r->sparse[r->nr_sparse++].size = bar_size - end;
+	}
+	return r->nr_sparse;
+}
+
+/* Where the MSI-X table is (PCI 3.0 §6.8.2): BAR, offset, size. -ENOENT without MSI-X. */
+static int msix_table(struct px_vfio_device *d, unsigned int *bir, uint64_t *off, uint64_t *len)
+{
+	uint8_t pos = 0, id = 0;
+	uint16_t status = 0, flags = 0;
+	uint32_t table = 0;
+
+	if (px_vfio_device_cfg_read(d, PCI_STATUS, &status, 2) || !(status & PCI_STATUS_CAP_LIST) ||
+	    px_vfio_device_cfg_read(d, PCI_CAPABILITY_LIST, &pos, 1))
+		return -ENOENT;
+	for (int n = 0; pos >= 0x40 && n < 48; n++) {
+		if (px_vfio_device_cfg_read(d, pos, &id, 1))
+			return -ENOENT;
+		if (id == PCI_CAP_ID_MSIX) {
+			if (px_vfio_device_cfg_read(d, pos + PCI_MSIX_FLAGS, &flags, 2) ||
+			    px_vfio_device_cfg_read(d, pos + PCI_MSIX_TABLE, &table, 4))
+				return -ENOENT;
+			*bir = table & PCI_MSIX_TABLE_BIR;
+			*off = table & PCI_MSIX_TABLE_OFFSET;
+			*len = ((flags & PCI_MSIX_FLAGS_QSIZE) + 1u) * PCI_MSIX_ENTRY_SIZE;
+			return 0;
+		}
+		if (px_vfio_device_cfg_read(d, pos + 1, &pos, 1))
+			return -ENOENT;
+	}
+	return -ENOENT;
+}
+
+/*
+ * Which parts of BAR @bar to map, as DPDK decides: the kernel's sparse areas when it lists
+ * them; the whole BAR when the kernel says the MSI-X table may be mapped (MSIX_MAPPABLE, every
+ * vfio-pci since 4.16) or the BAR has no MSI-X table; else the pages around the table (the
+ * kernel refuses to map it). @return 0, or -ENOTSUP when no page may be mapped.
+ */
+static int bar_areas(struct px_vfio_device *d, unsigned int bar, struct px_vfio_region *r,
+		     uint32_t cap_ids)
+{
+	unsigned int bir;
+	uint64_t off, len;
+
+	if (cap_ids & (1u << VFIO_REGION_INFO_CAP_SPARSE_MMAP))
+		return r->nr_sparse ? 0 : -ENOTSUP;
+	if ((cap_ids & (1u << VFIO_REGION_INFO_CAP_MSIX_MAPPABLE)) && !d->ignore_msix_mappable)
+		return 0;
+	if (msix_table(d, &bir, &off, &len) || bir != bar)
+		return 0;
+	if (vfio_msix_areas(r->size, (uint64_t)sysconf(_SC_PAGESIZE), off, len, r) == 0)
+		return -ENOTSUP;
+	VFIO_LOG(DEBUG, "%s: BAR%u: MSI-X table at 0x%llx (+0x%llx) left unmapped", d->addr, bar,
+		 (unsigned long long)off, (unsigned long long)len);
 	return 0;
 }
 
-/* Reserve the BAR's span, then map only the areas the kernel allows (the MSI-X table and PBA
- * are left out of the sparse list and stay PROT_NONE). */
+/* Reserve the BAR's span, then map only the areas chosen (what is left out stays PROT_NONE:
+ * an access through the pointer faults; use px_vfio_device_read/write there). */
 static void *map_areas(struct px_vfio_device *d, const struct px_vfio_region *r)
 {
 	void *base = mmap(NULL, r->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -174,6 +355,7 @@ static void *map_areas(struct px_vfio_device *d, const struct px_vfio_region *r)
 void *px_vfio_device_map_bar(struct px_vfio_device *d, unsigned int bar, uint64_t *size)
 {
 	struct px_vfio_region r;
+	uint32_t cap_ids;
 	int ret;
 
 	if (bar >= VFIO_MAX_BARS || bar >= d->info.num_regions) {
@@ -182,7 +364,7 @@ void *px_vfio_device_map_bar(struct px_vfio_device *d, unsigned int bar, uint64_
 	}
 	if (d->bar[bar] != NULL)
 		goto out;
-	ret = px_vfio_device_region(d, bar, &r);
+	ret = region_get(d, bar, &r, &cap_ids);
 	if (ret) {
 		errno = -ret;
 		return NULL;
@@ -191,6 +373,15 @@ void *px_vfio_device_map_bar(struct px_vfio_device *d, unsigned int bar, uint64_
 		VFIO_LOG(ERR, "%s: BAR%u cannot be mmapped (size 0x%llx, flags 0x%x)", d->addr, bar,
 			 (unsigned long long)r.size, r.flags);
 		errno = ENOTSUP;
+		return NULL;
+	}
+	ret = bar_areas(d, bar, &r, cap_ids);
+	if (ret) {
+		VFIO_LOG(ERR,
+			 "%s: BAR%u (0x%llx bytes) has no page outside its MSI-X table to map: "
+			 "use px_vfio_device_read/write",
+			 d->addr, bar, (unsigned long long)r.size);
+		errno = -ret;
 		return NULL;
 	}
 	d->bar[bar] = map_areas(d, &r);

@@ -39,7 +39,7 @@ if [ $lab = 1 ]; then
     every frame each port receives out of the other. Rates are QEMU's emulation, not hardware.
 TXT
     exec tools/lab/run.sh --arch x86_64 --nics e1000e,e1000e -- \
-        "set -- \$PX_LAB_PORTS; px-fwd -l 0-1 -m 64 --iova-mode=pa -a \$1 -a \$2 -- --forward-mode=io --tx-first --duration=$secs --stats-period=1 --rxd=128 --txd=128 --total-num-mbufs=640"
+        "set -- \$PX_LAB_PORTS; px-fwd -l 0-1 -m 64 -a \$1 -a \$2 -- --forward-mode=io --tx-first --duration=$secs --stats-period=1 --rxd=128 --txd=128 --total-num-mbufs=640"
 fi
 
 cores=0

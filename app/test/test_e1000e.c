@@ -19,13 +19,13 @@
 #include "px_udp.h"
 #include "px_tcp.h"
 
-#define NB_MBUF 768 /* 1.7 MiB: one 2 MiB page, IOVA-contiguous under --iova-mode=pa */
+#define NB_MBUF 768
 #define NB_DESC 128
 #define BURST 32
 #define ETHER_TYPE_TEST 0x88B5 /* IEEE local experimental */
 #define HDR_LEN 14
 #define WAIT_MS 5000
-#define EAL_ARGS "-l 0 -m 64 --iova-mode=pa"
+#define EAL_ARGS "-l 0 -m 64" /* default --iova-mode=va: lib/vfio places the IOVAs */
 
 struct pair {
 	uint16_t port[2];

@@ -5,14 +5,14 @@ px_add_lab_test(NAME lab_<arch>_e1000e ARCH all
                         e1000e_jumbo_autotest e1000e_cksum_autotest
                         e1000e_dma_isolation_autotest e1000e_mac_filter_autotest)
 # px-fwd txonly on one port: 500 frames of 64 bytes must be fetched by the device (tx_bytes is
-# the hardware's GOTC; QEMU 7.2 leaves the FCS out of it). One port, so one IOMMU group: this
-# also runs on ppc64le, where the two-port tests above skip (see docs/e1000e.md).
+# the hardware's GOTC; QEMU 7.2 leaves the FCS out of it). This one runs --iova-mode=pa (IOVA =
+# guest-physical address) so that mode is proven end to end too; the others use the default va.
 px_add_lab_test(NAME lab_<arch>_e1000e_fwd_txonly ARCH all
                 COMMAND "p=\${PX_LAB_PORTS%% *}; px-fwd -l 0-1 -m 64 --iova-mode=pa -a $p -- --forward-mode=txonly --tx-max=500 --duration=3 --rxd=128 --txd=128 --total-num-mbufs=512 --stats-json=/tmp/s.json || exit 1; cat /tmp/s.json; grep -q '\"tx_packets\": 500,.*\"tx_bytes\": 32000,' /tmp/s.json")
 # A real, independent peer: the kernel's e1000e on the second port pings Pollux's icmpecho on
 # the first (ARP and ICMP both ways); 100 echo requests, 0 % loss.
 px_add_lab_test(NAME lab_<arch>_e1000e_kernel_ping ARCH all
-                COMMAND "set -e; p0=\${PX_LAB_PORTS%% *}; p1=\${PX_LAB_PORTS##* }; ifc=$(px-lab-kbind --up $p1 e1000e); ip addr add 10.9.0.1/24 dev $ifc; px-fwd -l 0-1 -m 64 --iova-mode=pa -a $p0 -- --forward-mode=icmpecho --icmp-ip=0,10.9.0.2 --duration=25 --stats-period=0 --rxd=128 --txd=128 --total-num-mbufs=512 >/tmp/fwd.log 2>&1 & fwd=$!; sleep 3; ping -c 100 -i 0.1 -W 2 10.9.0.2 >/tmp/ping.log || true; wait $fwd; cat /tmp/ping.log /tmp/fwd.log; grep -q '100 packets transmitted, 100 packets received, 0% packet loss' /tmp/ping.log")
+                COMMAND "set -e; p0=\${PX_LAB_PORTS%% *}; p1=\${PX_LAB_PORTS##* }; ifc=$(px-lab-kbind --up $p1 e1000e); ip addr add 10.9.0.1/24 dev $ifc; px-fwd -l 0-1 -m 64 -a $p0 -- --forward-mode=icmpecho --icmp-ip=0,10.9.0.2 --duration=25 --stats-period=0 --rxd=128 --txd=128 --total-num-mbufs=512 >/tmp/fwd.log 2>&1 & fwd=$!; sleep 3; ping -c 100 -i 0.1 -W 2 10.9.0.2 >/tmp/ping.log || true; wait $fwd; cat /tmp/ping.log /tmp/fwd.log; grep -q '100 packets transmitted, 100 packets received, 0% packet loss' /tmp/ping.log")
 # ppc64le with both ports behind one PHB, so in one IOMMU group: the two-port tests run there
 # too (the default placement, one PHB per NIC, needs a container per group in lib/pci).
 # px_add_lab_test has no per-test QEMU arguments, so this one is added directly.
@@ -38,4 +38,8 @@ endif()
 # put on the wire with --tx-first keep circulating; both ports must receive and forward them
 # all, none dropped.
 px_add_lab_test(NAME lab_<arch>_e1000e_fwd_io ARCH all
-                COMMAND "set -- $PX_LAB_PORTS; px-fwd -l 0-1 -m 64 --iova-mode=pa -a $1 -a $2 -- --forward-mode=io --tx-first --duration=4 --stats-period=1 --rxd=128 --txd=128 --total-num-mbufs=640 --stats-json=/tmp/io.json || exit 1; cat /tmp/io.json; [ $(grep -c '\"drops\": 0,' /tmp/io.json) = 2 ] && sed -n 's/.*\"rx_packets\": \\([0-9]*\\),.*/\\1/p' /tmp/io.json | awk '$1 < 1000 { bad = 1 } END { exit NR != 2 || bad }'")
+                COMMAND "set -- $PX_LAB_PORTS; px-fwd -l 0-1 -m 64 -a $1 -a $2 -- --forward-mode=io --tx-first --duration=4 --stats-period=1 --rxd=128 --txd=128 --total-num-mbufs=640 --stats-json=/tmp/io.json || exit 1; cat /tmp/io.json; [ $(grep -c '\"drops\": 0,' /tmp/io.json) = 2 ] && sed -n 's/.*\"rx_packets\": \\([0-9]*\\),.*/\\1/p' /tmp/io.json | awk '$1 < 1000 { bad = 1 } END { exit NR != 2 || bad }'")
+# px-fwd txonly on port 0 and rxonly --check on port 1, two processes (two EALs, --file-prefix):
+# all 2000 frames counted by the receiver, each one's payload pattern and sequence checked.
+px_add_lab_test(NAME lab_<arch>_e1000e_fwd_tx_rx ARCH all
+                COMMAND "set -- $PX_LAB_PORTS; px-fwd -l 0 -m 32 --file-prefix rx -a $2 -- --forward-mode=rxonly --check --duration=8 --stats-period=0 --rxd=128 --txd=128 --total-num-mbufs=512 --stats-json=/tmp/rx.json > /tmp/rx.log 2>&1 & r=$!; sleep 3; px-fwd -l 1 -m 32 --file-prefix tx -a $1 -- --forward-mode=txonly --tx-max=2000 --duration=3 --stats-period=0 --rxd=128 --txd=128 --total-num-mbufs=512 --stats-json=/tmp/tx.json; t=$?; wait $r; rc=$?; cat /tmp/rx.log /tmp/tx.json /tmp/rx.json; [ $t = 0 ] && [ $rc = 0 ] && grep -q '\"tx_packets\": 2000,' /tmp/tx.json && grep -q '\"rx_packets\": 2000,.*\"rx_bad\": 0,' /tmp/rx.json")

@@ -13,18 +13,23 @@
 
 #define FWD_MAX_STREAMS 256
 #define FWD_MAX_BURST 512
-#define FWD_MAX_FRAME 9216 /* txonly: largest frame */
+#define FWD_MAX_FRAME 9216  /* txonly: largest frame */
+#define FWD_SEQ_WINDOW 1024 /* rxonly --check: how far a frame may overtake earlier ones */
 
 /* One stream: packets from (rx_port, rxq) go to (tx_port, txq). Only its lcore writes it. */
 struct fwd_stream {
 	uint16_t rx_port, rxq, tx_port, txq;
 	uint64_t rx_pkts;
 	uint64_t tx_pkts;
-	uint64_t drops;    /* received, not accepted by the TX queue, freed */
-	uint64_t rx_bad;   /* content check failures (rxonly --check) */
-	uint64_t tx_seq;   /* txonly: next sequence number to send */
-	uint64_t rx_seq;   /* rxonly --check: next sequence number expected */
-	uint64_t next_tsc; /* txonly rate limit: earliest next burst */
+	uint64_t drops;          /* received, not accepted by the TX queue, freed */
+	uint64_t rx_bad;         /* content check failures (rxonly --check) */
+	uint64_t tx_seq;         /* txonly: next sequence number to send */
+	uint64_t rx_seq;         /* rxonly --check: lowest sequence number not yet received */
+	uint64_t rx_reordered;   /* rxonly --check: frames that overtook an earlier one */
+	unsigned int bad_logged; /* rxonly --check: anomalies described on stderr so far */
+	unsigned int rx_pending; /* rxonly --check: bits set in seen[] */
+	uint64_t seen[FWD_SEQ_WINDOW / 64]; /* rxonly --check: received, above rx_seq */
+	uint64_t next_tsc;                  /* txonly rate limit: earliest next burst */
 } __px_cache_aligned;
 
 struct fwd_mode;
@@ -77,5 +82,9 @@ int fwd_tx_first(void);
 void fwd_stats_start(void);
 void fwd_stats_print_period(double seconds);
 int fwd_stats_final(void);
+
+/* rxonly --check: account for sequence number @seq on @s (fwd_modes.c). @return true when it
+ * is new and within FWD_SEQ_WINDOW; *reordered when it arrived before a lower one. */
+bool fwd_seq_account(struct fwd_stream *s, uint64_t seq, bool *reordered);
 
 #endif /* FWD_H */

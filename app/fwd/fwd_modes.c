@@ -121,6 +121,63 @@ static bool frame_ok(const struct px_mbuf *m, uint64_t *seq)
 	return true;
 }
 
+/* Describe a frame rxonly --check refused (or one that overtook earlier frames). */
+static void seq_anomaly_log(const struct fwd_stream *s, const struct px_mbuf *m, bool ok,
+			    uint64_t seq, const char *what)
+{
+	const uint8_t *p = px_pktmbuf_mtod(m, const uint8_t *);
+	int at = -1;
+
+	if (ok) {
+		fprintf(stderr, "px-fwd: port %u: frame %llu %s (lowest missing: %llu)\n",
+			s->rx_port, (unsigned long long)seq, what, (unsigned long long)s->rx_seq);
+		return;
+	}
+	for (uint16_t i = OFF_PAYLOAD + 8; i < m->data_len && at < 0; i++)
+		if (p[i] != (uint8_t)i)
+			at = i;
+	fprintf(stderr,
+		"px-fwd: port %u: bad frame (lowest missing %llu): pkt_len %u data_len %u segs %u, "
+		"ethertype %02x%02x, first wrong payload byte %d\n",
+		s->rx_port, (unsigned long long)s->rx_seq, m->pkt_len, m->data_len, m->nb_segs,
+		m->data_len > OFF_ETHTYPE + 1 ? p[OFF_ETHTYPE] : 0,
+		m->data_len > OFF_ETHTYPE + 1 ? p[OFF_ETHTYPE + 1] : 0, at);
+}
+
+/*
+ * Account for sequence number @seq (a frame whose content is right). Every number must arrive
+ * exactly once; arriving early (before a lower one) is counted as reordered, not bad: a wire
+ * keeps order, but an emulated hub need not (QEMU 7.2's net queue lets a new frame overtake
+ * frames queued for a full receive ring). A number seen twice, below rx_seq or more than
+ * FWD_SEQ_WINDOW ahead, is bad. @return true when good.
+ */
+bool fwd_seq_account(struct fwd_stream *s, uint64_t seq, bool *reordered)
+{
+	uint64_t d = seq - s->rx_seq;
+	uint64_t *w;
+
+	*reordered = false;
+	if (seq < s->rx_seq || d >= FWD_SEQ_WINDOW)
+		return false;
+	w = &s->seen[(seq % FWD_SEQ_WINDOW) / 64];
+	if (*w & (1ull << (seq % 64)))
+		return false; /* twice */
+	*w |= 1ull << (seq % 64);
+	s->rx_pending++;
+	*reordered = d != 0;
+	for (;;) { /* slide past everything received */
+		uint64_t *b = &s->seen[(s->rx_seq % FWD_SEQ_WINDOW) / 64];
+		uint64_t bit = 1ull << (s->rx_seq % 64);
+
+		if (!(*b & bit))
+			break;
+		*b &= ~bit;
+		s->rx_pending--;
+		s->rx_seq++;
+	}
+	return true;
+}
+
 static int loop_rxonly(void *arg)
 {
 	struct fwd_lcore *lc = arg;
@@ -138,14 +195,28 @@ static int loop_rxonly(void *arg)
 				continue;
 			STAT_ADD(s->rx_pkts, n);
 			for (uint16_t k = 0; check && k < n; k++) {
-				/* with one sender per stream, sequence numbers arrive in order */
-				if (!frame_ok(pkts[k], &seq)) {
-					bad++;
+				bool ok, early = false;
+
+				seq = 0;
+				ok = frame_ok(pkts[k], &seq);
+				if (px_likely(ok && seq == s->rx_seq && s->rx_pending == 0)) {
+					s->rx_seq++; /* in order, nothing pending: the common case
+						      */
 					continue;
 				}
-				if (seq != s->rx_seq)
-					bad++;
-				s->rx_seq = seq + 1;
+				if (ok && fwd_seq_account(s, seq, &early)) {
+					if (early) {
+						STAT_ADD(s->rx_reordered, 1);
+						if (s->bad_logged++ < 5)
+							seq_anomaly_log(s, pkts[k], true, seq,
+									"arrived early");
+					}
+					continue;
+				}
+				bad++;
+				if (s->bad_logged++ < 5)
+					seq_anomaly_log(s, pkts[k], ok, seq,
+							"duplicate or out of range");
 			}
 			if (bad)
 				STAT_ADD(s->rx_bad, bad);

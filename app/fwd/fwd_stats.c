@@ -11,7 +11,7 @@
 #include "fwd.h"
 
 struct port_totals {
-	uint64_t rx, tx, drops, bad;
+	uint64_t rx, tx, drops, bad, reordered;
 	uint64_t ibytes, obytes, imissed, ierrors, oerrors;
 };
 
@@ -28,6 +28,7 @@ static void collect(struct port_totals *t)
 		t[s->rx_port].rx += __atomic_load_n(&s->rx_pkts, __ATOMIC_RELAXED);
 		t[s->rx_port].drops += __atomic_load_n(&s->drops, __ATOMIC_RELAXED);
 		t[s->rx_port].bad += __atomic_load_n(&s->rx_bad, __ATOMIC_RELAXED);
+		t[s->rx_port].reordered += __atomic_load_n(&s->rx_reordered, __ATOMIC_RELAXED);
 		t[s->tx_port].tx += __atomic_load_n(&s->tx_pkts, __ATOMIC_RELAXED);
 	}
 	PX_ETH_FOREACH_DEV (p) {
@@ -86,9 +87,10 @@ static void write_json(const struct port_totals *t, double secs)
 			"%s\n  {\"port\": %u, \"rx_packets\": %" PRIu64 ", \"tx_packets\": %" PRIu64
 			", \"drops\": %" PRIu64 ", \"rx_bad\": %" PRIu64 ", \"rx_bytes\": %" PRIu64
 			", \"tx_bytes\": %" PRIu64 ", \"rx_missed\": %" PRIu64
-			", \"rx_errors\": %" PRIu64 ", \"tx_errors\": %" PRIu64 "}",
+			", \"rx_errors\": %" PRIu64 ", \"tx_errors\": %" PRIu64
+			", \"rx_reordered\": %" PRIu64 "}",
 			first ? "" : ",", p, t[p].rx, t[p].tx, t[p].drops, t[p].bad, t[p].ibytes,
-			t[p].obytes, t[p].imissed, t[p].ierrors, t[p].oerrors);
+			t[p].obytes, t[p].imissed, t[p].ierrors, t[p].oerrors, t[p].reordered);
 		first = 0;
 	}
 	fprintf(f, "\n]}\n");

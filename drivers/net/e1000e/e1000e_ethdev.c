@@ -31,6 +31,7 @@
 #define E1000E_MAX_FRAME 9018    /* jumbo frames up to 9 KB: MTU 9000 + header + CRC */
 #define E1000E_FRAME_OVERHEAD 22 /* Ethernet header 14, CRC 4, one VLAN tag 4 */
 #define E1000E_MDIC_WAIT_US 10000
+#define E1000E_MSIX_QUIET_US 5000 /* > QEMU's minimum EITR interval (128 us) */
 #define E1000E_DEFAULT_RX_FREE_THRESH 32
 #define E1000E_DEFAULT_TX_RS_THRESH 32
 #define E1000E_DEFAULT_TX_FREE_THRESH 32
@@ -911,6 +912,8 @@ static int e1000e_intr_setup(struct px_eth_dev *dev)
 		}
 		ad->lsc_fd = fds[1];
 	}
+	for (int v = 0; v < (lsc ? 2 : 1); v++)
+		e1000e_write(ad->hw, E1000_EITR(v), 0); /* no throttling (QEMU: its minimum) */
 	e1000e_write(ad->hw, E1000_IVAR, ivar);
 	if (lsc) {
 		/* clear a stale change, then arm LSC; QEMU 7.2 signals "other" only with
@@ -936,6 +939,11 @@ static void e1000e_quiesce(struct e1000e_adapter *ad)
 		ad->lsc_fd = -1;
 	}
 	if (ad->intr_on) {
+		/* Interrupts are masked now, but a vector that fired within the last throttling
+		 * interval still has its timer pending; QEMU 7.2 aborts if it expires with
+		 * MSI-X off (docs/vfio.md). EITR is at its minimum (intr_setup), so 5 ms is ample.
+		 */
+		usleep(E1000E_MSIX_QUIET_US);
 		px_pci_intr_disable(ad->pci);
 		ad->intr_on = false;
 	}

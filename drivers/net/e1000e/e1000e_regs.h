@@ -49,8 +49,9 @@
 #define E1000_ICR_LSC (1u << 2)    /* link status change */
 #define E1000_ICR_RXQ0 (1u << 20)  /* RX queue 0 (MSI-X mode) */
 #define E1000_ICR_OTHER (1u << 24) /* MSI-X: LSC and the other non-queue causes */
-#define E1000_IVAR 0x000E4         /* IVAR: interrupt cause -> MSI-X vector allocation */
-#define E1000_IVAR_RXQ0_VEC(v) ((v) | 0x8u)          /* bits 2:0 vector, 3 valid */
+#define E1000_EITR(n) (0x000E8 + 4 * (n))   /* per-vector throttling interval, n = 0..4 */
+#define E1000_IVAR 0x000E4                  /* IVAR: interrupt cause -> MSI-X vector allocation */
+#define E1000_IVAR_RXQ0_VEC(v) ((v) | 0x8u) /* bits 2:0 vector, 3 valid */
 #define E1000_IVAR_OTHER_VEC(v) (((v) | 0x8u) << 16) /* bits 18:16 vector, 19 valid */
 
 /* §10.2.5 receive */

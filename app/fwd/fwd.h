@@ -13,8 +13,8 @@
 
 #define FWD_MAX_STREAMS 256
 #define FWD_MAX_BURST 512
-#define FWD_MAX_FRAME 9216  /* txonly: largest frame */
-#define FWD_SEQ_WINDOW 1024 /* rxonly --check: how far a frame may overtake earlier ones */
+#define FWD_MAX_FRAME 9216        /* txonly: largest frame */
+#define FWD_SEQ_WINDOW (1u << 17) /* rxonly --check: how far a frame may overtake others */
 
 /* One stream: packets from (rx_port, rxq) go to (tx_port, txq). Only its lcore writes it. */
 struct fwd_stream {
@@ -28,8 +28,8 @@ struct fwd_stream {
 	uint64_t rx_reordered;   /* rxonly --check: frames that overtook an earlier one */
 	unsigned int bad_logged; /* rxonly --check: anomalies described on stderr so far */
 	unsigned int rx_pending; /* rxonly --check: bits set in seen[] */
-	uint64_t seen[FWD_SEQ_WINDOW / 64]; /* rxonly --check: received, above rx_seq */
-	uint64_t next_tsc;                  /* txonly rate limit: earliest next burst */
+	uint64_t *seen;          /* rxonly --check: FWD_SEQ_WINDOW bits, received above rx_seq */
+	uint64_t next_tsc;       /* txonly rate limit: earliest next burst */
 } __px_cache_aligned;
 
 struct fwd_mode;

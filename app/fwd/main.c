@@ -311,11 +311,20 @@ static uint16_t peer_port(uint16_t p, uint16_t nb_ports, const uint16_t *ports, 
 	return ports[idx];
 }
 
+static void streams_free(void)
+{
+	for (unsigned int i = 0; i < fwd_nb_streams; i++) {
+		free(fwd_streams[i].seen);
+		fwd_streams[i].seen = NULL;
+	}
+	fwd_nb_streams = 0;
+}
+
 static int setup_streams(const uint16_t *ports, uint16_t nb_ports)
 {
 	static const struct px_eth_mac zero;
 
-	fwd_nb_streams = 0;
+	streams_free();
 	for (uint16_t i = 0; i < nb_ports; i++) {
 		uint16_t tx = peer_port(ports[i], nb_ports, ports, i);
 
@@ -334,6 +343,11 @@ static int setup_streams(const uint16_t *ports, uint16_t nb_ports)
 			s->rxq = q;
 			s->tx_port = tx;
 			s->txq = q % fwd_cfg.nb_txq;
+			if (fwd_cfg.check) {
+				s->seen = calloc(FWD_SEQ_WINDOW / 64, sizeof(uint64_t));
+				if (s->seen == NULL)
+					return -ENOMEM;
+			}
 		}
 	}
 	return 0;
@@ -497,6 +511,7 @@ int main(int argc, char **argv)
 		ret = 1;
 	PX_ETH_FOREACH_DEV (p)
 		px_eth_dev_close(p);
+	streams_free();
 	px_mempool_free(fwd_pools[0]);
 	px_eal_cleanup();
 	return ret;

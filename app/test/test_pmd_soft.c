@@ -69,9 +69,10 @@ static int test_pmd_ring(void)
 	uint16_t a, b, c;
 	int p;
 
-	PX_TEST_ASSERT(px_test_eal_init("-l 0 --no-huge --no-pci -m 64 --vdev net_ring0 --vdev net_ring1 "
-					"--vdev net_ring2,peer=net_ring1") >= 0,
-		       "init");
+	PX_TEST_ASSERT(
+		px_test_eal_init("-l 0 --no-huge --no-pci -m 64 --vdev net_ring0 --vdev net_ring1 "
+				 "--vdev net_ring2,peer=net_ring1") >= 0,
+		"init");
 	mp = px_pktmbuf_pool_create("ring_pool", 255, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE, 0);
 	PX_TEST_ASSERT(mp != NULL, "pool");
 	PX_TEST_ASSERT(px_eth_dev_get_port_by_name("net_ring0", &a) == 0 &&

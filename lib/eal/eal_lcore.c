@@ -156,7 +156,8 @@ int eal_lcore_init(const struct eal_cfg *cfg)
 		ret = start_worker(i);
 		if (ret < 0) {
 			stop_workers();
-			pthread_setaffinity_np(pthread_self(), sizeof(main_affinity), &main_affinity);
+			pthread_setaffinity_np(pthread_self(), sizeof(main_affinity),
+					       &main_affinity);
 			px_per_lcore_id = PX_LCORE_ID_ANY;
 			return ret;
 		}

@@ -251,7 +251,8 @@ int px_eth_dev_info_get(uint16_t port, struct px_eth_dev_info *info);
  * Configure a stopped port: queue counts, offloads (must be among the capabilities), RSS.
  * @return 0; -ENODEV; -EBUSY when started; -EINVAL with a log line naming the bad field
  *         (queue count above the limit, offload not supported, RSS hash not supported, MTU
- *         out of range); or the driver's error
+ *         out of range); -ENOTSUP for intr_conf.lsc on a driver without link interrupts;
+ *         or the driver's error
  */
 int px_eth_dev_configure(uint16_t port, uint16_t nb_rxq, uint16_t nb_txq,
 			 const struct px_eth_conf *conf);

@@ -299,13 +299,13 @@ static uint16_t e1000e_tx_cleanup(struct e1000e_tx_queue *txq)
 
 #define E1000E_TX_CKSUM_FLAGS (PX_MBUF_F_TX_IP_CKSUM | PX_MBUF_F_TX_L4_MASK)
 
-/* The context a packet needs: its checksum flags and its l2_len/l3_len (the low 16 bits of
- * tx_offload). 0 for a packet without checksum offload. */
+/* The context a packet needs: its checksum flags, IPv4 or not (TUCMD.IP) and its
+ * l2_len/l3_len (the low 16 bits of tx_offload). 0 for a packet without checksum offload. */
 static inline uint64_t tx_ctx_key(const struct px_mbuf *m)
 {
 	uint64_t f = m->ol_flags & E1000E_TX_CKSUM_FLAGS;
 
-	return f ? f | (m->tx_offload & 0xFFFF) : 0;
+	return f ? f | (m->ol_flags & PX_MBUF_F_TX_IPV4) | (m->tx_offload & 0xFFFF) : 0;
 }
 
 /* Take descriptor @tail for the RS logic of e1000e_tx_one(): RS on every rs_thresh-th. */

@@ -65,24 +65,6 @@ struct region_lab {
 	uint64_t tab_off, tab_len, pba_off;
 };
 
-/* The first device bound to vfio-pci, into @addr; -ENODEV when there is none. */
-static int first_vfio_pci(char *addr, size_t sz)
-{
-	DIR *dir = opendir("/sys/bus/pci/drivers/vfio-pci");
-	struct dirent *de;
-	int ret = -ENODEV;
-
-	if (dir == NULL)
-		return -ENODEV;
-	while (ret && (de = readdir(dir)) != NULL)
-		if (strchr(de->d_name, ':')) {
-			snprintf(addr, sz, "%s", de->d_name);
-			ret = 0;
-		}
-	closedir(dir);
-	return ret;
-}
-
 /* The MSI-X capability (PCI 3.0 §6.8.2) read from config space, independently of lib/vfio's
  * own walk. */
 static int read_msix(struct region_lab *l)
@@ -116,7 +98,7 @@ static int read_msix(struct region_lab *l)
 
 static int region_lab_open(struct region_lab *l)
 {
-	int ret = first_vfio_pci(l->addr, sizeof(l->addr));
+	int ret = lab_first_vfio_pci(l->addr, sizeof(l->addr));
 
 	if (ret)
 		return ret;

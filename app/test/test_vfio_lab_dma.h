@@ -6,6 +6,7 @@
 #ifndef TEST_VFIO_LAB_DMA_H
 #define TEST_VFIO_LAB_DMA_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <px_memzone.h>
@@ -18,7 +19,7 @@ struct rxd;
 struct dma_lab {
 	const struct px_memzone *mz;
 	const struct px_memzone *filler; /* reserved before mz (vfio_lab_dma_high), or NULL */
-	volatile uint32_t *bar[2]; /* set to NULL for a port released during the test */
+	volatile uint32_t *bar[2];       /* set to NULL for a port released during the test */
 	volatile struct txd *txr;
 	volatile struct rxd *rxr;
 	uint8_t *txb, *rxb;
@@ -36,5 +37,9 @@ int lab_dma_send_and_compare(struct dma_lab *l, uint8_t seed);
 int lab_dma_port_reset(volatile uint32_t *bar);
 /* Memory space and bus mastering on in PCI_COMMAND; 0 or -errno. */
 int lab_dma_bus_master(struct px_pci_device *dev);
+
+/* The first device bound to vfio-pci, into @addr; -ENODEV when there is none
+ * (test_vfio_lab_irq.c). */
+int lab_first_vfio_pci(char *addr, size_t sz);
 
 #endif /* TEST_VFIO_LAB_DMA_H */

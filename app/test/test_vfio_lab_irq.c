@@ -20,6 +20,7 @@
 #include <px_vfio.h>
 
 #include "px_test.h"
+#include "test_vfio_lab_dma.h"
 
 #define E1000_ICR 0x00c0
 #define E1000_ICS 0x00c8
@@ -64,8 +65,9 @@ static void quiesce(struct irq_lab *l)
 	usleep(50000);
 }
 
-/* The first device bound to vfio-pci, into @addr; -ENODEV when there is none. */
-static int first_vfio_pci(char *addr, size_t sz)
+/* The first device bound to vfio-pci, into @addr; -ENODEV when there is none (shared with
+ * test_vfio_lab_dev.c through test_vfio_lab_dma.h). */
+int lab_first_vfio_pci(char *addr, size_t sz)
 {
 	DIR *dir = opendir("/sys/bus/pci/drivers/vfio-pci");
 	struct dirent *de;
@@ -115,7 +117,7 @@ static int irq_lab_open(struct irq_lab *l)
 	char addr[300];
 	uint16_t cmd;
 	uint64_t len;
-	int ret = first_vfio_pci(addr, sizeof(addr));
+	int ret = lab_first_vfio_pci(addr, sizeof(addr));
 
 	if (ret)
 		return ret;

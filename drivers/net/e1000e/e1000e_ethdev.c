@@ -717,6 +717,20 @@ static const struct px_memzone *e1000e_ring_alloc(struct px_eth_dev *dev, const 
 	return mz;
 }
 
+/* The memory of a queue: its software ring (an mbuf pointer per descriptor) and its descriptor
+ * ring in DMA memory. @return 0, or -ENOMEM with nothing left allocated. */
+static int e1000e_queue_mem(struct px_eth_dev *dev, const char *dir, uint16_t nb_desc, int socket,
+			    struct px_mbuf ***sw_ring, const struct px_memzone **mz)
+{
+	*sw_ring = calloc(nb_desc, sizeof(struct px_mbuf *));
+	*mz = *sw_ring ? e1000e_ring_alloc(dev, dir, nb_desc, socket) : NULL;
+	if (*mz == NULL) {
+		free(*sw_ring);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int e1000e_rx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
 				 const struct px_eth_rxconf *conf, struct px_mempool *mp)
 {
@@ -731,10 +745,7 @@ static int e1000e_rx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb
 	rxq = calloc(1, sizeof(*rxq));
 	if (rxq == NULL)
 		return -ENOMEM;
-	rxq->sw_ring = calloc(nb_desc, sizeof(struct px_mbuf *));
-	rxq->mz = e1000e_ring_alloc(dev, "rx", nb_desc, socket);
-	if (rxq->sw_ring == NULL || rxq->mz == NULL) {
-		free(rxq->sw_ring);
+	if (e1000e_queue_mem(dev, "rx", nb_desc, socket, &rxq->sw_ring, &rxq->mz) < 0) {
 		free(rxq);
 		return -ENOMEM;
 	}
@@ -764,10 +775,7 @@ static int e1000e_tx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb
 	txq = calloc(1, sizeof(*txq));
 	if (txq == NULL)
 		return -ENOMEM;
-	txq->sw_ring = calloc(nb_desc, sizeof(struct px_mbuf *));
-	txq->mz = e1000e_ring_alloc(dev, "tx", nb_desc, socket);
-	if (txq->sw_ring == NULL || txq->mz == NULL) {
-		free(txq->sw_ring);
+	if (e1000e_queue_mem(dev, "tx", nb_desc, socket, &txq->sw_ring, &txq->mz) < 0) {
 		free(txq);
 		return -ENOMEM;
 	}

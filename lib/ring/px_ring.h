@@ -8,9 +8,11 @@
  * by moving the producer tail; dequeue does the same on the consumer side.
  *
  * - Single producer/consumer (SP/SC): the head is private to its side. Each side keeps a cached
- *   copy of the other side's tail and reads the shared tail only when the cache says the ring is
- *   full (enqueue) or empty (dequeue): in a two-core pipeline the other side's cache line is
- *   pulled far less often. The tail is published once per call.
+ *   copy of the other side's tail and reads the shared tail only when the cache shows too little
+ *   room (enqueue) or too few entries (dequeue), or an amount no ring can hold: in a two-core
+ *   pipeline the other side's cache line is pulled far less often. The tail is published once
+ *   per call. The free_space/available outputs are exact (as a ring without a cache reports):
+ *   asking for them costs a read of the other side's tail.
  * - Multi producer/consumer (MP/MC): one compare-and-swap on the head reserves the slots, the
  *   copy follows, and the tail is published in reservation order (a producer waits for earlier
  *   ones to publish first).
@@ -284,26 +286,49 @@ static __px_always_inline void px_ring_copy_out(const struct px_ring *r, uint32_
 }
 
 /*
- * Reserve up to @n slots for a single producer. The free count is computed against the cached
- * consumer tail; the shared one is read (acquire: the consumer's slot reads happen before we
- * overwrite them) only when the cache says there is not enough room. Signed arithmetic keeps a
- * stale cache (older than the head, e.g. after MP calls) safe: it only makes us re-read.
+ * The SP/SC cache is a past value of the other side's tail, so it can only understate what is
+ * there: the room (entries) it gives is at most the true one, and is trusted only while it is
+ * physically possible, 0..capacity. It goes stale in two ways, both handled:
+ * - the caller takes the last entry (room) it shows: the next call finds too little and re-reads;
+ * - MP (MC) calls on the same side move the head without touching the cache (the mode is chosen
+ *   per call). The room then underflows past capacity and is re-read; and so that 2^32 objects
+ *   later it cannot wrap round into looking valid again, each MP (MC) call replaces a cache
+ *   staler than PX_RING_CACHE_MAX_STALE with the tail it has just read (px_ring_cache_age()).
+ * "Staleness" is capacity - room (capacity - entries): 0..capacity for a usable cache.
+ */
+#define PX_RING_CACHE_MAX_STALE (1u << 30) /* > any capacity: a usable cache is never replaced */
+
+static __px_always_inline void px_ring_cache_age(struct px_ring_private *p, uint32_t staleness,
+						 uint32_t tail)
+{
+	/* Relaxed: several MP (MC) threads may do this at once, and any tail they read will do.
+	 * The store happens about once per 2^30 objects; otherwise the line is only read and stays
+	 * shared between the producers (consumers). */
+	if (px_unlikely(staleness > PX_RING_CACHE_MAX_STALE))
+		__atomic_store_n(&p->cached, tail, __ATOMIC_RELAXED);
+}
+
+/*
+ * Reserve up to @n slots for a single producer. The room is computed from the cached consumer
+ * tail; the shared one is read (acquire: the consumer's slot reads happen before we overwrite
+ * them) only when the cache shows too little room or an impossible amount, or when the caller
+ * asks for the exact free space.
  */
 static __px_always_inline uint32_t px_ring_sp_reserve(struct px_ring *r, uint32_t n,
 						      enum px_ring_behavior behavior,
 						      uint32_t *free_space)
 {
 	uint32_t head = r->prod.head;
-	int32_t room = (int32_t)(r->capacity + r->prod_priv.cached - head);
+	uint32_t room = r->capacity + r->prod_priv.cached - head;
 
-	if (px_unlikely(room < (int32_t)n)) {
+	if (px_unlikely(room < n || room > r->capacity || free_space != NULL)) {
 		r->prod_priv.cached = __atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE);
-		room = (int32_t)(r->capacity + r->prod_priv.cached - head);
-		if (room < (int32_t)n)
-			n = behavior == PX_RING_FIXED ? 0 : (uint32_t)room;
+		room = r->capacity + r->prod_priv.cached - head;
+		if (room < n)
+			n = behavior == PX_RING_FIXED ? 0 : room;
 	}
 	if (free_space != NULL)
-		*free_space = (uint32_t)room - n;
+		*free_space = room - n;
 	return n;
 }
 
@@ -313,7 +338,7 @@ static __px_always_inline uint32_t px_ring_mp_reserve(struct px_ring *r, uint32_
 						      uint32_t *old_head, uint32_t *free_space)
 {
 	uint32_t head = __atomic_load_n(&r->prod.head, __ATOMIC_ACQUIRE);
-	uint32_t room, want;
+	uint32_t tail, room, want;
 
 	do {
 		want = n;
@@ -321,13 +346,16 @@ static __px_always_inline uint32_t px_ring_mp_reserve(struct px_ring *r, uint32_
 		 * cannot move before it on weakly ordered CPUs: a tail older than the head would
 		 * overstate the room. The tail's acquire pairs with the consumer's release of
 		 * cons.tail, so its slot reads are done before we write the slots. */
-		room = r->capacity + __atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE) - head;
+		tail = __atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE);
+		room = r->capacity + tail - head;
 		if (px_unlikely(want > room))
 			want = behavior == PX_RING_FIXED ? 0 : room;
 		if (want == 0)
 			break;
 	} while (!__atomic_compare_exchange_n(&r->prod.head, &head, head + want, true,
 					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
+	px_ring_cache_age(&r->prod_priv,
+			  head - __atomic_load_n(&r->prod_priv.cached, __ATOMIC_RELAXED), tail);
 	*old_head = head;
 	if (free_space != NULL)
 		*free_space = room - want;
@@ -373,28 +401,26 @@ static __px_always_inline uint32_t px_ring_do_enqueue(struct px_ring *r, const v
 }
 
 /* Single consumer: count against the cached producer tail, re-read (acquire: the producer's slot
- * writes are visible) only when the cache says there are not enough entries. */
+ * writes are visible) only when the cache shows too few entries or an impossible number, or when
+ * the caller asks for the exact number left. */
 static __px_always_inline uint32_t px_ring_sc_reserve(struct px_ring *r, uint32_t n,
 						      enum px_ring_behavior behavior,
 						      uint32_t *available)
 {
 	uint32_t head = r->cons.head;
-	int32_t entries = (int32_t)(r->cons_priv.cached - head);
+	uint32_t entries = r->cons_priv.cached - head;
 
-	/* No unlikely() hint: a consumer that keeps up finds the cache "empty" on most calls. */
-	if (entries < (int32_t)n) {
-		uint32_t tail = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
-
-		entries = (int32_t)(tail - head);
-		/* Keep the new tail only when it will serve a later call: a consumer that takes
-		 * everything there is (the common case when it keeps up) skips the store. */
-		if (entries > (int32_t)n)
-			r->cons_priv.cached = tail;
-		else if (entries < (int32_t)n)
-			n = behavior == PX_RING_FIXED ? 0 : (uint32_t)entries;
+	/* No unlikely() hint: a consumer that keeps up finds the cache "empty" on most calls. The
+	 * new tail is always kept: a cache left behind would fall further back with every call
+	 * that takes all there is, and after 2^31 objects look full again. */
+	if (entries < n || entries > r->capacity || available != NULL) {
+		r->cons_priv.cached = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
+		entries = r->cons_priv.cached - head;
+		if (entries < n)
+			n = behavior == PX_RING_FIXED ? 0 : entries;
 	}
 	if (available != NULL)
-		*available = (uint32_t)entries - n;
+		*available = entries - n;
 	return n;
 }
 
@@ -403,19 +429,23 @@ static __px_always_inline uint32_t px_ring_mc_reserve(struct px_ring *r, uint32_
 						      uint32_t *old_head, uint32_t *available)
 {
 	uint32_t head = __atomic_load_n(&r->cons.head, __ATOMIC_ACQUIRE);
-	uint32_t entries, want;
+	uint32_t tail, entries, want;
 
 	do {
 		want = n;
 		/* Head (acquire) before tail, as in px_ring_mp_reserve(); the tail's acquire
 		 * pairs with the producer's release of prod.tail (the slots are written). */
-		entries = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE) - head;
+		tail = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
+		entries = tail - head;
 		if (px_unlikely(want > entries))
 			want = behavior == PX_RING_FIXED ? 0 : entries;
 		if (want == 0)
 			break;
 	} while (!__atomic_compare_exchange_n(&r->cons.head, &head, head + want, true,
 					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
+	px_ring_cache_age(
+		&r->cons_priv,
+		r->capacity + head - __atomic_load_n(&r->cons_priv.cached, __ATOMIC_RELAXED), tail);
 	*old_head = head;
 	if (available != NULL)
 		*available = entries - want;

@@ -49,6 +49,19 @@ static int test_pmd_null(void)
 	PX_TEST_ASSERT(st.ipackets == 32 && st.ibytes == 32 * 128 && st.opackets == 16 &&
 			       st.obytes == 16 * 64,
 		       "counters");
+	PX_TEST_ASSERT(st.q_ipackets[0] == 32 && st.q_ibytes[0] == 32 * 128 &&
+			       st.q_opackets[0] == 16 && st.q_obytes[0] == 16 * 64,
+		       "queue 0 counters");
+	PX_TEST_ASSERT_EQ(px_eth_stats_reset(p0), 0, "reset");
+	PX_TEST_ASSERT_EQ(px_eth_stats_get(p0, &st), 0, "stats");
+	PX_TEST_ASSERT(st.ipackets == 0 && st.ibytes == 0 && st.opackets == 0 && st.obytes == 0,
+		       "0 after a reset");
+	PX_TEST_ASSERT_EQ(px_eth_rx_burst(p0, 0, m, 8), 8, "rx after the reset");
+	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p0, 0, m, 8), 8, "tx after the reset");
+	PX_TEST_ASSERT_EQ(px_eth_stats_get(p0, &st), 0, "stats");
+	PX_TEST_ASSERT(st.ipackets == 8 && st.ibytes == 8 * 128 && st.opackets == 8 &&
+			       st.obytes == 8 * 128,
+		       "counting again after a reset");
 	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), 1023, "every mbuf back in the pool");
 	PX_TEST_ASSERT_EQ(px_eth_rx_burst(p0, 1, m, 32), 0, "queue 1 does not exist");
 	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p0, 17, 1, NULL), -EBUSY, "started");
@@ -64,6 +77,7 @@ PX_TEST(pmd_null_autotest, PX_TEST_F_FAST, test_pmd_null)
 static int test_pmd_ring(void)
 {
 	struct px_mbuf *m[8], *r[8];
+	struct px_eth_stats st;
 	struct px_mempool *mp;
 	struct px_ring *rings[2];
 	uint16_t a, b, c;
@@ -85,6 +99,10 @@ static int test_pmd_ring(void)
 	PX_TEST_ASSERT_EQ(px_eth_tx_burst(a, 0, m, 8), 8, "loopback tx");
 	PX_TEST_ASSERT_EQ(px_eth_rx_burst(a, 0, r, 8), 8, "loopback rx");
 	PX_TEST_ASSERT(memcmp(m, r, sizeof(m)) == 0, "the same mbufs, in order");
+	PX_TEST_ASSERT_EQ(px_eth_stats_get(a, &st), 0, "stats");
+	PX_TEST_ASSERT(st.ipackets == 8 && st.opackets == 8 && st.q_ipackets[0] == 8 &&
+			       st.oerrors == 0,
+		       "loopback counters");
 	PX_TEST_ASSERT_EQ(px_eth_tx_burst(b, 0, r, 8), 8, "pair tx");
 	PX_TEST_ASSERT_EQ(px_eth_rx_burst(b, 0, m, 8), 0, "not back on the sender");
 	PX_TEST_ASSERT_EQ(px_eth_rx_burst(c, 0, m, 8), 8, "on the peer");
@@ -105,9 +123,21 @@ static int test_pmd_ring(void)
 	PX_TEST_ASSERT_EQ(px_pktmbuf_alloc_bulk(mp, m, 8), 0, "alloc");
 	PX_TEST_ASSERT_EQ(px_eth_tx_burst((uint16_t)p, 0, m, 8), 8, "tx into the caller's ring");
 	PX_TEST_ASSERT_EQ(px_ring_count(rings[1]), 8, "in the TX ring");
+	PX_TEST_ASSERT_EQ(px_pktmbuf_alloc_bulk(mp, r, 8), 0, "alloc");
+	PX_TEST_ASSERT_EQ(px_eth_tx_burst((uint16_t)p, 0, r, 8), 7, "the ring holds 15");
+	px_pktmbuf_free(r[7]);
+	PX_TEST_ASSERT_EQ(px_eth_stats_get((uint16_t)p, &st), 0, "stats");
+	PX_TEST_ASSERT(st.opackets == 15 && st.q_opackets[0] == 15 && st.oerrors == 1 &&
+			       st.ipackets == 0,
+		       "15 sent, 1 refused");
+	PX_TEST_ASSERT_EQ(px_eth_stats_reset((uint16_t)p), 0, "reset");
+	PX_TEST_ASSERT_EQ(px_eth_stats_get((uint16_t)p, &st), 0, "stats");
+	PX_TEST_ASSERT(st.opackets == 0 && st.oerrors == 0, "0 after a reset");
 	px_eth_dev_close((uint16_t)p);
 	PX_TEST_ASSERT_EQ(px_ring_sc_dequeue_burst(rings[1], (void **)m, 8, NULL), 8, "still ours");
 	px_pktmbuf_free_bulk(m, 8);
+	PX_TEST_ASSERT_EQ(px_ring_sc_dequeue_burst(rings[1], (void **)r, 8, NULL), 7, "all 15");
+	px_pktmbuf_free_bulk(r, 7);
 	px_ring_free(rings[0]);
 	px_ring_free(rings[1]);
 	for (uint16_t i = 0; i < 3; i++)

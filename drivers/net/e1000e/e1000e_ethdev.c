@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ethdev_driver.h"
+#include "px_counter.h"
 #include "px_intr.h"
 #include "px_log.h"
 #include "px_mbuf.h"
@@ -51,8 +52,8 @@ struct e1000e_rx_queue {
 	uint16_t nb_hold;    /* consumed descriptors waiting for a refill */
 	uint16_t free_thresh;
 	uint16_t port_id;
-	uint64_t nombuf;
-	uint64_t errors;
+	px_counter64_t nombuf; /* written by the queue's lcore, read by stats_get */
+	px_counter64_t errors;
 	struct px_mbuf *pkt_first; /* scattered RX: the frame being assembled, or NULL */
 	struct px_mbuf *pkt_last;  /* its last segment */
 	const struct px_memzone *mz;
@@ -143,7 +144,7 @@ static void e1000e_rx_refill(struct e1000e_rx_queue *rxq)
 			PX_MIN((uint16_t)(rxq->nb_hold - done), (uint16_t)(rxq->nb_desc - pos));
 
 		if (px_pktmbuf_alloc_bulk(rxq->mp, &rxq->sw_ring[pos], run) != 0) {
-			rxq->nombuf += run;
+			px_counter64_add(&rxq->nombuf, run);
 			break;
 		}
 		for (uint16_t i = 0; i < run; i++) {
@@ -184,7 +185,7 @@ static inline uint64_t rx_csum_flags(uint8_t status, uint8_t errors)
 static uint16_t e1000e_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
 {
 	struct e1000e_rx_queue *rxq = queue;
-	uint16_t idx = rxq->rx_tail, nb = 0;
+	uint16_t idx = rxq->rx_tail, nb = 0, errs = 0;
 
 	while (nb < n) {
 		volatile struct e1000e_rx_desc *d = &rxq->ring[idx];
@@ -203,7 +204,7 @@ static uint16_t e1000e_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
 			/* a bad frame, or a piece of one longer than a buffer: start() made sure
 			 * the MTU fits one buffer when scatter is off, so only a broken device
 			 * sends those */
-			rxq->errors++;
+			errs++;
 			px_pktmbuf_free(m);
 			continue;
 		}
@@ -214,6 +215,8 @@ static uint16_t e1000e_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
 		pkts[nb++] = m;
 	}
 	rxq->rx_tail = idx;
+	if (px_unlikely(errs))
+		px_counter64_add(&rxq->errors, errs);
 	if (rxq->nb_hold >= rxq->free_thresh)
 		e1000e_rx_refill(rxq);
 	return nb;
@@ -229,7 +232,7 @@ static uint16_t e1000e_recv_scattered_pkts(void *queue, struct px_mbuf **pkts, u
 {
 	struct e1000e_rx_queue *rxq = queue;
 	struct px_mbuf *first = rxq->pkt_first, *last = rxq->pkt_last;
-	uint16_t idx = rxq->rx_tail, nb = 0;
+	uint16_t idx = rxq->rx_tail, nb = 0, errs = 0;
 
 	while (nb < n) {
 		volatile struct e1000e_rx_desc *d = &rxq->ring[idx];
@@ -257,7 +260,7 @@ static uint16_t e1000e_recv_scattered_pkts(void *queue, struct px_mbuf **pkts, u
 		if (!(status & E1000_RXD_STAT_EOP))
 			continue;
 		if (px_unlikely(errors & E1000_RXD_ERR_FRAME)) {
-			rxq->errors++;
+			errs++;
 			px_pktmbuf_free(first);
 		} else {
 			first->port = rxq->port_id;
@@ -269,6 +272,8 @@ static uint16_t e1000e_recv_scattered_pkts(void *queue, struct px_mbuf **pkts, u
 	rxq->pkt_first = first;
 	rxq->pkt_last = last;
 	rxq->rx_tail = idx;
+	if (px_unlikely(errs))
+		px_counter64_add(&rxq->errors, errs);
 	if (rxq->nb_hold >= rxq->free_thresh)
 		e1000e_rx_refill(rxq);
 	return nb;
@@ -483,8 +488,10 @@ static int e1000e_stats_reset(struct px_eth_dev *dev)
 	for (uint16_t q = 0; q < dev->nb_rx_queues; q++) {
 		struct e1000e_rx_queue *rxq = dev->rx_queues[q];
 
-		if (rxq)
-			rxq->nombuf = rxq->errors = 0;
+		if (rxq) {
+			px_counter64_reset(&rxq->nombuf);
+			px_counter64_reset(&rxq->errors);
+		}
 	}
 	return 0;
 }
@@ -507,8 +514,8 @@ static int e1000e_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 		struct e1000e_rx_queue *rxq = dev->rx_queues[q];
 
 		if (rxq) {
-			st->rx_nombuf += rxq->nombuf;
-			st->ierrors += rxq->errors;
+			st->rx_nombuf += px_counter64_fetch(&rxq->nombuf);
+			st->ierrors += px_counter64_fetch(&rxq->errors);
 		}
 	}
 	st->q_ipackets[0] = st->ipackets;

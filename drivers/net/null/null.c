@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <px_counter.h>
 #include <px_kvargs.h>
 #include <px_mbuf.h>
 #include <px_vdev.h>
@@ -27,8 +28,8 @@ struct null_queue {
 	struct px_mempool *mp; /* RX: where packets come from */
 	uint32_t size;
 	uint16_t port;
-	uint64_t pkts;
-	uint64_t bytes;
+	px_counter64_t pkts; /* written by the queue's lcore, read by stats_get */
+	px_counter64_t bytes;
 	uint8_t dummy[PX_MBUF_DEFAULT_DATAROOM] __px_cache_aligned; /* copy=1 target/source */
 } __px_cache_aligned;
 
@@ -50,7 +51,9 @@ static __px_always_inline uint16_t null_rx_common(void *q, struct px_mbuf **pkts
 						  bool copy)
 {
 	struct null_queue *nq = q;
+	/* locals: the mbuf stores below could alias *nq, so its fields would be reloaded */
 	const uint32_t size = nq->size;
+	const uint16_t port = nq->port;
 
 	if (px_unlikely(px_pktmbuf_alloc_bulk(nq->mp, pkts, n) != 0))
 		return 0;
@@ -59,12 +62,12 @@ static __px_always_inline uint16_t null_rx_common(void *q, struct px_mbuf **pkts
 
 		m->data_len = (uint16_t)size;
 		m->pkt_len = size;
-		m->port = nq->port;
+		m->port = port;
 		if (copy)
 			memcpy(px_pktmbuf_mtod(m, void *), nq->dummy, size);
 	}
-	nq->pkts += n;
-	nq->bytes += (uint64_t)n * size;
+	px_counter64_add(&nq->pkts, n);
+	px_counter64_add(&nq->bytes, (uint64_t)n * size);
 	return n;
 }
 
@@ -91,9 +94,10 @@ static uint16_t null_tx(void *q, struct px_mbuf **pkts, uint16_t n)
 
 	for (uint16_t i = 0; i < n; i++)
 		bytes += pkts[i]->pkt_len;
+	/* count before the free: then only n lives across the call (fewer registers saved) */
+	px_counter64_add(&nq->pkts, n);
+	px_counter64_add(&nq->bytes, bytes);
 	px_pktmbuf_free_bulk(pkts, n);
-	nq->pkts += n;
-	nq->bytes += bytes;
 	return n;
 }
 
@@ -168,15 +172,20 @@ static int null_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 	struct null_priv *priv = dev->dev_private;
 
 	for (uint16_t q = 0; q < NULL_MAX_QUEUES; q++) {
-		st->ipackets += priv->rxq[q].pkts;
-		st->ibytes += priv->rxq[q].bytes;
-		st->opackets += priv->txq[q].pkts;
-		st->obytes += priv->txq[q].bytes;
+		uint64_t ipkts = px_counter64_fetch(&priv->rxq[q].pkts);
+		uint64_t ibytes = px_counter64_fetch(&priv->rxq[q].bytes);
+		uint64_t opkts = px_counter64_fetch(&priv->txq[q].pkts);
+		uint64_t obytes = px_counter64_fetch(&priv->txq[q].bytes);
+
+		st->ipackets += ipkts;
+		st->ibytes += ibytes;
+		st->opackets += opkts;
+		st->obytes += obytes;
 		if (q < PX_ETH_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = priv->rxq[q].pkts;
-			st->q_opackets[q] = priv->txq[q].pkts;
-			st->q_ibytes[q] = priv->rxq[q].bytes;
-			st->q_obytes[q] = priv->txq[q].bytes;
+			st->q_ipackets[q] = ipkts;
+			st->q_opackets[q] = opkts;
+			st->q_ibytes[q] = ibytes;
+			st->q_obytes[q] = obytes;
 		}
 	}
 	return 0;
@@ -187,8 +196,10 @@ static int null_stats_reset(struct px_eth_dev *dev)
 	struct null_priv *priv = dev->dev_private;
 
 	for (uint16_t q = 0; q < NULL_MAX_QUEUES; q++) {
-		priv->rxq[q].pkts = priv->rxq[q].bytes = 0;
-		priv->txq[q].pkts = priv->txq[q].bytes = 0;
+		px_counter64_reset(&priv->rxq[q].pkts);
+		px_counter64_reset(&priv->rxq[q].bytes);
+		px_counter64_reset(&priv->txq[q].pkts);
+		px_counter64_reset(&priv->txq[q].bytes);
 	}
 	return 0;
 }

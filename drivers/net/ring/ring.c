@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <px_counter.h>
 #include <px_kvargs.h>
 #include <px_mbuf.h>
 #include <px_vdev.h>
@@ -24,8 +25,8 @@ static const char ring_params[] = "queues=<int> size=<int> peer=<device>";
 
 struct ring_queue {
 	struct px_ring *ring;
-	uint64_t pkts;
-	uint64_t errs; /* TX: ring full */
+	px_counter64_t pkts; /* written by the queue's lcore, read by stats_get */
+	px_counter64_t errs; /* TX: ring full */
 } __px_cache_aligned;
 
 struct ring_priv {
@@ -44,7 +45,7 @@ static uint16_t ring_rx(void *q, struct px_mbuf **pkts, uint16_t n)
 	struct ring_queue *rq = q;
 	unsigned int got = px_ring_sc_dequeue_burst(rq->ring, (void **)pkts, n, NULL);
 
-	rq->pkts += got;
+	px_counter64_add(&rq->pkts, got);
 	return (uint16_t)got;
 }
 
@@ -53,8 +54,9 @@ static uint16_t ring_tx(void *q, struct px_mbuf **pkts, uint16_t n)
 	struct ring_queue *tq = q;
 	unsigned int sent = px_ring_sp_enqueue_burst(tq->ring, (void *const *)pkts, n, NULL);
 
-	tq->pkts += sent;
-	tq->errs += n - sent;
+	px_counter64_add(&tq->pkts, sent);
+	if (px_unlikely(sent < n))
+		px_counter64_add(&tq->errs, n - sent);
 	return (uint16_t)sent;
 }
 
@@ -108,12 +110,15 @@ static int ring_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 	struct ring_priv *priv = dev->dev_private;
 
 	for (unsigned int q = 0; q < RING_MAX_QUEUES; q++) {
-		st->ipackets += priv->rxq[q].pkts;
-		st->opackets += priv->txq[q].pkts;
-		st->oerrors += priv->txq[q].errs;
+		uint64_t ipkts = px_counter64_fetch(&priv->rxq[q].pkts);
+		uint64_t opkts = px_counter64_fetch(&priv->txq[q].pkts);
+
+		st->ipackets += ipkts;
+		st->opackets += opkts;
+		st->oerrors += px_counter64_fetch(&priv->txq[q].errs);
 		if (q < PX_ETH_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = priv->rxq[q].pkts;
-			st->q_opackets[q] = priv->txq[q].pkts;
+			st->q_ipackets[q] = ipkts;
+			st->q_opackets[q] = opkts;
 		}
 	}
 	return 0;
@@ -123,8 +128,11 @@ static int ring_stats_reset(struct px_eth_dev *dev)
 {
 	struct ring_priv *priv = dev->dev_private;
 
-	for (unsigned int q = 0; q < RING_MAX_QUEUES; q++)
-		priv->rxq[q].pkts = priv->txq[q].pkts = priv->txq[q].errs = 0;
+	for (unsigned int q = 0; q < RING_MAX_QUEUES; q++) {
+		px_counter64_reset(&priv->rxq[q].pkts);
+		px_counter64_reset(&priv->txq[q].pkts);
+		px_counter64_reset(&priv->txq[q].errs);
+	}
 	return 0;
 }
 

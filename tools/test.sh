@@ -28,13 +28,13 @@ if [ "${PX_SKIP_SANITIZERS:-0}" != 1 ]; then
     cmake --build build/asan -j "$jobs"
     (cd build/asan && ASAN_OPTIONS=detect_leaks=1 ctest -j "$jobs" -LE 'lab|perf' --output-on-failure) ||
         die "tests failed under AddressSanitizer (build/asan)"
-    if [ -n "$(ls app/test/test_*stress*.c 2>/dev/null)" ]; then
-        say "ThreadSanitizer build (build/tsan): the multi-lcore stress tests"
-        configure build/tsan -DPX_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug -DPX_LAB=OFF
-        cmake --build build/tsan -j "$jobs" --target px-test
-        (cd build/tsan && TSAN_OPTIONS=halt_on_error=1 ctest -j1 -R 'stress' --output-on-failure) ||
-            die "stress tests failed under ThreadSanitizer (build/tsan)"
-    fi
+    say "ThreadSanitizer build (build/tsan): the multi-lcore stress tests, px-fwd on every software PMD and mode"
+    configure build/tsan -DPX_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug -DPX_LAB=OFF
+    cmake --build build/tsan -j "$jobs" --target px-test px-fwd
+    (cd build/tsan && TSAN_OPTIONS=halt_on_error=1 ctest -j1 -R 'stress|counter_' --output-on-failure) ||
+        die "stress tests failed under ThreadSanitizer (build/tsan)"
+    tests/fwd/tsan.sh build/tsan/app/fwd/px-fwd ||
+        die "px-fwd under ThreadSanitizer: a data race or a failed run (tests/fwd/tsan.sh, build/tsan)"
 fi
 
 if command -v clang >/dev/null && echo 'int LLVMFuzzerTestOneInput(const char*d,unsigned long n){return 0;}' |

@@ -21,6 +21,16 @@ static void ring_start_at(struct px_ring *r, uint32_t start, uint32_t stale)
 	r->prod_priv.cached = r->cons_priv.cached = start - stale;
 }
 
+/* Memory for a ring of @sz bytes on its own line pairs (free()), or NULL. */
+static struct px_ring *ring_mem(ssize_t sz)
+{
+	void *p;
+
+	if (sz <= 0 || posix_memalign(&p, PX_RING_SIDE_ALIGN, (size_t)sz) != 0)
+		return NULL;
+	return p;
+}
+
 /* A small deterministic generator (xorshift32), so a failure names a reproducible step. */
 static uint32_t rnd(uint32_t *s)
 {
@@ -111,7 +121,7 @@ static int run_index_case(const struct index_case *c)
 {
 	static uint8_t in[MAX_N * MAX_ESIZE], out[MAX_N * MAX_ESIZE], want[MAX_ESIZE];
 	ssize_t sz = px_ring_get_memsize_elem(c->esize, c->count, c->flags);
-	struct px_ring *r = sz > 0 ? aligned_alloc(PX_RING_SIDE_ALIGN, (size_t)sz) : NULL;
+	struct px_ring *r = ring_mem(sz);
 	uint32_t seed = c->start ^ c->count ^ (c->esize << 8) ^ (c->stale << 3) ^ 0x1234567u;
 	uint32_t seq_in = 0, seq_out = 0;
 	unsigned int cap, step;
@@ -251,7 +261,7 @@ PX_TEST(ring_index_autotest, PX_TEST_F_FAST, test_ring_index)
 static struct px_ring *long_ring(unsigned int flags)
 {
 	ssize_t sz = px_ring_get_memsize(1024, flags);
-	struct px_ring *r = aligned_alloc(PX_RING_SIDE_ALIGN, (size_t)sz);
+	struct px_ring *r = ring_mem(sz);
 
 	if (r != NULL && px_ring_init(r, NULL, 1024, flags) != 0) {
 		free(r);

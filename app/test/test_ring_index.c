@@ -230,7 +230,7 @@ static int test_ring_index(void)
 			for (unsigned int e = 0; e < PX_DIM(esizes); e++)
 				for (unsigned int m = 0; m < PX_DIM(modes); m++)
 					for (int only = 1; only <= 3; only++) {
-						/* Caches fresh, and 2^30 behind: as stale as MP/MC
+						/* Caches fresh, and 2^30 behind: staler than MP/MC
 						 * calls let them get (px_ring_cache_age()). */
 						for (uint32_t stale = 0; stale <= (1u << 30);
 						     stale += 1u << 30) {

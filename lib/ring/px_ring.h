@@ -292,19 +292,19 @@ static __px_always_inline void px_ring_copy_out(const struct px_ring *r, uint32_
  * - the caller takes the last entry (room) it shows: the next call finds too little and re-reads;
  * - MP (MC) calls on the same side move the head without touching the cache (the mode is chosen
  *   per call). The room then underflows past capacity and is re-read; and so that 2^32 objects
- *   later it cannot wrap round into looking valid again, each MP (MC) call replaces a cache
- *   staler than PX_RING_CACHE_MAX_STALE with the tail it has just read (px_ring_cache_age()).
- * "Staleness" is capacity - room (capacity - entries): 0..capacity for a usable cache.
+ *   later it cannot wrap round into looking valid again, the MP (MC) call whose reservation
+ *   crosses a multiple of 2^29 replaces the cache with the tail it has just read: the cache is
+ *   then never more than 2^29 + 2 * capacity (< 2^31) behind. The test is two register
+ *   operations and a branch; the store happens once per 2^29 objects (px_ring_cache_age()).
  */
-#define PX_RING_CACHE_MAX_STALE (1u << 30) /* > any capacity: a usable cache is never replaced */
+#define PX_RING_CACHE_AGE_BIT (1u << 29)
 
-static __px_always_inline void px_ring_cache_age(struct px_ring_private *p, uint32_t staleness,
-						 uint32_t tail)
+static __px_always_inline void px_ring_cache_age(struct px_ring_private *p, uint32_t head,
+						 uint32_t n, uint32_t tail)
 {
-	/* Relaxed: several MP (MC) threads may do this at once, and any tail they read will do.
-	 * The store happens about once per 2^30 objects; otherwise the line is only read and stays
-	 * shared between the producers (consumers). */
-	if (px_unlikely(staleness > PX_RING_CACHE_MAX_STALE))
+	/* Relaxed: several MP (MC) threads may store at once, and any tail they read will do (it
+	 * is a past value of the other side's tail, as the cache must be). */
+	if (px_unlikely((head ^ (head + n)) & PX_RING_CACHE_AGE_BIT))
 		__atomic_store_n(&p->cached, tail, __ATOMIC_RELAXED);
 }
 
@@ -354,8 +354,7 @@ static __px_always_inline uint32_t px_ring_mp_reserve(struct px_ring *r, uint32_
 			break;
 	} while (!__atomic_compare_exchange_n(&r->prod.head, &head, head + want, true,
 					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
-	px_ring_cache_age(&r->prod_priv,
-			  head - __atomic_load_n(&r->prod_priv.cached, __ATOMIC_RELAXED), tail);
+	px_ring_cache_age(&r->prod_priv, head, want, tail);
 	*old_head = head;
 	if (free_space != NULL)
 		*free_space = room - want;
@@ -443,9 +442,7 @@ static __px_always_inline uint32_t px_ring_mc_reserve(struct px_ring *r, uint32_
 			break;
 	} while (!__atomic_compare_exchange_n(&r->cons.head, &head, head + want, true,
 					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
-	px_ring_cache_age(
-		&r->cons_priv,
-		r->capacity + head - __atomic_load_n(&r->cons_priv.cached, __ATOMIC_RELAXED), tail);
+	px_ring_cache_age(&r->cons_priv, head, want, tail);
 	*old_head = head;
 	if (available != NULL)
 		*available = entries - want;

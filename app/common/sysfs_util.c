@@ -147,6 +147,24 @@ bool path_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+int mkdir_p(const char *dir)
+{
+	char buf[PATH_MAX], *s;
+
+	if (strlen(dir) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, dir);
+	for (s = buf + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return mkdir(buf, 0755) && errno != EEXIST ? -errno : 0;
+}
+
 int parse_size(const char *s, unsigned long long *bytes)
 {
 	unsigned long long v, mul = 1;

@@ -37,6 +37,8 @@ int write_file(const char *path, const char *s);
 /* Last path component of a symlink's target ("../../bus/pci/drivers/e1000e" -> "e1000e"). */
 int link_basename(const char *path, char *buf, size_t len);
 bool path_exists(const char *path);
+/* mkdir -p: create dir and its missing parents, mode 0755; 0 if it exists already. */
+int mkdir_p(const char *dir);
 
 /* Parse "512M", "1G", "2048k", "4096" into bytes; -EINVAL on garbage or overflow. */
 int parse_size(const char *s, unsigned long long *bytes);

@@ -15,7 +15,6 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -262,24 +261,6 @@ static int check_groups(const struct plan *p)
 static int state_path(const struct devbind_opts *o, const char *addr, char *buf, size_t len)
 {
 	return root_path(buf, len, o->state_dir, "%s", addr) ? -ENAMETOOLONG : 0;
-}
-
-static int mkdir_p(const char *dir)
-{
-	char buf[PATH_MAX], *s;
-
-	if (strlen(dir) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, dir);
-	for (s = buf + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	return mkdir(buf, 0755) && errno != EEXIST ? -errno : 0;
 }
 
 /* Remembers the kernel driver a device had, unless an earlier command already did. */

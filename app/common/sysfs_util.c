@@ -17,6 +17,28 @@ struct fs_roots roots = {
 	.dev = "/dev",
 };
 
+int roots_opt(int id, const char *arg)
+{
+	switch (id) {
+	case OPT_DRY_RUN:
+		roots.dry_run = true;
+		return 0;
+	case OPT_SYSFS_ROOT:
+		roots.sys = arg;
+		break;
+	case OPT_PROCFS_ROOT:
+		roots.proc = arg;
+		break;
+	case OPT_DEVFS_ROOT:
+		roots.dev = arg;
+		break;
+	default:
+		return -EINVAL;
+	}
+	roots.fake = true;
+	return 0;
+}
+
 int root_path(char *buf, size_t len, const char *root, const char *fmt, ...)
 {
 	va_list ap;

@@ -21,6 +21,21 @@ struct fs_roots {
 
 extern struct fs_roots roots;
 
+/*
+ * getopt_long ids of the options that set roots: --dry-run, --sysfs-root=DIR,
+ * --procfs-root=DIR, --devfs-root=DIR. Each tool lists those it offers in its option table;
+ * the ids lie above its own.
+ */
+enum roots_opt_id {
+	OPT_DRY_RUN = 512,
+	OPT_SYSFS_ROOT,
+	OPT_PROCFS_ROOT,
+	OPT_DEVFS_ROOT,
+};
+
+/* Apply one of those options to roots. Returns 0, or -EINVAL for any other id. */
+int roots_opt(int id, const char *arg);
+
 /* Format "<root>/<fmt...>" into buf; -ENAMETOOLONG if it does not fit. */
 int root_path(char *buf, size_t len, const char *root, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -57,10 +57,6 @@ enum opt_id {
 	OPT_NOIOMMU,
 	OPT_UID,
 	OPT_GID,
-	OPT_DRY_RUN,
-	OPT_SYSFS,
-	OPT_PROCFS,
-	OPT_DEVFS,
 	OPT_STATE,
 	OPT_PCI_IDS,
 };
@@ -77,9 +73,9 @@ static const struct option long_opts[] = {
 	{"uid", required_argument, NULL, OPT_UID},
 	{"gid", required_argument, NULL, OPT_GID},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	{"sysfs-root", required_argument, NULL, OPT_SYSFS},
-	{"procfs-root", required_argument, NULL, OPT_PROCFS},
-	{"devfs-root", required_argument, NULL, OPT_DEVFS},
+	{"sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT},
+	{"procfs-root", required_argument, NULL, OPT_PROCFS_ROOT},
+	{"devfs-root", required_argument, NULL, OPT_DEVFS_ROOT},
 	{"state-dir", required_argument, NULL, OPT_STATE},
 	{"pci-ids", required_argument, NULL, OPT_PCI_IDS},
 	{NULL, 0, NULL, 0},
@@ -125,23 +121,12 @@ static int set_cmd(enum cmd *cmd, enum cmd c)
 	return 0;
 }
 
-static int parse_root(int id, const char *arg, struct devbind_opts *o)
+/* The options that take an argument, and those that set roots (sysfs_util.h). */
+static int parse_opt_arg(int id, const char *arg, struct devbind_opts *o)
 {
 	unsigned int v;
 
 	switch (id) {
-	case OPT_SYSFS:
-		roots.sys = arg;
-		roots.fake = true;
-		return 0;
-	case OPT_PROCFS:
-		roots.proc = arg;
-		roots.fake = true;
-		return 0;
-	case OPT_DEVFS:
-		roots.dev = arg;
-		roots.fake = true;
-		return 0;
 	case OPT_STATE:
 		o->state_dir = arg;
 		return 0;
@@ -165,7 +150,7 @@ static int parse_root(int id, const char *arg, struct devbind_opts *o)
 			o->gid = v, o->set_gid = true;
 		return 0;
 	default:
-		return -1;
+		return roots_opt(id, arg) ? -1 : 0;
 	}
 }
 
@@ -201,11 +186,8 @@ static int parse_args(int argc, char **argv, struct devbind_opts *o, enum cmd *c
 		case OPT_NOIOMMU:
 			o->noiommu = true;
 			break;
-		case OPT_DRY_RUN:
-			roots.dry_run = true;
-			break;
 		default:
-			ret = parse_root(c, optarg, o);
+			ret = parse_opt_arg(c, optarg, o);
 			break;
 		}
 	}

@@ -566,7 +566,7 @@ out:
 
 enum cmd { CMD_NONE, CMD_SHOW, CMD_SETUP, CMD_CLEAR, CMD_MOUNT };
 
-enum opt_id { OPT_JSON = 256, OPT_SETUP, OPT_CLEAR, OPT_MOUNT, OPT_DRY_RUN, OPT_SYSFS, OPT_PROCFS };
+enum opt_id { OPT_JSON = 256, OPT_SETUP, OPT_CLEAR, OPT_MOUNT };
 
 static const struct option long_opts[] = {
 	{"show", no_argument, NULL, 's'},
@@ -578,8 +578,8 @@ static const struct option long_opts[] = {
 	{"clear", no_argument, NULL, OPT_CLEAR},
 	{"mount", required_argument, NULL, OPT_MOUNT},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	{"sysfs-root", required_argument, NULL, OPT_SYSFS},
-	{"procfs-root", required_argument, NULL, OPT_PROCFS},
+	{"sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT},
+	{"procfs-root", required_argument, NULL, OPT_PROCFS_ROOT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -616,17 +616,6 @@ static int parse_opt(int opt, const char *arg, struct cmdline *c)
 	case OPT_JSON:
 		c->o.json = true;
 		return 0;
-	case OPT_DRY_RUN:
-		roots.dry_run = true;
-		return 0;
-	case OPT_SYSFS:
-		roots.sys = arg;
-		roots.fake = true;
-		return 0;
-	case OPT_PROCFS:
-		roots.proc = arg;
-		roots.fake = true;
-		return 0;
 	case 'n':
 		c->o.node = strtol(arg, &end, 10);
 		if (*arg && !*end && c->o.node >= 0)
@@ -639,7 +628,7 @@ static int parse_opt(int opt, const char *arg, struct cmdline *c)
 		fprintf(stderr, "px-hugepages: --pagesize takes a size such as 2M or 1G\n");
 		return -1;
 	default:
-		return -1;
+		return roots_opt(opt, arg) ? -1 : 0;
 	}
 }
 

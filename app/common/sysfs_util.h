@@ -9,7 +9,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 struct fs_roots {
 	const char *sys;  /* "/sys" unless --sysfs-root */
@@ -54,13 +53,5 @@ int link_basename(const char *path, char *buf, size_t len);
 bool path_exists(const char *path);
 /* mkdir -p: create dir and its missing parents, mode 0755; 0 if it exists already. */
 int mkdir_p(const char *dir);
-
-/* Parse "512M", "1G", "2048k", "4096" into bytes; -EINVAL on garbage or overflow. */
-int parse_size(const char *s, unsigned long long *bytes);
-/* "2M", "1G", "64K" for a size in bytes (buf of 16 is enough). */
-const char *fmt_size(unsigned long long bytes, char *buf, size_t len);
-
-/* Print s as a JSON string literal, quotes included. */
-void json_str(FILE *f, const char *s);
 
 #endif /* SYSFS_UTIL_H */

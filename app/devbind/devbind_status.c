@@ -2,9 +2,11 @@
 /* px-devbind --status: network devices in three groups, as text or JSON. */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "devbind.h"
+#include "text_util.h"
 
 enum binding { BIND_VFIO, BIND_KERNEL, BIND_NONE, BIND_COUNT };
 

@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 
 #include "sysfs_util.h"
+#include "text_util.h"
 
 /* Exit codes, listed by --help and docs/hugepages.md. */
 enum hp_exit {

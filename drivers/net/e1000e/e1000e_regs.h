@@ -3,15 +3,21 @@
  * Intel 82574 GbE Controller Family Datasheet (316080, rev 3.x): the registers, bits and
  * descriptor layouts this driver uses, and the three register helpers. Section numbers below
  * refer to that document; every value was also checked against QEMU's model
- * (hw/net/e1000e_core.c, e1000_regs.h), which is what the lab runs.
+ * (hw/net/e1000e_core.c, e1000_regs.h), which is what the lab runs. The lab's raw-register
+ * tests (app/test/test_vfio_lab_*.c) include this header too: one register map.
  */
 #ifndef E1000E_REGS_H
 #define E1000E_REGS_H
 
+#include <assert.h>
 #include <endian.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <px_common.h>
+
+/* BAR0 (memory, 128 KiB on the 82574): every register below lies in its first 64 KiB. */
+#define E1000E_BAR0_MIN_LEN 0x10000
 
 /* §10.2.2 general registers */
 #define E1000_CTRL 0x00000
@@ -40,7 +46,7 @@
 #define E1000_PHY_CTRL_POWER_DOWN (1u << 11)
 #define E1000_PHY_CTRL_AN_ENABLE (1u << 12)
 
-/* §10.2.4 interrupts (this driver polls: everything masked) */
+/* §10.2.4 interrupts: all masked but the MSI-X causes the driver arms (RXQ0, LSC/OTHER) */
 #define E1000_ICR 0x000C0
 #define E1000_IMS 0x000D0
 #define E1000_IMC 0x000D8
@@ -50,6 +56,7 @@
 #define E1000_ICR_RXQ0 (1u << 20)  /* RX queue 0 (MSI-X mode) */
 #define E1000_ICR_OTHER (1u << 24) /* MSI-X: LSC and the other non-queue causes */
 #define E1000_EITR(n) (0x000E8 + 4 * (n))   /* per-vector throttling interval, n = 0..4 */
+#define E1000_EITR_NUM 5                    /* one per MSI-X vector */
 #define E1000_IVAR 0x000E4                  /* IVAR: interrupt cause -> MSI-X vector allocation */
 #define E1000_IVAR_RXQ0_VEC(v) ((v) | 0x8u) /* bits 2:0 vector, 3 valid */
 #define E1000_IVAR_OTHER_VEC(v) (((v) | 0x8u) << 16) /* bits 18:16 vector, 19 valid */
@@ -69,10 +76,10 @@
 #define E1000_RDH0 0x02810
 #define E1000_RDT0 0x02818
 #define E1000_RXDCTL0 0x02828
-#define E1000_RXCSUM 0x05000          /* receive checksum control */
-#define E1000_RXCSUM_IPOFLD (1u << 8) /* IPv4 header checksum checked */
-#define E1000_RXCSUM_TUOFLD (1u << 9) /* TCP/UDP checksum checked */
-#define E1000_MTA 0x05200             /* 128 entries */
+#define E1000_RXCSUM 0x05000             /* receive checksum control */
+#define E1000_RXCSUM_IPOFLD (1u << 8)    /* IPv4 header checksum checked */
+#define E1000_RXCSUM_TUOFLD (1u << 9)    /* TCP/UDP checksum checked */
+#define E1000_MTA(i) (0x05200 + 4 * (i)) /* multicast table array, entries 0..127 */
 #define E1000_MTA_NUM 128
 #define E1000_RAL0 0x05400
 #define E1000_RAH0 0x05404
@@ -118,6 +125,10 @@
 #define E1000_TPT 0x040D4
 #define E1000_MPTC 0x040F0
 #define E1000_BPTC 0x040F4
+/* a 64-bit counter is two registers, the high half right after the low */
+#define E1000_STAT_HIGH(low) ((low) + 4)
+static_assert(E1000_STAT_HIGH(E1000_GORCL) == E1000_GORCH, "GORC pair");
+static_assert(E1000_STAT_HIGH(E1000_GOTCL) == E1000_GOTCH, "GOTC pair");
 
 /* §7.1.4 legacy receive descriptor (RFCTL.EXSTEN = 0), 16 bytes */
 struct e1000e_rx_desc {
@@ -138,6 +149,11 @@ struct e1000e_rx_desc {
 #define E1000_RXD_ERR_IPE 0x40
 /* frame errors (CE, SE, SEQ, RXE); the checksum bits (IPE, TCPE) only report offload results */
 #define E1000_RXD_ERR_FRAME 0x87
+static_assert(sizeof(struct e1000e_rx_desc) == 16, "legacy RX descriptor: 16 bytes");
+static_assert(offsetof(struct e1000e_rx_desc, length) == 8 &&
+		      offsetof(struct e1000e_rx_desc, status) == 12 &&
+		      offsetof(struct e1000e_rx_desc, special) == 14,
+	      "legacy RX descriptor layout (§7.1.4)");
 
 /* §7.2.10.1 legacy transmit descriptor (DEXT = 0), 16 bytes */
 struct e1000e_tx_desc {
@@ -149,7 +165,11 @@ struct e1000e_tx_desc {
 #define E1000_TXD_CMD_IFCS (0x02u << 24)
 #define E1000_TXD_CMD_RS (0x08u << 24)
 #define E1000_TXD_CMD_DEXT (0x20u << 24) /* extended: context or data descriptor */
-#define E1000_TXD_STAT_DD 0x01u
+#define E1000_TXD_STAT_DD 0x01u          /* STA bit 0, the low bits of upper */
+static_assert(sizeof(struct e1000e_tx_desc) == 16, "legacy TX descriptor: 16 bytes");
+static_assert(offsetof(struct e1000e_tx_desc, lower) == 8 &&
+		      offsetof(struct e1000e_tx_desc, upper) == 12,
+	      "legacy TX descriptor layout (§7.2.10.1)");
 
 /* TCP/IP context descriptor (DEXT = 1, DTYP = 0000): where the checksums start, sit and end.
  * Takes one ring slot; its STA.DD sits in the same place as a data descriptor's. */
@@ -165,6 +185,13 @@ struct e1000e_tx_ctx_desc {
 };
 #define E1000_TXD_CTX_TCP (0x01u << 24) /* TUCMD.TCP: the L4 protocol is TCP (else UDP) */
 #define E1000_TXD_CTX_IP (0x02u << 24)  /* TUCMD.IP: IPv4 (else IPv6) */
+static_assert(sizeof(struct e1000e_tx_ctx_desc) == sizeof(struct e1000e_tx_desc),
+	      "a context descriptor takes one ring slot");
+static_assert(offsetof(struct e1000e_tx_ctx_desc, tucss) == 4 &&
+		      offsetof(struct e1000e_tx_ctx_desc, cmd_and_length) == 8,
+	      "TCP/IP context descriptor layout");
+static_assert(offsetof(struct e1000e_tx_ctx_desc, upper) == offsetof(struct e1000e_tx_desc, upper),
+	      "STA.DD of a context descriptor where a data descriptor has it");
 /* TCP/IP data descriptor (DEXT = 1, DTYP = 0001): same layout as legacy, POPTS in upper */
 #define E1000_TXD_DTYP_D (0x1u << 20)
 #define E1000_TXD_POPTS_IXSM (0x01u << 8) /* insert the IP checksum */
@@ -172,8 +199,12 @@ struct e1000e_tx_ctx_desc {
 
 /* §7.1.8 and §7.2 ring structure, RDLEN/TDLEN in §10.2.5/§10.2.6: a ring's length is a
  * multiple of 128 bytes (so of 8 descriptors) and its base is 128-byte aligned. */
+#define E1000E_DESC_SIZE 16
 #define E1000E_RING_ALIGN 128
-#define E1000E_DESC_MULTIPLE (E1000E_RING_ALIGN / 16)
+#define E1000E_DESC_MULTIPLE (E1000E_RING_ALIGN / E1000E_DESC_SIZE)
+static_assert(sizeof(struct e1000e_rx_desc) == E1000E_DESC_SIZE &&
+		      sizeof(struct e1000e_tx_desc) == E1000E_DESC_SIZE,
+	      "RDLEN/TDLEN count 16-byte descriptors");
 
 /*
  * Register access. BAR0 is uncached MMIO mapped by VFIO; volatile makes each access one bus

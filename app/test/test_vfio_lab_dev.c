@@ -7,9 +7,8 @@
  * when another process unbinds the device). Each test skips (77) without devices on vfio-pci
  * and closes its container whatever happens: a group left open is EBUSY for later tests.
  *
- * Registers: Intel 82574 GbE Controller Family datasheet (rev 3.4), §10.2 (CTRL 0x0, STATUS
- * 0x8, RAL0/RAH0 0x5400/0x5404,
- * RDLEN 0x2808, TDLEN 0x3808).
+ * Registers: Intel 82574 GbE Controller Family datasheet (rev 3.4), §10.2, from the PMD's
+ * register map (drivers/net/e1000e/e1000e_regs.h).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -25,19 +24,12 @@
 
 #include <px_pci.h>
 
+#include "e1000e_regs.h"
 #include "pci_private.h"
 #include "px_test.h"
 #include "test_vfio_lab_dma.h"
 #include "vfio_group.h"
 #include "vfio_private.h"
-
-#define E_CTRL 0x0000
-#define E_STATUS 0x0008
-#define E_RDLEN 0x2808
-#define E_TDLEN 0x3808
-#define E_RAL0 0x5400
-#define E_RAH0 0x5404
-#define E_CTRL_RST (1u << 26)
 
 static uint64_t now_ms(void)
 {
@@ -434,11 +426,12 @@ static int reset_body(struct dma_lab *l)
 		c[i] = pci_container_of(lab_dma_ports[i]);
 		PX_TEST_ASSERT(c[i] != NULL, "container of %s", lab_dma_ports[i]->name);
 		maps_get(c[i], &before[i]);
-		ral[i] = bar_rd(l->bar[i], E_RAL0);
-		rah[i] = bar_rd(l->bar[i], E_RAH0);
+		ral[i] = bar_rd(l->bar[i], E1000_RAL0);
+		rah[i] = bar_rd(l->bar[i], E1000_RAH0);
 	}
 	/* ring lengths the frame above programmed: a reset sets them back to 0 */
-	PX_TEST_ASSERT(bar_rd(l->bar[0], E_TDLEN) && bar_rd(l->bar[1], E_RDLEN), "rings set up");
+	PX_TEST_ASSERT(bar_rd(l->bar[0], E1000_TDLEN0) && bar_rd(l->bar[1], E1000_RDLEN0),
+		       "rings set up");
 	for (int i = 0; i < 2; i++) {
 		uint64_t t0 = now_ms();
 		int ret = px_pci_reset(lab_dma_ports[i]);
@@ -452,18 +445,18 @@ static int reset_body(struct dma_lab *l)
 	}
 	for (int i = 0; i < 2; i++) {
 		/* the BAR pointer was zapped by the reset and faults back in */
-		st = bar_rd(l->bar[i], E_STATUS);
+		st = bar_rd(l->bar[i], E1000_STATUS);
 		PX_TEST_ASSERT(st != 0xffffffff, "%s: STATUS readable after the reset",
 			       lab_dma_ports[i]->name);
-		PX_TEST_ASSERT(!(bar_rd(l->bar[i], E_CTRL) & E_CTRL_RST), "out of reset");
+		PX_TEST_ASSERT(!(bar_rd(l->bar[i], E1000_CTRL) & E1000_CTRL_RST), "out of reset");
 		/* Measured, not asserted: QEMU 7.2's e1000e offers only the PM reset (D3hot ->
 		 * D0, NoSoftRst-), which leaves its MAC registers as they were. */
-		len = bar_rd(l->bar[i], i ? E_RDLEN : E_TDLEN);
-		PX_TEST_ASSERT(bar_rd(l->bar[i], E_RAL0) == ral[i] &&
-				       bar_rd(l->bar[i], E_RAH0) == rah[i],
+		len = bar_rd(l->bar[i], i ? E1000_RDLEN0 : E1000_TDLEN0);
+		PX_TEST_ASSERT(bar_rd(l->bar[i], E1000_RAL0) == ral[i] &&
+				       bar_rd(l->bar[i], E1000_RAH0) == rah[i],
 			       "%s: MAC reloaded (RAL0/RAH0 0x%x/0x%x, before 0x%x/0x%x)",
-			       lab_dma_ports[i]->name, bar_rd(l->bar[i], E_RAL0),
-			       bar_rd(l->bar[i], E_RAH0), ral[i], rah[i]);
+			       lab_dma_ports[i]->name, bar_rd(l->bar[i], E1000_RAL0),
+			       bar_rd(l->bar[i], E1000_RAH0), ral[i], rah[i]);
 		PX_TEST_ASSERT_EQ(px_pci_cfg_read(lab_dma_ports[i], PCI_COMMAND, &cmd, 2), 0,
 				  "config space");
 		printf("vfio_lab_reset: %s: after: STATUS 0x%x, PCI_COMMAND 0x%x (bus master %s), "
@@ -602,7 +595,7 @@ static int req_body(struct dma_lab *l)
 	cleanup_capture = true; /* the EAL's cleanup must not meet a map the kernel dropped */
 	px_test_log_capture_start();
 	/* the other port is untouched */
-	PX_TEST_ASSERT(bar_rd(l->bar[0], E_STATUS) != 0xffffffff, "%s still readable",
+	PX_TEST_ASSERT(bar_rd(l->bar[0], E1000_STATUS) != 0xffffffff, "%s still readable",
 		       lab_dma_ports[0]->name);
 	return PX_TEST_OK;
 }

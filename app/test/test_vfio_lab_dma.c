@@ -8,10 +8,11 @@
  * and leaves process memory untouched, and the port works again after a reset.
  *
  * Registers and descriptors: Intel 82574 GbE Controller Family datasheet (rev 3.4), §10.2
- * (CTRL 0x0, STATUS 0x8, RCTL 0x100, TCTL 0x400, RDBAL..RDT 0x2800..0x2818, TDBAL..TDT
- * 0x3800..0x3818), §7.1.4 legacy RX and §7.2.10.2 legacy TX descriptors. The EAL runs in va
- * mode: lib/vfio places IOVAs inside every container's usable ranges (IOVA = VA on x86_64 and
- * aarch64; on ppc64le inside the DMA window lib/vfio creates, see docs/vfio.md).
+ * registers, §7.1.4 legacy RX and §7.2.10.1 legacy TX descriptors, from the PMD's register
+ * map (drivers/net/e1000e/e1000e_regs.h).
+ *
+ * The EAL runs in va mode: lib/vfio places IOVAs inside every container's usable ranges (IOVA
+ * = VA on x86_64 and aarch64; on ppc64le inside the DMA window lib/vfio creates, docs/vfio.md).
  */
 #include <dirent.h>
 #include <poll.h>
@@ -28,57 +29,13 @@
 #include <px_memzone.h>
 #include <px_pci.h>
 
+#include "e1000e_regs.h"
 #include "px_test.h"
 #include "test_vfio_lab_dma.h"
 
-#define E_CTRL 0x0000
-#define E_STATUS 0x0008
-#define E_IMC 0x00d8
-#define E_RCTL 0x0100
-#define E_TCTL 0x0400
-#define E_RDBAL 0x2800
-#define E_RDBAH 0x2804
-#define E_RDLEN 0x2808
-#define E_RDH 0x2810
-#define E_RDT 0x2818
-#define E_TDBAL 0x3800
-#define E_TDBAH 0x3804
-#define E_TDLEN 0x3808
-#define E_TDH 0x3810
-#define E_TDT 0x3818
-#define E_CTRL_SLU (1u << 6)
-#define E_CTRL_RST (1u << 26)
-#define E_STATUS_LU (1u << 1)
-#define E_RCTL_EN (1u << 1)
-#define E_RCTL_UPE (1u << 3)
-#define E_RCTL_MPE (1u << 4)
-#define E_RCTL_BAM (1u << 15)
-#define E_RCTL_SECRC (1u << 26)
-#define E_TCTL_EN (1u << 1)
-#define E_TCTL_PSP (1u << 3)
-#define TXD_CMD_EOP 0x01
-#define TXD_CMD_IFCS 0x02
-#define TXD_CMD_RS 0x08
-#define DESC_DD 0x01
-#define RXD_EOP 0x02
-
-#define NDESC 8 /* 8 x 16 bytes: RDLEN/TDLEN must be a multiple of 128 (§10.2.5.3) */
+#define NDESC E1000E_DESC_MULTIPLE /* the smallest ring: RDLEN/TDLEN are multiples of 128 bytes */
 #define BUF_SZ 2048
 #define FRAME_LEN 142
-
-struct txd {
-	uint64_t addr;
-	uint16_t len;
-	uint8_t cso, cmd, status, css;
-	uint16_t special;
-};
-
-struct rxd {
-	uint64_t addr;
-	uint16_t len, csum;
-	uint8_t status, errors;
-	uint16_t special;
-};
 
 /* The memzone's layout: both rings, one TX buffer, the RX buffers. */
 #define OFF_TXR 0x0000
@@ -130,22 +87,22 @@ static uint32_t wait8(volatile uint8_t *p, uint8_t mask, int ms)
 	return *p;
 }
 
-/* §14.5: a software reset (CTRL.RST, self-clearing) stops DMA and clears the rings. */
+/* §4.6.2: a software reset (CTRL.RST, self-clearing) stops DMA and clears the rings. */
 int lab_dma_port_reset(volatile uint32_t *bar)
 {
 	uint64_t end;
 
-	wr32(bar, E_IMC, ~0u);
-	wr32(bar, E_RCTL, 0);
-	wr32(bar, E_TCTL, 0);
-	wr32(bar, E_CTRL, rd32(bar, E_CTRL) | E_CTRL_RST);
+	wr32(bar, E1000_IMC, E1000_IMC_ALL);
+	wr32(bar, E1000_RCTL, 0);
+	wr32(bar, E1000_TCTL, 0);
+	wr32(bar, E1000_CTRL, rd32(bar, E1000_CTRL) | E1000_CTRL_RST);
 	usleep(10000);
-	for (end = now_ms() + 1000; rd32(bar, E_CTRL) & E_CTRL_RST; usleep(1000))
+	for (end = now_ms() + 1000; rd32(bar, E1000_CTRL) & E1000_CTRL_RST; usleep(1000))
 		if (now_ms() > end)
 			return -ETIMEDOUT;
-	wr32(bar, E_IMC, ~0u);
-	wr32(bar, E_CTRL, rd32(bar, E_CTRL) | E_CTRL_SLU);
-	for (end = now_ms() + 3000; !(rd32(bar, E_STATUS) & E_STATUS_LU); usleep(1000))
+	wr32(bar, E1000_IMC, E1000_IMC_ALL);
+	wr32(bar, E1000_CTRL, rd32(bar, E1000_CTRL) | E1000_CTRL_SLU);
+	for (end = now_ms() + 3000; !(rd32(bar, E1000_STATUS) & E1000_STATUS_LU); usleep(1000))
 		if (now_ms() > end)
 			return -ENOLINK;
 	return 0;
@@ -161,22 +118,24 @@ int lab_dma_bus_master(struct px_pci_device *dev)
 }
 
 /* Port 1 receives (descriptor 0 into @buf0 when not 0): every descriptor but one given to the
- * device (RDT one behind RDH, §3.2.6). */
+ * device (RDT one behind RDH, §7.1.8). */
 static void rx_start(struct dma_lab *l, uint64_t buf0)
 {
 	uint64_t ring = l->mz->iova + OFF_RXR;
 
 	memset(l->rxb, 0, NDESC * BUF_SZ);
 	for (unsigned int i = 0; i < NDESC; i++)
-		l->rxr[i] = (struct rxd){.addr = l->mz->iova + OFF_RXB + i * BUF_SZ};
+		l->rxr[i] = (struct e1000e_rx_desc){
+			.addr = htole64(l->mz->iova + OFF_RXB + i * BUF_SZ)};
 	if (buf0)
-		l->rxr[0].addr = buf0;
-	wr32(l->bar[1], E_RDBAL, (uint32_t)ring);
-	wr32(l->bar[1], E_RDBAH, (uint32_t)(ring >> 32));
-	wr32(l->bar[1], E_RDLEN, NDESC * sizeof(struct rxd));
-	wr32(l->bar[1], E_RDH, 0);
-	wr32(l->bar[1], E_RDT, NDESC - 1);
-	wr32(l->bar[1], E_RCTL, E_RCTL_EN | E_RCTL_UPE | E_RCTL_MPE | E_RCTL_BAM | E_RCTL_SECRC);
+		l->rxr[0].addr = htole64(buf0);
+	wr32(l->bar[1], E1000_RDBAL0, (uint32_t)ring);
+	wr32(l->bar[1], E1000_RDBAH0, (uint32_t)(ring >> 32));
+	wr32(l->bar[1], E1000_RDLEN0, NDESC * sizeof(struct e1000e_rx_desc));
+	wr32(l->bar[1], E1000_RDH0, 0);
+	wr32(l->bar[1], E1000_RDT0, NDESC - 1);
+	wr32(l->bar[1], E1000_RCTL,
+	     E1000_RCTL_EN | E1000_RCTL_UPE | E1000_RCTL_MPE | E1000_RCTL_BAM | E1000_RCTL_SECRC);
 }
 
 /* Port 0 sends one frame of @len bytes from device address @addr; returns the TX status. */
@@ -184,18 +143,20 @@ static uint8_t tx_one(struct dma_lab *l, uint64_t addr, uint16_t len)
 {
 	uint64_t ring = l->mz->iova + OFF_TXR;
 
-	memset((void *)l->txr, 0, NDESC * sizeof(struct txd));
-	l->txr[0] = (struct txd){
-		.addr = addr, .len = len, .cmd = TXD_CMD_EOP | TXD_CMD_IFCS | TXD_CMD_RS};
-	wr32(l->bar[0], E_TDBAL, (uint32_t)ring);
-	wr32(l->bar[0], E_TDBAH, (uint32_t)(ring >> 32));
-	wr32(l->bar[0], E_TDLEN, NDESC * sizeof(struct txd));
-	wr32(l->bar[0], E_TDH, 0);
-	wr32(l->bar[0], E_TDT, 0);
-	wr32(l->bar[0], E_TCTL, E_TCTL_EN | E_TCTL_PSP);
+	memset((void *)l->txr, 0, NDESC * sizeof(struct e1000e_tx_desc));
+	l->txr[0] = (struct e1000e_tx_desc){
+		.addr = htole64(addr),
+		.lower = htole32(len | E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS)};
+	wr32(l->bar[0], E1000_TDBAL0, (uint32_t)ring);
+	wr32(l->bar[0], E1000_TDBAH0, (uint32_t)(ring >> 32));
+	wr32(l->bar[0], E1000_TDLEN0, NDESC * sizeof(struct e1000e_tx_desc));
+	wr32(l->bar[0], E1000_TDH0, 0);
+	wr32(l->bar[0], E1000_TDT0, 0);
+	wr32(l->bar[0], E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP);
 	px_io_wmb(); /* descriptor in memory before the doorbell */
-	wr32(l->bar[0], E_TDT, 1);
-	return wait8(&l->txr[0].status, DESC_DD, 2000);
+	wr32(l->bar[0], E1000_TDT0, 1);
+	/* STA (DD in bit 0) is the descriptor's byte 12: upper's low byte, little-endian */
+	return wait8((volatile uint8_t *)&l->txr[0].upper, E1000_TXD_STAT_DD, 2000);
 }
 
 static void make_frame(uint8_t *f, uint8_t seed)
@@ -217,12 +178,14 @@ int lab_dma_send_and_compare(struct dma_lab *l, uint8_t seed)
 	rx_start(l, 0);
 	make_frame(l->txb, seed);
 	st = tx_one(l, l->mz->iova + OFF_TXB, FRAME_LEN);
-	PX_TEST_ASSERT(st & DESC_DD, "TX descriptor done (TDH %u)", rd32(l->bar[0], E_TDH));
-	st = wait8(&l->rxr[0].status, DESC_DD, 2000);
-	PX_TEST_ASSERT((st & (DESC_DD | RXD_EOP)) == (DESC_DD | RXD_EOP),
+	PX_TEST_ASSERT(st & E1000_TXD_STAT_DD, "TX descriptor done (TDH %u)",
+		       rd32(l->bar[0], E1000_TDH0));
+	st = wait8(&l->rxr[0].status, E1000_RXD_STAT_DD, 2000);
+	PX_TEST_ASSERT((st & (E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP)) ==
+			       (E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP),
 		       "RX descriptor done, one buffer (status 0x%x, RDH %u)", st,
-		       rd32(l->bar[1], E_RDH));
-	PX_TEST_ASSERT_EQ(l->rxr[0].len, FRAME_LEN, "received length (CRC stripped)");
+		       rd32(l->bar[1], E1000_RDH0));
+	PX_TEST_ASSERT_EQ(le16toh(l->rxr[0].length), FRAME_LEN, "received length (CRC stripped)");
 	PX_TEST_ASSERT(memcmp(l->rxb, l->txb, FRAME_LEN) == 0, "received bytes equal sent bytes");
 	return PX_TEST_OK;
 }
@@ -261,13 +224,13 @@ static int dma_lab_open(struct dma_lab *l, const struct dma_lab_cfg *cfg)
 		return -errno;
 	if (l->mz->iova == PX_BAD_IOVA)
 		return -EFAULT;
-	l->txr = (volatile struct txd *)((uint8_t *)l->mz->addr + OFF_TXR);
-	l->rxr = (volatile struct rxd *)((uint8_t *)l->mz->addr + OFF_RXR);
+	l->txr = (volatile struct e1000e_tx_desc *)((uint8_t *)l->mz->addr + OFF_TXR);
+	l->rxr = (volatile struct e1000e_rx_desc *)((uint8_t *)l->mz->addr + OFF_RXR);
 	l->txb = (uint8_t *)l->mz->addr + OFF_TXB;
 	l->rxb = (uint8_t *)l->mz->addr + OFF_RXB;
 	for (int i = 0; i < 2; i++) {
 		l->bar[i] = lab_dma_ports[i]->bar[0];
-		if (l->bar[i] == NULL || lab_dma_ports[i]->bar_len[0] < 0x10000)
+		if (l->bar[i] == NULL || lab_dma_ports[i]->bar_len[0] < E1000E_BAR0_MIN_LEN)
 			return -ENXIO;
 		ret = lab_dma_bus_master(lab_dma_ports[i]);
 		if (ret == 0)
@@ -380,12 +343,13 @@ static int tx_unmapped(struct dma_lab *l, uint64_t pa)
 	rx_start(l, 0);
 	make_frame(victim, 0x5a);
 	st = tx_one(l, pa, FRAME_LEN);
-	st = wait8(&l->rxr[0].status, DESC_DD, 500);
-	if (st & DESC_DD)
+	st = wait8(&l->rxr[0].status, E1000_RXD_STAT_DD, 500);
+	if (st & E1000_RXD_STAT_DD)
 		PX_TEST_ASSERT(memcmp(l->rxb, victim, FRAME_LEN) != 0,
 			       "the device read the victim's page: DMA not blocked");
 	printf("vfio_lab_dma_isolation: TX from unmapped 0x%llx: %s\n", (unsigned long long)pa,
-	       st & DESC_DD ? "a frame went out, not with the victim's bytes" : "nothing sent");
+	       st & E1000_RXD_STAT_DD ? "a frame went out, not with the victim's bytes"
+				      : "nothing sent");
 	return PX_TEST_OK;
 }
 
@@ -398,8 +362,8 @@ static int rx_unmapped(struct dma_lab *l, uint64_t pa)
 	rx_start(l, pa);
 	make_frame(l->txb, 0x33);
 	st = tx_one(l, l->mz->iova + OFF_TXB, FRAME_LEN);
-	PX_TEST_ASSERT(st & DESC_DD, "TX of a good frame");
-	wait8(&l->rxr[0].status, DESC_DD, 1000);
+	PX_TEST_ASSERT(st & E1000_TXD_STAT_DD, "TX of a good frame");
+	wait8(&l->rxr[0].status, E1000_RXD_STAT_DD, 1000);
 	usleep(100000);
 	for (size_t i = 0; i < sizeof(victim); i++)
 		PX_TEST_ASSERT(victim[i] == 0xa5,

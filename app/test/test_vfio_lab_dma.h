@@ -12,16 +12,16 @@
 #include <px_memzone.h>
 #include <px_pci.h>
 
-struct txd;
-struct rxd;
+struct e1000e_tx_desc; /* e1000e_regs.h */
+struct e1000e_rx_desc;
 
 /* The ports' BAR0, a memzone with both rings, one TX buffer and the RX buffers. */
 struct dma_lab {
 	const struct px_memzone *mz;
 	const struct px_memzone *filler; /* reserved before mz (vfio_lab_dma_high), or NULL */
 	volatile uint32_t *bar[2];       /* set to NULL for a port released during the test */
-	volatile struct txd *txr;
-	volatile struct rxd *rxr;
+	volatile struct e1000e_tx_desc *txr;
+	volatile struct e1000e_rx_desc *rxr;
 	uint8_t *txb, *rxb;
 };
 

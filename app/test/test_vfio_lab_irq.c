@@ -4,9 +4,10 @@
  * vfio-pci raises its "other" cause and the eventfd given with VFIO_DEVICE_SET_IRQS fires.
  * Checklist case 20: an eventfd per vector, -1 removes one vector, count 0 disables the index.
  *
- * Registers: Intel 82574 GbE Controller Family datasheet (rev 3.4), §10.2.4 (ICR 0xC0, ICS
- * 0xC8, IMS 0xD0, IMC 0xD8, IVAR 0xE4). QEMU 7.2's model (hw/net/e1000e_core.c) sends an
- * "other" cause only when IMS has OTHER (bit 24) and IVAR routes it to a valid vector.
+ * Registers: Intel 82574 GbE Controller Family datasheet (rev 3.4), §10.2.4 (ICR, ICS, IMS,
+ * IMC, IVAR, EITR), from the PMD's register map (drivers/net/e1000e/e1000e_regs.h). QEMU 7.2's
+ * model (hw/net/e1000e_core.c) sends an "other" cause only when IMS has OTHER (bit 24) and IVAR
+ * routes it to a valid vector.
  */
 #include <dirent.h>
 #include <poll.h>
@@ -19,19 +20,9 @@
 
 #include <px_vfio.h>
 
+#include "e1000e_regs.h"
 #include "px_test.h"
 #include "test_vfio_lab_dma.h"
-
-#define E1000_ICR 0x00c0
-#define E1000_ICS 0x00c8
-#define E1000_IMS 0x00d0
-#define E1000_IMC 0x00d8
-#define E1000_IVAR 0x00e4
-#define E1000_EITR(n) (0x00e8 + 4 * (n)) /* §10.2.4.11, n = 0..4 */
-#define E1000_ICR_LSC (1u << 2)
-#define E1000_ICR_OTHER (1u << 24)
-/* 82574 §10.2.4.9: IVAR bits 18:16 are the "other" cause's vector, bit 19 makes it valid */
-#define E1000_IVAR_OTHER(vec) ((1u << 19) | ((uint32_t)(vec) << 16))
 
 struct irq_lab {
 	struct px_vfio_container *c;
@@ -59,8 +50,8 @@ static uint32_t rd32(struct irq_lab *l, uint32_t reg)
  */
 static void quiesce(struct irq_lab *l)
 {
-	wr32(l, E1000_IMC, ~0u);
-	for (int v = 0; v < 5; v++)
+	wr32(l, E1000_IMC, E1000_IMC_ALL);
+	for (int v = 0; v < E1000_EITR_NUM; v++)
 		wr32(l, E1000_EITR(v), 0);
 	usleep(50000);
 }
@@ -172,10 +163,10 @@ static uint64_t wait_efd(int fd, int ms)
 /* Clear every cause, route "other" to @vec, unmask it and raise LSC|OTHER by software. */
 static void raise_other(struct irq_lab *l, unsigned int vec)
 {
-	wr32(l, E1000_IMC, ~0u);
+	wr32(l, E1000_IMC, E1000_IMC_ALL);
 	wr32(l, E1000_ICR, ~0u); /* write 1 to clear: the model sends a cause again only then */
 	(void)rd32(l, E1000_ICR);
-	wr32(l, E1000_IVAR, E1000_IVAR_OTHER(vec));
+	wr32(l, E1000_IVAR, E1000_IVAR_OTHER_VEC((uint32_t)vec));
 	wr32(l, E1000_IMS, E1000_ICR_LSC | E1000_ICR_OTHER);
 	wr32(l, E1000_ICS, E1000_ICR_LSC | E1000_ICR_OTHER);
 }

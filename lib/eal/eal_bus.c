@@ -4,13 +4,27 @@
 #include <string.h>
 
 #include "eal_private.h"
-#include "px_bus.h"
+#include "bus_driver.h"
 
-static struct px_bus *buses;
+static struct eal_bus *buses;
 
-void px_bus_register(struct px_bus *bus)
+const char *eal_bus_arg(enum eal_bus_list list, unsigned int i)
 {
-	struct px_bus **pp = &buses;
+	const struct eal_strlist *l = list == EAL_BUS_ALLOW  ? &eal_config.allow
+				      : list == EAL_BUS_BLOCK ? &eal_config.block
+							      : &eal_config.vdevs;
+
+	return i < l->n ? l->v[i] : NULL;
+}
+
+bool eal_bus_no_pci(void)
+{
+	return eal_config.no_pci;
+}
+
+void eal_bus_register(struct eal_bus *bus)
+{
+	struct eal_bus **pp = &buses;
 
 	while (*pp)
 		pp = &(*pp)->next;
@@ -21,10 +35,10 @@ void px_bus_register(struct px_bus *bus)
 void eal_bus_cleanup(void)
 {
 	/* reverse order: walk to each last bus not yet cleaned */
-	struct px_bus *order[32];
+	struct eal_bus *order[32];
 	int n = 0;
 
-	for (struct px_bus *b = buses; b && n < 32; b = b->next)
+	for (struct eal_bus *b = buses; b && n < 32; b = b->next)
 		order[n++] = b;
 	while (n-- > 0)
 		if (order[n]->cleanup)
@@ -49,14 +63,14 @@ int eal_bus_init(void)
 
 	drivers_init();
 
-	for (struct px_bus *b = buses; b; b = b->next) {
+	for (struct eal_bus *b = buses; b; b = b->next) {
 		ret = b->scan ? b->scan() : 0;
 		if (ret < 0) {
 			EAL_LOG(ERR, "%s bus: scan failed: %s", b->name, strerror(-ret));
 			goto fail;
 		}
 	}
-	for (struct px_bus *b = buses; b; b = b->next) {
+	for (struct eal_bus *b = buses; b; b = b->next) {
 		ret = b->probe ? b->probe() : 0;
 		if (ret < 0) {
 			EAL_LOG(ERR, "%s bus: probe failed: %s", b->name, strerror(-ret));

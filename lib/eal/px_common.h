@@ -17,6 +17,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 #define px_likely(x) __builtin_expect(!!(x), 1)
 #define px_unlikely(x) __builtin_expect(!!(x), 0)
 
@@ -115,6 +118,8 @@ static inline void px_prefetch_w(const volatile void *p)
 
 /** Identifier of "any NUMA socket". */
 #define PX_SOCKET_ID_ANY (-1)
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -38,6 +38,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** A single-writer 64-bit counter. Zero-initialised memory is a counter at 0. */
 typedef struct px_counter64 {
 	/* 8-byte aligned also where uint64_t alone is not (i386): an atomic access must be */
@@ -81,6 +84,8 @@ static inline void px_counter64_reset(px_counter64_t *c)
 	__atomic_store_n(&c->offset, __atomic_load_n(&c->current, __ATOMIC_RELAXED),
 			 __ATOMIC_RELAXED);
 }
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

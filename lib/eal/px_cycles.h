@@ -16,6 +16,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** Read the cycle counter. Not serialising: cheap enough for per-burst use. */
 static inline uint64_t px_get_tsc_cycles(void)
 {
@@ -47,6 +50,8 @@ void px_delay_us(unsigned int us);
 
 /** Sleep (yield the CPU) at least @p us microseconds. */
 void px_delay_us_sleep(unsigned int us);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /**
  * Initialise Pollux from DPDK-compatible command-line options.
  *
@@ -61,6 +64,8 @@ enum px_iova_mode px_eal_iova_mode(void);
 
 /** @return the --file-prefix (default "pollux"). */
 const char *px_eal_file_prefix(void);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** Called on the interrupt thread when @p fd is readable. */
 typedef void (*px_intr_cb_t)(int fd, void *arg);
 
@@ -36,6 +39,8 @@ int px_intr_callback_unregister(int fd, px_intr_cb_t cb, void *arg);
 
 /** @return non-zero when called on the interrupt thread. */
 int px_intr_is_intr_thread(void);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** lcore id of a thread that is not an lcore. */
 #define PX_LCORE_ID_ANY UINT32_MAX
 
@@ -92,6 +95,8 @@ int px_mp_remote_launch(px_lcore_function_t f, void *arg, int call_main);
 
 /** Wait for every worker; @return 0 when all returned 0, else the first non-zero return value. */
 int px_mp_wait_lcore(void);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

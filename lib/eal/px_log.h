@@ -22,6 +22,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** Log levels, most severe first (the numbers of syslog, plus one, as in DPDK). */
 enum px_log_level {
 	PX_LOG_EMERG = 1,
@@ -112,6 +115,8 @@ static inline int px_log_enabled(int id, int level)
 	{                                                                    \
 		var = px_log_register(name, PX_LOG_##lvl);                   \
 	}
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

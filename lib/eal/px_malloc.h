@@ -19,6 +19,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** IOVA of an address that is not in Pollux memory. */
 #define PX_BAD_IOVA UINT64_MAX
 
@@ -70,6 +73,8 @@ int px_malloc_validate(void);
  * under --no-huge (ordinary memory has no device address).
  */
 uint64_t px_mem_virt2iova(const void *addr);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** What happened to a segment. */
 enum px_mem_event {
 	PX_MEM_EVENT_ADDED = 0,   /**< a segment was reserved (not yet used by the heap) */
@@ -153,6 +156,8 @@ int px_hugetlbfs_mount(size_t page_sz, char *path, size_t pathsz);
 
 /** Print the segments. */
 void px_memseg_dump(FILE *f);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 #define PX_MEMZONE_NAMESIZE 32
 
 /** Flag: the zone is for a device (DMA); fails with ENOTSUP under --no-huge, which has no IOVA. */
@@ -50,6 +53,8 @@ const struct px_memzone *px_memzone_lookup(const char *name);
 int px_memzone_free(const struct px_memzone *mz);
 /** Print every zone. */
 void px_memzone_dump(FILE *f);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

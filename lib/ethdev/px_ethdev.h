@@ -21,6 +21,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 struct px_mbuf;
 struct px_mempool;
 
@@ -391,6 +394,8 @@ int px_eth_dev_callback_unregister(uint16_t port, enum px_eth_event_type event, 
 
 /** Print a port's state, configuration and counters. */
 void px_eth_dev_dump(FILE *f, uint16_t port);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

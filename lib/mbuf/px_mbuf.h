@@ -25,6 +25,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** Default headroom in front of the packet data. */
 #define PX_PKTMBUF_HEADROOM 128
 /** A typical data room: 2 KiB of data plus the headroom. */
@@ -412,6 +415,8 @@ struct px_mbuf *px_pktmbuf_clone(struct px_mbuf *md, struct px_mempool *mp);
  * Attach @p mi (a fresh mbuf with refcnt 1) to the buffer of @p m, making @p mi indirect.
  */
 void px_pktmbuf_attach(struct px_mbuf *mi, struct px_mbuf *m);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

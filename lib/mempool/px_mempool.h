@@ -34,6 +34,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 #if !defined(PX_MEMPOOL_DEBUG) && !defined(__OPTIMIZE__)
 #define PX_MEMPOOL_DEBUG 1
 #endif
@@ -371,6 +374,8 @@ static inline int px_mempool_empty(const struct px_mempool *mp)
 {
 	return px_mempool_avail_count(mp) == 0;
 }
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

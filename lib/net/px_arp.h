@@ -16,6 +16,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 #define PX_ARP_HRD_ETHER 1  /**< arp_hardware: Ethernet (CPU order) */
 #define PX_ARP_OP_REQUEST 1 /**< arp_opcode: request (CPU order) */
 #define PX_ARP_OP_REPLY 2   /**< arp_opcode: reply (CPU order) */
@@ -39,6 +42,8 @@ struct px_arp_hdr {
 } __px_packed __px_aligned(2);
 
 static_assert(sizeof(struct px_arp_hdr) == 28, "ARP for IPv4 over Ethernet is 28 bytes");
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** A 16-bit value in network (big-endian) byte order. */
 typedef uint16_t px_be16_t;
 /** A 32-bit value in network (big-endian) byte order. */
@@ -91,6 +94,8 @@ static inline uint64_t px_be_to_cpu_64(px_be64_t x)
 {
 	return px_cpu_to_be_64(x);
 }
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

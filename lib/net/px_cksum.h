@@ -18,6 +18,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /**
  * Add the bytes of @p buf to a running sum, without folding.
  *
@@ -72,6 +75,8 @@ static inline uint16_t px_raw_cksum(const void *buf, size_t len)
 {
 	return px_cksum_fold(px_cksum_add(buf, len, 0));
 }
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 #define PX_ETHER_ADDR_LEN 6   /**< bytes in a MAC address */
 #define PX_ETHER_TYPE_LEN 2   /**< bytes in an EtherType */
 #define PX_ETHER_CRC_LEN 4    /**< bytes in the frame check sequence */
@@ -167,6 +170,8 @@ int px_ether_addr_parse(const char *str, struct px_ether_addr *addr);
  * @param addr the result
  */
 void px_ether_addr_random(struct px_ether_addr *addr);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** An ICMP echo header (the common part of every ICMP message, then identifier and sequence). */
 struct px_icmp_hdr {
 	uint8_t icmp_type;
@@ -48,6 +51,8 @@ static inline uint16_t px_icmp_cksum(const void *icmp, size_t len)
 {
 	return (uint16_t)~px_raw_cksum(icmp, len);
 }
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /* IP protocol numbers (IANA). */
 #define PX_IPPROTO_HOPOPTS 0
 #define PX_IPPROTO_ICMP 1
@@ -232,6 +235,8 @@ static inline int px_ipv6_udptcp_cksum_verify(const struct px_ipv6_hdr *h, const
 	ck = px_cksum_fold(px_cksum_add(l4, len, px_ipv6_phdr_sum(h)));
 	return ck == 0xffff ? 0 : -EBADMSG;
 }
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

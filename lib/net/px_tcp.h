@@ -15,6 +15,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** The TCP header without options. */
 struct px_tcp_hdr {
 	px_be16_t src_port;
@@ -44,6 +47,8 @@ static inline uint8_t px_tcp_hdr_len(const struct px_tcp_hdr *h)
 {
 	return (uint8_t)((h->data_off >> 4) * 4);
 }
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** The UDP header. */
 struct px_udp_hdr {
 	px_be16_t src_port;
@@ -22,6 +25,8 @@ struct px_udp_hdr {
 } __attribute__((packed));
 
 static_assert(sizeof(struct px_udp_hdr) == 8, "UDP header is 8 bytes");
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -16,11 +16,10 @@
 #include <sys/stat.h>
 #include <linux/vfio.h>
 
-#include <px_bus.h>
+#include <bus_driver.h>
 #include <px_log.h>
 #include <px_vfio.h>
 
-#include "eal_private.h"
 #include "pci_private.h"
 #include "px_pci.h"
 
@@ -193,9 +192,8 @@ static int pci_scan(void)
 {
 	struct stat st;
 
-	if (eal_config.no_pci || stat("/sys/bus/pci/devices", &st)) {
-		PCI_LOG(INFO, "PCI bus skipped (%s)",
-			eal_config.no_pci ? "--no-pci" : "no /sys/bus/pci");
+	if (eal_bus_no_pci() || stat("/sys/bus/pci/devices", &st)) {
+		PCI_LOG(INFO, "PCI bus skipped (%s)", eal_bus_no_pci() ? "--no-pci" : "no /sys/bus/pci");
 		return 0;
 	}
 	return px_pci_scan_dir("/sys/bus/pci/devices");
@@ -205,17 +203,17 @@ static int pci_scan(void)
 static bool allowed(const struct px_pci_device *dev)
 {
 	struct px_pci_addr a;
+	const char *s;
 
-	for (unsigned int i = 0; i < eal_config.block.n; i++)
-		if (px_pci_addr_parse(eal_config.block.v[i], &a) == 0 &&
-		    !memcmp(&a, &dev->addr, sizeof(a)))
+	for (unsigned int i = 0; (s = eal_bus_arg(EAL_BUS_BLOCK, i)) != NULL; i++)
+		if (px_pci_addr_parse(s, &a) == 0 && !memcmp(&a, &dev->addr, sizeof(a)))
 			return false;
-	if (eal_config.allow.n == 0)
+	if (eal_bus_arg(EAL_BUS_ALLOW, 0) == NULL)
 		return true;
-	for (unsigned int i = 0; i < eal_config.allow.n; i++) {
+	for (unsigned int i = 0; (s = eal_bus_arg(EAL_BUS_ALLOW, i)) != NULL; i++) {
 		char buf[64];
 
-		snprintf(buf, sizeof(buf), "%s", eal_config.allow.v[i]);
+		snprintf(buf, sizeof(buf), "%s", s);
 		buf[strcspn(buf, ",")] = '\0'; /* devargs follow the address */
 		if (px_pci_addr_parse(buf, &a) == 0 && !memcmp(&a, &dev->addr, sizeof(a)))
 			return true;
@@ -356,13 +354,13 @@ static void pci_cleanup(void)
 	req_epfd = -1;
 }
 
-static struct px_bus pci_bus = {
+static struct eal_bus pci_bus = {
 	.name = "pci",
 	.scan = pci_scan,
 	.probe = pci_probe,
 	.cleanup = pci_cleanup,
 };
-PX_BUS_REGISTER(pci_bus)
+EAL_BUS_REGISTER(pci_bus)
 
 static struct px_vfio_device *vdev_of(struct px_pci_device *dev)
 {

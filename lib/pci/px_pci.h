@@ -16,6 +16,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 #define PX_PCI_ANY_ID 0xffff
 #define PX_PCI_MAX_BARS 6
 
@@ -138,6 +141,8 @@ int px_pci_req_poll(int timeout_ms);
  * @return 0, or -ENODEV when it is not open.
  */
 int px_pci_release(struct px_pci_device *dev);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -47,6 +47,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** Longest ring name, including the terminating NUL. */
 #define PX_RING_NAMESIZE (PX_MEMZONE_NAMESIZE - 3)
 /** Prefix of the memzone that holds a named ring. */
@@ -615,6 +618,8 @@ static inline unsigned int px_ring_get_capacity(const struct px_ring *r)
 {
 	return r->capacity;
 }
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

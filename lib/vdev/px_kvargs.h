@@ -19,6 +19,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** The most pairs one argument string may hold. */
 #define PX_KVARGS_MAX 32
 
@@ -106,6 +109,8 @@ int px_kvargs_get_u64(const struct px_kvargs *kvlist, const char *key, uint64_t 
  * @return 0 (also when @p key is absent); -EINVAL when the value is not 0 or 1 (logged)
  */
 int px_kvargs_get_bool(const struct px_kvargs *kvlist, const char *key, bool *val);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

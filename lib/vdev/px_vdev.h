@@ -19,6 +19,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /** Longest device name, NUL included. */
 #define PX_VDEV_NAME_MAX 64
 
@@ -91,6 +94,8 @@ int px_vdev_uninit(const char *name);
 
 /** @return non-zero when a device called @p name exists (probed). */
 int px_vdev_exists(const char *name);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eal_private.h"
-#include "px_bus.h"
+#include "bus_driver.h"
 #include "px_vdev.h"
 #include "vdev_private.h"
 
@@ -332,11 +331,12 @@ static int vdev_scan_one(const char *devstr)
 
 static int vdev_bus_scan(void)
 {
+	const char *s;
 	int ret = 0;
 
 	pthread_mutex_lock(&vdev_lock);
-	for (unsigned int i = 0; i < eal_config.vdevs.n && ret == 0; i++)
-		ret = vdev_scan_one(eal_config.vdevs.v[i]);
+	for (unsigned int i = 0; ret == 0 && (s = eal_bus_arg(EAL_BUS_VDEV, i)) != NULL; i++)
+		ret = vdev_scan_one(s);
 	pthread_mutex_unlock(&vdev_lock);
 	return ret;
 }
@@ -366,11 +366,11 @@ static void vdev_bus_cleanup(void)
 	pthread_mutex_unlock(&vdev_lock);
 }
 
-static struct px_bus vdev_bus = {
+static struct eal_bus vdev_bus = {
 	.name = "vdev",
 	.scan = vdev_bus_scan,
 	.probe = vdev_bus_probe,
 	.cleanup = vdev_bus_cleanup,
 };
 
-PX_BUS_REGISTER(vdev_bus);
+EAL_BUS_REGISTER(vdev_bus);

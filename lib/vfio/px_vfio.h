@@ -31,6 +31,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 struct px_vfio_container;
 struct px_vfio_group;
 struct px_vfio_device;
@@ -274,6 +277,8 @@ struct px_vfio_group *px_vfio_device_group(struct px_vfio_device *d);
  * @return 0 or -errno.
  */
 int px_vfio_mem_event(bool alloc, uint64_t va, uint64_t iova, uint64_t len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,9 @@
 extern "C" {
 #endif
 
+/* The public API: exported from libpollux, where symbols are hidden by default. */
+#pragma GCC visibility push(default)
+
 /**
  * Make a port over rings the caller owns: RX queue i dequeues from @p rx[i], TX queue i enqueues
  * to @p tx[i]. Each queue must be used by one thread at a time (single producer/consumer).
@@ -26,6 +29,8 @@ extern "C" {
  */
 int px_eth_from_rings(const char *name, struct px_ring *const rx[], unsigned int nb_rx,
 		      struct px_ring *const tx[], unsigned int nb_tx, int socket);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,7 @@
 #include <px_pci.h>
 
 #include "px_test.h"
-#include "vfio_group.h"
+#include "vfio_private.h"
 
 #define BAR_SIZE 0x4000ull
 

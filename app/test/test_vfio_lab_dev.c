@@ -28,7 +28,6 @@
 #include "pci_private.h"
 #include "px_test.h"
 #include "test_vfio_lab_dma.h"
-#include "vfio_group.h"
 #include "vfio_private.h"
 
 static uint64_t now_ms(void)

@@ -17,7 +17,9 @@
  * Maps that overlap an existing extent, including exact duplicates, are refused with -EEXIST:
  * a mapping is owned by whoever made it, and a second owner would lose it at the first unmap.
  *
- * The library depends only on libc, the kernel uAPI and the EAL's log. It takes plain addresses.
+ * The library depends only on libc, the kernel uAPI and the EAL: its common macros and log
+ * (px_common.h, px_log.h) and its memory API (px_memory.h: memory events, the IOVA provider,
+ * the arena's layout; PX_BAD_IOVA from px_malloc.h). It takes plain addresses.
  */
 #ifndef PX_VFIO_H
 #define PX_VFIO_H

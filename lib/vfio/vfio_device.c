@@ -13,7 +13,6 @@
 #include <linux/pci_regs.h>
 
 #include "vfio_private.h"
-#include "vfio_group.h"
 
 struct px_vfio_device *px_vfio_device_open(struct px_vfio_group *g, const char *addr)
 {

@@ -5,7 +5,8 @@
  * wrap, usable ranges, overlap, entry limits, cutting a mapping on a backend that cannot split)
  * is refused here, before any ioctl, so a refusal never leaves the kernel half-changed. The
  * kernel is reached only through c->ops, so the same code runs against the real ioctls and the
- * simulated backends of app/test/test_vfio_sim.c.
+ * simulated backends of app/test/test_vfio_sim.c. Maps made while no group is attached are only
+ * recorded; vfio_dma_replay() maps them when the first group attaches (vfio_container.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,65 +14,6 @@
 #include <string.h>
 
 #include "vfio_private.h"
-
-PX_LOG_REGISTER(vfio_logtype, "vfio", NOTICE)
-
-#define DEFAULT_MAX_EXTENTS 65535
-#define DEFAULT_RESERVE 16
-
-pthread_mutex_t vfio_containers_lock = PTHREAD_MUTEX_INITIALIZER;
-struct px_vfio_container *vfio_containers;
-
-struct px_vfio_container *vfio_container_new(int fd, const struct vfio_backend_ops *ops, void *priv)
-{
-	struct px_vfio_container *c = calloc(1, sizeof(*c));
-
-	if (c == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	c->fd = fd;
-	c->ops = ops;
-	c->priv = priv;
-	c->max_extents = DEFAULT_MAX_EXTENTS;
-	c->reserve = DEFAULT_RESERVE;
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_mutex_lock(&vfio_containers_lock);
-	c->next = vfio_containers;
-	vfio_containers = c;
-	pthread_mutex_unlock(&vfio_containers_lock);
-	return c;
-}
-
-void vfio_container_free(struct px_vfio_container *c)
-{
-	struct px_vfio_container **pp;
-
-	pthread_mutex_lock(&vfio_containers_lock);
-	for (pp = &vfio_containers; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == c) {
-			*pp = c->next;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&vfio_containers_lock);
-	if (c->ops->destroy)
-		c->ops->destroy(c->priv);
-	pthread_mutex_destroy(&c->lock);
-	free(c->ext);
-	free(c);
-}
-
-const struct px_vfio_dma_caps *px_vfio_container_caps(const struct px_vfio_container *c)
-{
-	return c->have_caps ? &c->caps : NULL;
-}
-
-/* The kernel holds an IOMMU context (and so mappings) only while a group is attached. */
-bool vfio_kernel_live(const struct px_vfio_container *c)
-{
-	return c->nr_groups > 0 && c->caps.maps;
-}
 
 static uint64_t min_page(const struct px_vfio_container *c)
 {
@@ -105,16 +47,6 @@ static int check_span(const struct px_vfio_container *c, uint64_t iova, uint64_t
 	return 0;
 }
 
-void vfio_ranges_str(const struct px_vfio_container *c, char *buf, size_t sz)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (uint32_t i = 0; i < c->caps.nr_ranges && off < sz; i++)
-		off += snprintf(buf + off, sz - off, "%s0x%" PRIx64 "-0x%" PRIx64, i ? ", " : "",
-				c->caps.ranges[i].start, c->caps.ranges[i].end);
-}
-
 static void log_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t len)
 {
 	char buf[512];
@@ -127,7 +59,7 @@ static void log_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_
 		 iova, iova + len - 1, px_vfio_iommu_name(c->caps.type), buf);
 }
 
-static bool in_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t len)
+bool vfio_in_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t len)
 {
 	uint64_t last = iova + len - 1;
 
@@ -142,7 +74,7 @@ static bool in_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t
 /* [iova, iova+len) must lie inside one usable range (holes are not usable). */
 static int check_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t len)
 {
-	if (in_ranges(c, iova, len))
+	if (vfio_in_ranges(c, iova, len))
 		return 0;
 	log_ranges(c, iova, len);
 	return -EINVAL;
@@ -569,7 +501,7 @@ int px_vfio_dma_find_iova(struct px_vfio_container *c, uint64_t hint, uint64_t l
 }
 
 /* Map every tracked extent into a fresh IOMMU context; undo them all on the first failure. */
-static int replay(struct px_vfio_container *c)
+int vfio_dma_replay(struct px_vfio_container *c)
 {
 	unsigned int i;
 	int ret = 0;
@@ -577,7 +509,7 @@ static int replay(struct px_vfio_container *c)
 	for (i = 0; i < c->n && c->caps.maps; i++) {
 		const struct vfio_extent *e = &c->ext[i];
 
-		if (!in_ranges(c, e->iova, e->len)) {
+		if (!vfio_in_ranges(c, e->iova, e->len)) {
 			char buf[512];
 
 			/* memory mapped before the ranges were known, which could not move */
@@ -609,109 +541,6 @@ static int replay(struct px_vfio_container *c)
 	while (i-- > 0)
 		c->ops->unmap(c->priv, c->ext[i].iova, c->ext[i].len, NULL);
 	return ret;
-}
-
-static bool range_holds(const struct px_vfio_container *c, uint64_t len)
-{
-	for (uint32_t i = 0; i < c->caps.nr_ranges; i++)
-		if (c->caps.ranges[i].end - c->caps.ranges[i].start >= len - 1)
-			return true;
-	return false;
-}
-
-/*
- * sPAPR: the default window (1 GiB at 0, 4 KiB pages) cannot hold the EAL's arena: replace it
- * with a window as large as the arena, of the arena's hugepage size, before anything is mapped
- * (the kernel refuses to remove a window with live TCEs). Its IOVAs are placed by
- * vfio_iova_choose (one offset for the whole arena). When that fails, keep the default window:
- * memory then has to fit in it.
- */
-static int spapr_window(struct px_vfio_container *c, const struct px_mem_layout *l)
-{
-	uint64_t size = 1;
-	char buf[256];
-	int ret;
-
-	if (c->caps.type != PX_VFIO_IOMMU_SPAPR_V2 || c->ops->new_window == NULL ||
-	    range_holds(c, l->arena_len))
-		return 0;
-	while (size < l->arena_len)
-		size <<= 1;
-	ret = c->ops->new_window(c->priv, size, l->page_sz);
-	if (ret == 0)
-		return c->ops->caps(c->priv, &c->caps);
-	c->ops->caps(c->priv, &c->caps);
-	vfio_ranges_str(c, buf, sizeof(buf));
-	VFIO_LOG(WARNING,
-		 "sPAPR: no 0x%" PRIx64 " DMA window (%s): DMA memory must fit the window %s", size,
-		 strerror(-ret), buf);
-	return 0;
-}
-
-int vfio_container_attach(struct px_vfio_container *c, int group_fd, int group_no,
-			  struct px_vfio_group *g)
-{
-	struct px_mem_layout l;
-	bool first, layout;
-	int ret;
-
-	/* before c->lock: the EAL's memory lock comes first */
-	layout = vfio_mem.layout && vfio_mem.layout(&l) == 0;
-	pthread_mutex_lock(&c->lock);
-	ret = -ENOSPC;
-	if (c->nr_groups == VFIO_MAX_GROUPS)
-		goto unlock;
-	ret = -EBUSY;
-	if (c->attaching)
-		goto unlock;
-	first = c->nr_groups == 0;
-	ret = c->ops->attach(c->priv, group_fd, first);
-	if (ret)
-		goto unlock;
-	if (first) {
-		ret = c->ops->caps(c->priv, &c->caps);
-		if (ret == 0 && layout)
-			ret = spapr_window(c, &l);
-		if (ret)
-			goto detach_group;
-		c->have_caps = true;
-		/* The ranges are known: the EAL moves its unused memory inside them (events
-		 * re-map it here, deferred: no group is counted yet), then everything is
-		 * replayed. Without c->lock: the events take the memory lock first. */
-		c->attaching = true;
-		pthread_mutex_unlock(&c->lock);
-		if (vfio_mem.refresh)
-			vfio_mem.refresh();
-		pthread_mutex_lock(&c->lock);
-		c->attaching = false;
-		ret = replay(c);
-		if (ret)
-			goto detach_group;
-	}
-	c->groups[c->nr_groups++] = (struct vfio_group_ref){group_fd, group_no, g};
-	pthread_mutex_unlock(&c->lock);
-	return 0;
-
-detach_group:
-	c->ops->detach(c->priv, group_fd, first);
-unlock:
-	pthread_mutex_unlock(&c->lock);
-	return ret;
-}
-
-void vfio_container_detach(struct px_vfio_container *c, int group_fd)
-{
-	pthread_mutex_lock(&c->lock);
-	for (unsigned int i = 0; i < c->nr_groups; i++) {
-		if (c->groups[i].fd != group_fd)
-			continue;
-		c->groups[i] = c->groups[--c->nr_groups];
-		/* The last group out takes the kernel's IOMMU context and its mappings with it;
-		 * the tracker keeps the extents to replay at the next attach. */
-		c->ops->detach(c->priv, group_fd, c->nr_groups == 0);
-		break;
-	}
-	pthread_mutex_unlock(&c->lock);
 }
 
 /* Undo the maps of an allocation event in the vfio_containers before @stop. */

@@ -14,7 +14,6 @@
 #include <linux/vfio.h>
 
 #include "vfio_private.h"
-#include "vfio_group.h"
 
 /* The driver @dev (a sysfs device directory) is bound to, into @drv ("" when none). */
 static void driver_of(const char *dev, char *drv, size_t sz)

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * IOVAs of the EAL's memory. The EAL asks (px_mem_iova_cb_t) when it reserves a segment and
- * when a container learns its usable ranges (px_mem_iova_refresh); the answer holds for every
- * container, since a segment has one IOVA (mbufs and descriptors carry it):
+ * The EAL's memory as lib/vfio sees it: the IOVA of each segment, and the sPAPR DMA window that
+ * holds the arena.
+ *
+ * IOVAs. The EAL asks (px_mem_iova_cb_t) when it reserves a segment and when a container learns
+ * its usable ranges (px_mem_iova_refresh); the answer holds for every container, since a
+ * segment has one IOVA (mbufs and descriptors carry it):
  *   1. IOVA = VA when [VA, VA+len) lies in the usable ranges of every container that knows
  *      them, free of other extents;
  *   2. else VA + one offset for the whole VA arena, when the arena fits one range of each
@@ -24,14 +27,6 @@ struct vfio_mem_ops vfio_mem = {px_mem_layout_get, px_mem_iova_refresh};
 static bool knows_ranges(const struct px_vfio_container *c)
 {
 	return c->have_caps && c->caps.maps && c->caps.nr_ranges > 0;
-}
-
-static bool fits_ranges(const struct px_vfio_container *c, uint64_t iova, uint64_t len)
-{
-	for (uint32_t i = 0; i < c->caps.nr_ranges; i++)
-		if (iova >= c->caps.ranges[i].start && iova + len - 1 <= c->caps.ranges[i].end)
-			return true;
-	return false;
 }
 
 /* An extent other than the segment's own (same VA, IOVA and length) in [iova, iova+len). */
@@ -56,7 +51,7 @@ static bool fits_all(uint64_t va, uint64_t iova, uint64_t len)
 	for (struct px_vfio_container *c = vfio_containers; c != NULL && ok; c = c->next) {
 		pthread_mutex_lock(&c->lock);
 		ok = !knows_ranges(c) ||
-		     (fits_ranges(c, iova, len) && !overlaps_other(c, va, iova, len));
+		     (vfio_in_ranges(c, iova, len) && !overlaps_other(c, va, iova, len));
 		pthread_mutex_unlock(&c->lock);
 	}
 	return ok;
@@ -103,7 +98,7 @@ static bool arena_offset(uintptr_t arena, uint64_t arena_len, uint64_t *base)
 
 		for (struct px_vfio_container *c = vfio_containers; c != NULL && ok; c = c->next) {
 			pthread_mutex_lock(&c->lock);
-			ok = !knows_ranges(c) || fits_ranges(c, b, arena_len);
+			ok = !knows_ranges(c) || vfio_in_ranges(c, b, arena_len);
 			pthread_mutex_unlock(&c->lock);
 		}
 		if (ok) {
@@ -204,4 +199,41 @@ int vfio_iova_choose(const struct px_mem_iova_req *r, uint64_t *iova, void *arg)
 unlock:
 	pthread_mutex_unlock(&vfio_containers_lock);
 	return ret;
+}
+
+static bool range_holds(const struct px_vfio_container *c, uint64_t len)
+{
+	for (uint32_t i = 0; i < c->caps.nr_ranges; i++)
+		if (c->caps.ranges[i].end - c->caps.ranges[i].start >= len - 1)
+			return true;
+	return false;
+}
+
+/*
+ * sPAPR: the default window (1 GiB at 0, 4 KiB pages) cannot hold the EAL's arena: replace it
+ * with a window as large as the arena, of the arena's hugepage size, before anything is mapped
+ * (the kernel refuses to remove a window with live TCEs). Its IOVAs are placed by
+ * vfio_iova_choose (one offset for the whole arena). When that fails, keep the default window:
+ * memory then has to fit in it.
+ */
+int vfio_iova_window(struct px_vfio_container *c, const struct px_mem_layout *l)
+{
+	uint64_t size = 1;
+	char buf[256];
+	int ret;
+
+	if (c->caps.type != PX_VFIO_IOMMU_SPAPR_V2 || c->ops->new_window == NULL ||
+	    range_holds(c, l->arena_len))
+		return 0;
+	while (size < l->arena_len)
+		size <<= 1;
+	ret = c->ops->new_window(c->priv, size, l->page_sz);
+	if (ret == 0)
+		return c->ops->caps(c->priv, &c->caps);
+	c->ops->caps(c->priv, &c->caps);
+	vfio_ranges_str(c, buf, sizeof(buf));
+	VFIO_LOG(WARNING,
+		 "sPAPR: no 0x%" PRIx64 " DMA window (%s): DMA memory must fit the window %s", size,
+		 strerror(-ret), buf);
+	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * The kernel backends of the tracker: type1 v2 (x86, arm64), sPAPR TCE v2 (POWER) and noiommu.
  * Semantics cited from include/uapi/linux/vfio.h and drivers/vfio/vfio_iommu_{type1,spapr_tce}.c
- * (Linux 6.1/6.12), and measured in the lab (shared/VFIO-CHECKLIST.md).
+ * (Linux 6.1/6.12), and measured in the lab (docs/vfio.md).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +12,39 @@
 #include <linux/vfio.h>
 
 #include "vfio_private.h"
+
+/* sPAPR: memory pre-registered by VA range, referenced by every piece mapped from it */
+struct vfio_prereg {
+	uint64_t va, len;
+	unsigned int refs;
+};
+
+/* priv of a kernel backend: the container fd and the type it will set */
+struct vfio_kbackend {
+	int fd;
+	int type; /* VFIO_TYPE1v2_IOMMU, ... */
+	/* sPAPR: pre-registrations, and the pieces mapped (as the TCE table holds them) */
+	struct vfio_prereg *prereg;
+	unsigned int nr_prereg;
+	struct vfio_piece *pieces;
+	unsigned int nr_pieces;
+	uint64_t win_start, win_size; /* sPAPR DMA window */
+	unsigned int win_shift;
+	uint64_t ddw_pgsizes;
+};
+
+void *vfio_kbackend_new(int fd, int type)
+{
+	struct vfio_kbackend *kb = calloc(1, sizeof(*kb));
+
+	if (kb == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	kb->fd = fd;
+	kb->type = type;
+	return kb;
+}
 
 static int kioctl(int fd, unsigned long req, void *arg)
 {
@@ -352,48 +385,12 @@ static void spapr_detach(void *priv, int group_fd, bool last)
 	k_detach(priv, group_fd, last);
 }
 
-/* Largest page of the dynamic windows <= @max_page; at most 2^22 TCEs (measured: a 2^43
- * window of 2 MiB pages, levels 1, on pseries 6.12 under QEMU). */
-static int spapr_new_window(void *priv, uint64_t size, uint64_t max_page)
-{
-	struct vfio_kbackend *kb = priv;
-	unsigned int shift = 0;
-
-	for (unsigned int s = 12; s < 64 && (1ULL << s) <= max_page; s++)
-		if (kb->ddw_pgsizes & (1ULL << s))
-			shift = s;
-	if (shift == 0) {
-		VFIO_LOG(WARNING,
-			 "sPAPR: no DMA window page size (0x%" PRIx64 ") fits %" PRIu64
-			 " KiB pages",
-			 kb->ddw_pgsizes, max_page >> 10);
-		return -ENOTSUP;
-	}
-	while ((size >> shift) > (1ULL << 22))
-		size >>= 1;
-	if (size <= kb->win_size)
-		return -ENOSPC;
-	return vfio_spapr_new_window(kb, size, shift);
-}
-
-const struct vfio_backend_ops vfio_spapr_ops = {
-	.name = "spapr-tce-v2",
-	.attach = k_attach,
-	.detach = spapr_detach,
-	.caps = spapr_caps,
-	.map = spapr_map,
-	.unmap = spapr_unmap,
-	.unmap_all = spapr_unmap_all,
-	.new_window = spapr_new_window,
-	.destroy = k_destroy,
-};
-
 /*
  * Replace the DMA window with one of @size bytes of 2^@shift pages (VFIO_IOMMU_SPAPR_TCE_REMOVE
  * then _CREATE): for memory the default 1 GiB 32-bit window cannot hold, and for pseries that
  * fails the default window with ENODEV ("failed DDW device list", seen in the lab).
  */
-int vfio_spapr_new_window(struct vfio_kbackend *kb, uint64_t size, unsigned int shift)
+static int spapr_replace_window(struct vfio_kbackend *kb, uint64_t size, unsigned int shift)
 {
 	struct vfio_iommu_spapr_tce_remove rm = {.argsz = sizeof(rm), .start_addr = kb->win_start};
 	struct vfio_iommu_spapr_tce_create cr = {
@@ -437,6 +434,42 @@ int vfio_spapr_new_window(struct vfio_kbackend *kb, uint64_t size, unsigned int 
 		 size, shift);
 	return 0;
 }
+
+/* Largest page of the dynamic windows <= @max_page; at most 2^22 TCEs (measured: a 2^43
+ * window of 2 MiB pages, levels 1, on pseries 6.12 under QEMU). */
+static int spapr_new_window(void *priv, uint64_t size, uint64_t max_page)
+{
+	struct vfio_kbackend *kb = priv;
+	unsigned int shift = 0;
+
+	for (unsigned int s = 12; s < 64 && (1ULL << s) <= max_page; s++)
+		if (kb->ddw_pgsizes & (1ULL << s))
+			shift = s;
+	if (shift == 0) {
+		VFIO_LOG(WARNING,
+			 "sPAPR: no DMA window page size (0x%" PRIx64 ") fits %" PRIu64
+			 " KiB pages",
+			 kb->ddw_pgsizes, max_page >> 10);
+		return -ENOTSUP;
+	}
+	while ((size >> shift) > (1ULL << 22))
+		size >>= 1;
+	if (size <= kb->win_size)
+		return -ENOSPC;
+	return spapr_replace_window(kb, size, shift);
+}
+
+const struct vfio_backend_ops vfio_spapr_ops = {
+	.name = "spapr-tce-v2",
+	.attach = k_attach,
+	.detach = spapr_detach,
+	.caps = spapr_caps,
+	.map = spapr_map,
+	.unmap = spapr_unmap,
+	.unmap_all = spapr_unmap_all,
+	.new_window = spapr_new_window,
+	.destroy = k_destroy,
+};
 
 /* ---- noiommu: the IOVA is the physical address; there is nothing to map ---- */
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* mempool: create/lookup/free, get/put through the cache and without, exhaustion, cache refill
- * and flush, user caches, iteration and IOVAs, statistics, audit of a double put. */
+ * and flush, user caches, iteration and IOVAs, statistics, audit of a double put, the exact
+ * count (census) of a pool. */
 #include <stdlib.h>
 
 #include <px_eal.h>
@@ -231,3 +232,79 @@ static int test_mempool_double_put(void)
 	return PX_TEST_OK;
 }
 PX_TEST(mempool_double_put_autotest, PX_TEST_F_FAST, test_mempool_double_put)
+
+struct census_seen {
+	void *const *held; /* the objects the test holds */
+	unsigned int nb_held, in_use, twice, strangers;
+};
+
+static void census_cb(struct px_mempool *mp, void *arg, void *obj, bool twice)
+{
+	struct census_seen *cs = arg;
+	bool held = false;
+
+	(void)mp;
+	for (unsigned int i = 0; i < cs->nb_held; i++)
+		held |= cs->held[i] == obj;
+	if (twice)
+		cs->twice++;
+	else if (held)
+		cs->in_use++;
+	else
+		cs->strangers++;
+}
+
+/* px_mempool_census() counts exactly: in use, free twice, foreign; the callback names them. */
+static int census_round(unsigned int cache)
+{
+	struct px_mempool *mp, *other;
+	struct px_mempool_census c;
+	struct census_seen cs = {0};
+	void *o[10], *alien;
+
+	mp = px_mempool_create("mp_cen", 100, 32, cache, 0, NULL, NULL, init_obj, NULL,
+			       PX_SOCKET_ID_ANY, 0);
+	other = px_mempool_create("mp_cen2", 10, 32, 0, 0, NULL, NULL, NULL, NULL, PX_SOCKET_ID_ANY,
+				  0);
+	PX_TEST_ASSERT(mp != NULL && other != NULL, "create");
+	PX_TEST_ASSERT_EQ(px_mempool_census(mp, &c, NULL, NULL), 0, "census");
+	PX_TEST_ASSERT(c.size == 100 && c.free == 100 && c.in_use == 0 && c.twice == 0, "full");
+	PX_TEST_ASSERT_EQ(px_mempool_get_bulk(mp, o, 10), 0, "get");
+	px_mempool_put_bulk(mp, o, 4); /* o[0..3] back, o[4..9] in use */
+	cs.held = o + 4;
+	cs.nb_held = 6;
+	PX_TEST_ASSERT_EQ(px_mempool_census(mp, &c, census_cb, &cs), 0, "census");
+	PX_TEST_ASSERT(c.free == 94 && c.in_use == 6 && c.twice == 0 && c.foreign == 0,
+		       "6 in use: free %u in_use %u", c.free, c.in_use);
+	PX_TEST_ASSERT(cs.in_use == 6 && cs.strangers == 0 && cs.twice == 0,
+		       "the callback saw the 6 held: %u, %u others", cs.in_use, cs.strangers);
+	px_mempool_put(mp, o[0]); /* a double put */
+	PX_TEST_ASSERT_EQ(px_mempool_get(other, &alien), 0, "get from the other pool");
+	px_mempool_put(mp, alien); /* an object of another pool */
+	cs = (struct census_seen){.held = o + 4, .nb_held = 6};
+	PX_TEST_ASSERT_EQ(px_mempool_census(mp, &c, census_cb, &cs), 0, "census");
+	PX_TEST_ASSERT(c.free == 94 && c.in_use == 6, "still 6 in use: %u", c.in_use);
+#ifdef PX_MEMPOOL_DEBUG
+	PX_TEST_ASSERT(c.bad_put == 2 && c.twice == 0 && c.foreign == 0 && cs.twice == 0,
+		       "debug build: both puts refused: %llu, twice %u, foreign %u",
+		       (unsigned long long)c.bad_put, c.twice, c.foreign);
+#else
+	PX_TEST_ASSERT(c.bad_put == 0 && c.twice == 1 && c.foreign == 1 && cs.twice == 1,
+		       "both accepted, and found: bad_put %llu, twice %u, foreign %u",
+		       (unsigned long long)c.bad_put, c.twice, c.foreign);
+#endif
+	PX_TEST_ASSERT_EQ(px_mempool_census(NULL, &c, NULL, NULL), -EINVAL, "NULL pool");
+	px_mempool_free(mp);
+	px_mempool_free(other);
+	return PX_TEST_OK;
+}
+
+static int test_mempool_census(void)
+{
+	PX_TEST_ASSERT(mp_eal_init() >= 0, "init");
+	for (unsigned int cache = 0; cache <= 32; cache += 32)
+		PX_TEST_ASSERT_EQ(census_round(cache), PX_TEST_OK, "cache %u", cache);
+	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "cleanup");
+	return PX_TEST_OK;
+}
+PX_TEST(mempool_census_autotest, PX_TEST_F_FAST, test_mempool_census)

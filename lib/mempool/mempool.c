@@ -367,62 +367,94 @@ void px_mempool_debug_bad(struct px_mempool *mp, void *obj, const char *what)
 	__atomic_fetch_add(&mp->shared_stats.bad_put, 1, __ATOMIC_RELAXED);
 }
 
-/* Mark @obj seen in @seen; @return 0, -EINVAL (not ours), -EEXIST (seen before). */
-static int audit_mark(struct px_mempool *mp, uint8_t *seen, void *obj)
+struct census_walk {
+	struct px_mempool_census *c;
+	uint8_t *seen;
+	px_mempool_census_cb_t *cb;
+	void *arg;
+};
+
+/* One entry of the ring or of a cache: a free object, a second entry of one (a double put the
+ * pool accepted), or a pointer that is no object of this pool. */
+static void census_entry(struct px_mempool *mp, struct census_walk *w, void *obj)
 {
 	struct px_mempool_objhdr *h = px_mempool_get_header(obj);
 
 	if (h->mp != mp || h->index >= mp->size) {
-		MP_LOG(ERR, "mempool %s: audit: %p is not an object of this pool", mp->name, obj);
-		return -EINVAL;
+		w->c->foreign++;
+		return;
 	}
-	if (seen[h->index]++) {
-		MP_LOG(ERR, "mempool %s: audit: object %p is free twice (double put)", mp->name,
-		       obj);
-		return -EEXIST;
+	if (w->seen[h->index]++ == 0) {
+		w->c->free++;
+		return;
 	}
-	return 0;
+	w->c->twice++;
+	if (w->cb != NULL)
+		w->cb(mp, w->arg, obj, true);
 }
 
-/* Visit every free object: the ring's entries (read in place) and each cache's stack. */
-static int audit_walk(struct px_mempool *mp, uint8_t *seen, unsigned int *nfree)
+/* Report the objects no entry named: they are in use. */
+static void census_in_use(struct px_mempool *mp, void *opaque, void *obj, unsigned int idx)
 {
-	struct px_ring *r = mp->ring;
-	void **slots = px_ring_slots(r);
-	int ret = 0;
+	struct census_walk *w = opaque;
 
-	for (uint32_t i = r->cons.tail; i != r->prod.tail && ret == 0; i++, (*nfree)++)
-		ret = audit_mark(mp, seen, slots[i & r->mask]);
-	for (unsigned int c = 0; mp->local_cache != NULL && c < PX_MAX_LCORE && ret == 0; c++) {
-		struct px_mempool_cache *cache = &mp->local_cache[c];
+	if (!w->seen[idx] && w->cb != NULL)
+		w->cb(mp, w->arg, obj, false);
+}
 
-		for (uint32_t i = 0; i < cache->len && ret == 0; i++, (*nfree)++)
-			ret = audit_mark(mp, seen, cache->objs[i]);
-	}
-	return ret;
+int px_mempool_census(struct px_mempool *mp, struct px_mempool_census *c,
+		      px_mempool_census_cb_t *cb, void *arg)
+{
+	struct census_walk w = {c, NULL, cb, arg};
+	struct px_ring *r;
+	void **slots;
+
+	if (mp == NULL || c == NULL)
+		return -EINVAL;
+	w.seen = calloc(mp->size, 1);
+	if (w.seen == NULL)
+		return -ENOMEM;
+	memset(c, 0, sizeof(*c));
+	c->size = mp->size;
+	/* the ring's entries, read in place, then each cache's stack */
+	r = mp->ring;
+	slots = px_ring_slots(r);
+	for (uint32_t i = r->cons.tail; i != r->prod.tail; i++)
+		census_entry(mp, &w, slots[i & r->mask]);
+	for (unsigned int l = 0; mp->local_cache != NULL && l < PX_MAX_LCORE; l++)
+		for (uint32_t i = 0; i < mp->local_cache[l].len; i++)
+			census_entry(mp, &w, mp->local_cache[l].objs[i]);
+	c->in_use = c->size - c->free;
+	c->bad_put = __atomic_load_n(&mp->shared_stats.bad_put, __ATOMIC_RELAXED);
+	if (cb != NULL && c->in_use != 0)
+		px_mempool_obj_iter(mp, census_in_use, &w);
+	free(w.seen);
+	return 0;
 }
 
 int px_mempool_audit(struct px_mempool *mp)
 {
-	uint8_t *seen = calloc(mp->size, 1);
-	unsigned int nfree = 0;
-	int ret;
+	struct px_mempool_census c;
+	int ret = px_mempool_census(mp, &c, NULL, NULL);
 
-	if (seen == NULL)
-		return -ENOMEM;
-	ret = audit_walk(mp, seen, &nfree);
-	free(seen);
-	if (ret == 0 && nfree > mp->size) {
-		MP_LOG(ERR, "mempool %s: audit: %u free objects in a pool of %u", mp->name, nfree,
-		       mp->size);
-		ret = -EBADMSG;
+	if (ret < 0)
+		return ret;
+	if (c.foreign != 0) {
+		MP_LOG(ERR, "mempool %s: audit: %u free entries are not objects of this pool",
+		       mp->name, c.foreign);
+		return -EINVAL;
 	}
-	if (ret == 0 && __atomic_load_n(&mp->shared_stats.bad_put, __ATOMIC_RELAXED) != 0) {
+	if (c.twice != 0) {
+		MP_LOG(ERR, "mempool %s: audit: %u objects are free twice (double put)", mp->name,
+		       c.twice);
+		return -EEXIST;
+	}
+	if (c.bad_put != 0) {
 		MP_LOG(ERR, "mempool %s: audit: %" PRIu64 " bad puts were refused", mp->name,
-		       mp->shared_stats.bad_put);
-		ret = -EBADMSG;
+		       c.bad_put);
+		return -EBADMSG;
 	}
-	return ret;
+	return 0;
 }
 
 void px_mempool_dump(FILE *f, struct px_mempool *mp)

@@ -179,11 +179,41 @@ unsigned int px_mempool_in_use_count(const struct px_mempool *mp);
 /** Sum the counters of every lcore and of non-lcore threads into @p st. */
 void px_mempool_get_stats(const struct px_mempool *mp, struct px_mempool_stats *st);
 
+/** What px_mempool_census() found. */
+struct px_mempool_census {
+	unsigned int size;    /**< objects in the pool */
+	unsigned int free;    /**< distinct objects in the ring and the lcore caches */
+	unsigned int in_use;  /**< size - free: objects not returned */
+	unsigned int twice;   /**< extra entries of objects already free (double puts accepted) */
+	unsigned int foreign; /**< entries that are no object of this pool */
+	uint64_t bad_put;     /**< puts refused so far (debug check, or no room in the ring) */
+};
+
+/** Called by px_mempool_census() on each object in use (@p twice false) and on each extra
+ *  entry of an object that is free more than once (@p twice true). */
+typedef void(px_mempool_census_cb_t)(struct px_mempool *mp, void *arg, void *obj, bool twice);
+
 /**
- * Check a pool: every free object (ring and caches) belongs to the pool and appears once, the
- * counts add up, and (debug build) no bad put was seen. Nobody may use the pool meanwhile.
+ * Count a pool object by object: which objects are free (in the ring or an lcore's cache), which
+ * are free more than once, which are in use. Unlike px_mempool_avail_count() (a snapshot, capped
+ * at the pool size) the counts are exact, so nobody may use the pool meanwhile: call it at
+ * shutdown, after the lcores and ports have stopped. Objects in caches made by
+ * px_mempool_cache_create() count as in use: flush those caches first. Works in every build.
+ * @param mp  the pool
+ * @param c   filled in; every object is accounted for when c->free == c->size and c->twice,
+ *            c->foreign and c->bad_put are 0
+ * @param cb  called on each object in use and each extra free entry (NULL: none)
+ * @param arg passed to @p cb
+ * @return 0, or -EINVAL (NULL @p mp or @p c), -ENOMEM
+ */
+int px_mempool_census(struct px_mempool *mp, struct px_mempool_census *c,
+		      px_mempool_census_cb_t *cb, void *arg);
+
+/**
+ * Check a pool: every free object (ring and caches) belongs to the pool and appears once, and no
+ * bad put was refused (px_mempool_census()). Nobody may use the pool meanwhile.
  * @return 0, or -EEXIST (an object is free twice: a double put), -EINVAL (a foreign object
- *         or a bad header), -EBADMSG (counts do not add up, or a bad put was refused)
+ *         or a bad header), -EBADMSG (a bad put was refused), -ENOMEM
  */
 int px_mempool_audit(struct px_mempool *mp);
 

@@ -6,6 +6,12 @@
  * From the command line: `--vdev net_ring0` is a loopback port (what it sends, it receives);
  * `--vdev net_ring0 --vdev net_ring1,peer=net_ring0` is a pair joined like a cable.
  * Keys: `queues=<n>` (default 1), `size=<ring size>` (default 1024), `peer=<device>`.
+ *
+ * A port has one peer: a third port naming either end of a pair is refused (-EBUSY). Each port
+ * owns its RX rings; its close frees the mbufs waiting in them, and its peer, if still open,
+ * sends to itself from then on (and frees what waits in its own rings at its close), so each
+ * mbuf is freed once whatever the order of stops and closes. Neither end may be in a burst on
+ * another lcore while one of them closes.
  */
 #ifndef PX_ETH_RING_H
 #define PX_ETH_RING_H

@@ -289,6 +289,13 @@ static int join_peer(struct px_eth_dev *dev, const char *peer_name)
 			 dev->name, peer_name, me->nb_rx);
 		return -EINVAL;
 	}
+	/* A second peer would share the peer's RX rings (single producer) with the first, and
+	 * the first would keep sending into them once the peer's close has freed them. */
+	if (pp->peer[0] != '\0') {
+		RING_LOG(ERR, "%s: peer=%s: %s is already joined to %s (a port has one peer)",
+			 dev->name, peer_name, peer_name, pp->peer);
+		return -EBUSY;
+	}
 	for (unsigned int q = 0; q < me->nb_rx; q++) {
 		me->txq[q].ring = pp->rxq[q].ring;
 		pp->txq[q].ring = me->rxq[q].ring;

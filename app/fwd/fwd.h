@@ -34,6 +34,9 @@ struct fwd_stream {
 
 struct fwd_mode;
 
+/* --debug-mbuf-fault: a test hook that makes the accounting at exit fail */
+enum fwd_mbuf_fault { FWD_FAULT_NONE, FWD_FAULT_LEAK, FWD_FAULT_TWICE };
+
 struct fwd_config {
 	const struct fwd_mode *mode;
 	unsigned int nb_cores; /* forwarding lcores (0: every worker, or main alone) */
@@ -43,6 +46,7 @@ struct fwd_config {
 	uint16_t nb_rxq, nb_txq;
 	uint16_t nb_rxd, nb_txd;
 	unsigned int nb_mbufs;
+	enum fwd_mbuf_fault mbuf_fault;
 	unsigned int flows; /* txonly: UDP source ports to cycle through */
 	double tx_pps;      /* txonly rate limit per stream (0: none) */
 	double duration;    /* seconds (0: until SIGINT) */
@@ -82,6 +86,21 @@ int fwd_tx_first(void);
 void fwd_stats_start(void);
 void fwd_stats_print_period(double seconds);
 int fwd_stats_final(void);
+/* --stats-json: the counters fwd_stats_final() took, and fwd_mbufs */
+void fwd_stats_write_json(void);
+
+/* Every mbuf accounted for at exit (fwd_mbufs.c). */
+struct fwd_mbuf_account {
+	bool checked;         /* the pool was counted */
+	unsigned int total;   /* mbufs in the pool */
+	unsigned int in_pool; /* distinct mbufs back in it */
+	unsigned int leaked;  /* total - in_pool */
+	uint64_t twice;       /* freed twice (extra entries, refused puts, foreign entries) */
+};
+extern struct fwd_mbuf_account fwd_mbufs;
+/* Close every port, counting the pool after each close; messages on stderr name the pool, the
+ * counts and the port. @return 0 when every mbuf is back exactly once, -1 otherwise. */
+int fwd_close_ports(void);
 
 /* rxonly --check: account for sequence number @seq on @s (fwd_modes.c). @return true when it
  * is new and within FWD_SEQ_WINDOW; *reordered when it arrived before a lower one. */

@@ -71,18 +71,35 @@ void fwd_stats_print_period(double secs)
 	memcpy(last, now, sizeof(now));
 }
 
-static void write_json(const struct port_totals *t, double secs)
+static struct port_totals final_totals[PX_MAX_ETHPORTS];
+static double final_secs;
+static bool final_taken;
+static bool final_ports[PX_MAX_ETHPORTS]; /* the ports at the end (closed when JSON is written) */
+
+void fwd_stats_write_json(void)
 {
-	FILE *f = fopen(fwd_cfg.stats_json, "w");
+	const struct port_totals *t = final_totals;
+	FILE *f;
 	uint16_t p;
 	int first = 1;
 
+	if (fwd_cfg.stats_json == NULL || !final_taken)
+		return;
+	f = fopen(fwd_cfg.stats_json, "w");
 	if (f == NULL) {
 		perror(fwd_cfg.stats_json);
 		return;
 	}
-	fprintf(f, "{\"mode\": \"%s\", \"seconds\": %.3f, \"ports\": [", fwd_cfg.mode->name, secs);
-	PX_ETH_FOREACH_DEV (p) {
+	fprintf(f, "{\"mode\": \"%s\", \"seconds\": %.3f, ", fwd_cfg.mode->name, final_secs);
+	if (fwd_mbufs.checked)
+		fprintf(f,
+			"\"mbufs_total\": %u, \"mbufs_in_pool\": %u, \"mbufs_leaked\": %u, "
+			"\"mbufs_freed_twice\": %" PRIu64 ", ",
+			fwd_mbufs.total, fwd_mbufs.in_pool, fwd_mbufs.leaked, fwd_mbufs.twice);
+	fprintf(f, "\"ports\": [");
+	for (p = 0; p < PX_MAX_ETHPORTS; p++) {
+		if (!final_ports[p])
+			continue;
 		fprintf(f,
 			"%s\n  {\"port\": %u, \"rx_packets\": %" PRIu64 ", \"tx_packets\": %" PRIu64
 			", \"drops\": %" PRIu64 ", \"rx_bad\": %" PRIu64 ", \"rx_bytes\": %" PRIu64
@@ -119,11 +136,13 @@ int fwd_stats_final(void)
 		       p, t[p].rx, t[p].tx, t[p].drops, t[p].bad, t[p].ibytes, t[p].obytes,
 		       t[p].imissed);
 		rx += t[p].rx, tx += t[p].tx, drops += t[p].drops, bad += t[p].bad;
+		final_ports[p] = true;
 	}
 	printf("total: rx %" PRIu64 " tx %" PRIu64 " drops %" PRIu64 " bad %" PRIu64
 	       " | %.3f Mpps rx, %.3f Mpps tx\n",
 	       rx, tx, drops, bad, rx / secs / 1e6, tx / secs / 1e6);
-	if (fwd_cfg.stats_json)
-		write_json(t, secs);
+	memcpy(final_totals, t, sizeof(final_totals));
+	final_secs = secs;
+	final_taken = true;
 	return bad ? 1 : 0;
 }

@@ -59,9 +59,14 @@ static void usage(FILE *f)
 		"  --tx-first            send one burst of txonly frames per stream, then forward\n"
 		"  --stats-period=S      live statistics every S seconds on stderr (0: off)\n"
 		"  --duration=S          stop after S seconds (default: at SIGINT)\n"
-		"  --stats-json=FILE     write the final counters as JSON\n"
+		"  --stats-json=FILE     write the final counters and the mbuf accounting as JSON\n"
+		"  --debug-mbuf-fault=leak|twice\n"
+		"                        test hook: lose, or free twice, one mbuf after the run, to\n"
+		"                        see the accounting at exit fail\n"
 		"  -h, --help\n"
-		"Exit status: 0 ok, 1 bad frames seen (--check) or run-time error, 2 bad options.\n",
+		"At exit, after closing the ports, every mbuf must be back in the pool exactly once.\n"
+		"Exit status: 0 ok, 1 bad frames seen (--check) or run-time error, 2 bad options,\n"
+		"3 an mbuf leaked or was freed twice (the pool, the counts and the port on stderr).\n",
 		FWD_MAX_BURST, FWD_MAX_FRAME);
 }
 
@@ -127,6 +132,7 @@ enum {
 	O_RXD,
 	O_TXD,
 	O_MBUFS,
+	O_FAULT,
 	O_PEER,
 	O_IP,
 	O_CHECK,
@@ -149,6 +155,7 @@ static const struct option long_opts[] = {
 	{"rxd", 1, NULL, O_RXD},
 	{"txd", 1, NULL, O_TXD},
 	{"total-num-mbufs", 1, NULL, O_MBUFS},
+	{"debug-mbuf-fault", 1, NULL, O_FAULT},
 	{"eth-peer", 1, NULL, O_PEER},
 	{"icmp-ip", 1, NULL, O_IP},
 	{"check", 0, NULL, O_CHECK},
@@ -201,6 +208,13 @@ static int apply_opt(int c, const char *v)
 		return parse_uint(name, v, 1, 65535, &u) ?: (fwd_cfg.nb_txd = u, 0);
 	case O_MBUFS:
 		return parse_uint(name, v, 64, UINT32_MAX, &u) ?: (fwd_cfg.nb_mbufs = u, 0);
+	case O_FAULT:
+		if (strcmp(v, "leak") == 0 || strcmp(v, "twice") == 0) {
+			fwd_cfg.mbuf_fault = v[0] == 'l' ? FWD_FAULT_LEAK : FWD_FAULT_TWICE;
+			return 0;
+		}
+		fprintf(stderr, "px-fwd: --debug-mbuf-fault=%s: expected leak or twice\n", v);
+		return -EINVAL;
 	case O_PERIOD:
 		return parse_uint(name, v, 0, 3600, &u) ?: (fwd_cfg.stats_period = u, 0);
 	case O_CHECK:
@@ -478,7 +492,7 @@ static int start_ports(uint16_t *ports, uint16_t *nb)
 
 int main(int argc, char **argv)
 {
-	uint16_t ports[PX_MAX_ETHPORTS], nb_ports, p;
+	uint16_t ports[PX_MAX_ETHPORTS], nb_ports;
 	unsigned int lcore_ids[PX_MAX_LCORE], n;
 	int ret = px_eal_init(argc, argv);
 
@@ -509,8 +523,9 @@ int main(int argc, char **argv)
 		ret = fwd_stats_final();
 	else
 		ret = 1;
-	PX_ETH_FOREACH_DEV (p)
-		px_eth_dev_close(p);
+	if (fwd_close_ports() < 0)
+		ret = 3;
+	fwd_stats_write_json();
 	streams_free();
 	px_mempool_free(fwd_pools[0]);
 	px_eal_cleanup();

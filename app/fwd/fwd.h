@@ -46,11 +46,13 @@ struct fwd_config {
 	uint16_t nb_rxq, nb_txq;
 	uint16_t nb_rxd, nb_txd;
 	unsigned int nb_mbufs;
+	unsigned int mbcache; /* per-lcore cache of the pool */
 	enum fwd_mbuf_fault mbuf_fault;
 	unsigned int flows; /* txonly: UDP source ports to cycle through */
 	double tx_pps;      /* txonly rate limit per stream (0: none) */
 	double duration;    /* seconds (0: until SIGINT) */
 	uint64_t max_pkts;  /* txonly: stop each stream after this many (0: none) */
+	uint64_t rx_max;    /* stop once every stream has received this many (0: none) */
 	bool check;         /* rxonly: verify the txonly payload pattern and sequence */
 	bool tx_first;      /* send one burst per stream before forwarding */
 	const char *stats_json;

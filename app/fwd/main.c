@@ -30,6 +30,7 @@ struct fwd_config fwd_cfg = {
 	.nb_rxd = 1024,
 	.nb_txd = 1024,
 	.flows = 1,
+	.mbcache = 256,
 };
 volatile int fwd_stop;
 struct fwd_stream fwd_streams[FWD_MAX_STREAMS];
@@ -53,12 +54,16 @@ static void usage(FILE *f)
 		"  --rxq=N --txq=N       queues per port (default 1)\n"
 		"  --rxd=N --txd=N       descriptors per queue (default 1024)\n"
 		"  --total-num-mbufs=N   mbufs in the pool (default: enough for every queue)\n"
+		"  --mbcache=N           per-lcore cache of the pool, 0-%d (default 256; 0: every\n"
+		"                        get and put goes through the pool's ring)\n"
 		"  --eth-peer=P,MAC      mac mode: destination MAC for packets sent on port P\n"
 		"  --icmp-ip=P,IPV4      icmpecho: the address port P answers for\n"
 		"  --check               rxonly: verify txonly's payload and sequence numbers\n"
 		"  --tx-first            send one burst of txonly frames per stream, then forward\n"
 		"  --stats-period=S      live statistics every S seconds on stderr (0: off)\n"
 		"  --duration=S          stop after S seconds (default: at SIGINT)\n"
+		"  --rx-max=N            stop once every stream has received N packets (checked\n"
+		"                        every 10 ms; needs a forwarding lcore besides the main one)\n"
 		"  --stats-json=FILE     write the final counters and the mbuf accounting as JSON\n"
 		"  --debug-mbuf-fault=leak|twice\n"
 		"                        test hook: lose, or free twice, one mbuf after the run, to\n"
@@ -67,7 +72,7 @@ static void usage(FILE *f)
 		"At exit, after closing the ports, every mbuf must be back in the pool exactly once.\n"
 		"Exit status: 0 ok, 1 bad frames seen (--check) or run-time error, 2 bad options,\n"
 		"3 an mbuf leaked or was freed twice (the pool, the counts and the port on stderr).\n",
-		FWD_MAX_BURST, FWD_MAX_FRAME);
+		FWD_MAX_BURST, FWD_MAX_FRAME, PX_MEMPOOL_CACHE_MAX_SIZE);
 }
 
 static int parse_uint(const char *opt, const char *v, unsigned long min, unsigned long max,
@@ -132,6 +137,7 @@ enum {
 	O_RXD,
 	O_TXD,
 	O_MBUFS,
+	O_MBCACHE,
 	O_FAULT,
 	O_PEER,
 	O_IP,
@@ -139,6 +145,7 @@ enum {
 	O_TXFIRST,
 	O_PERIOD,
 	O_DURATION,
+	O_RXMAX,
 	O_JSON
 };
 
@@ -155,6 +162,7 @@ static const struct option long_opts[] = {
 	{"rxd", 1, NULL, O_RXD},
 	{"txd", 1, NULL, O_TXD},
 	{"total-num-mbufs", 1, NULL, O_MBUFS},
+	{"mbcache", 1, NULL, O_MBCACHE},
 	{"debug-mbuf-fault", 1, NULL, O_FAULT},
 	{"eth-peer", 1, NULL, O_PEER},
 	{"icmp-ip", 1, NULL, O_IP},
@@ -162,6 +170,7 @@ static const struct option long_opts[] = {
 	{"tx-first", 0, NULL, O_TXFIRST},
 	{"stats-period", 1, NULL, O_PERIOD},
 	{"duration", 1, NULL, O_DURATION},
+	{"rx-max", 1, NULL, O_RXMAX},
 	{"stats-json", 1, NULL, O_JSON},
 	{"help", 0, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -196,6 +205,8 @@ static int apply_opt(int c, const char *v)
 		return parse_uint(name, v, 1, 65535, &u) ?: (fwd_cfg.flows = u, 0);
 	case O_MAX:
 		return parse_uint(name, v, 1, UINT32_MAX, &u) ?: (fwd_cfg.max_pkts = u, 0);
+	case O_RXMAX:
+		return parse_uint(name, v, 1, 1ul << 62, &u) ?: (fwd_cfg.rx_max = u, 0);
 	case O_RXQ:
 		return parse_uint(name, v, 1, PX_MAX_QUEUES_PER_PORT, &u)
 			       ?: (fwd_cfg.nb_rxq = u, 0);
@@ -208,6 +219,9 @@ static int apply_opt(int c, const char *v)
 		return parse_uint(name, v, 1, 65535, &u) ?: (fwd_cfg.nb_txd = u, 0);
 	case O_MBUFS:
 		return parse_uint(name, v, 64, UINT32_MAX, &u) ?: (fwd_cfg.nb_mbufs = u, 0);
+	case O_MBCACHE:
+		return parse_uint(name, v, 0, PX_MEMPOOL_CACHE_MAX_SIZE, &u)
+			       ?: (fwd_cfg.mbcache = u, 0);
 	case O_FAULT:
 		if (strcmp(v, "leak") == 0 || strcmp(v, "twice") == 0) {
 			fwd_cfg.mbuf_fault = v[0] == 'l' ? FWD_FAULT_LEAK : FWD_FAULT_TWICE;
@@ -395,6 +409,15 @@ static void on_signal(int sig)
 
 /* ---- running ---- */
 
+/* --rx-max: has every stream received that many? */
+static bool rx_max_reached(void)
+{
+	for (unsigned int i = 0; i < fwd_nb_streams; i++)
+		if (__atomic_load_n(&fwd_streams[i].rx_pkts, __ATOMIC_RELAXED) < fwd_cfg.rx_max)
+			return false;
+	return true;
+}
+
 static void stats_loop(void)
 {
 	uint64_t hz = px_get_tsc_hz(), start = px_get_tsc_cycles(), last = start;
@@ -404,7 +427,7 @@ static void stats_loop(void)
 	while (!__atomic_load_n(&fwd_stop, __ATOMIC_RELAXED)) {
 		uint64_t now = px_get_tsc_cycles();
 
-		if (now >= end)
+		if (now >= end || (fwd_cfg.rx_max && rx_max_reached()))
 			break;
 		if (fwd_cfg.stats_period && now - last >= fwd_cfg.stats_period * hz) {
 			fwd_stats_print_period((double)(now - last) / hz);
@@ -421,6 +444,11 @@ static int run(const unsigned int *lcore_ids, unsigned int n)
 	bool on_main = n == 1 && lcore_ids[0] == main_lcore;
 	int ret = 0;
 
+	if (on_main && fwd_cfg.rx_max) {
+		fprintf(stderr, "px-fwd: --rx-max needs a forwarding lcore besides the main one "
+				"(e.g. -l 0-1)\n");
+		return -EINVAL;
+	}
 	fwd_stats_start();
 	fwd_stats_final(); /* marks the start */
 	if (fwd_cfg.tx_first && fwd_tx_first() < 0) {
@@ -476,12 +504,12 @@ static int start_ports(uint16_t *ports, uint16_t *nb)
 		nb_mbufs = *nb * (fwd_cfg.nb_rxq * fwd_cfg.nb_rxd +
 				  fwd_cfg.nb_txq * fwd_cfg.nb_txd + FWD_MAX_BURST) +
 			   px_lcore_count() * 512;
-	fwd_pools[0] = px_pktmbuf_pool_create("px_fwd_pool", nb_mbufs, 256, 0,
+	fwd_pools[0] = px_pktmbuf_pool_create("px_fwd_pool", nb_mbufs, fwd_cfg.mbcache, 0,
 					      PX_PKTMBUF_HEADROOM + PX_MAX(2048, fwd_cfg.txpkts),
 					      PX_SOCKET_ID_ANY);
 	if (fwd_pools[0] == NULL) {
-		fprintf(stderr, "px-fwd: cannot create a pool of %u mbufs: %s\n", nb_mbufs,
-			strerror(errno));
+		fprintf(stderr, "px-fwd: cannot create a pool of %u mbufs (cache %u): %s\n",
+			nb_mbufs, fwd_cfg.mbcache, strerror(errno));
 		return -ENOMEM;
 	}
 	for (uint16_t i = 0; i < *nb; i++)
@@ -516,7 +544,7 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"px-fwd: %s mode, %u port(s), %u stream(s) on %u lcore(s), burst %u%s\n",
 			fwd_cfg.mode->name, nb_ports, fwd_nb_streams, n, fwd_cfg.burst,
-			fwd_cfg.duration > 0 ? "" : "; Ctrl-C stops");
+			fwd_cfg.duration > 0 || fwd_cfg.rx_max ? "" : "; Ctrl-C stops");
 		ret = run(lcore_ids, n);
 	}
 	if (ret == 0)

@@ -6,6 +6,7 @@
  * objects, single-threaded and as two-lcore pipelines, every object checked in order.
  */
 #include <inttypes.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #include <px_eal.h>
@@ -352,44 +353,63 @@ static int test_ring_long_mixed(void)
 }
 PX_TEST(ring_long_mixed_autotest, PX_TEST_F_SLOW, test_ring_long_mixed)
 
-/* Two lcores: the worker produces 1..LONG_OBJS in bursts of 1..BURST, the main lcore consumes
- * in bursts of other sizes and checks every object in order. */
+/* Two lcores: the worker produces 1..LONG_OBJS in bursts of 1..PIPE_BURST, the main lcore
+ * consumes in bursts of other sizes and checks every object in order. Bursts average 64 so that
+ * 2^32 objects take seconds, not minutes; a side that finds nothing to do for a while yields
+ * its CPU, so the test also finishes on a machine with more runnable threads than CPUs. */
+#define PIPE_BURST 128
+#define PIPE_SPINS 4096
+
 struct pipeline {
 	struct px_ring *r;
 	int single;
 };
 
+static void pipeline_idle(unsigned int *idle)
+{
+	if (++*idle == PIPE_SPINS) {
+		*idle = 0;
+		sched_yield();
+	}
+}
+
 static int pipeline_producer(void *arg)
 {
 	struct pipeline *p = arg;
-	void *objs[BURST];
+	void *objs[PIPE_BURST];
 	uint64_t seq = 0;
-	unsigned int burst = 0;
+	unsigned int burst = 0, idle = 0;
 
 	while (seq < LONG_OBJS) {
-		unsigned int i, n;
+		unsigned int i, n, done;
 
-		burst = burst % BURST + 1;
+		burst = burst % PIPE_BURST + 1;
 		n = (unsigned int)PX_MIN((uint64_t)burst, LONG_OBJS - seq);
 		for (i = 0; i < n; i++)
 			objs[i] = (void *)(uintptr_t)(seq + i + 1);
 		if (p->single)
-			seq += (burst & 1) ? px_ring_sp_enqueue_bulk(p->r, objs, n, NULL)
+			done = (burst & 1) ? px_ring_sp_enqueue_bulk(p->r, objs, n, NULL)
 					   : px_ring_sp_enqueue_burst(p->r, objs, n, NULL);
 		else
-			seq += (burst & 1) ? px_ring_mp_enqueue_bulk(p->r, objs, n, NULL)
+			done = (burst & 1) ? px_ring_mp_enqueue_bulk(p->r, objs, n, NULL)
 					   : px_ring_mp_enqueue_burst(p->r, objs, n, NULL);
+		if (done == 0)
+			pipeline_idle(&idle);
+		seq += done;
 	}
 	return 0;
 }
 
 static int long_pipeline(int single)
 {
-	struct pipeline p = {long_ring(single ? PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ : 0), single};
-	void *objs[BURST];
+	unsigned int flags = single ? PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ : 0;
+	ssize_t sz = px_ring_get_memsize(4096, flags);
+	struct pipeline p = {ring_mem(sz), single};
+	void *objs[PIPE_BURST];
 	uint64_t seq = 0;
-	unsigned int worker, burst = 0;
+	unsigned int worker, burst = 0, idle = 0;
 
+	PX_TEST_ASSERT(p.r != NULL && px_ring_init(p.r, NULL, 4096, flags) == 0, "ring");
 	PX_TEST_ASSERT(px_test_eal_init("-l 0-1 --no-huge") >= 0, "init");
 	worker = px_get_next_lcore(-1, 1, 0);
 	if (worker >= PX_MAX_LCORE) {
@@ -397,18 +417,19 @@ static int long_pipeline(int single)
 		free(p.r);
 		PX_TEST_SKIP("needs two lcores (-l 0-1)");
 	}
-	PX_TEST_ASSERT(p.r != NULL, "ring");
 	PX_TEST_ASSERT_EQ(px_remote_launch(pipeline_producer, &p, worker), 0, "launch");
 	while (seq < LONG_OBJS) {
 		unsigned int i, n;
 
-		burst = (burst + 7) % BURST + 1;
+		burst = (burst + 37) % PIPE_BURST + 1;
 		if (single)
 			n = (burst & 2) ? px_ring_sc_dequeue_burst(p.r, objs, burst, NULL)
 					: px_ring_sc_dequeue_bulk(p.r, objs, burst, NULL);
 		else
 			n = (burst & 2) ? px_ring_mc_dequeue_burst(p.r, objs, burst, NULL)
 					: px_ring_mc_dequeue_bulk(p.r, objs, burst, NULL);
+		if (n == 0)
+			pipeline_idle(&idle);
 		for (i = 0; i < n; i++)
 			if ((uintptr_t)objs[i] != (uintptr_t)(seq + i + 1))
 				break;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Simulated kernel backends for the DMA map tracker: one per kernel behaviour of
- * shared/VFIO-CHECKLIST.md (type1 v2, sPAPR TCE v2, iommufd, noiommu). Each keeps the mappings
+ * docs/vfio-checklist.md (type1 v2, sPAPR TCE v2, iommufd, noiommu). Each keeps the mappings
  * the "kernel" holds, counts calls, and fails on demand.
  */
 #ifndef TEST_VFIO_SIM_H

@@ -31,7 +31,7 @@ static void *iova_arg;
 /* Ask for the arena low in the address space (a hint; the kernel may place it elsewhere), so
  * that IOVA = VA fits an IOMMU's aperture: intel-iommu's is 39 bits (512 GiB) where mmap's
  * default placement is near 2^47. 4 GiB is above the x86 MSI window (0xfee00000) and the arm64
- * one (0x8000000). DESIGN.md: "reserve the arena at a VA inside the aperture". */
+ * one (0x8000000): the arena is reserved at a VA inside the aperture (docs/memory.md). */
 #define ARENA_HINT ((void *)(4ULL << 30))
 
 static size_t granules(size_t len)

@@ -435,6 +435,13 @@ static int case_group_replay(enum sim_kind k)
 	return PX_TEST_OK;
 }
 
+/* The EAL's memory event for the 2 MiB segment at @iova, as the container receives it
+ * (px_vfio_container_create subscribes it with vfio_mem_event). */
+static int seg_event(struct px_vfio_container *c, enum px_mem_event type, uint64_t iova)
+{
+	return vfio_mem_event(type, (void *)(uintptr_t)VA(iova), iova, 2 * MB, c);
+}
+
 /* 17 and 18. memory events: only the freed segment is unmapped; freeing mapped memory that
  * cannot be unmapped is refused */
 static int case_mem_events(enum sim_kind k)
@@ -443,17 +450,17 @@ static int case_mem_events(enum sim_kind k)
 	uint64_t base = 64 * MB;
 
 	for (unsigned int i = 0; i < 5; i++)
-		CHECK_EQ(px_vfio_mem_event(true, VA(base + i * 2 * MB), base + i * 2 * MB, 2 * MB),
-			 0, "segment reserved");
+		CHECK_EQ(seg_event(c, PX_MEM_EVENT_ADDED, base + i * 2 * MB), 0,
+			 "segment reserved");
 	CHECK_EQ(px_vfio_dma_count(c), 5, "five extents");
-	CHECK_EQ(px_vfio_mem_event(false, VA(base + 4 * MB), base + 4 * MB, 2 * MB), 0, "freed");
+	CHECK_EQ(seg_event(c, PX_MEM_EVENT_REMOVED, base + 4 * MB), 0, "freed");
 	CHECK_EQ(s->calls_unmap, maps(k) ? 1 : 0, "only that segment unmapped");
 	CHECK_EQ(px_vfio_dma_unmap(c, base + 4 * MB, 2 * MB, PX_DMA_UNMAP_EXACT, &b), -ENOENT,
 		 "the middle one is gone");
 	CHECK_EQ(px_vfio_dma_count(c), 4, "the others stay");
 	s->fail_unmap_after = 0;
 	s->fail_errno = EIO;
-	int r = px_vfio_mem_event(false, VA(base), base, 2 * MB);
+	int r = seg_event(c, PX_MEM_EVENT_REMOVED, base);
 	s->fail_unmap_after = -1;
 	CHECK_EQ(r, maps(k) ? -EIO : 0, "free refused while still mapped");
 	CHECK_EQ(px_vfio_dma_count(c), maps(k) ? 4 : 3, "still tracked while mapped");

@@ -50,6 +50,30 @@ static struct px_mem_iova_req req_of(unsigned int i)
 					.refresh = fake.seg[i].used};
 }
 
+/* The EAL's memory event for segment @i at @iova: every container gets it through
+ * vfio_mem_event (px_vfio_container_create subscribes each one); an ADDED that one container
+ * refuses is undone, REMOVED, in those before it. */
+static int fake_event(enum px_mem_event type, unsigned int i, uint64_t iova)
+{
+	void *va = (void *)(uintptr_t)fake.seg[i].va;
+	size_t len = fake.seg[i].len;
+	struct px_vfio_container *c, *refused = NULL;
+	int ret = 0;
+
+	pthread_mutex_lock(&vfio_containers_lock);
+	for (c = vfio_containers; c != NULL && refused == NULL; c = c->next) {
+		int r = vfio_mem_event(type, va, iova, len, c);
+
+		if (r && type == PX_MEM_EVENT_ADDED)
+			refused = c;
+		ret = ret ? ret : r;
+	}
+	for (c = vfio_containers; refused != NULL && c != refused; c = c->next)
+		vfio_mem_event(PX_MEM_EVENT_REMOVED, va, iova, len, c);
+	pthread_mutex_unlock(&vfio_containers_lock);
+	return ret;
+}
+
 /* px_mem_iova_refresh: ask again for every unused segment; a move is REMOVED then ADDED. */
 static int fake_refresh(void)
 {
@@ -62,9 +86,9 @@ static int fake_refresh(void)
 			continue;
 		if (vfio_iova_choose(&r, &iova, NULL) || iova == fake.seg[i].iova)
 			continue;
-		px_vfio_mem_event(false, fake.seg[i].va, fake.seg[i].iova, fake.seg[i].len);
+		fake_event(PX_MEM_EVENT_REMOVED, i, fake.seg[i].iova);
 		fake.seg[i].iova = iova;
-		if (px_vfio_mem_event(true, fake.seg[i].va, iova, fake.seg[i].len))
+		if (fake_event(PX_MEM_EVENT_ADDED, i, iova))
 			return -EIO;
 	}
 	return 0;
@@ -82,7 +106,7 @@ static int fake_reserve(unsigned int i, uint64_t off, uint64_t len)
 	r = req_of(i);
 	ret = vfio_iova_choose(&r, &fake.seg[i].iova, NULL);
 	if (ret == 0)
-		ret = px_vfio_mem_event(true, fake.seg[i].va, fake.seg[i].iova, len);
+		ret = fake_event(PX_MEM_EVENT_ADDED, i, fake.seg[i].iova);
 	fake.seg[i].used = ret == 0;
 	return ret;
 }

@@ -83,6 +83,11 @@ const char *px_vfio_iommu_name(enum px_vfio_iommu type);
 /**
  * Open a VFIO container (/dev/vfio/vfio), check the API version and that at least one IOMMU
  * backend is available. The backend is chosen when the first group attaches.
+ *
+ * The container subscribes to the EAL's memory events (px_mem_event_register): every hugepage
+ * segment, those reserved already and those to come, is mapped once, as one extent, at the IOVA
+ * lib/vfio chose for it, and unmapped before it is released (an unmap the kernel refuses is
+ * logged: the segment is still DMA-mapped). px_vfio_container_destroy() unsubscribes.
  * @return the container, or NULL with errno: ENOENT (vfio-pci not loaded; the log says
  *         "load vfio-pci: modprobe vfio-pci"), EACCES, EPROTO (unknown API version), ENODEV
  *         (no usable IOMMU backend), ENOMEM.
@@ -268,17 +273,6 @@ int px_vfio_device_req_notifier(struct px_vfio_device *d);
 
 /** @return the device fd's group (for px_vfio_group_close). */
 struct px_vfio_group *px_vfio_device_group(struct px_vfio_device *d);
-
-/* ---- Memory ---- */
-
-/**
- * Tell every container that memory [va, va+len) with IOVA @p iova was reserved (@p alloc true:
- * mapped once, as one extent) or is about to be released (false: its extents are unmapped
- * first). A release that cannot be unmapped returns the error: the caller must not free the
- * memory while a device can still write into it.
- * @return 0 or -errno.
- */
-int px_vfio_mem_event(bool alloc, uint64_t va, uint64_t iova, uint64_t len);
 
 #pragma GCC visibility pop
 

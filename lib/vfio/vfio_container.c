@@ -13,8 +13,6 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
-#include <px_malloc.h> /* PX_BAD_IOVA */
-
 #include "vfio_private.h"
 
 PX_LOG_REGISTER(vfio_logtype, "vfio", NOTICE)
@@ -128,23 +126,6 @@ void vfio_container_free(struct px_vfio_container *c)
 	free(c);
 }
 
-/*
- * EAL memory events for one container: each hugepage segment is mapped once, as one extent,
- * when it is reserved (registration replays the existing ones), and unmapped before it is
- * released. Segments without an IOVA (--no-huge) are not for DMA.
- */
-static int mem_event_cb(enum px_mem_event type, void *va, uint64_t iova, size_t len, void *arg)
-{
-	struct px_vfio_container *c = arg;
-	uint64_t b;
-
-	if (iova == PX_BAD_IOVA)
-		return 0;
-	if (type == PX_MEM_EVENT_ADDED)
-		return px_vfio_dma_map(c, (uintptr_t)va, iova, len);
-	return px_vfio_dma_unmap(c, iova, len, PX_DMA_UNMAP_RANGE | PX_DMA_UNMAP_ALLOW_SPLIT, &b);
-}
-
 struct px_vfio_container *px_vfio_container_create(void)
 {
 	const struct vfio_backend_ops *ops;
@@ -166,9 +147,10 @@ struct px_vfio_container *px_vfio_container_create(void)
 	c = vfio_container_new(fd, ops, kb);
 	if (c == NULL)
 		goto destroy_kb;
-	/* IOVAs of the EAL's memory inside every container's usable ranges (vfio_iova.c) */
+	/* IOVAs of the EAL's memory inside every container's usable ranges, and each segment
+	 * mapped once (the existing ones at once: registration replays them) (vfio_iova.c) */
 	px_mem_iova_provider_set(vfio_iova_choose, NULL);
-	errno = -px_mem_event_register(mem_event_cb, c);
+	errno = -px_mem_event_register(vfio_mem_event, c);
 	if (errno) {
 		VFIO_LOG(ERR, "container: mapping the EAL's memory: %s", strerror(errno));
 		goto free_container;
@@ -193,7 +175,7 @@ void px_vfio_container_destroy(struct px_vfio_container *c)
 
 	if (c == NULL)
 		return;
-	px_mem_event_unregister(mem_event_cb, c);
+	px_mem_event_unregister(vfio_mem_event, c);
 	px_vfio_dma_unmap_all(c, &b);
 	while (c->nr_groups) {
 		struct vfio_group_ref *r = &c->groups[c->nr_groups - 1];

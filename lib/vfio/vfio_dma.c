@@ -542,39 +542,3 @@ int vfio_dma_replay(struct px_vfio_container *c)
 		c->ops->unmap(c->priv, c->ext[i].iova, c->ext[i].len, NULL);
 	return ret;
 }
-
-/* Undo the maps of an allocation event in the vfio_containers before @stop. */
-static void mem_undo(struct px_vfio_container *stop, uint64_t iova, uint64_t len)
-{
-	uint64_t b;
-
-	for (struct px_vfio_container *c = vfio_containers; c != stop; c = c->next)
-		px_vfio_dma_unmap(c, iova, len, PX_DMA_UNMAP_EXACT, &b);
-}
-
-int px_vfio_mem_event(bool alloc, uint64_t va, uint64_t iova, uint64_t len)
-{
-	struct px_vfio_container *c;
-	uint64_t b;
-	int ret = 0;
-
-	pthread_mutex_lock(&vfio_containers_lock);
-	for (c = vfio_containers; c != NULL && ret == 0; c = c->next) {
-		if (alloc) {
-			ret = px_vfio_dma_map(c, va, iova, len);
-			if (ret)
-				mem_undo(c, iova, len);
-			continue;
-		}
-		/* Release: unmap first; refuse the release while a device could still write. */
-		ret = px_vfio_dma_unmap(c, iova, len, PX_DMA_UNMAP_RANGE | PX_DMA_UNMAP_ALLOW_SPLIT,
-					&b);
-		if (ret)
-			VFIO_LOG(ERR,
-				 "memory 0x%" PRIx64 "+0x%" PRIx64 " is still DMA-mapped (%s):"
-				 " it must not be freed",
-				 va, len, strerror(-ret));
-	}
-	pthread_mutex_unlock(&vfio_containers_lock);
-	return ret;
-}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The EAL's memory as lib/vfio sees it: the IOVA of each segment, and the sPAPR DMA window that
- * holds the arena.
+ * The EAL's memory as lib/vfio sees it: the IOVA of each segment, the sPAPR DMA window that
+ * holds the arena, and the memory events that map each segment into a container.
  *
  * IOVAs. The EAL asks (px_mem_iova_cb_t) when it reserves a segment and when a container learns
  * its usable ranges (px_mem_iova_refresh); the answer holds for every container, since a
@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+
+#include <px_malloc.h> /* PX_BAD_IOVA */
 
 #include "vfio_private.h"
 
@@ -236,4 +238,30 @@ int vfio_iova_window(struct px_vfio_container *c, const struct px_mem_layout *l)
 		 "sPAPR: no 0x%" PRIx64 " DMA window (%s): DMA memory must fit the window %s", size,
 		 strerror(-ret), buf);
 	return 0;
+}
+
+/*
+ * Memory events, for one container: each hugepage segment is mapped once, as one extent, when
+ * it is reserved (registration replays the existing ones), and unmapped before it is released.
+ * Segments without an IOVA (--no-huge) are not for DMA. The EAL calls every container in turn
+ * and undoes an ADDED in the others when one refuses it.
+ */
+int vfio_mem_event(enum px_mem_event type, void *va, uint64_t iova, size_t len, void *arg)
+{
+	struct px_vfio_container *c = arg;
+	uint64_t b;
+	int ret;
+
+	if (iova == PX_BAD_IOVA)
+		return 0;
+	if (type == PX_MEM_EVENT_ADDED)
+		return px_vfio_dma_map(c, (uintptr_t)va, iova, len);
+	/* Release: unmap first; refuse the release while a device could still write. */
+	ret = px_vfio_dma_unmap(c, iova, len, PX_DMA_UNMAP_RANGE | PX_DMA_UNMAP_ALLOW_SPLIT, &b);
+	if (ret)
+		VFIO_LOG(ERR,
+			 "memory 0x%" PRIxPTR
+			 "+0x%zx is still DMA-mapped (%s): it must not be freed",
+			 (uintptr_t)va, len, strerror(-ret));
+	return ret;
 }

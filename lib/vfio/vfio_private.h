@@ -3,7 +3,7 @@
  * lib/vfio internals. Not installed. One section per file, in the order a reader meets them:
  *   vfio_container.c  containers: open, IOMMU type choice, groups joining and leaving, close
  *   vfio_dma.c        the DMA map tracker (one per container)
- *   vfio_iova.c       the EAL's memory: the IOVA of each segment, the sPAPR window for the arena
+ *   vfio_iova.c       the EAL's memory: the IOVA of each segment, and memory events
  *   vfio_group.c      IOMMU groups: viability, attach
  *   vfio_device.c     devices: regions, BARs, config space, interrupts, reset
  *   vfio_kernel.c     the kernel backends (type1 v2, sPAPR TCE v2, noiommu): the ioctls
@@ -136,6 +136,11 @@ extern struct vfio_mem_ops vfio_mem;
 int vfio_iova_choose(const struct px_mem_iova_req *r, uint64_t *iova, void *arg);
 /* sPAPR, first attach (c->lock held, nothing mapped): a DMA window that holds the arena @l. */
 int vfio_iova_window(struct px_vfio_container *c, const struct px_mem_layout *l);
+/* The one entry point of the EAL's memory events (px_mem_event_cb_t), for container @arg:
+ * px_vfio_container_create() subscribes every container with it; the tests' fake EAL calls it
+ * the same way. ADDED maps the segment as one extent; REMOVED unmaps what it covers, and an
+ * error means a device could still write there (the memory must not be freed). */
+int vfio_mem_event(enum px_mem_event type, void *va, uint64_t iova, size_t len, void *arg);
 
 /* ---- vfio_group.c: IOMMU groups ---- */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The DMA map tracker against one simulated kernel per VFIO semantics (test_vfio_sim.c):
- * every case 1-18 and 22 of shared/VFIO-CHECKLIST.md on every backend where it applies; where
+ * every case 1-18 and 22 of docs/vfio-checklist.md on every backend where it applies; where
  * a backend cannot do something, the test asserts that it is refused (or that no kernel call
  * is made, for noiommu), never skips it.
  */

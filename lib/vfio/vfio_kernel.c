@@ -2,7 +2,7 @@
 /*
  * The kernel backends of the tracker: type1 v2 (x86, arm64), sPAPR TCE v2 (POWER) and noiommu.
  * Semantics cited from include/uapi/linux/vfio.h and drivers/vfio/vfio_iommu_{type1,spapr_tce}.c
- * (Linux 6.1/6.12), and measured in the lab (docs/vfio.md).
+ * (Linux 6.1/6.12), and measured in the lab (docs/vfio-checklist.md, docs/vfio.md).
  */
 #include <errno.h>
 #include <inttypes.h>

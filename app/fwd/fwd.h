@@ -57,8 +57,8 @@ struct fwd_config {
 	bool tx_first;      /* send one burst per stream before forwarding */
 	const char *stats_json;
 	uint32_t ip[PX_MAX_ETHPORTS]; /* icmpecho: the port's IPv4 address, network order */
-	struct px_eth_mac peer[PX_MAX_ETHPORTS]; /* mac mode: destination per TX port */
-	struct px_eth_mac port_mac[PX_MAX_ETHPORTS];
+	struct px_ether_addr peer[PX_MAX_ETHPORTS]; /* mac mode: destination per TX port */
+	struct px_ether_addr port_mac[PX_MAX_ETHPORTS];
 };
 
 struct fwd_lcore {

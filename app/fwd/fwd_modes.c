@@ -67,8 +67,8 @@ static int loop_io(void *arg)
 /* mac: source = the TX port's address, destination = its peer (--eth-peer) */
 static uint16_t fix_mac(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n)
 {
-	const struct px_eth_mac *src = &fwd_cfg.port_mac[s->tx_port];
-	const struct px_eth_mac *dst = &fwd_cfg.peer[s->tx_port];
+	const struct px_ether_addr *src = &fwd_cfg.port_mac[s->tx_port];
+	const struct px_ether_addr *dst = &fwd_cfg.peer[s->tx_port];
 
 	for (uint16_t i = 0; i < n; i++) {
 		uint8_t *eth = px_pktmbuf_mtod(pkts[i], uint8_t *);

@@ -111,7 +111,7 @@ static int parse_port_arg(const char *opt, const char *v, uint16_t *port, const 
 	return 0;
 }
 
-static int parse_mac(const char *s, struct px_eth_mac *mac)
+static int parse_mac(const char *s, struct px_ether_addr *mac)
 {
 	unsigned int b[6];
 	char end;
@@ -350,14 +350,14 @@ static void streams_free(void)
 
 static int setup_streams(const uint16_t *ports, uint16_t nb_ports)
 {
-	static const struct px_eth_mac zero;
+	static const struct px_ether_addr zero;
 
 	streams_free();
 	for (uint16_t i = 0; i < nb_ports; i++) {
 		uint16_t tx = peer_port(ports[i], nb_ports, ports, i);
 
 		if (memcmp(&fwd_cfg.peer[tx], &zero, sizeof(zero)) == 0)
-			fwd_cfg.peer[tx] = (struct px_eth_mac){{0x02, 0, 0, 0, 0, (uint8_t)tx}};
+			fwd_cfg.peer[tx] = (struct px_ether_addr){{0x02, 0, 0, 0, 0, (uint8_t)tx}};
 		for (uint16_t q = 0; q < fwd_cfg.nb_rxq; q++) {
 			struct fwd_stream *s;
 

@@ -29,7 +29,7 @@
 
 struct pair {
 	uint16_t port[2];
-	struct px_eth_mac mac[2];
+	struct px_ether_addr mac[2];
 	struct px_mempool *mp;
 	unsigned int avail_idle; /* free mbufs with both ports stopped */
 };
@@ -877,7 +877,7 @@ PX_TEST(e1000e_dma_isolation_autotest, PX_TEST_F_LAB, test_e1000e_dma_isolation)
 /* ---- unicast filter -------------------------------------------------------------------------- */
 
 /* Send one frame from port 0 to @dst; @return how many port 1 received within 200 ms. */
-static int frame_to(struct pair *p, const struct px_eth_mac *dst)
+static int frame_to(struct pair *p, const struct px_ether_addr *dst)
 {
 	struct px_mbuf *m = frame_make(p, 0, 1), *rx[BURST];
 	int got;
@@ -900,7 +900,7 @@ static int frame_to(struct pair *p, const struct px_eth_mac *dst)
  * entries, and entries survive a stop/start. */
 static int test_e1000e_mac_filter(void)
 {
-	struct px_eth_mac extra = {{0x02, 0x50, 0x58, 0, 0, 0x42}}, fill;
+	struct px_ether_addr extra = {{0x02, 0x50, 0x58, 0, 0, 0x42}}, fill;
 	struct pair p;
 	int ret;
 

@@ -167,7 +167,7 @@ static int fake_mtu(struct px_eth_dev *dev, uint16_t mtu)
 	return mtu == 4242 ? -EBUSY : 0; /* a value the "hardware" refuses */
 }
 
-static int fake_mac(struct px_eth_dev *dev, const struct px_eth_mac *m)
+static int fake_mac(struct px_eth_dev *dev, const struct px_ether_addr *m)
 {
 	(void)dev, (void)m;
 	return 0;
@@ -216,7 +216,7 @@ static int fake_port(const char *name, uint16_t *port)
 	dev->dev_private = calloc(1, sizeof(struct fake_priv));
 	dev->rx_pkt_burst = fake_rx;
 	dev->tx_pkt_burst = fake_tx;
-	dev->mac = (struct px_eth_mac){{0x02, 0, 0, 0, 0, 1}};
+	dev->mac = (struct px_ether_addr){{0x02, 0, 0, 0, 0, 1}};
 	px_eth_dev_probing_finish(dev);
 	*port = dev->port_id;
 	return 0;
@@ -230,7 +230,7 @@ static int test_ethdev_invalid_port(void)
 	struct px_eth_dev_info info;
 	struct px_eth_stats st;
 	struct px_eth_link link;
-	struct px_eth_mac mac = {{2, 0, 0, 0, 0, 2}};
+	struct px_ether_addr mac = {{2, 0, 0, 0, 0, 2}};
 	struct px_mbuf *pkts[4];
 	uint64_t v;
 	uint16_t mtu;
@@ -387,7 +387,7 @@ static int test_ethdev_xstats_names(uint16_t p)
 
 static int test_ethdev_ctrl(uint16_t p)
 {
-	struct px_eth_mac mac, mc = {{0x01, 0, 0x5e, 0, 0, 1}}, uc = {{0x02, 1, 2, 3, 4, 5}};
+	struct px_ether_addr mac, mc = {{0x01, 0, 0x5e, 0, 0, 1}}, uc = {{0x02, 1, 2, 3, 4, 5}};
 	struct px_eth_link link;
 	uint16_t mtu;
 
@@ -555,11 +555,12 @@ static int test_ethdev_events(void)
 		px_eth_dev_callback_register(PX_MAX_ETHPORTS, PX_ETH_EVENT_INTR_LSC, ev_cb, &seen),
 		-ENODEV, "bad port");
 	PX_TEST_ASSERT_EQ(px_eth_dev_set_link_up(p), -ENOTSUP, "no link op");
-	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_add(p, &(struct px_eth_mac){{2, 0, 0, 0, 0, 9}}),
+	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_add(p, &(struct px_ether_addr){{2, 0, 0, 0, 0, 9}}),
 			  -ENOTSUP, "no filter op");
 	px_test_log_capture_start();
 	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_add(p, NULL), -EINVAL, "NULL address");
-	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_add(p, &(struct px_eth_mac){{0}}), -EINVAL, "zero");
+	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_add(p, &(struct px_ether_addr){{0}}), -EINVAL,
+			  "zero");
 	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_remove(p, &seen.dev->mac), -EINVAL, "own address");
 	px_test_log_capture_stop();
 	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_remove(PX_MAX_ETHPORTS, NULL), -ENODEV, "bad port");

@@ -228,7 +228,7 @@ int px_eth_allmulticast_get(uint16_t port)
 	return dev->all_multicast;
 }
 
-int px_eth_macaddr_get(uint16_t port, struct px_eth_mac *mac)
+int px_eth_macaddr_get(uint16_t port, struct px_ether_addr *mac)
 {
 	struct px_eth_dev *dev;
 
@@ -239,14 +239,13 @@ int px_eth_macaddr_get(uint16_t port, struct px_eth_mac *mac)
 	return 0;
 }
 
-int px_eth_dev_default_mac_addr_set(uint16_t port, const struct px_eth_mac *mac)
+int px_eth_dev_default_mac_addr_set(uint16_t port, const struct px_ether_addr *mac)
 {
-	static const struct px_eth_mac zero;
 	struct px_eth_dev *dev;
 	int ret;
 
 	GET_DEV_OR_RET(dev, port);
-	if (mac == NULL || (mac->addr_bytes[0] & 1) || memcmp(mac, &zero, sizeof(zero)) == 0) {
+	if (mac == NULL || !px_ether_addr_is_valid_assigned(mac)) {
 		ETHDEV_LOG(ERR, "%s: a port's MAC address must be unicast and non-zero", dev->name);
 		return -EINVAL;
 	}
@@ -256,16 +255,15 @@ int px_eth_dev_default_mac_addr_set(uint16_t port, const struct px_eth_mac *mac)
 	return ret;
 }
 
-int px_eth_dev_mac_addr_add(uint16_t port, const struct px_eth_mac *mac)
+int px_eth_dev_mac_addr_add(uint16_t port, const struct px_ether_addr *mac)
 {
-	static const struct px_eth_mac zero;
 	struct px_eth_dev_info info;
 	struct px_eth_dev *dev;
 	uint32_t free_idx = 0, max;
 	int ret;
 
 	GET_DEV_OR_RET(dev, port);
-	if (mac == NULL || memcmp(mac, &zero, sizeof(zero)) == 0) {
+	if (mac == NULL || px_ether_addr_is_zero(mac)) {
 		ETHDEV_LOG(ERR, "%s: cannot add a NULL or all-zero MAC address", dev->name);
 		return -EINVAL;
 	}
@@ -275,12 +273,12 @@ int px_eth_dev_mac_addr_add(uint16_t port, const struct px_eth_mac *mac)
 	if (ret < 0)
 		return ret;
 	max = PX_MIN(info.max_mac_addrs, (uint32_t)PX_ETH_MAX_MAC_ADDRS);
-	if (memcmp(mac, &dev->mac, sizeof(*mac)) == 0)
+	if (px_ether_addr_eq(mac, &dev->mac))
 		return 0;
 	for (uint32_t i = 1; i < max; i++) {
-		if (memcmp(mac, &dev->mac_addrs[i], sizeof(*mac)) == 0)
+		if (px_ether_addr_eq(mac, &dev->mac_addrs[i]))
 			return 0;
-		if (free_idx == 0 && memcmp(&dev->mac_addrs[i], &zero, sizeof(zero)) == 0)
+		if (free_idx == 0 && px_ether_addr_is_zero(&dev->mac_addrs[i]))
 			free_idx = i;
 	}
 	if (free_idx == 0) {
@@ -293,12 +291,12 @@ int px_eth_dev_mac_addr_add(uint16_t port, const struct px_eth_mac *mac)
 	return ret;
 }
 
-int px_eth_dev_mac_addr_remove(uint16_t port, const struct px_eth_mac *mac)
+int px_eth_dev_mac_addr_remove(uint16_t port, const struct px_ether_addr *mac)
 {
 	struct px_eth_dev *dev;
 
 	GET_DEV_OR_RET(dev, port);
-	if (mac == NULL || memcmp(mac, &dev->mac, sizeof(*mac)) == 0) {
+	if (mac == NULL || px_ether_addr_eq(mac, &dev->mac)) {
 		ETHDEV_LOG(ERR, "%s: cannot remove %s", dev->name,
 			   mac == NULL ? "a NULL address" : "the port's own address");
 		return -EINVAL;
@@ -306,9 +304,9 @@ int px_eth_dev_mac_addr_remove(uint16_t port, const struct px_eth_mac *mac)
 	if (dev->ops->mac_addr_remove == NULL)
 		return -ENOTSUP;
 	for (uint32_t i = 1; i < PX_ETH_MAX_MAC_ADDRS; i++) {
-		if (memcmp(mac, &dev->mac_addrs[i], sizeof(*mac)) == 0) {
+		if (px_ether_addr_eq(mac, &dev->mac_addrs[i])) {
 			dev->ops->mac_addr_remove(dev, i);
-			memset(&dev->mac_addrs[i], 0, sizeof(*mac));
+			dev->mac_addrs[i] = (struct px_ether_addr){{0}};
 			return 0;
 		}
 	}

@@ -40,9 +40,10 @@ struct px_eth_dev_ops {
 	int (*promiscuous_disable)(struct px_eth_dev *dev);
 	int (*allmulticast_enable)(struct px_eth_dev *dev);
 	int (*allmulticast_disable)(struct px_eth_dev *dev);
-	int (*mac_addr_set)(struct px_eth_dev *dev, const struct px_eth_mac *mac);
+	int (*mac_addr_set)(struct px_eth_dev *dev, const struct px_ether_addr *mac);
 	/* filter entry @index (1 .. max_mac_addrs - 1) receives @mac / no longer receives */
-	int (*mac_addr_add)(struct px_eth_dev *dev, const struct px_eth_mac *mac, uint32_t index);
+	int (*mac_addr_add)(struct px_eth_dev *dev, const struct px_ether_addr *mac,
+			    uint32_t index);
 	void (*mac_addr_remove)(struct px_eth_dev *dev, uint32_t index);
 	int (*mtu_set)(struct px_eth_dev *dev, uint16_t mtu);
 	int (*rx_queue_intr_enable)(struct px_eth_dev *dev, uint16_t q);
@@ -80,11 +81,11 @@ struct px_eth_dev {
 	bool promiscuous;
 	bool all_multicast;
 	uint16_t mtu;
-	struct px_eth_mac mac;
+	struct px_ether_addr mac;
 	struct px_eth_link link;
 	uint32_t dev_flags; /* PX_ETH_DEV_F_*, set by the driver at probe */
 	/* extra receive addresses (entry 0 is mac); all-zero = free */
-	struct px_eth_mac mac_addrs[PX_ETH_MAX_MAC_ADDRS];
+	struct px_ether_addr mac_addrs[PX_ETH_MAX_MAC_ADDRS];
 };
 
 /* dev_flags: the driver can raise link-state-change interrupts (intr_conf.lsc allowed). */

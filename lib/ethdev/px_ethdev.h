@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include <px_common.h>
+#include <px_ether.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,11 +33,6 @@ struct px_mempool;
 #define PX_ETH_NAME_MAX_LEN 64
 #define PX_ETH_MAX_MAC_ADDRS \
 	16 /* receive addresses per port ethdev keeps (driver: max_mac_addrs) */
-#define PX_ETHER_ADDR_LEN 6
-
-struct px_eth_mac {
-	uint8_t addr_bytes[PX_ETHER_ADDR_LEN];
-};
 
 /* RX offload capabilities and requests (px_eth_rxmode.offloads) */
 #define PX_ETH_RX_OFFLOAD_VLAN_STRIP (1ull << 0)
@@ -317,19 +313,19 @@ int px_eth_allmulticast_disable(uint16_t port);
 int px_eth_allmulticast_get(uint16_t port);
 
 /** @return 0, -ENODEV, -EINVAL (NULL). */
-int px_eth_macaddr_get(uint16_t port, struct px_eth_mac *mac);
+int px_eth_macaddr_get(uint16_t port, struct px_ether_addr *mac);
 /** Set the port's MAC address. @return 0, -ENODEV, -EINVAL (multicast or zero), -ENOTSUP. */
-int px_eth_dev_default_mac_addr_set(uint16_t port, const struct px_eth_mac *mac);
+int px_eth_dev_default_mac_addr_set(uint16_t port, const struct px_ether_addr *mac);
 /**
  * Also receive frames sent to @p mac (a unicast filter entry; the port's own address is entry
  * 0). Adding an address already there is 0. Works started or stopped.
  * @return 0, -ENODEV, -EINVAL (NULL or zero address), -ENOSPC (all max_mac_addrs entries in
  * use), -ENOTSUP
  */
-int px_eth_dev_mac_addr_add(uint16_t port, const struct px_eth_mac *mac);
+int px_eth_dev_mac_addr_add(uint16_t port, const struct px_ether_addr *mac);
 /** Stop receiving frames sent to @p mac. @return 0, -ENODEV, -EINVAL (NULL or the port's own
  * address: change that with px_eth_dev_default_mac_addr_set), -ENOENT, -ENOTSUP */
-int px_eth_dev_mac_addr_remove(uint16_t port, const struct px_eth_mac *mac);
+int px_eth_dev_mac_addr_remove(uint16_t port, const struct px_ether_addr *mac);
 
 /** @return 0, -ENODEV, -EINVAL (outside min_mtu..max_mtu), -ENOTSUP, -EBUSY (driver needs stop). */
 int px_eth_dev_set_mtu(uint16_t port, uint16_t mtu);

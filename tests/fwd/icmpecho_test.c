@@ -55,7 +55,7 @@ static uint16_t arp_request(uint8_t *f, const uint8_t *target_ip)
 	return 60; /* padded to the minimum frame */
 }
 
-static uint16_t echo_request(uint8_t *f, const uint8_t *dst_ip, const struct px_eth_mac *dst_mac)
+static uint16_t echo_request(uint8_t *f, const uint8_t *dst_ip, const struct px_ether_addr *dst_mac)
 {
 	struct px_ipv4_hdr *ip = (struct px_ipv4_hdr *)(f + 14);
 	uint8_t *icmp = f + 34;
@@ -81,7 +81,7 @@ static uint16_t echo_request(uint8_t *f, const uint8_t *dst_ip, const struct px_
 	return 14 + 20 + 64;
 }
 
-static int check_arp_reply(const uint8_t *f, const struct px_eth_mac *mac)
+static int check_arp_reply(const uint8_t *f, const struct px_ether_addr *mac)
 {
 	if (memcmp(f, peer_mac, 6) || memcmp(f + 6, mac->addr_bytes, 6))
 		FAIL("ARP reply: Ethernet addresses");

@@ -149,7 +149,7 @@ static int e1000e_bus_master(struct e1000e_adapter *ad, bool on)
 }
 
 /* RAL0/RAH0 as the NVM auto-read left them (§10.2.5: little-endian byte order, AV = valid). */
-static int e1000e_read_mac(struct e1000e_adapter *ad, struct px_eth_mac *mac)
+static int e1000e_read_mac(struct e1000e_adapter *ad, struct px_ether_addr *mac)
 {
 	uint32_t ral = e1000e_read(ad->hw, E1000_RAL0);
 	uint32_t rah = e1000e_read(ad->hw, E1000_RAH0);
@@ -165,9 +165,9 @@ static int e1000e_read_mac(struct e1000e_adapter *ad, struct px_eth_mac *mac)
 
 /* §10.2.5 receive address entry @i (RAL/RAH, 16 of them): little-endian byte order, AV marks the
  * entry valid; an all-zero @mac clears the entry. */
-static void e1000e_write_rar(volatile uint8_t *hw, uint32_t i, const struct px_eth_mac *mac)
+static void e1000e_write_rar(volatile uint8_t *hw, uint32_t i, const struct px_ether_addr *mac)
 {
-	static const struct px_eth_mac zero;
+	static const struct px_ether_addr zero;
 	const uint8_t *a = mac->addr_bytes;
 	bool valid = memcmp(mac, &zero, sizeof(zero)) != 0;
 
@@ -177,7 +177,7 @@ static void e1000e_write_rar(volatile uint8_t *hw, uint32_t i, const struct px_e
 	e1000e_write(hw, E1000_RAH(i), valid ? a[4] | (uint32_t)a[5] << 8 | E1000_RAH_AV : 0);
 }
 
-static void e1000e_write_mac(volatile uint8_t *hw, const struct px_eth_mac *mac)
+static void e1000e_write_mac(volatile uint8_t *hw, const struct px_ether_addr *mac)
 {
 	e1000e_write_rar(hw, 0, mac);
 }
@@ -752,13 +752,13 @@ static int e1000e_allmulticast_disable(struct px_eth_dev *dev)
 	return 0;
 }
 
-static int e1000e_mac_addr_set(struct px_eth_dev *dev, const struct px_eth_mac *mac)
+static int e1000e_mac_addr_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
 {
 	e1000e_write_mac(adapter_of(dev)->hw, mac);
 	return 0;
 }
 
-static int e1000e_mac_addr_add(struct px_eth_dev *dev, const struct px_eth_mac *mac, uint32_t i)
+static int e1000e_mac_addr_add(struct px_eth_dev *dev, const struct px_ether_addr *mac, uint32_t i)
 {
 	e1000e_write_rar(adapter_of(dev)->hw, i, mac);
 	return 0;
@@ -766,7 +766,7 @@ static int e1000e_mac_addr_add(struct px_eth_dev *dev, const struct px_eth_mac *
 
 static void e1000e_mac_addr_remove(struct px_eth_dev *dev, uint32_t i)
 {
-	static const struct px_eth_mac zero;
+	static const struct px_ether_addr zero;
 
 	e1000e_write_rar(adapter_of(dev)->hw, i, &zero);
 }

@@ -210,7 +210,7 @@ static int null_ok(struct px_eth_dev *dev)
 	return 0;
 }
 
-static int null_mac_set(struct px_eth_dev *dev, const struct px_eth_mac *mac)
+static int null_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
 {
 	(void)dev, (void)mac;
 	return 0;
@@ -308,7 +308,7 @@ static int null_probe(const char *name, const struct px_kvargs *args)
 	dev->rx_pkt_burst = priv->no_rx ? null_rx_none : priv->copy ? null_rx_copy : null_rx;
 	dev->tx_pkt_burst = priv->copy ? null_tx_copy : null_tx;
 	/* a locally administered address derived from the port id */
-	dev->mac = (struct px_eth_mac){{0x02, 0x00, 0x6e, 0x75, 0x00, (uint8_t)dev->port_id}};
+	dev->mac = (struct px_ether_addr){{0x02, 0x00, 0x6e, 0x75, 0x00, (uint8_t)dev->port_id}};
 	px_eth_dev_probing_finish(dev);
 	NULL_LOG(INFO, "%s: port %u, size %u%s%s", name, dev->port_id, priv->size,
 		 priv->copy ? ", copy" : "", priv->no_rx ? ", no-rx" : "");

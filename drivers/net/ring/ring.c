@@ -142,7 +142,7 @@ static int ring_ok(struct px_eth_dev *dev)
 	return 0;
 }
 
-static int ring_mac_set(struct px_eth_dev *dev, const struct px_eth_mac *mac)
+static int ring_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
 {
 	(void)dev, (void)mac;
 	return 0;
@@ -208,7 +208,7 @@ static struct px_eth_dev *ring_port(const char *name, struct ring_priv *priv)
 	dev->dev_private = priv;
 	dev->rx_pkt_burst = ring_rx;
 	dev->tx_pkt_burst = ring_tx;
-	dev->mac = (struct px_eth_mac){{0x02, 0x00, 0x72, 0x6e, 0x00, (uint8_t)dev->port_id}};
+	dev->mac = (struct px_ether_addr){{0x02, 0x00, 0x72, 0x6e, 0x00, (uint8_t)dev->port_id}};
 	return dev;
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <px_eal.h>
+#include <px_ether.h>
 #include <px_ethdev.h>
 #include <px_mbuf.h>
 #include <px_mempool.h>
@@ -56,7 +57,7 @@ struct fwd_config {
 	bool check;         /* rxonly: verify the txonly payload pattern and sequence */
 	bool tx_first;      /* send one burst per stream before forwarding */
 	const char *stats_json;
-	uint32_t ip[PX_MAX_ETHPORTS]; /* icmpecho: the port's IPv4 address, network order */
+	px_be32_t ip[PX_MAX_ETHPORTS];              /* icmpecho: the port's IPv4 address */
 	struct px_ether_addr peer[PX_MAX_ETHPORTS]; /* mac mode: destination per TX port */
 	struct px_ether_addr port_mac[PX_MAX_ETHPORTS];
 };

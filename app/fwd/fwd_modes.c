@@ -4,22 +4,30 @@
  * Each loop polls its lcore's streams until fwd_stop. Counters are written only by the stream's
  * lcore, with relaxed atomic stores so the statistics thread may read them at any time.
  */
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
-#include <arpa/inet.h>
+
+#include <px_arp.h>
+#include <px_ether.h>
+#include <px_icmp.h>
+#include <px_ip.h>
+#include <px_udp.h>
 
 #include "fwd.h"
 
 #define STAT_ADD(ctr, n) __atomic_store_n(&(ctr), (ctr) + (n), __ATOMIC_RELAXED)
 
-/* Frame layout of what px-fwd sends and answers (offsets in bytes). */
-#define ETH_HLEN 14
-#define OFF_ETHTYPE 12
-#define IP_HLEN 20
-#define UDP_HLEN 8
-#define OFF_IP ETH_HLEN
-#define OFF_UDP (ETH_HLEN + IP_HLEN)
-#define OFF_PAYLOAD (OFF_UDP + UDP_HLEN) /* 8-byte sequence number, then bytes i & 0xff */
+/* What txonly sends and rxonly --check expects: Ethernet, IPv4 without options, UDP, then the
+ * payload: an 8-byte sequence number (CPU order), then bytes i & 0xff (i: offset in the frame). */
+struct udp_frame {
+	struct px_ether_hdr eth;
+	struct px_ipv4_hdr ip;
+	struct px_udp_hdr udp;
+};
+
+#define OFF_PAYLOAD sizeof(struct udp_frame)
+static_assert(OFF_PAYLOAD == 42, "Ethernet + IPv4 + UDP headers are 42 bytes");
 
 static inline void send_or_drop(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n)
 {
@@ -71,10 +79,10 @@ static uint16_t fix_mac(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n)
 	const struct px_ether_addr *dst = &fwd_cfg.peer[s->tx_port];
 
 	for (uint16_t i = 0; i < n; i++) {
-		uint8_t *eth = px_pktmbuf_mtod(pkts[i], uint8_t *);
+		struct px_ether_hdr *eth = px_pktmbuf_mtod(pkts[i], struct px_ether_hdr *);
 
-		memcpy(eth, dst->addr_bytes, 6);
-		memcpy(eth + 6, src->addr_bytes, 6);
+		eth->dst_addr = *dst;
+		eth->src_addr = *src;
 	}
 	return n;
 }
@@ -89,11 +97,11 @@ static uint16_t fix_macswap(struct fwd_stream *s, struct px_mbuf **pkts, uint16_
 {
 	(void)s;
 	for (uint16_t i = 0; i < n; i++) {
-		uint8_t *eth = px_pktmbuf_mtod(pkts[i], uint8_t *), tmp[6];
+		struct px_ether_hdr *eth = px_pktmbuf_mtod(pkts[i], struct px_ether_hdr *);
+		struct px_ether_addr tmp = eth->dst_addr;
 
-		memcpy(tmp, eth, 6);
-		memcpy(eth, eth + 6, 6);
-		memcpy(eth + 6, tmp, 6);
+		eth->dst_addr = eth->src_addr;
+		eth->src_addr = tmp;
 	}
 	return n;
 }
@@ -108,11 +116,13 @@ static int loop_macswap(void *arg)
 static bool frame_ok(const struct px_mbuf *m, uint64_t *seq)
 {
 	const uint8_t *p = px_pktmbuf_mtod(m, const uint8_t *);
+	const struct udp_frame *f = (const struct udp_frame *)p;
 	uint16_t len = m->data_len;
 
 	if (m->pkt_len != fwd_cfg.txpkts || len != m->pkt_len || len < OFF_PAYLOAD + 8)
 		return false;
-	if (p[OFF_ETHTYPE] != 0x08 || p[OFF_ETHTYPE + 1] != 0x00 || p[OFF_IP + 9] != 17)
+	if (f->eth.ether_type != PX_BE16(PX_ETHER_TYPE_IPV4) ||
+	    f->ip.next_proto_id != PX_IPPROTO_UDP)
 		return false;
 	memcpy(seq, p + OFF_PAYLOAD, 8);
 	for (uint16_t i = OFF_PAYLOAD + 8; i < len; i++)
@@ -126,6 +136,8 @@ static void seq_anomaly_log(const struct fwd_stream *s, const struct px_mbuf *m,
 			    uint64_t seq, const char *what)
 {
 	const uint8_t *p = px_pktmbuf_mtod(m, const uint8_t *);
+	const struct px_ether_hdr *eth = (const struct px_ether_hdr *)p;
+	bool has_type = m->data_len >= sizeof(*eth);
 	int at = -1;
 
 	if (ok) {
@@ -138,10 +150,9 @@ static void seq_anomaly_log(const struct fwd_stream *s, const struct px_mbuf *m,
 			at = i;
 	fprintf(stderr,
 		"px-fwd: port %u: bad frame (lowest missing %llu): pkt_len %u data_len %u segs %u, "
-		"ethertype %02x%02x, first wrong payload byte %d\n",
+		"ethertype %04x, first wrong payload byte %d\n",
 		s->rx_port, (unsigned long long)s->rx_seq, m->pkt_len, m->data_len, m->nb_segs,
-		m->data_len > OFF_ETHTYPE + 1 ? p[OFF_ETHTYPE] : 0,
-		m->data_len > OFF_ETHTYPE + 1 ? p[OFF_ETHTYPE + 1] : 0, at);
+		has_type ? px_be_to_cpu_16(eth->ether_type) : 0, at);
 }
 
 /*
@@ -228,42 +239,41 @@ static int loop_rxonly(void *arg)
 
 /* ---- txonly ---- */
 
-static uint8_t tx_template[PX_MAX_ETHPORTS][FWD_MAX_FRAME];
-
-static uint16_t ip_cksum(const uint8_t *h, unsigned int len)
-{
-	uint32_t sum = 0;
-
-	for (unsigned int i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
+/* One frame per TX port, built once; aligned for the headers (struct udp_frame) at its start. */
+static uint8_t tx_template[PX_MAX_ETHPORTS][FWD_MAX_FRAME] __px_cache_aligned;
 
 /* Ethernet + IPv4 + UDP 198.18.0.1:1024 -> 198.18.0.2:1024 (RFC 2544 test range), payload
- * bytes i & 0xff; per packet only the sequence number and the flow's source port change. */
+ * bytes i & 0xff; per packet only the sequence number and the flow's source port change, so the
+ * UDP checksum is left 0 (not computed, RFC 768). */
 void fwd_txonly_prepare(void)
 {
-	uint16_t len = fwd_cfg.txpkts, ip_len = len - ETH_HLEN, udp_len = ip_len - IP_HLEN;
+	uint16_t len = fwd_cfg.txpkts, ip_len = len - sizeof(struct px_ether_hdr);
+	uint16_t udp_len = ip_len - sizeof(struct px_ipv4_hdr);
 
 	for (uint16_t port = 0; port < PX_MAX_ETHPORTS; port++) {
-		uint8_t *f = tx_template[port];
+		struct udp_frame *f = (struct udp_frame *)tx_template[port];
 
-		memcpy(f, fwd_cfg.peer[port].addr_bytes, 6);
-		memcpy(f + 6, fwd_cfg.port_mac[port].addr_bytes, 6);
-		f[12] = 0x08, f[13] = 0x00;
-		f[OFF_IP] = 0x45, f[OFF_IP + 1] = 0;
-		f[OFF_IP + 2] = ip_len >> 8, f[OFF_IP + 3] = ip_len & 0xff;
-		f[OFF_IP + 8] = 64, f[OFF_IP + 9] = 17;
-		f[OFF_IP + 12] = 198, f[OFF_IP + 13] = 18, f[OFF_IP + 14] = 0, f[OFF_IP + 15] = 1;
-		f[OFF_IP + 16] = 198, f[OFF_IP + 17] = 18, f[OFF_IP + 18] = 0, f[OFF_IP + 19] = 2;
-		uint16_t ck = ip_cksum(f + OFF_IP, IP_HLEN);
-		f[OFF_IP + 10] = ck >> 8, f[OFF_IP + 11] = ck & 0xff;
-		f[OFF_UDP] = 4, f[OFF_UDP + 2] = 4; /* ports 1024 */
-		f[OFF_UDP + 4] = udp_len >> 8, f[OFF_UDP + 5] = udp_len & 0xff;
+		f->eth = (struct px_ether_hdr){
+			.dst_addr = fwd_cfg.peer[port],
+			.src_addr = fwd_cfg.port_mac[port],
+			.ether_type = PX_BE16(PX_ETHER_TYPE_IPV4),
+		};
+		f->ip = (struct px_ipv4_hdr){
+			.version_ihl = PX_IPV4_VHL_DEF,
+			.total_length = px_cpu_to_be_16(ip_len),
+			.time_to_live = 64,
+			.next_proto_id = PX_IPPROTO_UDP,
+			.src_addr = PX_BE32(PX_IPV4(198, 18, 0, 1)),
+			.dst_addr = PX_BE32(PX_IPV4(198, 18, 0, 2)),
+		};
+		f->ip.hdr_checksum = px_ipv4_cksum(&f->ip);
+		f->udp = (struct px_udp_hdr){
+			.src_port = PX_BE16(1024),
+			.dst_port = PX_BE16(1024),
+			.dgram_len = px_cpu_to_be_16(udp_len),
+		};
 		for (uint16_t i = OFF_PAYLOAD; i < len; i++)
-			f[i] = (uint8_t)i;
+			tx_template[port][i] = (uint8_t)i;
 	}
 }
 
@@ -275,13 +285,12 @@ static inline void txonly_fill(struct fwd_stream *s, struct px_mbuf **pkts, uint
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct px_mbuf *m = pkts[i];
-		uint8_t *p = px_pktmbuf_mtod(m, uint8_t *);
+		struct udp_frame *f = px_pktmbuf_mtod(m, struct udp_frame *);
 		uint64_t seq = s->tx_seq++;
-		uint16_t sport = (uint16_t)(1024 + seq % flows);
 
-		memcpy(p, tpl, len);
-		memcpy(p + OFF_PAYLOAD, &seq, 8);
-		p[OFF_UDP] = sport >> 8, p[OFF_UDP + 1] = sport & 0xff;
+		memcpy(f, tpl, len);
+		memcpy((uint8_t *)f + OFF_PAYLOAD, &seq, sizeof(seq));
+		f->udp.src_port = px_cpu_to_be_16((uint16_t)(1024 + seq % flows));
 		m->data_len = len;
 		m->pkt_len = len;
 	}
@@ -339,49 +348,60 @@ static int loop_txonly(void *arg)
 
 /* ---- icmpecho: answer ARP requests and ICMP echo requests for the port's address ---- */
 
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 static bool arp_reply(struct px_mbuf *m, uint16_t port)
 {
-	uint8_t *p = px_pktmbuf_mtod(m, uint8_t *), *a = p + ETH_HLEN;
-	const uint8_t *mac = fwd_cfg.port_mac[port].addr_bytes;
-	uint32_t ip = fwd_cfg.ip[port];
+	struct px_ether_hdr *eth = px_pktmbuf_mtod(m, struct px_ether_hdr *);
+	struct px_arp_hdr *arp = (struct px_arp_hdr *)(eth + 1);
+	struct px_arp_ipv4 *a = &arp->arp_data;
+	const struct px_ether_addr *mac = &fwd_cfg.port_mac[port];
+	px_be32_t ip = fwd_cfg.ip[port];
 
 	/* Ethernet/IPv4 ARP request (RFC 826) whose target protocol address is ours */
-	if (m->data_len < ETH_HLEN + 28 || rd16(a) != 1 || rd16(a + 2) != 0x0800 || a[4] != 6 ||
-	    a[5] != 4 || rd16(a + 6) != 1 || memcmp(a + 24, &ip, 4) != 0)
+	if (m->data_len < sizeof(*eth) + sizeof(*arp) ||
+	    arp->arp_hardware != PX_BE16(PX_ARP_HRD_ETHER) ||
+	    arp->arp_protocol != PX_BE16(PX_ETHER_TYPE_IPV4) ||
+	    arp->arp_hlen != PX_ETHER_ADDR_LEN || arp->arp_plen != sizeof(px_be32_t) ||
+	    arp->arp_opcode != PX_BE16(PX_ARP_OP_REQUEST) || a->arp_tip != ip)
 		return false;
-	memcpy(p, a + 8, 6); /* to the sender */
-	memcpy(p + 6, mac, 6);
-	a[7] = 2;                  /* reply */
-	memcpy(a + 18, a + 8, 10); /* target = the old sender (MAC and IP) */
-	memcpy(a + 8, mac, 6);     /* sender = us */
-	memcpy(a + 14, &ip, 4);
+	eth->dst_addr = a->arp_sha; /* to the sender */
+	eth->src_addr = *mac;
+	arp->arp_opcode = PX_BE16(PX_ARP_OP_REPLY);
+	a->arp_tha = a->arp_sha; /* target = the old sender */
+	a->arp_tip = a->arp_sip;
+	a->arp_sha = *mac; /* sender = us */
+	a->arp_sip = ip;
 	return true;
 }
 
 static bool icmp_reply(struct px_mbuf *m, uint16_t port)
 {
-	uint8_t *p = px_pktmbuf_mtod(m, uint8_t *), *ip = p + ETH_HLEN, *icmp, tmp[6];
-	unsigned int ihl;
-	uint32_t sum, addr = fwd_cfg.ip[port];
+	struct px_ether_hdr *eth = px_pktmbuf_mtod(m, struct px_ether_hdr *);
+	struct px_ipv4_hdr *ip = (struct px_ipv4_hdr *)(eth + 1);
+	struct px_icmp_hdr *icmp;
+	struct px_ether_addr tmp;
+	px_be32_t addr = fwd_cfg.ip[port];
+	uint8_t ihl;
 
-	if (m->data_len < ETH_HLEN + IP_HLEN + 8 || (ip[0] >> 4) != 4 || ip[9] != 1 ||
-	    memcmp(ip + 16, &addr, 4) != 0)
+	if (m->data_len < sizeof(*eth) + sizeof(*ip) + sizeof(*icmp) ||
+	    px_ipv4_hdr_version(ip) != 4 || ip->next_proto_id != PX_IPPROTO_ICMP ||
+	    ip->dst_addr != addr)
 		return false;
-	ihl = (ip[0] & 0xf) * 4u;
-	icmp = ip + ihl;
-	if (ihl < IP_HLEN || m->data_len < ETH_HLEN + ihl + 8 || icmp[0] != 8 || icmp[1] != 0)
+	ihl = px_ipv4_hdr_len(ip);
+	icmp = (struct px_icmp_hdr *)((uint8_t *)ip + ihl);
+	if (ihl < PX_IPV4_MIN_HDR_LEN || m->data_len < sizeof(*eth) + ihl + sizeof(*icmp) ||
+	    icmp->icmp_type != PX_ICMP_TYPE_ECHO_REQUEST || icmp->icmp_code != 0)
 		return false;
-	memcpy(tmp, p, 6), memcpy(p, p + 6, 6), memcpy(p + 6, tmp, 6);
-	memcpy(ip + 16, ip + 12, 4), memcpy(ip + 12, &addr, 4);
-	icmp[0] = 0; /* echo reply; the checksum changes by the type only (RFC 1624) */
-	sum = (uint32_t)rd16(icmp + 2) + 0x0800;
-	sum = (sum & 0xffff) + (sum >> 16);
-	icmp[2] = (uint8_t)(sum >> 8), icmp[3] = (uint8_t)sum;
+	tmp = eth->dst_addr;
+	eth->dst_addr = eth->src_addr;
+	eth->src_addr = tmp;
+	ip->dst_addr = ip->src_addr;
+	ip->src_addr = addr;
+	/* Only the type changes: with m and m' the old and new first 16-bit word (type, code),
+	 * HC' = HC + m - m' in one's-complement arithmetic (RFC 1624 §3), here HC + 0x0800. */
+	icmp->icmp_type = PX_ICMP_TYPE_ECHO_REPLY;
+	icmp->icmp_cksum =
+		px_cksum_fold((uint64_t)icmp->icmp_cksum +
+			      PX_BE16((PX_ICMP_TYPE_ECHO_REQUEST - PX_ICMP_TYPE_ECHO_REPLY) << 8));
 	return true;
 }
 
@@ -391,9 +411,9 @@ static uint16_t fix_icmpecho(struct fwd_stream *s, struct px_mbuf **pkts, uint16
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct px_mbuf *m = pkts[i];
-		uint16_t type = rd16(px_pktmbuf_mtod(m, uint8_t *) + OFF_ETHTYPE);
-		bool answer = (type == 0x0806 && arp_reply(m, s->rx_port)) ||
-			      (type == 0x0800 && icmp_reply(m, s->rx_port));
+		px_be16_t type = px_pktmbuf_mtod(m, struct px_ether_hdr *)->ether_type;
+		bool answer = (type == PX_BE16(PX_ETHER_TYPE_ARP) && arp_reply(m, s->rx_port)) ||
+			      (type == PX_BE16(PX_ETHER_TYPE_IPV4) && icmp_reply(m, s->rx_port));
 
 		if (answer)
 			pkts[keep++] = m;

@@ -111,19 +111,6 @@ static int parse_port_arg(const char *opt, const char *v, uint16_t *port, const 
 	return 0;
 }
 
-static int parse_mac(const char *s, struct px_ether_addr *mac)
-{
-	unsigned int b[6];
-	char end;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &end) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac->addr_bytes[i] = (uint8_t)b[i];
-	return 0;
-}
-
 enum {
 	O_MODE = 256,
 	O_CORES,
@@ -253,7 +240,7 @@ static int apply_opt(int c, const char *v)
 	case O_PEER:
 		if (parse_port_arg(name, v, &port, &rest) < 0)
 			return -EINVAL;
-		if (parse_mac(rest, &fwd_cfg.peer[port]) < 0) {
+		if (px_ether_addr_parse(rest, &fwd_cfg.peer[port]) < 0) {
 			fprintf(stderr, "px-fwd: --eth-peer=%s: expected PORT,XX:XX:XX:XX:XX:XX\n",
 				v);
 			return -EINVAL;
@@ -350,13 +337,11 @@ static void streams_free(void)
 
 static int setup_streams(const uint16_t *ports, uint16_t nb_ports)
 {
-	static const struct px_ether_addr zero;
-
 	streams_free();
 	for (uint16_t i = 0; i < nb_ports; i++) {
 		uint16_t tx = peer_port(ports[i], nb_ports, ports, i);
 
-		if (memcmp(&fwd_cfg.peer[tx], &zero, sizeof(zero)) == 0)
+		if (px_ether_addr_is_zero(&fwd_cfg.peer[tx]))
 			fwd_cfg.peer[tx] = (struct px_ether_addr){{0x02, 0, 0, 0, 0, (uint8_t)tx}};
 		for (uint16_t q = 0; q < fwd_cfg.nb_rxq; q++) {
 			struct fwd_stream *s;

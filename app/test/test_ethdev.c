@@ -208,7 +208,7 @@ static const struct px_eth_dev_ops fake_ops = {
 
 static int fake_port(const char *name, uint16_t *port)
 {
-	struct px_eth_dev *dev = px_eth_dev_allocate(name);
+	struct px_eth_dev *dev = eth_dev_allocate(name);
 
 	if (dev == NULL)
 		return -errno;
@@ -217,7 +217,7 @@ static int fake_port(const char *name, uint16_t *port)
 	dev->rx_pkt_burst = fake_rx;
 	dev->tx_pkt_burst = fake_tx;
 	dev->mac = (struct px_ether_addr){{0x02, 0, 0, 0, 0, 1}};
-	px_eth_dev_probing_finish(dev);
+	eth_dev_probing_finish(dev);
 	*port = dev->port_id;
 	return 0;
 }
@@ -379,7 +379,7 @@ static int test_ethdev_xstats_names(uint16_t p)
 	PX_TEST_ASSERT_EQ(px_eth_xstats_get_names(p, names, 3), n, "too small: count only");
 	PX_TEST_ASSERT_EQ(px_eth_xstats_get_names(p, names, 16), n, "names");
 	PX_TEST_ASSERT(strcmp(names[8].name, "fake_hw_counter") == 0, "driver's name last");
-	((struct fake_priv *)px_eth_dev_get(p)->dev_private)->hw_counter = 77;
+	((struct fake_priv *)eth_dev_get(p)->dev_private)->hw_counter = 77;
 	PX_TEST_ASSERT_EQ(px_eth_xstats_get(p, vals, 16), n, "values");
 	PX_TEST_ASSERT(vals[8].id == 8 && vals[8].value == 77, "driver's value and id");
 	return PX_TEST_OK;
@@ -521,7 +521,7 @@ static void ev_intr(int fd, void *arg)
 	uint64_t v;
 
 	if (read(fd, &v, sizeof(v)) == sizeof(v))
-		px_eth_dev_callback_process(s->dev, PX_ETH_EVENT_INTR_LSC, NULL);
+		eth_dev_callback_process(s->dev, PX_ETH_EVENT_INTR_LSC, NULL);
 }
 
 static int ev_wait(struct ev_seen *s, int calls)
@@ -540,7 +540,7 @@ static int test_ethdev_events(void)
 	uint16_t p = 0;
 
 	PX_TEST_ASSERT_EQ(fake_port("net_fake_ev", &p), 0, "allocate");
-	seen.dev = px_eth_dev_get(p);
+	seen.dev = eth_dev_get(p);
 	px_test_log_capture_start();
 	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, &conf), -ENOTSUP,
 			  "intr_conf.lsc on a driver without PX_ETH_DEV_F_INTR_LSC");
@@ -574,7 +574,7 @@ static int test_ethdev_events(void)
 			  -EEXIST, "twice");
 	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p, PX_ETH_EVENT_INTR_RMV, ev_cb, &other), 0,
 			  "another event");
-	PX_TEST_ASSERT_EQ(px_eth_dev_callback_process(seen.dev, PX_ETH_EVENT_INTR_LSC, NULL), 1,
+	PX_TEST_ASSERT_EQ(eth_dev_callback_process(seen.dev, PX_ETH_EVENT_INTR_LSC, NULL), 1,
 			  "one LSC callback");
 	PX_TEST_ASSERT(seen.calls == 1 && other.calls == 0, "only the LSC one ran");
 	PX_TEST_ASSERT(seen.port == p && seen.event == PX_ETH_EVENT_INTR_LSC, "its arguments");
@@ -605,14 +605,13 @@ static int test_ethdev_events(void)
 			  "unregister");
 	PX_TEST_ASSERT_EQ(px_eth_dev_callback_unregister(p, PX_ETH_EVENT_INTR_LSC, ev_cb, &seen),
 			  -ENOENT, "twice");
-	PX_TEST_ASSERT_EQ(px_eth_dev_callback_process(seen.dev, PX_ETH_EVENT_INTR_LSC, NULL), 0,
+	PX_TEST_ASSERT_EQ(eth_dev_callback_process(seen.dev, PX_ETH_EVENT_INTR_LSC, NULL), 0,
 			  "none left for LSC");
 	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close");
 	/* closing the port dropped its RMV callback: a new port with the same id has none */
 	PX_TEST_ASSERT_EQ(fake_port("net_fake_ev", &p), 0, "allocate again");
-	PX_TEST_ASSERT_EQ(
-		px_eth_dev_callback_process(px_eth_dev_get(p), PX_ETH_EVENT_INTR_RMV, NULL), 0,
-		"callbacks released with the port");
+	PX_TEST_ASSERT_EQ(eth_dev_callback_process(eth_dev_get(p), PX_ETH_EVENT_INTR_RMV, NULL), 0,
+			  "callbacks released with the port");
 	PX_TEST_ASSERT_EQ(other.calls, 0, "never called");
 	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close");
 	return PX_TEST_OK;

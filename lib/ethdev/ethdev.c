@@ -18,14 +18,14 @@ static struct px_eth_dev eth_devs[PX_MAX_ETHPORTS];
 static bool eth_visible[PX_MAX_ETHPORTS];
 static pthread_mutex_t eth_lock = PTHREAD_MUTEX_INITIALIZER;
 
-struct px_eth_dev *px_eth_dev_get(uint16_t port)
+struct px_eth_dev *eth_dev_get(uint16_t port)
 {
 	if (port >= PX_MAX_ETHPORTS || eth_devs[port].state != PX_ETH_DEV_ATTACHED)
 		return NULL;
 	return &eth_devs[port];
 }
 
-struct px_eth_dev *px_eth_dev_get_by_name(const char *name)
+struct px_eth_dev *eth_dev_get_by_name(const char *name)
 {
 	for (uint16_t p = 0; p < PX_MAX_ETHPORTS; p++)
 		if (eth_devs[p].state == PX_ETH_DEV_ATTACHED && strcmp(eth_devs[p].name, name) == 0)
@@ -33,7 +33,7 @@ struct px_eth_dev *px_eth_dev_get_by_name(const char *name)
 	return NULL;
 }
 
-struct px_eth_dev *px_eth_dev_allocate(const char *name)
+struct px_eth_dev *eth_dev_allocate(const char *name)
 {
 	struct px_eth_dev *dev = NULL;
 
@@ -42,7 +42,7 @@ struct px_eth_dev *px_eth_dev_allocate(const char *name)
 		return NULL;
 	}
 	pthread_mutex_lock(&eth_lock);
-	if (px_eth_dev_get_by_name(name)) {
+	if (eth_dev_get_by_name(name)) {
 		ETHDEV_LOG(ERR, "a port named %s exists already", name);
 		errno = EEXIST;
 		goto out;
@@ -67,12 +67,12 @@ out:
 	return dev;
 }
 
-void px_eth_dev_probing_finish(struct px_eth_dev *dev)
+void eth_dev_probing_finish(struct px_eth_dev *dev)
 {
 	eth_visible[dev->port_id] = true;
 }
 
-void px_eth_dev_release_port(struct px_eth_dev *dev)
+void eth_dev_release_port(struct px_eth_dev *dev)
 {
 	ethdev_callbacks_release(dev->port_id);
 	pthread_mutex_lock(&eth_lock);
@@ -84,7 +84,7 @@ void px_eth_dev_release_port(struct px_eth_dev *dev)
 
 int px_eth_dev_is_valid_port(uint16_t port)
 {
-	return px_eth_dev_get(port) != NULL && eth_visible[port];
+	return eth_dev_get(port) != NULL && eth_visible[port];
 }
 
 uint16_t px_eth_find_next(uint16_t port)
@@ -120,7 +120,7 @@ int px_eth_dev_get_port_by_name(const char *name, uint16_t *port)
 
 	if (name == NULL || port == NULL)
 		return -EINVAL;
-	dev = px_eth_dev_get_by_name(name);
+	dev = eth_dev_get_by_name(name);
 	if (dev == NULL)
 		return -ENODEV;
 	*port = dev->port_id;
@@ -415,6 +415,6 @@ int px_eth_dev_close(uint16_t port)
 	px_eth_dev_stop(port);
 	release_queues(dev);
 	ret = dev->ops->dev_close ? dev->ops->dev_close(dev) : 0;
-	px_eth_dev_release_port(dev);
+	eth_dev_release_port(dev);
 	return ret;
 }

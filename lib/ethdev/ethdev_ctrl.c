@@ -444,7 +444,7 @@ int px_eth_dev_rx_intr_wait(int epfd, uint64_t *data, int max, int timeout_ms)
 
 void px_eth_dev_dump(FILE *f, uint16_t port)
 {
-	struct px_eth_dev *dev = px_eth_dev_get(port);
+	struct px_eth_dev *dev = eth_dev_get(port);
 	struct px_eth_stats st;
 	const uint8_t *m;
 

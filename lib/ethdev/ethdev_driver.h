@@ -2,8 +2,8 @@
 /*
  * What a poll-mode driver sees of ethdev. Internal to libpollux (not installed).
  *
- * A driver allocates a port with px_eth_dev_allocate(), fills dev->ops (a const table) and its
- * private data, sets its burst functions, and calls px_eth_dev_probing_finish(). The ethdev layer
+ * A driver allocates a port with eth_dev_allocate(), fills dev->ops (a const table) and its
+ * private data, sets its burst functions, and calls eth_dev_probing_finish(). The ethdev layer
  * validates every argument before it reaches an op, so ops may trust them.
  */
 #ifndef ETHDEV_DRIVER_H
@@ -93,29 +93,28 @@ struct px_eth_dev {
 
 /* Call the callbacks registered for @event on @dev (from the driver's interrupt handler, on
  * the EAL interrupt thread). @return the number of callbacks called. */
-int px_eth_dev_callback_process(struct px_eth_dev *dev, enum px_eth_event_type event,
-				void *ret_param);
+int eth_dev_callback_process(struct px_eth_dev *dev, enum px_eth_event_type event, void *ret_param);
 /* Drop every callback of @port (its release). */
 void ethdev_callbacks_release(uint16_t port);
 
 /* Allocate a free port named @name. Returns it, or NULL with errno EEXIST (name in use),
  * ENOSPC (PX_MAX_ETHPORTS in use), EINVAL. */
-struct px_eth_dev *px_eth_dev_allocate(const char *name);
+struct px_eth_dev *eth_dev_allocate(const char *name);
 /* Make an allocated port visible to applications (count, iteration). */
-void px_eth_dev_probing_finish(struct px_eth_dev *dev);
+void eth_dev_probing_finish(struct px_eth_dev *dev);
 /* Free a port without calling its ops (probe failure path). */
-void px_eth_dev_release_port(struct px_eth_dev *dev);
+void eth_dev_release_port(struct px_eth_dev *dev);
 /* @return the port called @name, or NULL. */
-struct px_eth_dev *px_eth_dev_get_by_name(const char *name);
+struct px_eth_dev *eth_dev_get_by_name(const char *name);
 /* The port's device, or NULL for an unknown port. */
-struct px_eth_dev *px_eth_dev_get(uint16_t port);
+struct px_eth_dev *eth_dev_get(uint16_t port);
 
 /* In a function returning int: @dev = port @port's device, or return -ENODEV. */
-#define GET_DEV_OR_RET(dev, port)             \
-	do {                                  \
-		(dev) = px_eth_dev_get(port); \
-		if ((dev) == NULL)            \
-			return -ENODEV;       \
+#define GET_DEV_OR_RET(dev, port)          \
+	do {                               \
+		(dev) = eth_dev_get(port); \
+		if ((dev) == NULL)         \
+			return -ENODEV;    \
 	} while (0)
 
 extern int ethdev_logtype;

@@ -111,8 +111,7 @@ void ethdev_callbacks_release(uint16_t port)
 	callbacks_remove(port, true, PX_ETH_EVENT_UNKNOWN, NULL, NULL);
 }
 
-int px_eth_dev_callback_process(struct px_eth_dev *dev, enum px_eth_event_type event,
-				void *ret_param)
+int eth_dev_callback_process(struct px_eth_dev *dev, enum px_eth_event_type event, void *ret_param)
 {
 	int called = 0;
 

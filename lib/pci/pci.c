@@ -20,6 +20,7 @@
 #include <px_log.h>
 #include <px_vfio.h>
 
+#include "bus_pci_driver.h"
 #include "pci_private.h"
 #include "px_pci.h"
 
@@ -56,9 +57,6 @@ void px_pci_driver_register(struct px_pci_driver *drv)
 	drivers = drv;
 }
 
-/* The PMDs built into libpollux go to the end of the list: a driver the application registers
- * itself (before or after px_eal_init()) is matched first. */
-void pci_driver_register_builtin(struct px_pci_driver *drv);
 void pci_driver_register_builtin(struct px_pci_driver *drv)
 {
 	struct px_pci_driver **p = &drivers;
@@ -193,7 +191,8 @@ static int pci_scan(void)
 	struct stat st;
 
 	if (eal_bus_no_pci() || stat("/sys/bus/pci/devices", &st)) {
-		PCI_LOG(INFO, "PCI bus skipped (%s)", eal_bus_no_pci() ? "--no-pci" : "no /sys/bus/pci");
+		PCI_LOG(INFO, "PCI bus skipped (%s)",
+			eal_bus_no_pci() ? "--no-pci" : "no /sys/bus/pci");
 		return 0;
 	}
 	return px_pci_scan_dir("/sys/bus/pci/devices");

@@ -34,7 +34,7 @@
 #include "px_log.h"
 #include "px_mbuf.h"
 #include "px_memzone.h"
-#include "px_pci.h"
+#include "bus_pci_driver.h"
 
 #include "e1000e.h"
 
@@ -348,7 +348,7 @@ static void e1000e_lsc_intr(int fd, void *arg)
 		return;
 	e1000e_link_update(dev, 0);
 	E1000E_LOG(INFO, "%s: link %s", dev->name, dev->link.link_status ? "up" : "down");
-	px_eth_dev_callback_process(dev, PX_ETH_EVENT_INTR_LSC, NULL);
+	eth_dev_callback_process(dev, PX_ETH_EVENT_INTR_LSC, NULL);
 }
 
 /* §10.2.4 MSI-X: vector 0 for RX queue 0 (intr_conf.rxq), vector 1 for the other causes, i.e.
@@ -988,7 +988,7 @@ static int e1000e_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
 		E1000E_LOG(ERR, "%s: reset failed: %s", pci->name, strerror(-ret));
 		goto free_adapter;
 	}
-	dev = px_eth_dev_allocate(pci->name);
+	dev = eth_dev_allocate(pci->name);
 	if (dev == NULL) {
 		ret = -errno;
 		goto free_adapter;
@@ -1009,14 +1009,14 @@ static int e1000e_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
 	dev->dev_flags = PX_ETH_DEV_F_INTR_LSC;
 	ad->eth = dev;
 	pci->priv = ad;
-	px_eth_dev_probing_finish(dev);
+	eth_dev_probing_finish(dev);
 	E1000E_LOG(INFO, "%s: port %u, MAC %02x:%02x:%02x:%02x:%02x:%02x", pci->name, dev->port_id,
 		   dev->mac.addr_bytes[0], dev->mac.addr_bytes[1], dev->mac.addr_bytes[2],
 		   dev->mac.addr_bytes[3], dev->mac.addr_bytes[4], dev->mac.addr_bytes[5]);
 	return 0;
 
 release_port:
-	px_eth_dev_release_port(dev);
+	eth_dev_release_port(dev);
 free_adapter:
 	free(ad);
 	return ret;
@@ -1029,7 +1029,7 @@ static int e1000e_remove(struct px_pci_device *pci)
 
 	if (pci->priv == NULL)
 		return 0;
-	dev = px_eth_dev_get_by_name(pci->name);
+	dev = eth_dev_get_by_name(pci->name);
 	if (dev == NULL)
 		return 0;
 	return px_eth_dev_close(dev->port_id);
@@ -1049,9 +1049,8 @@ static struct px_pci_driver e1000e_driver = {
 	.remove = e1000e_remove,
 };
 
-void pci_driver_register_builtin(struct px_pci_driver *drv); /* lib/pci, internal */
-void px_driver_init_e1000e(void);
-void px_driver_init_e1000e(void)
+void driver_init_e1000e(void);
+void driver_init_e1000e(void)
 {
 	pci_driver_register_builtin(&e1000e_driver);
 }

@@ -298,7 +298,7 @@ static int null_probe(const char *name, const struct px_kvargs *args)
 	ret = null_parse(args, priv);
 	if (ret < 0)
 		goto free_priv;
-	dev = px_eth_dev_allocate(name);
+	dev = eth_dev_allocate(name);
 	if (dev == NULL) {
 		ret = -errno;
 		goto free_priv;
@@ -309,7 +309,7 @@ static int null_probe(const char *name, const struct px_kvargs *args)
 	dev->tx_pkt_burst = priv->copy ? null_tx_copy : null_tx;
 	/* a locally administered address derived from the port id */
 	dev->mac = (struct px_ether_addr){{0x02, 0x00, 0x6e, 0x75, 0x00, (uint8_t)dev->port_id}};
-	px_eth_dev_probing_finish(dev);
+	eth_dev_probing_finish(dev);
 	NULL_LOG(INFO, "%s: port %u, size %u%s%s", name, dev->port_id, priv->size,
 		 priv->copy ? ", copy" : "", priv->no_rx ? ", no-rx" : "");
 	return 0;
@@ -320,7 +320,7 @@ free_priv:
 
 static int null_remove(const char *name)
 {
-	struct px_eth_dev *dev = px_eth_dev_get_by_name(name);
+	struct px_eth_dev *dev = eth_dev_get_by_name(name);
 
 	/* the application may have closed the port already */
 	return dev ? px_eth_dev_close(dev->port_id) : 0;
@@ -333,8 +333,8 @@ static struct px_vdev_driver null_driver = {
 	.remove = null_remove,
 };
 
-void px_driver_init_null(void);
-void px_driver_init_null(void)
+void driver_init_null(void);
+void driver_init_null(void)
 {
 	px_vdev_driver_register(&null_driver);
 }

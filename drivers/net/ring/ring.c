@@ -161,7 +161,7 @@ static void drain(struct px_ring *r)
 static int ring_close(struct px_eth_dev *dev)
 {
 	struct ring_priv *priv = dev->dev_private;
-	struct px_eth_dev *peer = priv->peer[0] ? px_eth_dev_get_by_name(priv->peer) : NULL;
+	struct px_eth_dev *peer = priv->peer[0] ? eth_dev_get_by_name(priv->peer) : NULL;
 
 	/* a peer sending into our rings must not keep a dangling pointer: loop it to itself */
 	if (peer && peer->ops == dev->ops) {
@@ -200,7 +200,7 @@ static const struct px_eth_dev_ops ring_ops = {
 
 static struct px_eth_dev *ring_port(const char *name, struct ring_priv *priv)
 {
-	struct px_eth_dev *dev = px_eth_dev_allocate(name);
+	struct px_eth_dev *dev = eth_dev_allocate(name);
 
 	if (dev == NULL)
 		return NULL;
@@ -238,7 +238,7 @@ int px_eth_from_rings(const char *name, struct px_ring *const rx[], unsigned int
 		free(priv);
 		return ret;
 	}
-	px_eth_dev_probing_finish(dev);
+	eth_dev_probing_finish(dev);
 	return dev->port_id;
 }
 
@@ -273,7 +273,7 @@ static int parse_peer(const char *key, const char *value, void *opaque)
 /* Cross our TX with the peer's RX and the peer's TX with ours. */
 static int join_peer(struct px_eth_dev *dev, const char *peer_name)
 {
-	struct px_eth_dev *peer = px_eth_dev_get_by_name(peer_name);
+	struct px_eth_dev *peer = eth_dev_get_by_name(peer_name);
 	struct ring_priv *me = dev->dev_private, *pp;
 
 	if (peer == NULL || peer->ops != &ring_ops) {
@@ -350,7 +350,7 @@ static int ring_probe(const char *name, const struct px_kvargs *args)
 		px_eth_dev_close(dev->port_id);
 		return ret;
 	}
-	px_eth_dev_probing_finish(dev);
+	eth_dev_probing_finish(dev);
 	RING_LOG(INFO, "%s: port %u, %lu queue(s) of %lu%s%s", name, dev->port_id, a.queues, a.size,
 		 a.peer[0] ? ", peer " : ", loopback", a.peer);
 	return 0;
@@ -358,7 +358,7 @@ static int ring_probe(const char *name, const struct px_kvargs *args)
 
 static int ring_remove(const char *name)
 {
-	struct px_eth_dev *dev = px_eth_dev_get_by_name(name);
+	struct px_eth_dev *dev = eth_dev_get_by_name(name);
 
 	return dev ? px_eth_dev_close(dev->port_id) : 0;
 }
@@ -370,8 +370,8 @@ static struct px_vdev_driver ring_driver = {
 	.remove = ring_remove,
 };
 
-void px_driver_init_ring(void);
-void px_driver_init_ring(void)
+void driver_init_ring(void);
+void driver_init_ring(void)
 {
 	px_vdev_driver_register(&ring_driver);
 }

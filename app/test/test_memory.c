@@ -13,7 +13,7 @@
 #include <px_memzone.h>
 
 #include "px_test.h"
-#include "test_memory.h"
+#include "memory_cases.h"
 
 /* ---- randomised alloc/free/realloc with invariant checks ---- */
 #define RND_SLOTS 256

@@ -26,7 +26,7 @@
 #endif
 
 #include "px_test.h"
-#include "test_memory.h"
+#include "memory_cases.h"
 
 #define HP2M "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
 

@@ -134,7 +134,7 @@ static int test_byteorder(void)
 	PX_TEST_ASSERT_EQ(PX_IPV4(192, 0, 2, 1), 0xc0000201u, "PX_IPV4");
 	return PX_TEST_OK;
 }
-PX_TEST(net_byteorder, PX_TEST_F_FAST, test_byteorder);
+PX_TEST(net_byteorder_autotest, PX_TEST_F_FAST, test_byteorder);
 
 static int test_raw_cksum(void)
 {
@@ -183,7 +183,7 @@ static int test_raw_cksum(void)
 	}
 	return PX_TEST_OK;
 }
-PX_TEST(net_raw_cksum, PX_TEST_F_FAST, test_raw_cksum);
+PX_TEST(net_raw_cksum_autotest, PX_TEST_F_FAST, test_raw_cksum);
 
 static int test_ipv4_cksum(void)
 {
@@ -206,7 +206,7 @@ static int test_ipv4_cksum(void)
 	PX_TEST_ASSERT(px_ipv4_frag_pkt_is_fragmented(ip), "MF: a fragment");
 	return PX_TEST_OK;
 }
-PX_TEST(net_ipv4_cksum, PX_TEST_F_FAST, test_ipv4_cksum);
+PX_TEST(net_ipv4_cksum_autotest, PX_TEST_F_FAST, test_ipv4_cksum);
 
 /* An IPv4 packet with UDP, TCP or ICMP at @l4_cksum_off in the L4 header: check the IP and L4
  * checksums against those in the packet, recompute them, and see a flipped bit fail. */
@@ -282,7 +282,7 @@ static int test_ipv4_l4_cksum(void)
 			  PX_TEST_OK, "see above");
 	return PX_TEST_OK;
 }
-PX_TEST(net_ipv4_l4_cksum, PX_TEST_F_FAST, test_ipv4_l4_cksum);
+PX_TEST(net_ipv4_l4_cksum_autotest, PX_TEST_F_FAST, test_ipv4_l4_cksum);
 
 static int test_l4_cksum_bad(void)
 {
@@ -312,7 +312,7 @@ static int test_l4_cksum_bad(void)
 	PX_TEST_ASSERT_EQ(ret, -EBADMSG, "UDP checksum 0x1234");
 	return PX_TEST_OK;
 }
-PX_TEST(net_l4_cksum_bad, PX_TEST_F_FAST, test_l4_cksum_bad);
+PX_TEST(net_l4_cksum_bad_autotest, PX_TEST_F_FAST, test_l4_cksum_bad);
 
 static int check_ipv6_pkt(const char *name, const uint8_t *bytes, size_t len, size_t off)
 {
@@ -355,7 +355,7 @@ static int test_ipv6_cksum(void)
 			  PX_TEST_OK, "see above");
 	return PX_TEST_OK;
 }
-PX_TEST(net_ipv6_cksum, PX_TEST_F_FAST, test_ipv6_cksum);
+PX_TEST(net_ipv6_cksum_autotest, PX_TEST_F_FAST, test_ipv6_cksum);
 
 static int test_headers(void)
 {
@@ -379,7 +379,7 @@ static int test_headers(void)
 	PX_TEST_ASSERT_EQ(offsetof(struct px_arp_hdr, arp_data.arp_tip), 24, "ARP layout");
 	return PX_TEST_OK;
 }
-PX_TEST(net_headers, PX_TEST_F_FAST, test_headers);
+PX_TEST(net_headers_autotest, PX_TEST_F_FAST, test_headers);
 
 static int test_ether_addr(void)
 {
@@ -409,7 +409,7 @@ static int test_ether_addr(void)
 	}
 	return PX_TEST_OK;
 }
-PX_TEST(net_ether_addr, PX_TEST_F_FAST, test_ether_addr);
+PX_TEST(net_ether_addr_autotest, PX_TEST_F_FAST, test_ether_addr);
 
 static int test_ether_parse(void)
 {
@@ -450,4 +450,4 @@ static int test_ether_parse(void)
 	PX_TEST_ASSERT_EQ(px_ether_addr_parse(NULL, &got), -EINVAL, "NULL");
 	return PX_TEST_OK;
 }
-PX_TEST(net_ether_parse, PX_TEST_F_FAST, test_ether_parse);
+PX_TEST(net_ether_parse_autotest, PX_TEST_F_FAST, test_ether_parse);

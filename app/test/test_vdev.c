@@ -112,7 +112,7 @@ static int test_kvargs_grammar(void)
 	px_test_log_capture_stop();
 	return PX_TEST_OK;
 }
-PX_TEST(vdev_kvargs_grammar, PX_TEST_F_FAST, test_kvargs_grammar);
+PX_TEST(vdev_kvargs_grammar_autotest, PX_TEST_F_FAST, test_kvargs_grammar);
 
 static int collect(const char *key, const char *value, void *opaque)
 {
@@ -151,7 +151,7 @@ static int test_kvargs_api(void)
 	px_kvargs_free(NULL);
 	return PX_TEST_OK;
 }
-PX_TEST(vdev_kvargs_api, PX_TEST_F_FAST, test_kvargs_api);
+PX_TEST(vdev_kvargs_api_autotest, PX_TEST_F_FAST, test_kvargs_api);
 
 /* ---- test drivers ---- */
 
@@ -232,7 +232,7 @@ static int test_vdev_probe(void)
 	PX_TEST_ASSERT(!px_vdev_exists("net_pxtest0"), "gone after cleanup");
 	return PX_TEST_OK;
 }
-PX_TEST(vdev_bus_probe, PX_TEST_F_FAST, test_vdev_probe);
+PX_TEST(vdev_bus_probe_autotest, PX_TEST_F_FAST, test_vdev_probe);
 
 struct bus_err_case {
 	const char *args;
@@ -289,7 +289,7 @@ static int test_vdev_bus_errors(void)
 	}
 	return PX_TEST_OK;
 }
-PX_TEST(vdev_bus_errors, PX_TEST_F_FAST, test_vdev_bus_errors);
+PX_TEST(vdev_bus_errors_autotest, PX_TEST_F_FAST, test_vdev_bus_errors);
 
 static int test_vdev_runtime(void)
 {
@@ -315,7 +315,7 @@ static int test_vdev_runtime(void)
 		       "drivers saw '%s'", events);
 	return PX_TEST_OK;
 }
-PX_TEST(vdev_runtime, PX_TEST_F_FAST, test_vdev_runtime);
+PX_TEST(vdev_runtime_autotest, PX_TEST_F_FAST, test_vdev_runtime);
 
 static int nop_probe(const char *name, const struct px_kvargs *args)
 {
@@ -347,7 +347,7 @@ static int test_vdev_driver_register(void)
 	px_test_log_capture_stop();
 	return PX_TEST_OK;
 }
-PX_TEST(vdev_driver_register, PX_TEST_F_FAST, test_vdev_driver_register);
+PX_TEST(vdev_driver_register_autotest, PX_TEST_F_FAST, test_vdev_driver_register);
 
 static int test_kvargs_numbers(void)
 {
@@ -384,4 +384,4 @@ static int test_kvargs_numbers(void)
 	px_kvargs_free(kv);
 	return PX_TEST_OK;
 }
-PX_TEST(vdev_kvargs_numbers, PX_TEST_F_FAST, test_kvargs_numbers);
+PX_TEST(vdev_kvargs_numbers_autotest, PX_TEST_F_FAST, test_kvargs_numbers);

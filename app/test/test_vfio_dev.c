@@ -2,7 +2,7 @@
 /*
  * Device regions on the host (checklist case 19, the parts that need no device): the region
  * info capability chain parser on crafted buffers, and the areas of a BAR left around its
- * MSI-X table. The same code on a real device: vfio_lab_region (test_vfio_lab_dev.c).
+ * MSI-X table. The same code on a real device: vfio_lab_region_autotest (test_vfio_lab_dev.c).
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The DMA map tracker against one simulated kernel per VFIO semantics (test_vfio_sim.c):
+ * The DMA map tracker against one simulated kernel per VFIO semantics (vfio_sim.c):
  * every case 1-18 and 22 of docs/vfio-checklist.md on every backend where it applies; where
  * a backend cannot do something, the test asserts that it is refused (or that no kernel call
  * is made, for noiommu), never skips it.
@@ -13,7 +13,7 @@
 #include <linux/vfio.h>
 
 #include "px_test.h"
-#include "test_vfio_sim.h"
+#include "vfio_sim.h"
 
 #define MB (1ull << 20)
 #define VA(iova) (0x7f0000000000ull + (iova))

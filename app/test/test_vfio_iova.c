@@ -16,7 +16,7 @@
 #include <px_memzone.h>
 
 #include "px_test.h"
-#include "test_vfio_sim.h"
+#include "vfio_sim.h"
 
 #define MB (1ull << 20)
 #define GB (1ull << 30)

@@ -141,7 +141,7 @@ static int test_lab_backend(void)
 {
 	return run_lab(4 * MB, test_lab_backend_body, "vfio_lab_backend");
 }
-PX_TEST(vfio_lab_backend, PX_TEST_F_LAB, test_lab_backend)
+PX_TEST(vfio_lab_backend_autotest, PX_TEST_F_LAB, test_lab_backend)
 
 /* Cases 8-12 on the kernel: cutting unmap refused on type1 v2 (kernel EINVAL
  * too), accepted on sPAPR; split by remap; holes; tracker equals kernel after
@@ -210,7 +210,7 @@ static int test_lab_unmap(void)
 {
 	return run_lab(8 * MB, test_lab_unmap_body, "vfio_lab_unmap");
 }
-PX_TEST(vfio_lab_unmap, PX_TEST_F_LAB, test_lab_unmap)
+PX_TEST(vfio_lab_unmap_autotest, PX_TEST_F_LAB, test_lab_unmap)
 
 /* Case 13 on the kernel: the native unmap-all; FLAG_ALL with an iova is EINVAL
  * (type1). */
@@ -241,7 +241,7 @@ static int test_lab_unmap_all(void)
 {
 	return run_lab(8 * MB, test_lab_unmap_all_body, "vfio_lab_unmap_all");
 }
-PX_TEST(vfio_lab_unmap_all, PX_TEST_F_LAB, test_lab_unmap_all)
+PX_TEST(vfio_lab_unmap_all_autotest, PX_TEST_F_LAB, test_lab_unmap_all)
 
 /* Case 14: a NIC left on a kernel driver (px-lab-kbind). Its group either is
  * its own (no /dev/vfio/N: ENOENT) or shared with a vfio-pci device (pseries
@@ -291,4 +291,4 @@ static int test_lab_viability(void)
 	px_vfio_container_destroy(c); /* also after a failure: a group left open is EBUSY */
 	return ret;
 }
-PX_TEST(vfio_lab_viability, PX_TEST_F_LAB, test_lab_viability)
+PX_TEST(vfio_lab_viability_autotest, PX_TEST_F_LAB, test_lab_viability)

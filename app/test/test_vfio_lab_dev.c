@@ -27,7 +27,7 @@
 #include "e1000e_regs.h"
 #include "pci_private.h"
 #include "px_test.h"
-#include "test_vfio_lab_dma.h"
+#include "lab_dma.h"
 #include "vfio_private.h"
 
 static uint64_t now_ms(void)
@@ -345,7 +345,7 @@ static int test_lab_region(void)
 	px_vfio_container_destroy(l.c); /* also after a failure: the group must not stay busy */
 	return ret;
 }
-PX_TEST(vfio_lab_region, PX_TEST_F_LAB, test_lab_region)
+PX_TEST(vfio_lab_region_autotest, PX_TEST_F_LAB, test_lab_region)
 
 /* ---- Case 21: reset and device requests, through lib/pci ---- */
 
@@ -477,7 +477,7 @@ static int test_lab_reset(void)
 {
 	return lab_dma_run(reset_body, "vfio_lab_reset");
 }
-PX_TEST(vfio_lab_reset, PX_TEST_F_LAB, test_lab_reset)
+PX_TEST(vfio_lab_reset_autotest, PX_TEST_F_LAB, test_lab_reset)
 
 /* Case 21b: the device-request interrupt. */
 struct req_state {
@@ -659,4 +659,4 @@ static int test_lab_req(void)
 	}
 	return ret;
 }
-PX_TEST(vfio_lab_req, PX_TEST_F_LAB, test_lab_req)
+PX_TEST(vfio_lab_req_autotest, PX_TEST_F_LAB, test_lab_req)

@@ -31,7 +31,7 @@
 
 #include "e1000e_regs.h"
 #include "px_test.h"
-#include "test_vfio_lab_dma.h"
+#include "lab_dma.h"
 
 #define NDESC E1000E_DESC_MULTIPLE /* the smallest ring: RDLEN/TDLEN are multiples of 128 bytes */
 #define BUF_SZ 2048
@@ -313,7 +313,7 @@ static int test_lab_dma(void)
 {
 	return lab_dma_run(dma_body, "vfio_lab_dma");
 }
-PX_TEST(vfio_lab_dma, PX_TEST_F_LAB, test_lab_dma)
+PX_TEST(vfio_lab_dma_autotest, PX_TEST_F_LAB, test_lab_dma)
 
 /* A page of this process that no IOMMU maps: the target of the isolation test. */
 static uint8_t victim[1 << 16] __attribute__((aligned(1 << 16)));
@@ -402,7 +402,7 @@ static int test_lab_dma_isolation(void)
 {
 	return lab_dma_run(isolation_body, "vfio_lab_dma_isolation");
 }
-PX_TEST(vfio_lab_dma_isolation, PX_TEST_F_LAB, test_lab_dma_isolation)
+PX_TEST(vfio_lab_dma_isolation_autotest, PX_TEST_F_LAB, test_lab_dma_isolation)
 
 /*
  * DMA memory larger than sPAPR's default 1 GiB window: -m 1200 reserves one 1200 MiB segment,
@@ -448,4 +448,4 @@ static int test_lab_dma_high(void)
 			     HIGH_MEM >> 20, (unsigned long long)(free_bytes >> 20));
 	return run_dma_lab_cfg(high_body, "vfio_lab_dma_high", &cfg);
 }
-PX_TEST(vfio_lab_dma_high, PX_TEST_F_LAB, test_lab_dma_high)
+PX_TEST(vfio_lab_dma_high_autotest, PX_TEST_F_LAB, test_lab_dma_high)

@@ -22,7 +22,7 @@
 
 #include "e1000e_regs.h"
 #include "px_test.h"
-#include "test_vfio_lab_dma.h"
+#include "lab_dma.h"
 
 struct irq_lab {
 	struct px_vfio_container *c;
@@ -57,7 +57,7 @@ static void quiesce(struct irq_lab *l)
 }
 
 /* The first device bound to vfio-pci, into @addr; -ENODEV when there is none (shared with
- * test_vfio_lab_dev.c through test_vfio_lab_dma.h). */
+ * test_vfio_lab_dev.c through lab_dma.h). */
 int lab_first_vfio_pci(char *addr, size_t sz)
 {
 	DIR *dir = opendir("/sys/bus/pci/drivers/vfio-pci");
@@ -247,4 +247,4 @@ static int test_lab_msix(void)
 	irq_lab_close(&l); /* also when the body failed: a leaked group is EBUSY for later tests */
 	return ret;
 }
-PX_TEST(vfio_lab_msix, PX_TEST_F_LAB, test_lab_msix)
+PX_TEST(vfio_lab_msix_autotest, PX_TEST_F_LAB, test_lab_msix)

@@ -1,5 +1,5 @@
 # IOVA placement and sPAPR DMA windows in the lab (issue 5, docs/vfio.md "IOVAs of the EAL's
-# memory"). vfio_lab_dma and vfio_lab_dma_isolation (CMakeLists.txt) run in va mode.
+# memory"). vfio_lab_dma_autotest and vfio_lab_dma_isolation_autotest (CMakeLists.txt) run in va mode.
 #
 # DMA memory larger than sPAPR's default 1 GiB window: a 2 GiB guest with 640 hugepages, the
 # EAL reserves 1200 MiB (-m) and the rings and buffers sit above its first GiB; a frame must
@@ -13,7 +13,7 @@ function(_px_lab_iova_test name arch)
         COMMAND "${PX_LAB_RUN}" --arch ${arch} --nics e1000e,e1000e --mem 2048 ${ARGN}
                 --build-dir "${PROJECT_BINARY_DIR}/lab-${arch}"
                 --timeout ${PX_LAB_TIMEOUT}
-                -- "echo 640 > /proc/sys/vm/nr_hugepages && px-test vfio_lab_dma_high")
+                -- "echo 640 > /proc/sys/vm/nr_hugepages && px-test vfio_lab_dma_high_autotest")
     math(EXPR _t "${PX_LAB_TIMEOUT} + 30")
     set_tests_properties(${name} PROPERTIES
         LABELS "lab;lab-${arch}" FIXTURES_REQUIRED lab_${arch}_build

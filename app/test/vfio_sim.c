@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Simulated kernel backends (see test_vfio_sim.h). Semantics from docs/vfio-checklist.md:
+ * Simulated kernel backends (see vfio_sim.h). Semantics from docs/vfio-checklist.md:
  *                 cut          empty range   overlap  limit
  *   type1 v2      EINVAL       0 bytes       EEXIST   dma_entry_limit (ENOSPC)
  *   sPAPR TCE v2  page-grain   0 bytes       EBUSY    window size
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <linux/vfio.h>
 
-#include "test_vfio_sim.h"
+#include "vfio_sim.h"
 
 const char *sim_name(enum sim_kind k)
 {

@@ -4,8 +4,8 @@
  * docs/vfio-checklist.md (type1 v2, sPAPR TCE v2, iommufd, noiommu). Each keeps the mappings
  * the "kernel" holds, counts calls, and fails on demand.
  */
-#ifndef TEST_VFIO_SIM_H
-#define TEST_VFIO_SIM_H
+#ifndef VFIO_SIM_H
+#define VFIO_SIM_H
 
 #include <stdint.h>
 #include "vfio_private.h"
@@ -48,4 +48,4 @@ int sim_type1_unmap_flags(struct sim *s, uint64_t iova, uint64_t size, uint32_t 
 /* 1 when the tracker of @c equals the simulated kernel (noiommu: the kernel holds nothing). */
 int sim_consistent(struct px_vfio_container *c, struct sim *s);
 
-#endif /* TEST_VFIO_SIM_H */
+#endif /* VFIO_SIM_H */

@@ -3,8 +3,8 @@
  * Two e1000e on vfio-pci probed by lib/pci with the EAL, driven by raw register writes
  * (test_vfio_lab_dma.c); shared with the device tests of test_vfio_lab_dev.c.
  */
-#ifndef TEST_VFIO_LAB_DMA_H
-#define TEST_VFIO_LAB_DMA_H
+#ifndef LAB_DMA_H
+#define LAB_DMA_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -18,8 +18,9 @@ struct e1000e_rx_desc;
 /* The ports' BAR0, a memzone with both rings, one TX buffer and the RX buffers. */
 struct dma_lab {
 	const struct px_memzone *mz;
-	const struct px_memzone *filler; /* reserved before mz (vfio_lab_dma_high), or NULL */
-	volatile uint32_t *bar[2];       /* set to NULL for a port released during the test */
+	/* reserved before mz (vfio_lab_dma_high_autotest), or NULL */
+	const struct px_memzone *filler;
+	volatile uint32_t *bar[2]; /* set to NULL for a port released during the test */
 	volatile struct e1000e_tx_desc *txr;
 	volatile struct e1000e_rx_desc *rxr;
 	uint8_t *txb, *rxb;
@@ -42,4 +43,4 @@ int lab_dma_bus_master(struct px_pci_device *dev);
  * (test_vfio_lab_irq.c). */
 int lab_first_vfio_pci(char *addr, size_t sz);
 
-#endif /* TEST_VFIO_LAB_DMA_H */
+#endif /* LAB_DMA_H */

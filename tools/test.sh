@@ -44,13 +44,13 @@ if command -v clang >/dev/null && echo 'int LLVMFuzzerTestOneInput(const char*d,
         clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
     say "libFuzzer smoke (build/libfuzzer): 20 s per target"
     configure build/libfuzzer -DCMAKE_C_COMPILER=clang -DPX_FUZZ=ON -DPX_LAB=OFF -DCMAKE_BUILD_TYPE=Debug
-    for dir in fuzz/corpus/*/; do
+    for dir in tests/fuzz/corpus/*/; do
         target=$(basename "$dir")
         cmake --build build/libfuzzer -j "$jobs" --target "fuzz-$target" >/dev/null
         corpus=$(mktemp -d)
         cp "$dir"* "$corpus/"
         echo "fuzzing $target for 20 s"
-        build/libfuzzer/fuzz/fuzz-"$target" -max_total_time=20 -print_final_stats=0 "$corpus" 2>&1 | tail -n 1 ||
+        build/libfuzzer/tests/fuzz/fuzz-"$target" -max_total_time=20 -print_final_stats=0 "$corpus" 2>&1 | tail -n 1 ||
             die "the fuzzer found a crash in $target (its reproducer is in the current directory)"
         rm -rf "$corpus"
     done

@@ -1,5 +1,5 @@
 # Device regions (checklist case 19), reset and device-request (case 21) in the lab
-# (app/test/test_vfio_lab_dev.c, docs/vfio.md "Regions" and "Reset and device requests").
+# (tests/unit/test_vfio_lab_dev.c, docs/vfio.md "Regions" and "Reset and device requests").
 # Case 19: BAR3 of an e1000e (its MSI-X table) asked with a header-only argsz, re-queried for its
 # capability chain, mapped as the kernel allows and, as on a kernel without MSIX_MAPPABLE,
 # around the table; the rest through the region's file offset.

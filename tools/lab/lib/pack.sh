@@ -115,7 +115,7 @@ lab_pack_initramfs() {
 
     # Pollux binaries of the build dir, flat in /usr/local/bin (on PATH).
     if [ -n "$bdir" ]; then
-        for b in app/test/px-test app/fwd/px-fwd app/devbind/px-devbind \
+        for b in tests/unit/px-test app/fwd/px-fwd app/devbind/px-devbind \
             app/hugepages/px-hugepages; do
             [ -x "$bdir/$b" ] && cp "$bdir/$b" "$root/usr/local/bin/"
         done

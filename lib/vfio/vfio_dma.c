@@ -5,7 +5,7 @@
  * wrap, usable ranges, overlap, entry limits, cutting a mapping on a backend that cannot split)
  * is refused here, before any ioctl, so a refusal never leaves the kernel half-changed. The
  * kernel is reached only through c->ops, so the same code runs against the real ioctls and the
- * simulated backends of app/test/test_vfio_sim.c. Maps made while no group is attached are only
+ * simulated backends of tests/unit/vfio_sim.c. Maps made while no group is attached are only
  * recorded; vfio_dma_replay() maps them when the first group attaches (vfio_container.c).
  */
 #include <errno.h>

@@ -4,7 +4,7 @@
  * descriptor layouts this driver uses, and the three register helpers. Section numbers below
  * refer to that document; every value was also checked against QEMU's model
  * (hw/net/e1000e_core.c, e1000_regs.h), which is what the lab runs. The lab's raw-register
- * tests (app/test/test_vfio_lab_*.c) include this header too: one register map.
+ * tests (tests/unit/test_vfio_lab_*.c) include this header too: one register map.
  */
 #ifndef E1000E_REGS_H
 #define E1000E_REGS_H

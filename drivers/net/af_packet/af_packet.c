@@ -1,0 +1,848 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_af_packet: a port over a Linux interface through PF_PACKET sockets (packet(7), and the
+ * kernel's Documentation/networking/packet_mmap.rst, "packet_mmap" below).
+ *
+ *   --vdev net_af_packet0,iface=eth0[,qpairs=N][,blocksz=N][,framesz=N][,framecnt=N]
+ *                                  [,qdisc_bypass=0|1]
+ *
+ * Each queue pair is one socket with two mmap'd rings: a TPACKET_V3 receive ring (the kernel
+ * fills whole blocks; RX walks a block's frames, copies each into an mbuf, and hands the block
+ * back) and a transmit ring of framecnt frames (TX copies each mbuf into a frame, marks it
+ * SEND_REQUEST, and kicks the kernel once per burst with sendto()). With qpairs > 1 the sockets
+ * form one PACKET_FANOUT_HASH group, so the kernel spreads flows over the queues.
+ */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <linux/ethtool.h>
+#include <net/if_arp.h>
+#include <linux/if_packet.h>
+#include <linux/sockios.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <px_counter.h>
+#include <px_kvargs.h>
+#include <px_mbuf.h>
+#include <px_vdev.h>
+
+#include "ethdev_driver.h"
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23 /* Linux 4.20 */
+#endif
+#ifndef PACKET_FANOUT_FLAG_UNIQUEID
+#define PACKET_FANOUT_FLAG_UNIQUEID 0x2000 /* Linux 4.5 */
+#endif
+
+#define AFP_MAX_QUEUES 16
+#define AFP_DEFAULT_BLOCKSZ 4096
+#define AFP_DEFAULT_FRAMESZ 2048
+#define AFP_DEFAULT_FRAMECNT 512
+/* packet_mmap: a V3 block is retired to user space after this long even when not full (ms) */
+#define AFP_BLOCK_TIMEOUT_MS 1
+/* where a transmit frame's data starts: the kernel reads it at tp_hdrlen - sizeof(sockaddr_ll) */
+#define AFP_TX_DATA_OFF TPACKET_ALIGN(sizeof(struct tpacket3_hdr))
+#define AFP_VLAN_HLEN 4
+
+static const char afp_params[] = "iface=<string> qpairs=<int> blocksz=<int> framesz=<int> "
+				 "framecnt=<int> qdisc_bypass=<0|1>";
+struct afp_queue {
+	int fd;
+	uint16_t port;
+	/* RX: the V3 ring, walked block by block */
+	struct px_mempool *mp;
+	uint8_t *rx_ring;
+	uint32_t blk_size, blk_nr, blk_cur;
+	uint32_t blk_left;            /* frames not yet read in the current block */
+	struct tpacket3_hdr *rx_next; /* the next of them */
+	/* TX: framecnt frames of framesz bytes, laid out block by block */
+	uint8_t *tx_ring;
+	uint32_t frame_size, frame_nr, frames_per_blk, frame_cur;
+	px_counter64_t pkts; /* written by the queue's lcore, read by stats_get */
+	px_counter64_t bytes;
+	px_counter64_t errs; /* RX: frame larger than an mbuf; TX: larger than a frame */
+	px_counter64_t nombuf;
+	uint64_t drops; /* PACKET_STATISTICS tp_drops, summed (control path only) */
+	size_t map_len;
+	uint8_t *map;
+} __px_cache_aligned;
+
+struct afp_priv {
+	char iface[IF_NAMESIZE];
+	int ifindex;
+	unsigned int qpairs;
+	uint32_t blocksz, framesz, framecnt;
+	bool qdisc_bypass;
+	/* queue pair i: rxq[i] and txq[i] share a socket and its mapping (owned by rxq[i]) */
+	struct afp_queue rxq[AFP_MAX_QUEUES];
+	struct afp_queue txq[AFP_MAX_QUEUES];
+};
+
+PX_LOG_REGISTER(afp_pmd_logtype, "pmd.net.af_packet", DEFAULT)
+#define AFP_LOG(lvl, ...) PX_LOG(lvl, afp_pmd_logtype, __VA_ARGS__)
+
+/* ---- burst functions ---- */
+
+static inline struct tpacket_block_desc *afp_block(struct afp_queue *q, uint32_t i)
+{
+	return (struct tpacket_block_desc *)(q->rx_ring + (size_t)i * q->blk_size);
+}
+
+/* Copy one received frame into @m, putting back the VLAN tag the kernel took out
+ * (TP_STATUS_VLAN_VALID: the device stripped it), so the frame is the one on the wire.
+ * @return false when it does not fit the mbuf. */
+static bool afp_rx_copy(struct afp_queue *q, const struct tpacket3_hdr *h, struct px_mbuf *m)
+{
+	const uint8_t *data = (const uint8_t *)h + h->tp_mac;
+	bool vlan = (h->tp_status & TP_STATUS_VLAN_VALID) && h->tp_snaplen >= 2 * ETH_ALEN;
+	uint32_t len = h->tp_snaplen + (vlan ? AFP_VLAN_HLEN : 0);
+	uint8_t *dst = px_pktmbuf_mtod(m, uint8_t *);
+
+	if (px_unlikely(len > px_pktmbuf_tailroom(m)))
+		return false;
+	if (vlan) {
+		uint16_t tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) ? h->hv1.tp_vlan_tpid
+									   : ETH_P_8021Q;
+		uint16_t tci = (uint16_t)h->hv1.tp_vlan_tci;
+
+		memcpy(dst, data, 2 * ETH_ALEN);
+		dst[12] = (uint8_t)(tpid >> 8), dst[13] = (uint8_t)tpid;
+		dst[14] = (uint8_t)(tci >> 8), dst[15] = (uint8_t)tci;
+		memcpy(dst + 16, data + 2 * ETH_ALEN, h->tp_snaplen - 2 * ETH_ALEN);
+	} else {
+		memcpy(dst, data, h->tp_snaplen);
+	}
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	m->port = q->port;
+	return true;
+}
+
+/* Start the next block if the kernel has handed it over. @return false when it has not. */
+static inline bool afp_rx_block_open(struct afp_queue *q)
+{
+	struct tpacket_block_desc *b = afp_block(q, q->blk_cur);
+
+	/* packet_mmap: the kernel sets TP_STATUS_USER after it has written the block */
+	if (!(__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+		return false;
+	q->blk_left = b->hdr.bh1.num_pkts;
+	q->rx_next = (struct tpacket3_hdr *)((uint8_t *)b + b->hdr.bh1.offset_to_first_pkt);
+	return true;
+}
+
+/* The current block is read: give it back to the kernel. */
+static inline void afp_rx_block_close(struct afp_queue *q)
+{
+	__atomic_store_n(&afp_block(q, q->blk_cur)->hdr.bh1.block_status, TP_STATUS_KERNEL,
+			 __ATOMIC_RELEASE);
+	q->blk_cur = q->blk_cur + 1 == q->blk_nr ? 0 : q->blk_cur + 1;
+}
+
+static uint16_t afp_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	struct afp_queue *q = qp;
+	uint64_t bytes = 0;
+	uint16_t got = 0;
+
+	while (got < n) {
+		struct px_mbuf *m;
+
+		if (q->blk_left == 0 && !afp_rx_block_open(q))
+			break;
+		if (q->blk_left > 0) {
+			m = px_pktmbuf_alloc(q->mp);
+			if (px_unlikely(m == NULL)) {
+				/* the frame stays in the ring for the next burst */
+				px_counter64_add(&q->nombuf, 1);
+				break;
+			}
+			if (px_likely(afp_rx_copy(q, q->rx_next, m))) {
+				bytes += m->pkt_len;
+				pkts[got++] = m;
+			} else {
+				px_pktmbuf_free(m);
+				px_counter64_add(&q->errs, 1);
+			}
+			q->rx_next = (struct tpacket3_hdr *)((uint8_t *)q->rx_next +
+							     q->rx_next->tp_next_offset);
+			q->blk_left--;
+		}
+		if (q->blk_left == 0)
+			afp_rx_block_close(q);
+	}
+	px_counter64_add(&q->pkts, got);
+	px_counter64_add(&q->bytes, bytes);
+	return got;
+}
+
+static inline struct tpacket3_hdr *afp_tx_frame(struct afp_queue *q, uint32_t i)
+{
+	uint32_t blk = i / q->frames_per_blk, off = i % q->frames_per_blk;
+
+	return (struct tpacket3_hdr *)(q->tx_ring + (size_t)blk * q->blk_size +
+				       (size_t)off * q->frame_size);
+}
+
+/* Copy every segment of @m into frame @h's data. */
+static inline void afp_tx_copy(struct tpacket3_hdr *h, const struct px_mbuf *m)
+{
+	uint8_t *dst = (uint8_t *)h + AFP_TX_DATA_OFF;
+
+	for (const struct px_mbuf *s = m; s != NULL; s = s->next) {
+		memcpy(dst, px_pktmbuf_mtod(s, const void *), s->data_len);
+		dst += s->data_len;
+	}
+	h->tp_len = m->pkt_len;
+	h->tp_snaplen = m->pkt_len;
+	h->tp_next_offset = 0; /* the kernel refuses variable-sized slots */
+}
+
+static uint16_t afp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	struct afp_queue *q = qp;
+	const uint32_t room = q->frame_size - AFP_TX_DATA_OFF;
+	uint64_t bytes = 0;
+	uint16_t done = 0, queued = 0;
+
+	for (; done < n; done++) {
+		struct tpacket3_hdr *h = afp_tx_frame(q, q->frame_cur);
+		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+
+		/* the kernel sets a frame back to AVAILABLE once sent (WRONG_FORMAT: dropped) */
+		if (st != TP_STATUS_AVAILABLE && st != TP_STATUS_WRONG_FORMAT)
+			break; /* ring full */
+		if (px_unlikely(pkts[done]->pkt_len > room)) {
+			px_counter64_add(&q->errs, 1);
+			continue; /* consumed and dropped, like a NIC drops an oversized frame */
+		}
+		afp_tx_copy(h, pkts[done]);
+		bytes += pkts[done]->pkt_len;
+		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+		q->frame_cur = q->frame_cur + 1 == q->frame_nr ? 0 : q->frame_cur + 1;
+		queued++;
+	}
+	/* one kick for the burst; frames the kernel cannot take now go with the next kick */
+	if (queued > 0)
+		(void)sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+	px_counter64_add(&q->pkts, queued);
+	px_counter64_add(&q->bytes, bytes);
+	px_pktmbuf_free_bulk(pkts, done);
+	return done;
+}
+
+/* ---- the interface, through ioctl(2) on a queue's socket ---- */
+
+static int afp_ifreq(struct afp_priv *priv, unsigned long req, struct ifreq *ifr)
+{
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", priv->iface);
+	return ioctl(priv->rxq[0].fd, req, ifr) < 0 ? -errno : 0;
+}
+
+static uint32_t afp_link_speed(struct afp_priv *priv)
+{
+	struct ethtool_cmd cmd = {.cmd = ETHTOOL_GSET};
+	struct ifreq ifr = {.ifr_data = (void *)&cmd};
+	uint32_t speed;
+
+	if (afp_ifreq(priv, SIOCETHTOOL, &ifr) < 0)
+		return PX_ETH_SPEED_NUM_UNKNOWN;
+	speed = ethtool_cmd_speed(&cmd);
+	return speed == 0 || speed == (uint32_t)SPEED_UNKNOWN ? PX_ETH_SPEED_NUM_UNKNOWN : speed;
+}
+
+static int afp_link_update(struct px_eth_dev *dev, int wait)
+{
+	struct afp_priv *priv = dev->dev_private;
+	struct ifreq ifr = {0};
+	int ret = afp_ifreq(priv, SIOCGIFFLAGS, &ifr);
+
+	(void)wait;
+	if (ret < 0)
+		return ret;
+	dev->link = (struct px_eth_link){.link_duplex = 1};
+	if ((ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING)) {
+		dev->link.link_status = 1;
+		dev->link.link_speed = afp_link_speed(priv);
+	}
+	return 0;
+}
+
+static int afp_set_flag(struct px_eth_dev *dev, short flag, bool on)
+{
+	struct afp_priv *priv = dev->dev_private;
+	struct ifreq ifr = {0};
+	int ret = afp_ifreq(priv, SIOCGIFFLAGS, &ifr);
+
+	if (ret < 0)
+		return ret;
+	ifr.ifr_flags = (short)(on ? ifr.ifr_flags | flag : ifr.ifr_flags & ~flag);
+	ret = afp_ifreq(priv, SIOCSIFFLAGS, &ifr);
+	if (ret < 0)
+		AFP_LOG(ERR, "%s: cannot set %s's flags: %s", dev->name, priv->iface,
+			strerror(-ret));
+	return ret;
+}
+
+static int afp_set_link_up(struct px_eth_dev *dev)
+{
+	return afp_set_flag(dev, IFF_UP, true);
+}
+
+static int afp_set_link_down(struct px_eth_dev *dev)
+{
+	return afp_set_flag(dev, IFF_UP, false);
+}
+
+/* Membership in promiscuous/all-multicast is counted by the kernel per socket: one is enough,
+ * and it ends with the socket. */
+static int afp_membership(struct px_eth_dev *dev, unsigned short type, bool on)
+{
+	struct afp_priv *priv = dev->dev_private;
+	struct packet_mreq mr = {.mr_ifindex = priv->ifindex, .mr_type = type};
+
+	if (setsockopt(priv->rxq[0].fd, SOL_PACKET,
+		       on ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+		int ret = -errno;
+
+		AFP_LOG(ERR, "%s: %s: %s", dev->name, priv->iface, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+static int afp_promisc_on(struct px_eth_dev *dev)
+{
+	return afp_membership(dev, PACKET_MR_PROMISC, true);
+}
+
+static int afp_promisc_off(struct px_eth_dev *dev)
+{
+	return afp_membership(dev, PACKET_MR_PROMISC, false);
+}
+
+static int afp_allmulti_on(struct px_eth_dev *dev)
+{
+	return afp_membership(dev, PACKET_MR_ALLMULTI, true);
+}
+
+static int afp_allmulti_off(struct px_eth_dev *dev)
+{
+	return afp_membership(dev, PACKET_MR_ALLMULTI, false);
+}
+
+static uint32_t afp_max_frame(const struct afp_priv *priv)
+{
+	return priv->framesz - AFP_TX_DATA_OFF;
+}
+
+static int afp_mtu_set(struct px_eth_dev *dev, uint16_t mtu)
+{
+	struct afp_priv *priv = dev->dev_private;
+	struct ifreq ifr = {.ifr_mtu = mtu};
+	int ret;
+
+	if ((uint32_t)mtu + ETH_HLEN + AFP_VLAN_HLEN > afp_max_frame(priv)) {
+		AFP_LOG(ERR, "%s: MTU %u does not fit framesz=%u: raise framesz", dev->name, mtu,
+			priv->framesz);
+		return -EINVAL;
+	}
+	ret = afp_ifreq(priv, SIOCSIFMTU, &ifr);
+	if (ret < 0)
+		AFP_LOG(ERR, "%s: cannot set %s's MTU to %u: %s", dev->name, priv->iface, mtu,
+			strerror(-ret));
+	return ret;
+}
+
+static int afp_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
+{
+	struct afp_priv *priv = dev->dev_private;
+	struct ifreq ifr = {0};
+	int ret;
+
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	memcpy(ifr.ifr_hwaddr.sa_data, mac->addr_bytes, ETH_ALEN);
+	ret = afp_ifreq(priv, SIOCSIFHWADDR, &ifr);
+	if (ret < 0)
+		AFP_LOG(ERR, "%s: cannot set %s's MAC address: %s", dev->name, priv->iface,
+			strerror(-ret));
+	return ret;
+}
+
+/* ---- control ---- */
+
+static int afp_infos(struct px_eth_dev *dev, struct px_eth_dev_info *info)
+{
+	struct afp_priv *priv = dev->dev_private;
+
+	info->driver_name = "net_af_packet";
+	info->max_rx_queues = (uint16_t)priv->qpairs;
+	info->max_tx_queues = (uint16_t)priv->qpairs;
+	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->max_rx_pktlen = afp_max_frame(priv);
+	info->min_mtu = 68;
+	info->max_mtu = (uint16_t)(afp_max_frame(priv) - ETH_HLEN - AFP_VLAN_HLEN);
+	return 0;
+}
+
+static int afp_rxq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			 const struct px_eth_rxconf *conf, struct px_mempool *mp)
+{
+	struct afp_priv *priv = dev->dev_private;
+
+	(void)nb_desc, (void)socket, (void)conf;
+	priv->rxq[q].mp = mp;
+	dev->rx_queues[q] = &priv->rxq[q];
+	return 0;
+}
+
+static int afp_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			 const struct px_eth_txconf *conf)
+{
+	struct afp_priv *priv = dev->dev_private;
+
+	(void)nb_desc, (void)socket, (void)conf;
+	dev->tx_queues[q] = &priv->txq[q];
+	return 0;
+}
+
+static int afp_start(struct px_eth_dev *dev)
+{
+	return afp_link_update(dev, 0);
+}
+
+static int afp_stop(struct px_eth_dev *dev)
+{
+	dev->link.link_status = 0;
+	return 0;
+}
+
+/* PACKET_STATISTICS: what the kernel dropped because the ring was full. Reading clears it. */
+static void afp_sum_drops(struct afp_priv *priv)
+{
+	for (unsigned int q = 0; q < priv->qpairs; q++) {
+		struct tpacket_stats_v3 st;
+		socklen_t len = sizeof(st);
+
+		if (getsockopt(priv->rxq[q].fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+			priv->rxq[q].drops += st.tp_drops;
+	}
+}
+
+static int afp_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
+{
+	struct afp_priv *priv = dev->dev_private;
+
+	afp_sum_drops(priv);
+	for (unsigned int q = 0; q < priv->qpairs; q++) {
+		struct afp_queue *rq = &priv->rxq[q], *tq = &priv->txq[q];
+		uint64_t ipkts = px_counter64_fetch(&rq->pkts),
+			 ibytes = px_counter64_fetch(&rq->bytes);
+		uint64_t opkts = px_counter64_fetch(&tq->pkts),
+			 obytes = px_counter64_fetch(&tq->bytes);
+
+		st->ipackets += ipkts;
+		st->ibytes += ibytes;
+		st->opackets += opkts;
+		st->obytes += obytes;
+		st->imissed += rq->drops;
+		st->ierrors += px_counter64_fetch(&rq->errs);
+		st->oerrors += px_counter64_fetch(&tq->errs);
+		st->rx_nombuf += px_counter64_fetch(&rq->nombuf);
+		if (q < PX_ETH_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[q] = ipkts;
+			st->q_opackets[q] = opkts;
+			st->q_ibytes[q] = ibytes;
+			st->q_obytes[q] = obytes;
+		}
+	}
+	return 0;
+}
+
+static int afp_stats_reset(struct px_eth_dev *dev)
+{
+	struct afp_priv *priv = dev->dev_private;
+
+	afp_sum_drops(priv);
+	for (unsigned int q = 0; q < priv->qpairs; q++) {
+		struct afp_queue *qs[2] = {&priv->rxq[q], &priv->txq[q]};
+
+		priv->rxq[q].drops = 0;
+		for (int i = 0; i < 2; i++) {
+			px_counter64_reset(&qs[i]->pkts);
+			px_counter64_reset(&qs[i]->bytes);
+			px_counter64_reset(&qs[i]->errs);
+			px_counter64_reset(&qs[i]->nombuf);
+		}
+	}
+	return 0;
+}
+
+static void afp_queues_close(struct afp_priv *priv)
+{
+	for (unsigned int q = 0; q < AFP_MAX_QUEUES; q++) {
+		struct afp_queue *rq = &priv->rxq[q];
+
+		if (rq->map != NULL)
+			munmap(rq->map, rq->map_len);
+		if (rq->fd >= 0)
+			close(rq->fd);
+		rq->map = NULL;
+		rq->fd = -1;
+	}
+}
+
+static int afp_close(struct px_eth_dev *dev)
+{
+	struct afp_priv *priv = dev->dev_private;
+
+	afp_queues_close(priv);
+	free(priv);
+	dev->dev_private = NULL;
+	return 0;
+}
+
+static const struct px_eth_dev_ops afp_ops = {
+	.dev_infos_get = afp_infos,
+	.dev_start = afp_start,
+	.dev_stop = afp_stop,
+	.dev_close = afp_close,
+	.rx_queue_setup = afp_rxq_setup,
+	.tx_queue_setup = afp_txq_setup,
+	.link_update = afp_link_update,
+	.stats_get = afp_stats_get,
+	.stats_reset = afp_stats_reset,
+	.promiscuous_enable = afp_promisc_on,
+	.promiscuous_disable = afp_promisc_off,
+	.allmulticast_enable = afp_allmulti_on,
+	.allmulticast_disable = afp_allmulti_off,
+	.mac_addr_set = afp_mac_set,
+	.mtu_set = afp_mtu_set,
+	.dev_set_link_up = afp_set_link_up,
+	.dev_set_link_down = afp_set_link_down,
+};
+
+/* ---- sockets and rings (packet_mmap) ---- */
+
+static int afp_sockopt(struct afp_queue *q, const char *what, int opt, const void *val,
+		       socklen_t len, const char *name)
+{
+	if (setsockopt(q->fd, SOL_PACKET, opt, val, len) == 0)
+		return 0;
+	AFP_LOG(ERR, "%s: %s: %s", name, what, strerror(errno));
+	return -errno;
+}
+
+/* Both rings of one socket, mapped as one area: RX blocks, then TX blocks. */
+static int afp_rings_map(struct afp_queue *q, const struct afp_priv *priv, const char *name)
+{
+	struct tpacket_req3 req = {
+		.tp_block_size = priv->blocksz,
+		.tp_frame_size = priv->framesz,
+		.tp_frame_nr = priv->framecnt,
+		.tp_block_nr = (uint32_t)((uint64_t)priv->framecnt * priv->framesz / priv->blocksz),
+	};
+	int ret;
+
+	q->blk_size = req.tp_block_size;
+	q->blk_nr = req.tp_block_nr;
+	/* the transmit ring refuses the V3 receive-only fields: set it up first */
+	ret = afp_sockopt(q, "PACKET_TX_RING", PACKET_TX_RING, &req, sizeof(req), name);
+	if (ret < 0)
+		return ret;
+	req.tp_retire_blk_tov = AFP_BLOCK_TIMEOUT_MS;
+	ret = afp_sockopt(q, "PACKET_RX_RING", PACKET_RX_RING, &req, sizeof(req), name);
+	if (ret < 0)
+		return ret;
+	q->map_len = 2 * (size_t)req.tp_block_size * req.tp_block_nr;
+	q->map =
+		mmap(NULL, q->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, q->fd, 0);
+	if (q->map == MAP_FAILED) {
+		ret = -errno;
+		q->map = NULL;
+		AFP_LOG(ERR, "%s: mmap of the rings (%zu bytes): %s", name, q->map_len,
+			strerror(-ret));
+		return ret;
+	}
+	q->rx_ring = q->map;
+	q->tx_ring = q->map + q->map_len / 2;
+	q->frame_size = priv->framesz;
+	q->frame_nr = priv->framecnt;
+	q->frames_per_blk = priv->blocksz / priv->framesz;
+	return 0;
+}
+
+/* Join queue @q to the port's fanout group: the first queue creates it, and the kernel picks
+ * an id no other group uses; the others read the id and type back from it. */
+static int afp_fanout(struct afp_priv *priv, unsigned int q, const char *name)
+{
+	uint32_t arg = (uint32_t)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG |
+				  PACKET_FANOUT_FLAG_UNIQUEID)
+		       << 16;
+	socklen_t len = sizeof(arg);
+
+	if (q > 0) {
+		if (getsockopt(priv->rxq[0].fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)
+			return -errno;
+		arg &= ~((uint32_t)PACKET_FANOUT_FLAG_UNIQUEID << 16);
+	}
+	return afp_sockopt(&priv->rxq[q], "PACKET_FANOUT", PACKET_FANOUT, &arg, sizeof(arg), name);
+}
+
+/* Queue pair @q's socket: options, rings, bound to the interface, in the fanout group. */
+static int afp_queue_open(struct afp_priv *priv, unsigned int q, const char *name)
+{
+	struct afp_queue *rq = &priv->rxq[q];
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_ALL),
+				  .sll_ifindex = priv->ifindex};
+	int v3 = TPACKET_V3, one = 1, bypass = priv->qdisc_bypass;
+	int ret;
+
+	/* protocol 0: nothing is received before the bind to the interface */
+	rq->fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (rq->fd < 0) {
+		ret = -errno;
+		AFP_LOG(ERR, "%s: cannot open a packet socket: %s%s", name, strerror(-ret),
+			ret == -EPERM ? " (needs CAP_NET_RAW: run as root)" : "");
+		return ret;
+	}
+	ret = afp_sockopt(rq, "PACKET_VERSION", PACKET_VERSION, &v3, sizeof(v3), name);
+	/* a frame the kernel cannot send is dropped, not left blocking the ring */
+	if (ret == 0)
+		ret = afp_sockopt(rq, "PACKET_LOSS", PACKET_LOSS, &one, sizeof(one), name);
+	if (ret == 0 && bypass)
+		ret = afp_sockopt(rq, "PACKET_QDISC_BYPASS", PACKET_QDISC_BYPASS, &bypass,
+				  sizeof(bypass), name);
+	if (ret == 0)
+		ret = afp_rings_map(rq, priv, name);
+	if (ret < 0)
+		return ret;
+	/* like a NIC, do not receive what the host itself sends on the interface (Linux 4.20) */
+	(void)setsockopt(rq->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	if (bind(rq->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		ret = -errno;
+		AFP_LOG(ERR, "%s: bind to %s: %s", name, priv->iface, strerror(-ret));
+		return ret;
+	}
+	if (priv->qpairs > 1) {
+		ret = afp_fanout(priv, q, name);
+		if (ret < 0)
+			return ret;
+	}
+	priv->txq[q] = *rq; /* the same socket and mapping; TX counters of its own */
+	return 0;
+}
+
+static int afp_iface_read(struct px_eth_dev *dev, struct afp_priv *priv)
+{
+	struct ifreq ifr = {0};
+	int ret = afp_ifreq(priv, SIOCGIFHWADDR, &ifr);
+
+	if (ret == 0)
+		memcpy(dev->mac.addr_bytes, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	if (ret == 0)
+		ret = afp_ifreq(priv, SIOCGIFMTU, &ifr);
+	if (ret == 0)
+		dev->mtu = (uint16_t)ifr.ifr_mtu;
+	if (ret < 0)
+		AFP_LOG(ERR, "%s: cannot read %s's address and MTU: %s", dev->name, priv->iface,
+			strerror(-ret));
+	return ret;
+}
+
+/* ---- devargs ---- */
+
+static int parse_iface(const char *key, const char *value, void *opaque)
+{
+	struct afp_priv *priv = opaque;
+
+	if (strlen(value) >= sizeof(priv->iface)) {
+		AFP_LOG(ERR, "net_af_packet: %s=%s: an interface name has at most %d characters",
+			key, value, IF_NAMESIZE - 1);
+		return -EINVAL;
+	}
+	strcpy(priv->iface, value);
+	priv->ifindex = (int)if_nametoindex(value);
+	if (priv->ifindex == 0) {
+		AFP_LOG(ERR, "net_af_packet: %s=%s: no such interface (ip link show lists them)",
+			key, value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_u32(const char *key, const char *value, uint32_t *out, uint32_t min, uint32_t max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(value, &end, 0);
+	if (*value == '\0' || *value == '-' || *end != '\0' || errno || v < min || v > max) {
+		AFP_LOG(ERR, "net_af_packet: %s=%s: expected a number from %u to %u", key, value,
+			min, max);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_qpairs(const char *key, const char *value, void *opaque)
+{
+	uint32_t v = 0;
+	int ret = parse_u32(key, value, &v, 1, AFP_MAX_QUEUES);
+
+	if (ret == 0)
+		*(unsigned int *)opaque = v;
+	return ret;
+}
+
+static int parse_num(const char *key, const char *value, void *opaque)
+{
+	return parse_u32(key, value, opaque, 1, 1u << 30);
+}
+
+static int parse_flag(const char *key, const char *value, void *opaque)
+{
+	if (strcmp(value, "0") && strcmp(value, "1")) {
+		AFP_LOG(ERR, "net_af_packet: %s=%s: expected 0 or 1", key, value);
+		return -EINVAL;
+	}
+	*(bool *)opaque = value[0] == '1';
+	return 0;
+}
+
+/* packet_mmap's rules for the ring geometry. */
+static int afp_check_geometry(const struct afp_priv *priv)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (priv->blocksz % (uint32_t)page || (priv->blocksz & (priv->blocksz - 1))) {
+		AFP_LOG(ERR,
+			"net_af_packet: blocksz=%u: must be a power of 2 and a multiple of "
+			"the page size (%ld)",
+			priv->blocksz, page);
+		return -EINVAL;
+	}
+	if (priv->framesz % TPACKET_ALIGNMENT || priv->framesz > priv->blocksz ||
+	    priv->framesz < AFP_TX_DATA_OFF + ETH_ZLEN) {
+		AFP_LOG(ERR,
+			"net_af_packet: framesz=%u: must be a multiple of %d, at least %zu and "
+			"at most blocksz=%u",
+			priv->framesz, TPACKET_ALIGNMENT, AFP_TX_DATA_OFF + ETH_ZLEN,
+			priv->blocksz);
+		return -EINVAL;
+	}
+	if (priv->framecnt % (priv->blocksz / priv->framesz)) {
+		AFP_LOG(ERR,
+			"net_af_packet: framecnt=%u: must fill whole blocks, a multiple of "
+			"blocksz/framesz = %u",
+			priv->framecnt, priv->blocksz / priv->framesz);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int afp_parse(const struct px_kvargs *args, struct afp_priv *priv)
+{
+	int ret;
+
+	priv->qpairs = 1;
+	priv->blocksz = AFP_DEFAULT_BLOCKSZ;
+	priv->framesz = AFP_DEFAULT_FRAMESZ;
+	priv->framecnt = AFP_DEFAULT_FRAMECNT;
+	if (args == NULL || px_kvargs_count(args, "iface") != 1) {
+		AFP_LOG(ERR, "net_af_packet: iface=<interface> is required, once");
+		return -EINVAL;
+	}
+	ret = px_kvargs_process(args, "iface", parse_iface, priv);
+	if (ret == 0)
+		ret = px_kvargs_process(args, "qpairs", parse_qpairs, &priv->qpairs);
+	if (ret == 0)
+		ret = px_kvargs_process(args, "blocksz", parse_num, &priv->blocksz);
+	if (ret == 0)
+		ret = px_kvargs_process(args, "framesz", parse_num, &priv->framesz);
+	if (ret == 0)
+		ret = px_kvargs_process(args, "framecnt", parse_num, &priv->framecnt);
+	if (ret == 0)
+		ret = px_kvargs_process(args, "qdisc_bypass", parse_flag, &priv->qdisc_bypass);
+	if (ret == 0)
+		ret = afp_check_geometry(priv);
+	return ret < 0 ? -EINVAL : 0;
+}
+
+/* ---- probe / remove ---- */
+
+static int afp_probe(const char *name, const struct px_kvargs *args)
+{
+	struct afp_priv *priv = calloc(1, sizeof(*priv));
+	struct px_eth_dev *dev;
+	int ret;
+
+	if (priv == NULL)
+		return -ENOMEM;
+	for (unsigned int q = 0; q < AFP_MAX_QUEUES; q++)
+		priv->rxq[q].fd = -1;
+	ret = afp_parse(args, priv);
+	for (unsigned int q = 0; ret == 0 && q < priv->qpairs; q++)
+		ret = afp_queue_open(priv, q, name);
+	if (ret < 0)
+		goto close_queues;
+	dev = eth_dev_allocate(name);
+	if (dev == NULL) {
+		ret = -errno;
+		goto close_queues;
+	}
+	dev->ops = &afp_ops;
+	dev->dev_private = priv;
+	dev->rx_pkt_burst = afp_rx;
+	dev->tx_pkt_burst = afp_tx;
+	for (unsigned int q = 0; q < priv->qpairs; q++)
+		priv->rxq[q].port = priv->txq[q].port = dev->port_id;
+	ret = afp_iface_read(dev, priv);
+	if (ret < 0)
+		goto release_port;
+	eth_dev_probing_finish(dev);
+	AFP_LOG(INFO,
+		"%s: port %u on %s, %u queue pair%s, %u frames of %u bytes in %u-byte blocks%s",
+		name, dev->port_id, priv->iface, priv->qpairs, priv->qpairs > 1 ? "s" : "",
+		priv->framecnt, priv->framesz, priv->blocksz,
+		priv->qdisc_bypass ? ", qdisc bypass" : "");
+	return 0;
+release_port:
+	eth_dev_release_port(dev);
+close_queues:
+	afp_queues_close(priv);
+	free(priv);
+	return ret;
+}
+
+static int afp_remove(const char *name)
+{
+	struct px_eth_dev *dev = eth_dev_get_by_name(name);
+
+	/* the application may have closed the port already */
+	return dev ? px_eth_dev_close(dev->port_id) : 0;
+}
+
+static struct px_vdev_driver afp_driver = {
+	.name = "net_af_packet",
+	.params = afp_params,
+	.probe = afp_probe,
+	.remove = afp_remove,
+};
+
+void driver_init_af_packet(void);
+void driver_init_af_packet(void)
+{
+	px_vdev_driver_register(&afp_driver);
+}

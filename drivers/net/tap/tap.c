@@ -1,0 +1,702 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_tap: a port that is a Linux tap interface (the kernel's Documentation/networking/tuntap.rst,
+ * "tuntap" below; the virtio-net header is struct virtio_net_hdr of linux/virtio_net.h).
+ *
+ *   --vdev net_tap0[,iface=NAME][,mac=xx:xx:xx:xx:xx:xx|fixed]
+ *
+ * The kernel sees a normal Ethernet interface: what Pollux sends arrives there as received,
+ * what the kernel sends there is Pollux's to receive. Each RX queue is one file descriptor of
+ * /dev/net/tun attached to the interface (IFF_MULTI_QUEUE: the kernel spreads flows over them);
+ * a read() is one frame, a writev() sends one. Every frame carries a virtio-net header
+ * (IFF_VNET_HDR), through which TX asks the kernel to finish UDP/TCP checksums and RX learns
+ * which ones the kernel has already checked.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <px_counter.h>
+#include <px_ip.h>
+#include <px_kvargs.h>
+#include <px_mbuf.h>
+#include <px_tcp.h>
+#include <px_udp.h>
+#include <px_vdev.h>
+
+#include "ethdev_driver.h"
+
+#ifndef IFF_NAPI
+#define IFF_NAPI 0x0010 /* Linux 4.15 */
+#endif
+
+#define TAP_MAX_QUEUES 16
+#define TAP_DEFAULT_IFACE "dtap%d" /* DPDK's: the kernel picks the number */
+#define TAP_TX_MAX_SEGS 32
+#define TAP_LINK_WAIT_MS 2000 /* link_update(wait) and start: for IFF_RUNNING */
+/* DPDK's mac=fixed: 00:64:74:61:70:<n> ("\0dtap" and the n-th such port, as a digit) */
+#define TAP_MAC_FIXED "fixed"
+#define TAP_TX_CKSUM_FLAGS (PX_MBUF_F_TX_IP_CKSUM | PX_MBUF_F_TX_L4_MASK)
+
+static const char tap_params[] = "iface=<string> mac=<xx:xx:xx:xx:xx:xx|fixed>";
+
+struct tap_queue {
+	int fd; /* RX: its own; TX: an RX queue's (writes of whole frames need no lock) */
+	uint16_t port;
+	struct px_mempool *mp;
+	px_counter64_t pkts; /* written by the queue's lcore, read by stats_get */
+	px_counter64_t bytes;
+	px_counter64_t errs; /* RX: frame larger than an mbuf; TX: refused by the kernel */
+	px_counter64_t nombuf;
+} __px_cache_aligned;
+
+struct tap_priv {
+	char iface[IF_NAMESIZE]; /* as asked (may hold %d), then the kernel's name */
+	int ctl;                 /* a datagram socket for the interface ioctls */
+	short tun_flags;         /* what queue 0 attached with; every queue attaches alike */
+	bool has_mac;
+	struct px_ether_addr mac;
+	unsigned int nb_fds;
+	int fds[TAP_MAX_QUEUES]; /* fds[0] from probe to close: the interface lives with it */
+	struct tap_queue rxq[TAP_MAX_QUEUES];
+	struct tap_queue txq[TAP_MAX_QUEUES];
+};
+
+PX_LOG_REGISTER(tap_pmd_logtype, "pmd.net.tap", DEFAULT)
+#define TAP_LOG(lvl, ...) PX_LOG(lvl, tap_pmd_logtype, __VA_ARGS__)
+
+/* ---- burst functions ---- */
+
+/* What the kernel says of a received frame's checksums: DATA_VALID, it checked them;
+ * NEEDS_CSUM, the L4 checksum is not filled in but the data is intact (DPDK's L4_CKSUM_NONE). */
+static inline void tap_rx_offload(struct px_mbuf *m, const struct virtio_net_hdr *vh)
+{
+	if (vh->flags & VIRTIO_NET_HDR_F_DATA_VALID)
+		m->ol_flags |= PX_MBUF_F_RX_L4_CKSUM_GOOD;
+	else if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		m->ol_flags |= PX_MBUF_F_RX_L4_CKSUM_NONE;
+}
+
+static uint16_t tap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	struct tap_queue *q = qp;
+	uint64_t bytes = 0;
+	uint16_t got = 0;
+
+	while (got < n) {
+		struct virtio_net_hdr vh;
+		struct px_mbuf *m = px_pktmbuf_alloc(q->mp);
+		struct iovec iov[2];
+		ssize_t len;
+
+		if (px_unlikely(m == NULL)) {
+			/* frames wait in the kernel's queue for the next burst */
+			px_counter64_add(&q->nombuf, 1);
+			break;
+		}
+		iov[0] = (struct iovec){.iov_base = &vh, .iov_len = sizeof(vh)};
+		iov[1] = (struct iovec){.iov_base = px_pktmbuf_mtod(m, void *),
+					.iov_len = px_pktmbuf_tailroom(m)};
+		/* tuntap: one read is one frame; EAGAIN when none waits */
+		len = readv(q->fd, iov, 2);
+		if (len < (ssize_t)sizeof(vh)) {
+			px_pktmbuf_free(m);
+			break;
+		}
+		len -= (ssize_t)sizeof(vh);
+		/* the kernel returns the frame's full length even when it did not fit */
+		if (px_unlikely((size_t)len > iov[1].iov_len)) {
+			px_pktmbuf_free(m);
+			px_counter64_add(&q->errs, 1);
+			continue;
+		}
+		m->data_len = (uint16_t)len;
+		m->pkt_len = (uint32_t)len;
+		m->port = q->port;
+		tap_rx_offload(m, &vh);
+		bytes += (uint64_t)len;
+		pkts[got++] = m;
+	}
+	px_counter64_add(&q->pkts, got);
+	px_counter64_add(&q->bytes, bytes);
+	return got;
+}
+
+/* Fill the virtio-net header for @m's checksum requests. The IPv4 header checksum has no
+ * virtio flag: it is computed here. For UDP/TCP the kernel sums from csum_start to the end and
+ * adds the result to the field, which must hold the pseudo-header sum (as on any DPDK-style
+ * NIC). @return false when l2_len/l3_len do not fit the first segment. */
+static bool tap_tx_offload(struct px_mbuf *m, struct virtio_net_hdr *vh)
+{
+	uint32_t l4 = (uint32_t)m->l2_len + m->l3_len;
+
+	if (px_unlikely(m->l3_len < sizeof(struct px_ipv4_hdr) || l4 > m->data_len))
+		return false;
+	if (m->ol_flags & PX_MBUF_F_TX_IP_CKSUM) {
+		struct px_ipv4_hdr *ip = px_pktmbuf_mtod_offset(m, struct px_ipv4_hdr *, m->l2_len);
+
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = px_ipv4_cksum(ip);
+	}
+	switch (m->ol_flags & PX_MBUF_F_TX_L4_MASK) {
+	case PX_MBUF_F_TX_UDP_CKSUM:
+		vh->csum_offset = offsetof(struct px_udp_hdr, dgram_cksum);
+		break;
+	case PX_MBUF_F_TX_TCP_CKSUM:
+		vh->csum_offset = offsetof(struct px_tcp_hdr, cksum);
+		break;
+	default:
+		return true;
+	}
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh->csum_start = (uint16_t)l4;
+	return true;
+}
+
+/* Send @m with one writev(): the header, then every segment in place (no copy).
+ * @return 0, -EAGAIN (try again later) or another -errno (the frame is refused). */
+static int tap_tx_one(struct tap_queue *q, struct px_mbuf *m)
+{
+	struct virtio_net_hdr vh = {.gso_type = VIRTIO_NET_HDR_GSO_NONE};
+	struct iovec iov[1 + TAP_TX_MAX_SEGS];
+	const struct px_mbuf *s = m;
+	int nseg = 1;
+
+	if ((m->ol_flags & TAP_TX_CKSUM_FLAGS) && !tap_tx_offload(m, &vh))
+		return -EINVAL;
+	iov[0] = (struct iovec){.iov_base = &vh, .iov_len = sizeof(vh)};
+	for (; s != NULL && nseg <= TAP_TX_MAX_SEGS; s = s->next, nseg++)
+		iov[nseg] = (struct iovec){.iov_base = px_pktmbuf_mtod(s, void *),
+					   .iov_len = s->data_len};
+	if (px_unlikely(s != NULL))
+		return -EMSGSIZE;
+	return writev(q->fd, iov, nseg) < 0 ? -errno : 0;
+}
+
+static uint16_t tap_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	struct tap_queue *q = qp;
+	uint64_t bytes = 0;
+	uint16_t done = 0, sent = 0;
+
+	for (; done < n; done++) {
+		int ret = tap_tx_one(q, pkts[done]);
+
+		if (ret == -EAGAIN)
+			break; /* the application keeps this one and the rest */
+		if (px_unlikely(ret < 0)) {
+			/* consumed and dropped, like a NIC drops a frame it cannot send */
+			px_counter64_add(&q->errs, 1);
+			continue;
+		}
+		bytes += pkts[done]->pkt_len;
+		sent++;
+	}
+	px_counter64_add(&q->pkts, sent);
+	px_counter64_add(&q->bytes, bytes);
+	px_pktmbuf_free_bulk(pkts, done);
+	return done;
+}
+
+/* ---- the interface, through ioctl(2) on a datagram socket (netdevice(7)) ---- */
+
+static int tap_ifreq(struct tap_priv *priv, unsigned long req, struct ifreq *ifr)
+{
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", priv->iface);
+	return ioctl(priv->ctl, req, ifr) < 0 ? -errno : 0;
+}
+
+/* Poll the interface's flags until @flag is set or @ms have passed. IFF_RUNNING follows
+ * IFF_UP only when the kernel's linkwatch has processed the change (up to a second later);
+ * until then a bridge above the tap has not enabled its port either. */
+static int tap_flags_wait(struct tap_priv *priv, short flag, unsigned int ms, struct ifreq *ifr)
+{
+	int ret;
+
+	for (;;) {
+		ret = tap_ifreq(priv, SIOCGIFFLAGS, ifr);
+		if (ret < 0 || (ifr->ifr_flags & flag) || ms-- == 0)
+			return ret;
+		usleep(1000);
+	}
+}
+
+static int tap_link_update(struct px_eth_dev *dev, int wait)
+{
+	struct tap_priv *priv = dev->dev_private;
+	struct ifreq ifr = {0};
+	int ret = tap_flags_wait(priv, IFF_RUNNING, wait ? TAP_LINK_WAIT_MS : 0, &ifr);
+
+	if (ret < 0)
+		return ret;
+	dev->link = (struct px_eth_link){.link_duplex = 1};
+	if ((ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING)) {
+		dev->link.link_status = 1;
+		dev->link.link_speed = PX_ETH_SPEED_NUM_10G; /* what DPDK's tap reports */
+	}
+	return 0;
+}
+
+static int tap_set_flag(struct px_eth_dev *dev, short flag, bool on)
+{
+	struct tap_priv *priv = dev->dev_private;
+	struct ifreq ifr = {0};
+	int ret = tap_ifreq(priv, SIOCGIFFLAGS, &ifr);
+
+	if (ret < 0)
+		return ret;
+	ifr.ifr_flags = (short)(on ? ifr.ifr_flags | flag : ifr.ifr_flags & ~flag);
+	ret = tap_ifreq(priv, SIOCSIFFLAGS, &ifr);
+	if (ret < 0)
+		TAP_LOG(ERR, "%s: cannot set %s's flags: %s", dev->name, priv->iface,
+			strerror(-ret));
+	return ret;
+}
+
+static int tap_set_link_up(struct px_eth_dev *dev)
+{
+	return tap_set_flag(dev, IFF_UP, true);
+}
+
+static int tap_set_link_down(struct px_eth_dev *dev)
+{
+	return tap_set_flag(dev, IFF_UP, false);
+}
+
+static int tap_promisc_on(struct px_eth_dev *dev)
+{
+	return tap_set_flag(dev, IFF_PROMISC, true);
+}
+
+static int tap_promisc_off(struct px_eth_dev *dev)
+{
+	return tap_set_flag(dev, IFF_PROMISC, false);
+}
+
+static int tap_allmulti_on(struct px_eth_dev *dev)
+{
+	return tap_set_flag(dev, IFF_ALLMULTI, true);
+}
+
+static int tap_allmulti_off(struct px_eth_dev *dev)
+{
+	return tap_set_flag(dev, IFF_ALLMULTI, false);
+}
+
+static int tap_mtu_set(struct px_eth_dev *dev, uint16_t mtu)
+{
+	struct tap_priv *priv = dev->dev_private;
+	struct ifreq ifr = {.ifr_mtu = mtu};
+	int ret = tap_ifreq(priv, SIOCSIFMTU, &ifr);
+
+	if (ret < 0)
+		TAP_LOG(ERR, "%s: cannot set %s's MTU to %u: %s", dev->name, priv->iface, mtu,
+			strerror(-ret));
+	return ret;
+}
+
+static int tap_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
+{
+	struct tap_priv *priv = dev->dev_private;
+	struct ifreq ifr = {0};
+	int ret;
+
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	memcpy(ifr.ifr_hwaddr.sa_data, mac->addr_bytes, ETH_ALEN);
+	ret = tap_ifreq(priv, SIOCSIFHWADDR, &ifr);
+	if (ret < 0)
+		TAP_LOG(ERR, "%s: cannot set %s's MAC address: %s", dev->name, priv->iface,
+			strerror(-ret));
+	return ret;
+}
+
+/* ---- queues: one /dev/net/tun descriptor each (tuntap, "Multiqueue tuntap interface") ---- */
+
+/* Attach a new descriptor to the interface with @flags. @return it, or -errno. */
+static int tap_fd_open(struct tap_priv *priv, short flags, const char *name)
+{
+	struct ifreq ifr = {.ifr_flags = flags};
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0) {
+		ret = -errno;
+		TAP_LOG(ERR, "%s: cannot open /dev/net/tun: %s%s", name, strerror(-ret),
+			ret == -ENOENT   ? " (load the tun module: modprobe tun)"
+			: ret == -EACCES ? " (needs CAP_NET_ADMIN: run as root)"
+					 : "");
+		return ret;
+	}
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", priv->iface);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	/* the kernel's name: dtap%d becomes dtap0 */
+	snprintf(priv->iface, sizeof(priv->iface), "%s", ifr.ifr_name);
+	return fd;
+}
+
+static void tap_fds_close(struct tap_priv *priv, unsigned int from)
+{
+	for (unsigned int q = from; q < TAP_MAX_QUEUES; q++) {
+		if (priv->fds[q] >= 0)
+			close(priv->fds[q]);
+		priv->fds[q] = -1;
+	}
+	priv->nb_fds = from < priv->nb_fds ? from : priv->nb_fds;
+}
+
+/* One descriptor per RX queue (at least one): the kernel spreads what it sends over every
+ * attached descriptor, so one nobody reads would lose frames. TX queue q writes on q mod that. */
+static int tap_configure(struct px_eth_dev *dev)
+{
+	struct tap_priv *priv = dev->dev_private;
+	unsigned int want = dev->nb_rx_queues > 0 ? dev->nb_rx_queues : 1;
+
+	tap_fds_close(priv, want);
+	for (unsigned int q = priv->nb_fds; q < want; q++) {
+		int fd = tap_fd_open(priv, priv->tun_flags, dev->name);
+
+		if (fd < 0) {
+			TAP_LOG(ERR, "%s: cannot attach queue %u to %s: %s", dev->name, q,
+				priv->iface, strerror(-fd));
+			tap_fds_close(priv, 1);
+			return fd;
+		}
+		priv->fds[q] = fd;
+		priv->nb_fds = q + 1;
+	}
+	TAP_LOG(INFO, "%s: %s with %u queue%s", dev->name, priv->iface, want, want > 1 ? "s" : "");
+	return 0;
+}
+
+/* ---- control ---- */
+
+static int tap_infos(struct px_eth_dev *dev, struct px_eth_dev_info *info)
+{
+	(void)dev;
+	info->driver_name = "net_tap";
+	info->max_rx_queues = TAP_MAX_QUEUES;
+	info->max_tx_queues = TAP_MAX_QUEUES;
+	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM;
+	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS | PX_ETH_TX_OFFLOAD_IPV4_CKSUM |
+				PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM;
+	info->max_rx_pktlen = UINT16_MAX;
+	info->min_mtu = 68;
+	info->max_mtu = UINT16_MAX - ETH_HLEN; /* the tun driver's limit */
+	return 0;
+}
+
+static int tap_rxq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			 const struct px_eth_rxconf *conf, struct px_mempool *mp)
+{
+	struct tap_priv *priv = dev->dev_private;
+
+	(void)nb_desc, (void)socket, (void)conf;
+	priv->rxq[q].mp = mp;
+	priv->rxq[q].fd = priv->fds[q];
+	dev->rx_queues[q] = &priv->rxq[q];
+	return 0;
+}
+
+static int tap_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			 const struct px_eth_txconf *conf)
+{
+	struct tap_priv *priv = dev->dev_private;
+
+	(void)nb_desc, (void)socket, (void)conf;
+	priv->txq[q].fd = priv->fds[q % priv->nb_fds];
+	dev->tx_queues[q] = &priv->txq[q];
+	return 0;
+}
+
+/* Like DPDK's tap: the interface is up while the port is started. Unlike it, start returns
+ * once the kernel has the interface running, so that the first frames sent are not dropped
+ * by a bridge or route that does not see it up yet. */
+static int tap_start(struct px_eth_dev *dev)
+{
+	int ret = tap_set_link_up(dev);
+
+	if (ret == 0)
+		ret = tap_link_update(dev, 1);
+	if (ret == 0 && !dev->link.link_status)
+		TAP_LOG(NOTICE, "%s: %s is not running after %d ms", dev->name,
+			((struct tap_priv *)dev->dev_private)->iface, TAP_LINK_WAIT_MS);
+	return ret;
+}
+
+static int tap_stop(struct px_eth_dev *dev)
+{
+	dev->link.link_status = 0;
+	return tap_set_link_down(dev);
+}
+
+static int tap_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
+{
+	struct tap_priv *priv = dev->dev_private;
+
+	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++) {
+		struct tap_queue *rq = &priv->rxq[q], *tq = &priv->txq[q];
+		uint64_t ipkts = px_counter64_fetch(&rq->pkts),
+			 ibytes = px_counter64_fetch(&rq->bytes);
+		uint64_t opkts = px_counter64_fetch(&tq->pkts),
+			 obytes = px_counter64_fetch(&tq->bytes);
+
+		st->ipackets += ipkts;
+		st->ibytes += ibytes;
+		st->opackets += opkts;
+		st->obytes += obytes;
+		st->ierrors += px_counter64_fetch(&rq->errs);
+		st->oerrors += px_counter64_fetch(&tq->errs);
+		st->rx_nombuf += px_counter64_fetch(&rq->nombuf);
+		if (q < PX_ETH_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[q] = ipkts;
+			st->q_opackets[q] = opkts;
+			st->q_ibytes[q] = ibytes;
+			st->q_obytes[q] = obytes;
+		}
+	}
+	return 0;
+}
+
+static int tap_stats_reset(struct px_eth_dev *dev)
+{
+	struct tap_priv *priv = dev->dev_private;
+
+	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++) {
+		struct tap_queue *qs[2] = {&priv->rxq[q], &priv->txq[q]};
+
+		for (int i = 0; i < 2; i++) {
+			px_counter64_reset(&qs[i]->pkts);
+			px_counter64_reset(&qs[i]->bytes);
+			px_counter64_reset(&qs[i]->errs);
+			px_counter64_reset(&qs[i]->nombuf);
+		}
+	}
+	return 0;
+}
+
+static void tap_priv_free(struct tap_priv *priv)
+{
+	tap_fds_close(priv, 0);
+	if (priv->ctl >= 0)
+		close(priv->ctl);
+	free(priv);
+}
+
+static int tap_close(struct px_eth_dev *dev)
+{
+	/* the last descriptor closed removes the interface, unless it was made persistent */
+	tap_priv_free(dev->dev_private);
+	dev->dev_private = NULL;
+	return 0;
+}
+
+static const struct px_eth_dev_ops tap_ops = {
+	.dev_infos_get = tap_infos,
+	.dev_configure = tap_configure,
+	.dev_start = tap_start,
+	.dev_stop = tap_stop,
+	.dev_close = tap_close,
+	.rx_queue_setup = tap_rxq_setup,
+	.tx_queue_setup = tap_txq_setup,
+	.link_update = tap_link_update,
+	.stats_get = tap_stats_get,
+	.stats_reset = tap_stats_reset,
+	.promiscuous_enable = tap_promisc_on,
+	.promiscuous_disable = tap_promisc_off,
+	.allmulticast_enable = tap_allmulti_on,
+	.allmulticast_disable = tap_allmulti_off,
+	.mac_addr_set = tap_mac_set,
+	.mtu_set = tap_mtu_set,
+	.dev_set_link_up = tap_set_link_up,
+	.dev_set_link_down = tap_set_link_down,
+};
+
+/* Create (or attach to) the interface with queue 0's descriptor: IFF_NAPI where the kernel
+ * takes it (Linux 4.15; it runs what Pollux writes through NAPI), else without. */
+static int tap_create(struct tap_priv *priv, const char *name)
+{
+	const short base = IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE | IFF_VNET_HDR;
+	struct ifreq ifr = {0};
+	int fd = tap_fd_open(priv, base | IFF_NAPI, name);
+
+	/* -ENOENT, -EACCES: /dev/net/tun itself, already said */
+	if (fd < 0 && fd != -ENOENT && fd != -EACCES)
+		fd = tap_fd_open(priv, base, name);
+	if (fd == -EPERM)
+		TAP_LOG(ERR,
+			"%s: iface=%s: cannot create or attach: %s (needs CAP_NET_ADMIN: run as root)",
+			name, priv->iface, strerror(-fd));
+	else if (fd < 0 && fd != -ENOENT && fd != -EACCES)
+		TAP_LOG(ERR,
+			"%s: iface=%s: cannot create or attach: %s (is there an interface of that "
+			"name that is not a multi-queue tap? ip link show lists them)",
+			name, priv->iface, strerror(-fd));
+	if (fd < 0)
+		return fd;
+	priv->fds[0] = fd;
+	priv->nb_fds = 1;
+	/* what the kernel took: it ignores flags it does not know */
+	priv->tun_flags =
+		(short)(base | (ioctl(fd, TUNGETIFF, &ifr) == 0 ? ifr.ifr_flags & IFF_NAPI : 0));
+	return 0;
+}
+
+static int tap_iface_read(struct px_eth_dev *dev, struct tap_priv *priv)
+{
+	struct ifreq ifr = {0};
+	int ret = tap_ifreq(priv, SIOCGIFHWADDR, &ifr);
+
+	if (ret == 0)
+		memcpy(dev->mac.addr_bytes, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	if (ret == 0)
+		ret = tap_ifreq(priv, SIOCGIFMTU, &ifr);
+	if (ret == 0)
+		dev->mtu = (uint16_t)ifr.ifr_mtu;
+	if (ret < 0)
+		TAP_LOG(ERR, "%s: cannot read %s's address and MTU: %s", dev->name, priv->iface,
+			strerror(-ret));
+	return ret;
+}
+
+/* ---- devargs ---- */
+
+static int parse_iface(const char *key, const char *value, void *opaque)
+{
+	struct tap_priv *priv = opaque;
+
+	if (*value == '\0' || strlen(value) >= sizeof(priv->iface)) {
+		TAP_LOG(ERR, "net_tap: %s=%s: an interface name has 1 to %d characters", key, value,
+			IF_NAMESIZE - 1);
+		return -EINVAL;
+	}
+	strcpy(priv->iface, value);
+	return 0;
+}
+
+static int parse_mac(const char *key, const char *value, void *opaque)
+{
+	static unsigned int fixed_idx; /* probes run one at a time, on the main lcore */
+	struct tap_priv *priv = opaque;
+	uint8_t *b = priv->mac.addr_bytes;
+	int end = 0;
+
+	if (strcasecmp(value, TAP_MAC_FIXED) == 0) {
+		memcpy(b, "\0dtap", 5);
+		b[5] = (uint8_t)('0' + fixed_idx++);
+	} else if (sscanf(value, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &b[0], &b[1], &b[2],
+			  &b[3], &b[4], &b[5], &end) != 6 ||
+		   value[end] != '\0' || (b[0] & 1)) {
+		TAP_LOG(ERR, "net_tap: %s=%s: expected a unicast xx:xx:xx:xx:xx:xx or 'fixed'", key,
+			value);
+		return -EINVAL;
+	}
+	priv->has_mac = true;
+	return 0;
+}
+
+static int tap_parse(const struct px_kvargs *args, struct tap_priv *priv)
+{
+	int ret = 0;
+
+	strcpy(priv->iface, TAP_DEFAULT_IFACE);
+	if (args == NULL)
+		return 0;
+	if (px_kvargs_count(args, "iface") > 1 || px_kvargs_count(args, "mac") > 1) {
+		TAP_LOG(ERR, "net_tap: iface= and mac= are given at most once");
+		return -EINVAL;
+	}
+	ret = px_kvargs_process(args, "iface", parse_iface, priv);
+	if (ret == 0)
+		ret = px_kvargs_process(args, "mac", parse_mac, priv);
+	return ret < 0 ? -EINVAL : 0;
+}
+
+/* ---- probe / remove ---- */
+
+static int tap_port_init(struct px_eth_dev *dev, struct tap_priv *priv)
+{
+	int ret = priv->has_mac ? tap_mac_set(dev, &priv->mac) : 0;
+
+	if (ret == 0)
+		ret = tap_iface_read(dev, priv);
+	return ret;
+}
+
+static int tap_probe(const char *name, const struct px_kvargs *args)
+{
+	struct tap_priv *priv = calloc(1, sizeof(*priv));
+	struct px_eth_dev *dev;
+	int ret;
+
+	if (priv == NULL)
+		return -ENOMEM;
+	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++)
+		priv->fds[q] = priv->rxq[q].fd = priv->txq[q].fd = -1;
+	priv->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ret = priv->ctl < 0 ? -errno : tap_parse(args, priv);
+	if (ret == 0)
+		ret = tap_create(priv, name);
+	if (ret < 0)
+		goto free_priv;
+	dev = eth_dev_allocate(name);
+	if (dev == NULL) {
+		ret = -errno;
+		goto free_priv;
+	}
+	dev->ops = &tap_ops;
+	dev->dev_private = priv;
+	dev->rx_pkt_burst = tap_rx;
+	dev->tx_pkt_burst = tap_tx;
+	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++)
+		priv->rxq[q].port = priv->txq[q].port = dev->port_id;
+	ret = tap_port_init(dev, priv);
+	if (ret < 0)
+		goto release_port;
+	eth_dev_probing_finish(dev);
+	TAP_LOG(INFO, "%s: port %u on tap interface %s, NAPI %s", name, dev->port_id, priv->iface,
+		(priv->tun_flags & IFF_NAPI) ? "on" : "off (the kernel does not offer it)");
+	return 0;
+release_port:
+	eth_dev_release_port(dev);
+free_priv:
+	tap_priv_free(priv);
+	return ret;
+}
+
+static int tap_remove(const char *name)
+{
+	struct px_eth_dev *dev = eth_dev_get_by_name(name);
+
+	/* the application may have closed the port already */
+	return dev ? px_eth_dev_close(dev->port_id) : 0;
+}
+
+static struct px_vdev_driver tap_driver = {
+	.name = "net_tap",
+	.params = tap_params,
+	.probe = tap_probe,
+	.remove = tap_remove,
+};
+
+void driver_init_tap(void);
+void driver_init_tap(void)
+{
+	px_vdev_driver_register(&tap_driver);
+}

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# tests/fwd/tap.sh PX_FWD CASE: net_tap in a network namespace made for the test. The tap
+# interfaces ptap0/ptap1 are made beforehand (persistent, multi_queue) so the kernel's raw
+# sockets (python3) can be bound to them before px-fwd attaches; px-fwd brings them up at
+# start. Needs root, /dev/net/tun, iproute2 (`ip`) and python3: exits 77 saying so otherwise.
+set -euo pipefail
+fwd=$1 case=$2
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, tap interfaces)"; exit 77; }
+[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun (modprobe tun)"; exit 77; }
+command -v ip >/dev/null || { echo "SKIP: needs ip (iproute2)"; exit 77; }
+command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 77; }
+ns=pxtap$$.$RANDOM
+tmp=$(mktemp -d)
+trap 'ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+ip netns add "$ns" 2>"$tmp/err" || { echo "SKIP: cannot create a network namespace: $(cat "$tmp/err")"; exit 77; }
+# no IPv6: its autoconfiguration would put frames of its own on the taps
+ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+for t in ptap0 ptap1; do
+    ip -n "$ns" tuntap add dev $t mode tap multi_queue vnet_hdr 2>"$tmp/err" ||
+        { echo "SKIP: cannot create a tap interface: $(cat "$tmp/err")"; exit 77; }
+done
+inns() { ip netns exec "$ns" "$@"; }
+json=$tmp/stats.json
+a=(--vdev net_tap0,iface=ptap0)
+b=(--vdev net_tap1,iface=ptap1)
+
+run() { # run EAL-ARGS... -- APP-ARGS...   (exit 0 wanted; the pool checked)
+    inns timeout 60 "$fwd" --no-huge -m 256 "$@" --stats-period=0 --stats-json="$json" >"$tmp/out" 2>&1 ||
+        { cat "$tmp/out"; echo "FAIL: px-fwd failed"; exit 1; }
+    cat "$tmp/out"
+    check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and d["mbufs_freed_twice"] == 0' \
+        "every mbuf back in the pool once"
+}
+check() { # check 'PYTHON EXPRESSION over d (the JSON) and p (its ports)' MESSAGE
+    python3 - "$json" "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["ports"]
+if not eval(sys.argv[2]):
+    print("FAIL:", sys.argv[3], json.dumps(d, indent=1))
+    sys.exit(1)
+print("ok:", sys.argv[3])
+PY
+}
+# send IFACE N: once IFACE is up with a reader (px-fwd started), a raw socket sends N frames of
+# 60..1514 bytes, IPv4/UDP over 16 flows (so the kernel spreads them over the tap's queues)
+send() {
+    inns python3 - "$@" <<'PY' &
+import socket, struct, sys, time
+iface, n = sys.argv[1], int(sys.argv[2])
+end = time.time() + 20
+while time.time() < end:  # IFF_UP (flags) and a descriptor attached (carrier)
+    try:
+        up = int(open("/sys/class/net/%s/flags" % iface).read(), 16) & 1
+        if up and open("/sys/class/net/%s/carrier" % iface).read().strip() == "1":
+            break
+    except OSError:
+        pass
+    time.sleep(0.05)
+time.sleep(0.3)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((iface, 0))
+for i in range(n):
+    size = 60 + i * (1514 - 60) // max(n - 1, 1)
+    flow = i % 16
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, size - 14, i & 0xffff, 0, 64, 17, 0,
+                     bytes([10, 0, 0, flow + 1]), bytes([10, 0, 1, 1]))
+    udp = struct.pack("!HHHH", 1000 + flow, 2000, size - 34, 0)
+    f = b"\x02\x00\x00\x00\x00\x01" + b"\x02\x00\x00\x00\x00\x02" + b"\x08\x00" + ip + udp
+    s.send(f + bytes([i & 255]) * (size - len(f)))
+PY
+}
+sent_bytes() { echo "sum(60 + i * (1514 - 60) // max($1 - 1, 1) for i in range($1))"; }
+
+case $case in
+tx_to_kernel)
+    # Pollux sends 1000 frames of 1514 bytes on ptap0; the kernel receives exactly those
+    inns python3 - ptap0 6 "$tmp/rx" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE: room for every frame
+s.bind((sys.argv[1], 0))
+s.settimeout(0.1)
+end, n, sizes = time.time() + float(sys.argv[2]), 0, set()
+while time.time() < end:
+    try:
+        f, addr = s.recvfrom(65536)
+    except socket.timeout:
+        continue
+    except OSError:  # ENETDOWN until px-fwd sets the interface up
+        time.sleep(0.01)
+        continue
+    if addr[2] != socket.PACKET_OUTGOING:  # what the kernel received from Pollux
+        n += 1
+        sizes.add(len(f))
+open(sys.argv[3], "w").write("%d %s\n" % (n, sorted(sizes)))
+PY
+    sleep 0.5
+    run -l 0-1 "${a[@]}" -- --forward-mode=txonly --tx-max=1000 --txpkts=1514 --tx-pps=20000 --duration=1
+    wait
+    check 'p[0]["tx_packets"] == 1000 and p[0]["tx_errors"] == 0' "1000 sent"
+    [ "$(cat "$tmp/rx")" = "1000 [1514]" ] ||
+        { echo "FAIL: the kernel received (count, sizes) $(cat "$tmp/rx"), want 1000 of 1514 bytes"; exit 1; }
+    echo "ok: the kernel received 1000 frames of 1514 bytes on ptap0"
+    ;;
+rx_from_kernel)
+    # a raw socket on ptap0 sends 500 frames of 60..1514 bytes; Pollux receives every one
+    send ptap0 500
+    run -l 0-1 "${a[@]}" -- --forward-mode=rxonly --duration=3
+    wait
+    check 'p[0]["rx_packets"] == 500' "500 received"
+    check "p[0][\"rx_bytes\"] == $(sent_bytes 500)" "every byte counted"
+    ;;
+rx_2q)
+    # two queues: the kernel spreads 16 flows over both descriptors; a frame on a queue that
+    # Pollux did not read would be lost, so the count is exact only if both are read
+    send ptap0 800
+    run -l 0-1 --log-level=pmd.net.tap:info "${a[@]}" -- --forward-mode=rxonly --rxq=2 --txq=2 --duration=3
+    wait
+    grep -q "ptap0 with 2 queues" "$tmp/out" || { echo "FAIL: no 'ptap0 with 2 queues' in the log"; exit 1; }
+    check 'p[0]["rx_packets"] == 800' "800 received over 2 queues"
+    check "p[0][\"rx_bytes\"] == $(sent_bytes 800)" "every byte counted"
+    ;;
+bridge_io|bridge_2q)
+    # ptap0 and ptap1 in one kernel bridge: what one port sends, the bridge floods to the other
+    # no multicast snooping: it makes br0 send IGMP reports of its own (joining 224.0.0.106)
+    ip -n "$ns" link add br0 type bridge mcast_snooping 0
+    ip -n "$ns" link set ptap0 master br0
+    ip -n "$ns" link set ptap1 master br0
+    ip -n "$ns" link set br0 up
+    if [ "$case" = bridge_io ]; then
+        # 2 x 32 frames go round through the bridge until the end
+        run -l 0-1 "${a[@]}" "${b[@]}" -- --forward-mode=io --tx-first --duration=1
+        check '0 < sum(x["tx_packets"] for x in p) - sum(x["rx_packets"] for x in p) <= 64' "at most 64 frames in flight"
+        check 'min(x["rx_packets"] for x in p) > 1000' "frames went round many times"
+    else
+        # two queue pairs per port: every frame of 16 flows sent on 2 TX queues is received once
+        run -l 0-1 "${a[@]}" "${b[@]}" -- --forward-mode=rxonly --tx-first --rxq=2 --txq=2 \
+            --txflows=16 --duration=0.5
+        check 'p[0]["rx_packets"] == 64 and p[1]["rx_packets"] == 64' "64 received per port"
+    fi
+    ;;
+mac)
+    # mac= sets the kernel interface's address (mac=fixed: DPDK's 00:64:74:61:70:<n>); without
+    # iface= the kernel names it dtap<n>, and that interface goes with the port
+    run -l 0-1 --log-level=pmd.net.tap:info --vdev net_tap0,iface=ptap0,mac=02:11:22:33:44:55 \
+        --vdev net_tap1,iface=ptap1,mac=fixed --vdev net_tap2 -- --forward-mode=rxonly --duration=0.2
+    for want in "ptap0 02:11:22:33:44:55" "ptap1 00:64:74:61:70:30"; do
+        ip -n "$ns" link show ${want% *} | grep -q "ether ${want#* }" ||
+            { ip -n "$ns" link show ${want% *}; echo "FAIL: ${want% *} does not have ${want#* }"; exit 1; }
+    done
+    grep -q "on tap interface dtap0" "$tmp/out" || { echo "FAIL: no default interface dtap0 in the log"; exit 1; }
+    ! ip -n "$ns" link show dtap0 >/dev/null 2>&1 || { echo "FAIL: dtap0 outlived the port"; exit 1; }
+    echo "ok: mac= and mac=fixed set on the interfaces, dtap%d named and removed at close"
+    ;;
+bad_devargs)
+    for args in "iface=a_name_of_16_chars" "iface=lo" "mac=zz:00:00:00:00:01" "mac=01:00:00:00:00:01" \
+                "mac=02:00:00:00:00" "iface=ptap0,bogus=1"; do
+        rc=0
+        inns "$fwd" -l 0 --no-huge -m 64 --vdev "net_tap0${args:+,$args}" -- --duration=0.1 >"$tmp/out" 2>&1 || rc=$?
+        key=${args##*,}; key=${key%%=*}
+        if [ $rc -eq 0 ] || ! grep -q "$key" "$tmp/out"; then
+            echo "FAIL: '$args' exit $rc, or no message naming $key"; cat "$tmp/out"; exit 1
+        fi
+    done
+    echo "ok: bad devargs refused with a message naming the key"
+    ;;
+*) echo "tap.sh: unknown case $case"; exit 2 ;;
+esac

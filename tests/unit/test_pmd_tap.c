@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* net_tap's TX checksum offload through the kernel: two taps in a kernel bridge, in a network
+ * namespace of the test's own (needs root). A UDP datagram sent with PX_MBUF_F_TX_IP_CKSUM and
+ * PX_MBUF_F_TX_UDP_CKSUM, its IP checksum 0 and only the pseudo-header sum in its UDP checksum,
+ * arrives on the other port with both checksums right: the driver computed the first, the
+ * kernel (told by the virtio-net header) the second. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <px_eal.h>
+#include <px_ethdev.h>
+#include <px_ether.h>
+#include <px_ip.h>
+#include <px_mbuf.h>
+#include <px_udp.h>
+#include <px_vdev.h>
+#include "px_test.h"
+
+#define CK_PAYLOAD 100
+#define CK_SPORT 4242
+
+/* A kernel bridge pxbr0 with @a and @b in it, up (the bridge ioctls of linux/sockios.h).
+ * @return 0, 1 when the kernel makes no bridge (no bridge module), -1 on another failure. */
+static int bridge_up(const char *a, const char *b)
+{
+	const char *ports[] = {a, b};
+	struct ifreq ifr = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ret = fd < 0 || ioctl(fd, SIOCBRADDBR, "pxbr0") < 0 ? 1 : 0;
+
+	for (int i = 0; ret == 0 && i < 2; i++) {
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "pxbr0");
+		ifr.ifr_ifindex = (int)if_nametoindex(ports[i]);
+		ret = ioctl(fd, SIOCBRADDIF, &ifr) < 0 ? -1 : 0;
+	}
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "pxbr0");
+	if (ret == 0)
+		ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	ifr.ifr_flags |= IFF_UP;
+	if (ret == 0)
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* Ethernet, IPv4 (checksum 0), UDP (checksum: the pseudo-header sum), CK_PAYLOAD bytes. */
+static struct px_mbuf *udp_frame(struct px_mempool *mp)
+{
+	const uint16_t udp_len = sizeof(struct px_udp_hdr) + CK_PAYLOAD;
+	struct px_mbuf *m = px_pktmbuf_alloc(mp);
+	struct px_ether_hdr *eth;
+	struct px_ipv4_hdr *ip;
+	struct px_udp_hdr *udp;
+
+	if (m == NULL)
+		return NULL;
+	eth = px_pktmbuf_mtod(m, struct px_ether_hdr *);
+	ip = (struct px_ipv4_hdr *)(eth + 1);
+	udp = (struct px_udp_hdr *)(ip + 1);
+	/* addresses no port has: the bridge floods the frame to the other tap */
+	*eth = (struct px_ether_hdr){.dst_addr = {{2, 0, 0, 0, 0, 2}},
+				     .src_addr = {{2, 0, 0, 0, 0, 1}},
+				     .ether_type = px_cpu_to_be_16(PX_ETHER_TYPE_IPV4)};
+	*ip = (struct px_ipv4_hdr){.version_ihl = PX_IPV4_VHL_DEF,
+				   .total_length = px_cpu_to_be_16(sizeof(*ip) + udp_len),
+				   .time_to_live = 64,
+				   .next_proto_id = PX_IPPROTO_UDP,
+				   .src_addr = px_cpu_to_be_32(PX_IPV4(10, 0, 0, 1)),
+				   .dst_addr = px_cpu_to_be_32(PX_IPV4(10, 0, 0, 2))};
+	*udp = (struct px_udp_hdr){.src_port = px_cpu_to_be_16(CK_SPORT),
+				   .dst_port = px_cpu_to_be_16(9),
+				   .dgram_len = px_cpu_to_be_16(udp_len)};
+	memset(udp + 1, 0xa5, CK_PAYLOAD);
+	udp->dgram_cksum = px_cksum_fold(px_ipv4_phdr_sum(ip, udp_len));
+	m->data_len = (uint16_t)(sizeof(*eth) + sizeof(*ip) + udp_len);
+	m->pkt_len = m->data_len;
+	m->ol_flags = PX_MBUF_F_TX_IPV4 | PX_MBUF_F_TX_IP_CKSUM | PX_MBUF_F_TX_UDP_CKSUM;
+	m->l2_len = sizeof(*eth);
+	m->l3_len = sizeof(*ip);
+	return m;
+}
+
+/* Receive on @port until our datagram comes (2 s at most); other frames are freed. */
+static struct px_mbuf *rx_ours(uint16_t port)
+{
+	for (int i = 0; i < 2000; i++) {
+		struct px_mbuf *m;
+
+		if (px_eth_rx_burst(port, 0, &m, 1) == 0) {
+			usleep(1000);
+			continue;
+		}
+		struct px_udp_hdr *udp = px_pktmbuf_mtod_offset(m, struct px_udp_hdr *,
+								sizeof(struct px_ether_hdr) +
+									sizeof(struct px_ipv4_hdr));
+		if (m->pkt_len >= 42 && udp->src_port == px_cpu_to_be_16(CK_SPORT))
+			return m;
+		px_pktmbuf_free(m);
+	}
+	return NULL;
+}
+
+static int start_port(uint16_t p, struct px_mempool *mp)
+{
+	struct px_eth_conf conf = {.txmode.offloads = PX_ETH_TX_OFFLOAD_IPV4_CKSUM |
+						      PX_ETH_TX_OFFLOAD_UDP_CKSUM};
+
+	if (px_eth_dev_configure(p, 1, 1, &conf) || px_eth_rx_queue_setup(p, 0, 256, 0, NULL, mp) ||
+	    px_eth_tx_queue_setup(p, 0, 256, 0, NULL))
+		return -1;
+	return px_eth_dev_start(p);
+}
+
+static int test_pmd_tap_cksum(void)
+{
+	struct px_mempool *mp;
+	struct px_mbuf *m;
+	struct px_ipv4_hdr *ip;
+	uint16_t p0, p1;
+	int fd, ret;
+
+	if (access("/dev/net/tun", R_OK | W_OK) != 0)
+		PX_TEST_SKIP("no /dev/net/tun (modprobe tun)");
+	if (unshare(CLONE_NEWNET) != 0)
+		PX_TEST_SKIP("cannot make a network namespace (needs root): %s", strerror(errno));
+	/* no IPv6: its autoconfiguration would put frames of its own on the taps */
+	fd = open("/proc/sys/net/ipv6/conf/default/disable_ipv6", O_WRONLY);
+	if (fd >= 0) {
+		(void)!write(fd, "1", 1);
+		close(fd);
+	}
+	PX_TEST_ASSERT(px_test_eal_init("-l 0 --no-huge --no-pci -m 64") >= 0, "init");
+	ret = px_vdev_init("net_tap0", "iface=ck0");
+	if (ret == -ENODEV) {
+		px_eal_cleanup();
+		PX_TEST_SKIP("net_tap is not built (PX_DRIVERS)");
+	}
+	PX_TEST_ASSERT_EQ(ret, 0, "net_tap0");
+	PX_TEST_ASSERT_EQ(px_vdev_init("net_tap1", "iface=ck1"), 0, "net_tap1");
+	PX_TEST_ASSERT(px_eth_dev_get_port_by_name("net_tap0", &p0) == 0 &&
+			       px_eth_dev_get_port_by_name("net_tap1", &p1) == 0,
+		       "ports");
+	ret = bridge_up("ck0", "ck1");
+	if (ret == 1) {
+		px_eal_cleanup();
+		PX_TEST_SKIP("the kernel makes no bridge: %s", strerror(errno));
+	}
+	PX_TEST_ASSERT_EQ(ret, 0, "bridge: %s", strerror(errno));
+	mp = px_pktmbuf_pool_create("tap_pool", 255, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE, 0);
+	PX_TEST_ASSERT(mp != NULL, "pool");
+	PX_TEST_ASSERT_EQ(start_port(p0, mp), 0, "start port 0");
+	PX_TEST_ASSERT_EQ(start_port(p1, mp), 0, "start port 1");
+	m = udp_frame(mp);
+	PX_TEST_ASSERT(m != NULL, "frame");
+	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p0, 0, &m, 1), 1, "sent");
+	m = rx_ours(p1);
+	PX_TEST_ASSERT(m != NULL, "the datagram arrived through the bridge");
+	ip = px_pktmbuf_mtod_offset(m, struct px_ipv4_hdr *, sizeof(struct px_ether_hdr));
+	PX_TEST_ASSERT(ip->hdr_checksum != 0 && px_ipv4_cksum(ip) == 0,
+		       "IPv4 header checksum 0x%04x is right", ip->hdr_checksum);
+	PX_TEST_ASSERT_EQ(px_ipv4_udptcp_cksum_verify(ip, ip + 1), 0, "UDP checksum is right");
+	PX_TEST_ASSERT(((struct px_udp_hdr *)(ip + 1))->dgram_cksum != 0, "UDP checksum computed");
+	px_pktmbuf_free(m);
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p0), 0, "close 0");
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p1), 0, "close 1");
+	px_mempool_free(mp);
+	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
+}
+PX_TEST(pmd_tap_cksum_autotest, PX_TEST_F_FAST, test_pmd_tap_cksum)

@@ -49,4 +49,5 @@ px_reserve_hugepages() {
     say "hugepages: reserved $(cat $f/free_hugepages) free 2 MiB pages (echo N > /proc/sys/vm/nr_hugepages)"
 }
 
-PX_BASE_PKGS=(cmake ninja-build gcc libc6-dev pkg-config libnuma-dev python3 clang valgrind)
+PX_BASE_PKGS=(cmake ninja-build gcc libc6-dev pkg-config libnuma-dev python3 clang valgrind
+              libpcap-dev tcpdump) # net_pcap, and its test reading back what it wrote

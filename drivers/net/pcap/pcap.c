@@ -1,0 +1,721 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_pcap: a port over pcap files and live interfaces through libpcap (pcap(3PCAP); the file
+ * format is pcap-savefile(5), "savefile" below).
+ *
+ *   --vdev net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap[,infinite_rx=1]
+ *   --vdev net_pcap0,iface=eth0
+ *   --vdev net_pcap0,rx_iface=eth0|rx_iface_in=eth0,tx_iface=eth1
+ *
+ * DPDK's devargs, so command lines carry over, with one RX and one TX queue per port (DPDK
+ * makes one queue per rx_pcap/tx_pcap key; here each key is allowed once). RX reads one record
+ * per frame (pcap_next_ex) and copies it into an mbuf, chaining more mbufs when the frame does
+ * not fit one; with infinite_rx=1 the file is opened again at its end. TX writes each frame
+ * whole (every segment) to the file with a nanosecond timestamp and flushes once per burst, or
+ * sends it on the interface with pcap_inject(). A port with no RX source receives nothing; one
+ * with no TX target drops what it is given and counts it as sent (DPDK's tx_drop).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <px_counter.h>
+#include <px_kvargs.h>
+#include <px_mbuf.h>
+#include <px_vdev.h>
+
+#include "ethdev_driver.h"
+
+/* the largest frame read or written (libpcap's default snapshot length is 262144, but no
+ * Ethernet frame is larger than this) */
+#define ETH_PCAP_SNAPLEN 65535
+/* pcap_set_timeout(): how long the kernel holds a partly filled block of frames (ms) */
+#define ETH_PCAP_LIVE_TIMEOUT_MS 1
+
+static const char eth_pcap_params[] =
+	"rx_pcap=<path> tx_pcap=<path> rx_iface=<ifc> "
+	"rx_iface_in=<ifc> tx_iface=<ifc> iface=<ifc> infinite_rx=<0|1>";
+
+struct eth_pcap_queue {
+	pcap_t *pcap;          /* RX: the file or interface; TX: the interface */
+	pcap_dumper_t *dumper; /* TX: the file */
+	struct px_mempool *mp;
+	uint16_t port;
+	bool infinite;       /* RX: open the file again at its end */
+	bool ended;          /* RX: the file is read to its end, and not replayed */
+	const char *path;    /* RX: the file, for infinite_rx */
+	uint8_t *linear;     /* TX: a multi-segment frame, made contiguous */
+	px_counter64_t pkts; /* written by the queue's lcore, read by stats_get */
+	px_counter64_t bytes;
+	px_counter64_t errs; /* RX: read errors; TX: frames too large or refused by the kernel */
+	px_counter64_t nombuf;
+	uint64_t drops_base; /* RX interface: pcap_stats() ps_drop at the last stats_reset */
+} __px_cache_aligned;
+
+struct eth_pcap_priv {
+	char rx_pcap[PATH_MAX], tx_pcap[PATH_MAX];
+	char rx_iface[IF_NAMESIZE], tx_iface[IF_NAMESIZE];
+	bool rx_in_only;    /* rx_iface_in= or iface=: not what the port itself sends */
+	const char *rx_key; /* the devarg that named rx_iface, for messages */
+	bool infinite_rx;
+	struct eth_pcap_queue rxq;
+	struct eth_pcap_queue txq;
+};
+
+PX_LOG_REGISTER(eth_pcap_pmd_logtype, "pmd.net.pcap", DEFAULT)
+#define ETH_PCAP_LOG(lvl, ...) PX_LOG(lvl, eth_pcap_pmd_logtype, __VA_ARGS__)
+
+static pcap_t *eth_pcap_file_open(const char *path, const char *what, const char *name);
+
+/* ---- burst functions ---- */
+
+/* Copy @len bytes into @m, chaining mbufs from the queue's pool while they do not fit.
+ * @return false when the pool ran out (the caller frees the chain). */
+static bool eth_pcap_rx_copy(struct eth_pcap_queue *q, struct px_mbuf *m, const uint8_t *data,
+			     uint32_t len)
+{
+	struct px_mbuf *seg = m;
+
+	m->pkt_len = len;
+	m->port = q->port;
+	for (;;) {
+		uint32_t k = PX_MIN(len, (uint32_t)px_pktmbuf_tailroom(seg));
+
+		memcpy(px_pktmbuf_mtod(seg, uint8_t *), data, k);
+		seg->data_len = (uint16_t)k;
+		data += k;
+		len -= k;
+		if (px_likely(len == 0))
+			return true;
+		seg->next = px_pktmbuf_alloc(q->mp);
+		if (seg->next == NULL)
+			return false;
+		seg = seg->next;
+		m->nb_segs++;
+	}
+}
+
+/* infinite_rx: the file is at its end; open it again from its first record.
+ * @return false when it cannot be opened (logged once: the replay ends there) */
+static bool eth_pcap_rx_rewind(struct eth_pcap_queue *q)
+{
+	pcap_t *p = eth_pcap_file_open(q->path, "infinite_rx", "net_pcap");
+
+	if (p == NULL) {
+		q->infinite = false;
+		return false;
+	}
+	pcap_close(q->pcap);
+	q->pcap = p;
+	return true;
+}
+
+/* pcap_next_ex() returned @r < 0: the file ended (PCAP_ERROR_BREAK) or cannot be read further
+ * (PCAP_ERROR: a truncated last record), or the interface failed. A file is replayed
+ * (infinite_rx, when @may_rewind) or read no more. @return true when it was opened again */
+static bool eth_pcap_rx_end(struct eth_pcap_queue *q, int r, bool may_rewind)
+{
+	if (r == PCAP_ERROR) {
+		px_counter64_add(&q->errs, 1);
+		if (q->path != NULL) /* once per pass over the file */
+			ETH_PCAP_LOG(WARNING, "net_pcap: rx_pcap=%s: %s", q->path,
+				     pcap_geterr(q->pcap));
+	}
+	if (q->path == NULL)
+		return false; /* an interface: the next burst tries again */
+	if (q->infinite && may_rewind && eth_pcap_rx_rewind(q))
+		return true;
+	q->ended = !q->infinite;
+	return false;
+}
+
+static uint16_t eth_pcap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	struct eth_pcap_queue *q = qp;
+	uint64_t bytes = 0;
+	uint16_t got = 0, rewinds = 0;
+
+	while (got < n && !q->ended) {
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		/* first the mbuf: a record read cannot be put back */
+		struct px_mbuf *m = px_pktmbuf_alloc(q->mp);
+		int r;
+
+		if (px_unlikely(m == NULL)) {
+			px_counter64_add(&q->nombuf, 1);
+			break;
+		}
+		r = pcap_next_ex(q->pcap, &h, &data);
+		if (px_unlikely(r != 1)) { /* 0: nothing on the interface now */
+			px_pktmbuf_free(m);
+			/* one rewind per frame at most: a file of no frames does not spin here */
+			if (r < 0 && eth_pcap_rx_end(q, r, rewinds++ <= got))
+				continue;
+			break;
+		}
+		if (px_unlikely(!eth_pcap_rx_copy(q, m, data, h->caplen))) {
+			px_pktmbuf_free(m);
+			px_counter64_add(&q->nombuf, 1);
+			break;
+		}
+		bytes += h->caplen;
+		pkts[got++] = m;
+	}
+	px_counter64_add(&q->pkts, got);
+	px_counter64_add(&q->bytes, bytes);
+	return got;
+}
+
+/* No RX source: nothing arrives. */
+static uint16_t eth_pcap_rx_none(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	(void)qp, (void)pkts, (void)n;
+	return 0;
+}
+
+/* The frame's bytes in one piece: its only segment, or its segments copied into q->linear. */
+static const uint8_t *eth_pcap_tx_linear(struct eth_pcap_queue *q, const struct px_mbuf *m)
+{
+	uint8_t *dst = q->linear;
+
+	if (m->nb_segs == 1)
+		return px_pktmbuf_mtod(m, const uint8_t *);
+	for (const struct px_mbuf *s = m; s != NULL; s = s->next) {
+		memcpy(dst, px_pktmbuf_mtod(s, const void *), s->data_len);
+		dst += s->data_len;
+	}
+	return q->linear;
+}
+
+static uint16_t eth_pcap_tx_file(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	struct eth_pcap_queue *q = qp;
+	struct pcap_pkthdr h;
+	struct timespec now;
+	uint64_t bytes = 0;
+	uint16_t sent = 0;
+
+	/* one time for the burst; the dumper was opened for nanoseconds, so ts.tv_usec holds
+	 * nanoseconds (savefile: the magic a1b23c4d says so) */
+	clock_gettime(CLOCK_REALTIME, &now);
+	h.ts.tv_sec = now.tv_sec;
+	h.ts.tv_usec = now.tv_nsec;
+	for (uint16_t i = 0; i < n; i++) {
+		const struct px_mbuf *m = pkts[i];
+
+		if (px_unlikely(m->pkt_len > ETH_PCAP_SNAPLEN)) {
+			px_counter64_add(&q->errs, 1);
+			continue;
+		}
+		h.caplen = h.len = m->pkt_len;
+		pcap_dump((u_char *)q->dumper, &h, eth_pcap_tx_linear(q, m));
+		bytes += m->pkt_len;
+		sent++;
+	}
+	/* whole records in the file at the end of every burst, so a reader never waits for
+	 * the port to close */
+	if (sent > 0 && pcap_dump_flush(q->dumper) < 0)
+		px_counter64_add(&q->errs, 1);
+	px_counter64_add(&q->pkts, sent);
+	px_counter64_add(&q->bytes, bytes);
+	px_pktmbuf_free_bulk(pkts, n);
+	return n;
+}
+
+static uint16_t eth_pcap_tx_iface(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	struct eth_pcap_queue *q = qp;
+	uint64_t bytes = 0;
+	uint16_t done = 0, sent = 0;
+
+	for (; done < n; done++) {
+		const struct px_mbuf *m = pkts[done];
+
+		if (px_unlikely(m->pkt_len > ETH_PCAP_SNAPLEN)) {
+			px_counter64_add(&q->errs, 1);
+			continue;
+		}
+		if (pcap_inject(q->pcap, eth_pcap_tx_linear(q, m), m->pkt_len) < 0) {
+			/* the socket's buffer is full: the rest goes with a later burst */
+			if (errno == ENOBUFS || errno == EAGAIN)
+				break;
+			px_counter64_add(&q->errs, 1);
+			continue;
+		}
+		bytes += m->pkt_len;
+		sent++;
+	}
+	px_counter64_add(&q->pkts, sent);
+	px_counter64_add(&q->bytes, bytes);
+	px_pktmbuf_free_bulk(pkts, done);
+	return done;
+}
+
+/* No TX target: dropped, counted as sent (DPDK's tx_drop). */
+static uint16_t eth_pcap_tx_drop(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	struct eth_pcap_queue *q = qp;
+	uint64_t bytes = 0;
+
+	for (uint16_t i = 0; i < n; i++)
+		bytes += pkts[i]->pkt_len;
+	px_counter64_add(&q->pkts, n);
+	px_counter64_add(&q->bytes, bytes);
+	px_pktmbuf_free_bulk(pkts, n);
+	return n;
+}
+
+/* ---- control ---- */
+
+static int eth_pcap_infos(struct px_eth_dev *dev, struct px_eth_dev_info *info)
+{
+	(void)dev;
+	info->driver_name = "net_pcap";
+	info->max_rx_queues = 1;
+	info->max_tx_queues = 1;
+	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->max_rx_pktlen = ETH_PCAP_SNAPLEN;
+	return 0;
+}
+
+static int eth_pcap_rxq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			      const struct px_eth_rxconf *conf, struct px_mempool *mp)
+{
+	struct eth_pcap_priv *priv = dev->dev_private;
+
+	(void)q, (void)nb_desc, (void)socket, (void)conf;
+	priv->rxq.mp = mp;
+	dev->rx_queues[0] = &priv->rxq;
+	return 0;
+}
+
+static int eth_pcap_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			      const struct px_eth_txconf *conf)
+{
+	struct eth_pcap_priv *priv = dev->dev_private;
+
+	(void)q, (void)nb_desc, (void)socket, (void)conf;
+	dev->tx_queues[0] = &priv->txq;
+	return 0;
+}
+
+/* A file or an interface opened by libpcap has no link to lose: up while started. */
+static int eth_pcap_link_update(struct px_eth_dev *dev, int wait)
+{
+	(void)wait;
+	dev->link = (struct px_eth_link){
+		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = dev->started};
+	return 0;
+}
+
+static int eth_pcap_start(struct px_eth_dev *dev)
+{
+	dev->link = (struct px_eth_link){
+		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = 1};
+	return 0;
+}
+
+static int eth_pcap_stop(struct px_eth_dev *dev)
+{
+	dev->link.link_status = 0;
+	return 0;
+}
+
+/* RX interface: what the kernel dropped with the ring full (pcap_stats(3PCAP): ps_drop, since
+ * the handle was opened). 0 for a file or no RX. */
+static uint64_t eth_pcap_kernel_drops(struct eth_pcap_queue *q)
+{
+	struct pcap_stat ps;
+
+	if (q->pcap == NULL || q->path != NULL || pcap_stats(q->pcap, &ps) < 0)
+		return 0;
+	return ps.ps_drop;
+}
+
+static int eth_pcap_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
+{
+	struct eth_pcap_priv *priv = dev->dev_private;
+	struct eth_pcap_queue *rq = &priv->rxq, *tq = &priv->txq;
+
+	st->imissed = eth_pcap_kernel_drops(rq) - rq->drops_base;
+
+	st->ipackets = st->q_ipackets[0] = px_counter64_fetch(&rq->pkts);
+	st->ibytes = st->q_ibytes[0] = px_counter64_fetch(&rq->bytes);
+	st->opackets = st->q_opackets[0] = px_counter64_fetch(&tq->pkts);
+	st->obytes = st->q_obytes[0] = px_counter64_fetch(&tq->bytes);
+	st->ierrors = px_counter64_fetch(&rq->errs);
+	st->oerrors = px_counter64_fetch(&tq->errs);
+	st->rx_nombuf = px_counter64_fetch(&rq->nombuf);
+	return 0;
+}
+
+static int eth_pcap_stats_reset(struct px_eth_dev *dev)
+{
+	struct eth_pcap_priv *priv = dev->dev_private;
+	struct eth_pcap_queue *qs[2] = {&priv->rxq, &priv->txq};
+
+	priv->rxq.drops_base = eth_pcap_kernel_drops(&priv->rxq);
+	for (int i = 0; i < 2; i++) {
+		px_counter64_reset(&qs[i]->pkts);
+		px_counter64_reset(&qs[i]->bytes);
+		px_counter64_reset(&qs[i]->errs);
+		px_counter64_reset(&qs[i]->nombuf);
+	}
+	return 0;
+}
+
+static int eth_pcap_ok(struct px_eth_dev *dev)
+{
+	(void)dev;
+	return 0;
+}
+
+static void eth_pcap_handles_close(struct eth_pcap_priv *priv)
+{
+	/* iface=: one handle for both queues */
+	if (priv->txq.pcap != NULL && priv->txq.pcap != priv->rxq.pcap)
+		pcap_close(priv->txq.pcap);
+	if (priv->rxq.pcap != NULL)
+		pcap_close(priv->rxq.pcap);
+	if (priv->txq.dumper != NULL)
+		pcap_dump_close(priv->txq.dumper); /* flushes */
+	free(priv->txq.linear);
+	priv->rxq.pcap = priv->txq.pcap = NULL;
+	priv->txq.dumper = NULL;
+	priv->txq.linear = NULL;
+}
+
+static int eth_pcap_close(struct px_eth_dev *dev)
+{
+	struct eth_pcap_priv *priv = dev->dev_private;
+
+	eth_pcap_handles_close(priv);
+	free(priv);
+	dev->dev_private = NULL;
+	return 0;
+}
+
+static const struct px_eth_dev_ops eth_pcap_ops = {
+	.dev_infos_get = eth_pcap_infos,
+	.dev_start = eth_pcap_start,
+	.dev_stop = eth_pcap_stop,
+	.dev_close = eth_pcap_close,
+	.rx_queue_setup = eth_pcap_rxq_setup,
+	.tx_queue_setup = eth_pcap_txq_setup,
+	.link_update = eth_pcap_link_update,
+	.stats_get = eth_pcap_stats_get,
+	.stats_reset = eth_pcap_stats_reset,
+	.promiscuous_enable = eth_pcap_ok, /* an interface is opened promiscuous */
+	.promiscuous_disable = eth_pcap_ok,
+	.allmulticast_enable = eth_pcap_ok,
+	.allmulticast_disable = eth_pcap_ok,
+};
+
+/* ---- files and interfaces (libpcap) ---- */
+
+/* A savefile (or pcapng) for reading, timestamps in nanoseconds whatever the file's own
+ * precision. @return the handle, or NULL (logged, with @what: the devarg) */
+static pcap_t *eth_pcap_file_open(const char *path, const char *what, const char *name)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+
+	if (p == NULL)
+		ETH_PCAP_LOG(ERR, "%s: %s=%s: %s", name, what, path, err);
+	return p;
+}
+
+/* A file to write: a savefile with nanosecond timestamps (magic a1b23c4d) and Ethernet
+ * frames. @return 0 or -errno (logged) */
+static int eth_pcap_dump_open_file(struct eth_pcap_queue *q, const char *path, const char *name)
+{
+	pcap_t *dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, ETH_PCAP_SNAPLEN,
+							    PCAP_TSTAMP_PRECISION_NANO);
+
+	if (dead == NULL)
+		return -ENOMEM;
+	q->dumper = pcap_dump_open(dead, path);
+	if (q->dumper == NULL)
+		ETH_PCAP_LOG(ERR, "%s: tx_pcap=%s: %s", name, path, pcap_geterr(dead));
+	pcap_close(dead); /* the dumper keeps what it needs */
+	return q->dumper == NULL ? -EINVAL : 0;
+}
+
+/* What to do about a refused interface, for the log line. */
+static const char *eth_pcap_iface_hint(int status)
+{
+	switch (status) {
+	case PCAP_ERROR_PERM_DENIED:
+		return " (needs CAP_NET_RAW: run as root)";
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		return " (ip link show lists the interfaces)";
+	case PCAP_ERROR_IFACE_NOT_UP:
+		return " (ip link set <ifc> up)";
+	default:
+		return "";
+	}
+}
+
+/* A live interface: promiscuous, frames in blocks of the kernel's ring, non-blocking,
+ * nanosecond timestamps where the kernel gives them. @in_only: not what is sent on it.
+ * @return the handle, or NULL (logged, with @what: the devarg) */
+static pcap_t *eth_pcap_iface_open(const char *ifc, bool in_only, const char *what,
+				   const char *name)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_create(ifc, err);
+	int st;
+
+	if (p == NULL) {
+		ETH_PCAP_LOG(ERR, "%s: %s=%s: %s", name, what, ifc, err);
+		return NULL;
+	}
+	pcap_set_snaplen(p, ETH_PCAP_SNAPLEN);
+	pcap_set_promisc(p, 1);
+	/* not immediate mode: that gives every frame a ring slot of the snapshot length (a 2 MB
+	 * ring of 64 KiB slots drops a burst of 32 frames seen twice on lo); without it the
+	 * kernel packs frames into blocks and hands a block over after this timeout */
+	pcap_set_timeout(p, ETH_PCAP_LIVE_TIMEOUT_MS);
+	(void)pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+	st = pcap_activate(p);
+	if (st < 0) {
+		const char *e = pcap_geterr(p);
+
+		ETH_PCAP_LOG(ERR, "%s: %s=%s: %s%s", name, what, ifc,
+			     *e != '\0' ? e : pcap_statustostr(st), eth_pcap_iface_hint(st));
+		goto close;
+	}
+	if (pcap_setnonblock(p, 1, err) < 0) {
+		ETH_PCAP_LOG(ERR, "%s: %s=%s: %s", name, what, ifc, err);
+		goto close;
+	}
+	if (in_only && pcap_setdirection(p, PCAP_D_IN) < 0) {
+		ETH_PCAP_LOG(ERR, "%s: %s=%s: %s", name, what, ifc, pcap_geterr(p));
+		goto close;
+	}
+	return p;
+close:
+	pcap_close(p);
+	return NULL;
+}
+
+/* infinite_rx replays the file: it must hold a record, or RX would only ever rewind. */
+static int eth_pcap_check_replayable(struct eth_pcap_priv *priv, const char *name)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+
+	if (pcap_next_ex(priv->rxq.pcap, &h, &data) != 1) {
+		ETH_PCAP_LOG(ERR, "%s: infinite_rx=1: rx_pcap=%s has no frame to replay", name,
+			     priv->rx_pcap);
+		return -EINVAL;
+	}
+	return eth_pcap_rx_rewind(&priv->rxq) ? 0 : -EINVAL;
+}
+
+static int eth_pcap_open_rx(struct eth_pcap_priv *priv, const char *name)
+{
+	struct eth_pcap_queue *q = &priv->rxq;
+
+	if (priv->rx_pcap[0] != '\0') {
+		q->pcap = eth_pcap_file_open(priv->rx_pcap, "rx_pcap", name);
+		if (q->pcap == NULL)
+			return -EINVAL;
+		if (pcap_datalink(q->pcap) != DLT_EN10MB) {
+			ETH_PCAP_LOG(ERR, "%s: rx_pcap=%s: link type %s, not Ethernet (EN10MB)",
+				     name, priv->rx_pcap,
+				     pcap_datalink_val_to_name(pcap_datalink(q->pcap)));
+			return -EINVAL;
+		}
+		q->infinite = priv->infinite_rx;
+		q->path = priv->rx_pcap;
+		return q->infinite ? eth_pcap_check_replayable(priv, name) : 0;
+	}
+	if (priv->rx_iface[0] != '\0') {
+		q->pcap = eth_pcap_iface_open(priv->rx_iface, priv->rx_in_only, priv->rx_key, name);
+		return q->pcap == NULL ? -EINVAL : 0;
+	}
+	return 0;
+}
+
+static int eth_pcap_open_tx(struct eth_pcap_priv *priv, const char *name)
+{
+	struct eth_pcap_queue *q = &priv->txq;
+
+	q->linear = malloc(ETH_PCAP_SNAPLEN);
+	if (q->linear == NULL)
+		return -ENOMEM;
+	if (priv->tx_pcap[0] != '\0')
+		return eth_pcap_dump_open_file(q, priv->tx_pcap, name);
+	if (priv->tx_iface[0] == '\0')
+		return 0;
+	/* iface=: the RX handle sends too */
+	if (priv->rxq.pcap != NULL && strcmp(priv->tx_iface, priv->rx_iface) == 0 &&
+	    priv->rx_in_only) {
+		q->pcap = priv->rxq.pcap;
+		return 0;
+	}
+	q->pcap = eth_pcap_iface_open(priv->tx_iface, false, "tx_iface", name);
+	return q->pcap == NULL ? -EINVAL : 0;
+}
+
+/* ---- devargs ---- */
+
+static int parse_string(const char *key, const char *value, char *out, size_t size)
+{
+	if (*value == '\0' || strlen(value) >= size) {
+		ETH_PCAP_LOG(ERR, "net_pcap: %s=%s: expected 1 to %zu characters", key, value,
+			     size - 1);
+		return -EINVAL;
+	}
+	strcpy(out, value);
+	return 0;
+}
+
+/* Key @key's value into @out, when given (eth_pcap_check_combination: at most once). */
+static int parse_once(const struct px_kvargs *args, const char *key, char *out, size_t size)
+{
+	const char *v = px_kvargs_get(args, key);
+
+	return v != NULL ? parse_string(key, v, out, size) : 0;
+}
+
+/* At most one RX source and one TX target; iface= is both. */
+static int eth_pcap_check_combination(const struct px_kvargs *args)
+{
+	unsigned int rx = px_kvargs_count(args, "rx_pcap") + px_kvargs_count(args, "rx_iface") +
+			  px_kvargs_count(args, "rx_iface_in");
+	unsigned int tx = px_kvargs_count(args, "tx_pcap") + px_kvargs_count(args, "tx_iface");
+	unsigned int ifc = px_kvargs_count(args, "iface");
+
+	if (rx + tx + ifc == 0) {
+		ETH_PCAP_LOG(ERR, "net_pcap: give rx_pcap=, tx_pcap=, rx_iface=, rx_iface_in=, "
+				  "tx_iface= or iface=");
+		return -EINVAL;
+	}
+	if (ifc > 0 && rx + tx > 0) {
+		ETH_PCAP_LOG(ERR,
+			     "net_pcap: iface= is RX and TX: it goes with no rx_* or tx_* key");
+		return -EINVAL;
+	}
+	if (rx > 1) {
+		ETH_PCAP_LOG(ERR, "net_pcap: rx_pcap=, rx_iface=, rx_iface_in=: one of them, once "
+				  "(one RX queue per port)");
+		return -EINVAL;
+	}
+	if (tx > 1 || ifc > 1) {
+		ETH_PCAP_LOG(ERR, "net_pcap: %s: one of them, once (one TX queue per port)",
+			     ifc > 1 ? "iface=" : "tx_pcap=, tx_iface=");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int eth_pcap_parse(const struct px_kvargs *args, struct eth_pcap_priv *priv)
+{
+	int ret = eth_pcap_check_combination(args); /* px_kvargs_count(NULL) is 0 */
+
+	if (ret == 0)
+		ret = parse_once(args, "rx_pcap", priv->rx_pcap, sizeof(priv->rx_pcap));
+	if (ret == 0)
+		ret = parse_once(args, "tx_pcap", priv->tx_pcap, sizeof(priv->tx_pcap));
+	/* rx_iface_in= and iface= (like a NIC) do not receive what the port sends */
+	priv->rx_key = px_kvargs_count(args, "rx_iface_in") ? "rx_iface_in"
+		       : px_kvargs_count(args, "iface")     ? "iface"
+							    : "rx_iface";
+	priv->rx_in_only = strcmp(priv->rx_key, "rx_iface") != 0;
+	if (ret == 0)
+		ret = parse_once(args, priv->rx_key, priv->rx_iface, sizeof(priv->rx_iface));
+	if (ret == 0)
+		ret = parse_once(args, "tx_iface", priv->tx_iface, sizeof(priv->tx_iface));
+	if (ret == 0 && priv->rx_iface[0] != '\0' && strcmp(priv->rx_key, "iface") == 0)
+		strcpy(priv->tx_iface, priv->rx_iface);
+	if (ret == 0)
+		ret = px_kvargs_get_bool(args, "infinite_rx", &priv->infinite_rx);
+	if (ret == 0 && priv->infinite_rx && priv->rx_pcap[0] == '\0') {
+		ETH_PCAP_LOG(ERR, "net_pcap: infinite_rx=1 replays a file: it needs rx_pcap=");
+		ret = -EINVAL;
+	}
+	return ret < 0 ? -EINVAL : 0;
+}
+
+/* ---- probe / remove ---- */
+
+static void eth_pcap_log_probe(const struct px_eth_dev *dev, const struct eth_pcap_priv *priv)
+{
+	const char *rx = priv->rx_pcap[0]    ? priv->rx_pcap
+			 : priv->rx_iface[0] ? priv->rx_iface
+					     : "-";
+	const char *tx = priv->tx_pcap[0]    ? priv->tx_pcap
+			 : priv->tx_iface[0] ? priv->tx_iface
+					     : "- (dropped)";
+
+	ETH_PCAP_LOG(INFO, "%s: port %u, RX from %s%s, TX to %s", dev->name, dev->port_id, rx,
+		     priv->infinite_rx ? " (replayed forever)" : "", tx);
+}
+
+static int eth_pcap_probe(const char *name, const struct px_kvargs *args)
+{
+	struct eth_pcap_priv *priv = calloc(1, sizeof(*priv));
+	struct px_eth_dev *dev;
+	int ret;
+
+	if (priv == NULL)
+		return -ENOMEM;
+	ret = eth_pcap_parse(args, priv);
+	if (ret == 0)
+		ret = eth_pcap_open_rx(priv, name);
+	if (ret == 0)
+		ret = eth_pcap_open_tx(priv, name);
+	if (ret < 0)
+		goto close_handles;
+	dev = eth_dev_allocate(name);
+	if (dev == NULL) {
+		ret = -errno;
+		goto close_handles;
+	}
+	dev->ops = &eth_pcap_ops;
+	dev->dev_private = priv;
+	dev->rx_pkt_burst = priv->rxq.pcap != NULL ? eth_pcap_rx : eth_pcap_rx_none;
+	dev->tx_pkt_burst = priv->txq.dumper != NULL ? eth_pcap_tx_file
+			    : priv->txq.pcap != NULL ? eth_pcap_tx_iface
+						     : eth_pcap_tx_drop;
+	priv->rxq.port = priv->txq.port = dev->port_id;
+	/* DPDK's address for a pcap port: 02:70:63:61:70 ("pcap", locally administered) */
+	dev->mac = (struct px_ether_addr){{0x02, 0x70, 0x63, 0x61, 0x70, (uint8_t)dev->port_id}};
+	dev->mtu = 1500;
+	eth_dev_probing_finish(dev);
+	eth_pcap_log_probe(dev, priv);
+	return 0;
+close_handles:
+	eth_pcap_handles_close(priv);
+	free(priv);
+	return ret;
+}
+
+static int eth_pcap_remove(const char *name)
+{
+	struct px_eth_dev *dev = eth_dev_get_by_name(name);
+
+	/* the application may have closed the port already */
+	return dev ? px_eth_dev_close(dev->port_id) : 0;
+}
+
+static struct px_vdev_driver eth_pcap_driver = {
+	.name = "net_pcap",
+	.params = eth_pcap_params,
+	.probe = eth_pcap_probe,
+	.remove = eth_pcap_remove,
+};
+
+void driver_init_pcap(void);
+void driver_init_pcap(void)
+{
+	px_vdev_driver_register(&eth_pcap_driver);
+}

@@ -34,6 +34,7 @@
 #include <px_vdev.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_netdev.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23 /* Linux 4.20 */
@@ -243,8 +244,7 @@ static uint16_t afp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 
 static int afp_ifreq(struct afp_priv *priv, unsigned long req, struct ifreq *ifr)
 {
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", priv->iface);
-	return ioctl(priv->rxq[0].fd, req, ifr) < 0 ? -errno : 0;
+	return eth_netdev_ioctl(priv->rxq[0].fd, priv->iface, req, ifr);
 }
 
 static uint32_t afp_link_speed(struct afp_priv *priv)
@@ -279,17 +279,8 @@ static int afp_link_update(struct px_eth_dev *dev, int wait)
 static int afp_set_flag(struct px_eth_dev *dev, short flag, bool on)
 {
 	struct afp_priv *priv = dev->dev_private;
-	struct ifreq ifr = {0};
-	int ret = afp_ifreq(priv, SIOCGIFFLAGS, &ifr);
 
-	if (ret < 0)
-		return ret;
-	ifr.ifr_flags = (short)(on ? ifr.ifr_flags | flag : ifr.ifr_flags & ~flag);
-	ret = afp_ifreq(priv, SIOCSIFFLAGS, &ifr);
-	if (ret < 0)
-		AFP_LOG(ERR, "%s: cannot set %s's flags: %s", dev->name, priv->iface,
-			strerror(-ret));
-	return ret;
+	return eth_netdev_set_flag(dev, priv->rxq[0].fd, priv->iface, flag, on);
 }
 
 static int afp_set_link_up(struct px_eth_dev *dev)
@@ -347,34 +338,20 @@ static uint32_t afp_max_frame(const struct afp_priv *priv)
 static int afp_mtu_set(struct px_eth_dev *dev, uint16_t mtu)
 {
 	struct afp_priv *priv = dev->dev_private;
-	struct ifreq ifr = {.ifr_mtu = mtu};
-	int ret;
 
 	if ((uint32_t)mtu + ETH_HLEN + AFP_VLAN_HLEN > afp_max_frame(priv)) {
 		AFP_LOG(ERR, "%s: MTU %u does not fit framesz=%u: raise framesz", dev->name, mtu,
 			priv->framesz);
 		return -EINVAL;
 	}
-	ret = afp_ifreq(priv, SIOCSIFMTU, &ifr);
-	if (ret < 0)
-		AFP_LOG(ERR, "%s: cannot set %s's MTU to %u: %s", dev->name, priv->iface, mtu,
-			strerror(-ret));
-	return ret;
+	return eth_netdev_mtu_set(dev, priv->rxq[0].fd, priv->iface, mtu);
 }
 
 static int afp_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
 {
 	struct afp_priv *priv = dev->dev_private;
-	struct ifreq ifr = {0};
-	int ret;
 
-	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
-	memcpy(ifr.ifr_hwaddr.sa_data, mac->addr_bytes, ETH_ALEN);
-	ret = afp_ifreq(priv, SIOCSIFHWADDR, &ifr);
-	if (ret < 0)
-		AFP_LOG(ERR, "%s: cannot set %s's MAC address: %s", dev->name, priv->iface,
-			strerror(-ret));
-	return ret;
+	return eth_netdev_mac_set(dev, priv->rxq[0].fd, priv->iface, mac);
 }
 
 /* ---- control ---- */
@@ -642,23 +619,6 @@ static int afp_queue_open(struct afp_priv *priv, unsigned int q, const char *nam
 	return 0;
 }
 
-static int afp_iface_read(struct px_eth_dev *dev, struct afp_priv *priv)
-{
-	struct ifreq ifr = {0};
-	int ret = afp_ifreq(priv, SIOCGIFHWADDR, &ifr);
-
-	if (ret == 0)
-		memcpy(dev->mac.addr_bytes, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
-	if (ret == 0)
-		ret = afp_ifreq(priv, SIOCGIFMTU, &ifr);
-	if (ret == 0)
-		dev->mtu = (uint16_t)ifr.ifr_mtu;
-	if (ret < 0)
-		AFP_LOG(ERR, "%s: cannot read %s's address and MTU: %s", dev->name, priv->iface,
-			strerror(-ret));
-	return ret;
-}
-
 /* ---- devargs ---- */
 
 static int parse_iface(const char *key, const char *value, void *opaque)
@@ -808,7 +768,7 @@ static int afp_probe(const char *name, const struct px_kvargs *args)
 	dev->tx_pkt_burst = afp_tx;
 	for (unsigned int q = 0; q < priv->qpairs; q++)
 		priv->rxq[q].port = priv->txq[q].port = dev->port_id;
-	ret = afp_iface_read(dev, priv);
+	ret = eth_netdev_read(dev, priv->rxq[0].fd, priv->iface);
 	if (ret < 0)
 		goto release_port;
 	eth_dev_probing_finish(dev);

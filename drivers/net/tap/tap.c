@@ -38,6 +38,7 @@
 #include <px_vdev.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_netdev.h"
 
 #ifndef IFF_NAPI
 #define IFF_NAPI 0x0010 /* Linux 4.15 */
@@ -215,8 +216,7 @@ static uint16_t tap_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 
 static int tap_ifreq(struct tap_priv *priv, unsigned long req, struct ifreq *ifr)
 {
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", priv->iface);
-	return ioctl(priv->ctl, req, ifr) < 0 ? -errno : 0;
+	return eth_netdev_ioctl(priv->ctl, priv->iface, req, ifr);
 }
 
 /* Poll the interface's flags until @flag is set or @ms have passed. IFF_RUNNING follows
@@ -253,17 +253,8 @@ static int tap_link_update(struct px_eth_dev *dev, int wait)
 static int tap_set_flag(struct px_eth_dev *dev, short flag, bool on)
 {
 	struct tap_priv *priv = dev->dev_private;
-	struct ifreq ifr = {0};
-	int ret = tap_ifreq(priv, SIOCGIFFLAGS, &ifr);
 
-	if (ret < 0)
-		return ret;
-	ifr.ifr_flags = (short)(on ? ifr.ifr_flags | flag : ifr.ifr_flags & ~flag);
-	ret = tap_ifreq(priv, SIOCSIFFLAGS, &ifr);
-	if (ret < 0)
-		TAP_LOG(ERR, "%s: cannot set %s's flags: %s", dev->name, priv->iface,
-			strerror(-ret));
-	return ret;
+	return eth_netdev_set_flag(dev, priv->ctl, priv->iface, flag, on);
 }
 
 static int tap_set_link_up(struct px_eth_dev *dev)
@@ -299,28 +290,15 @@ static int tap_allmulti_off(struct px_eth_dev *dev)
 static int tap_mtu_set(struct px_eth_dev *dev, uint16_t mtu)
 {
 	struct tap_priv *priv = dev->dev_private;
-	struct ifreq ifr = {.ifr_mtu = mtu};
-	int ret = tap_ifreq(priv, SIOCSIFMTU, &ifr);
 
-	if (ret < 0)
-		TAP_LOG(ERR, "%s: cannot set %s's MTU to %u: %s", dev->name, priv->iface, mtu,
-			strerror(-ret));
-	return ret;
+	return eth_netdev_mtu_set(dev, priv->ctl, priv->iface, mtu);
 }
 
 static int tap_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
 {
 	struct tap_priv *priv = dev->dev_private;
-	struct ifreq ifr = {0};
-	int ret;
 
-	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
-	memcpy(ifr.ifr_hwaddr.sa_data, mac->addr_bytes, ETH_ALEN);
-	ret = tap_ifreq(priv, SIOCSIFHWADDR, &ifr);
-	if (ret < 0)
-		TAP_LOG(ERR, "%s: cannot set %s's MAC address: %s", dev->name, priv->iface,
-			strerror(-ret));
-	return ret;
+	return eth_netdev_mac_set(dev, priv->ctl, priv->iface, mac);
 }
 
 /* ---- queues: one /dev/net/tun descriptor each (tuntap, "Multiqueue tuntap interface") ---- */
@@ -558,23 +536,6 @@ static int tap_create(struct tap_priv *priv, const char *name)
 	return 0;
 }
 
-static int tap_iface_read(struct px_eth_dev *dev, struct tap_priv *priv)
-{
-	struct ifreq ifr = {0};
-	int ret = tap_ifreq(priv, SIOCGIFHWADDR, &ifr);
-
-	if (ret == 0)
-		memcpy(dev->mac.addr_bytes, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
-	if (ret == 0)
-		ret = tap_ifreq(priv, SIOCGIFMTU, &ifr);
-	if (ret == 0)
-		dev->mtu = (uint16_t)ifr.ifr_mtu;
-	if (ret < 0)
-		TAP_LOG(ERR, "%s: cannot read %s's address and MTU: %s", dev->name, priv->iface,
-			strerror(-ret));
-	return ret;
-}
-
 /* ---- devargs ---- */
 
 static int parse_iface(const char *key, const char *value, void *opaque)
@@ -635,7 +596,7 @@ static int tap_port_init(struct px_eth_dev *dev, struct tap_priv *priv)
 	int ret = priv->has_mac ? tap_mac_set(dev, &priv->mac) : 0;
 
 	if (ret == 0)
-		ret = tap_iface_read(dev, priv);
+		ret = eth_netdev_read(dev, priv->ctl, priv->iface);
 	return ret;
 }
 

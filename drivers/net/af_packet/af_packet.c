@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
-#include <net/if_arp.h>
 #include <linux/if_packet.h>
 #include <linux/sockios.h>
 #include <net/ethernet.h>

@@ -18,7 +18,6 @@
 #include <linux/virtio_net.h>
 #include <net/ethernet.h>
 #include <net/if.h>
-#include <net/if_arp.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -33,6 +33,13 @@ struct px_eth_dev *eth_dev_get_by_name(const char *name)
 	return NULL;
 }
 
+int eth_dev_close_by_name(const char *name)
+{
+	struct px_eth_dev *dev = eth_dev_get_by_name(name);
+
+	return dev ? px_eth_dev_close(dev->port_id) : 0;
+}
+
 struct px_eth_dev *eth_dev_allocate(const char *name)
 {
 	struct px_eth_dev *dev = NULL;

@@ -785,19 +785,11 @@ close_queues:
 	return ret;
 }
 
-static int afp_remove(const char *name)
-{
-	struct px_eth_dev *dev = eth_dev_get_by_name(name);
-
-	/* the application may have closed the port already */
-	return dev ? px_eth_dev_close(dev->port_id) : 0;
-}
-
 static struct px_vdev_driver afp_driver = {
 	.name = "net_af_packet",
 	.params = afp_params,
 	.probe = afp_probe,
-	.remove = afp_remove,
+	.remove = eth_dev_close_by_name,
 };
 
 void driver_init_af_packet(void);

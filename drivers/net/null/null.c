@@ -318,19 +318,11 @@ free_priv:
 	return ret;
 }
 
-static int null_remove(const char *name)
-{
-	struct px_eth_dev *dev = eth_dev_get_by_name(name);
-
-	/* the application may have closed the port already */
-	return dev ? px_eth_dev_close(dev->port_id) : 0;
-}
-
 static struct px_vdev_driver null_driver = {
 	.name = "net_null",
 	.params = null_params,
 	.probe = null_probe,
-	.remove = null_remove,
+	.remove = eth_dev_close_by_name,
 };
 
 void driver_init_null(void);

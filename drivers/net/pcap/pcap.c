@@ -699,19 +699,11 @@ close_handles:
 	return ret;
 }
 
-static int eth_pcap_remove(const char *name)
-{
-	struct px_eth_dev *dev = eth_dev_get_by_name(name);
-
-	/* the application may have closed the port already */
-	return dev ? px_eth_dev_close(dev->port_id) : 0;
-}
-
 static struct px_vdev_driver eth_pcap_driver = {
 	.name = "net_pcap",
 	.params = eth_pcap_params,
 	.probe = eth_pcap_probe,
-	.remove = eth_pcap_remove,
+	.remove = eth_dev_close_by_name,
 };
 
 void driver_init_pcap(void);

@@ -356,18 +356,11 @@ static int ring_probe(const char *name, const struct px_kvargs *args)
 	return 0;
 }
 
-static int ring_remove(const char *name)
-{
-	struct px_eth_dev *dev = eth_dev_get_by_name(name);
-
-	return dev ? px_eth_dev_close(dev->port_id) : 0;
-}
-
 static struct px_vdev_driver ring_driver = {
 	.name = "net_ring",
 	.params = ring_params,
 	.probe = ring_probe,
-	.remove = ring_remove,
+	.remove = eth_dev_close_by_name,
 };
 
 void driver_init_ring(void);

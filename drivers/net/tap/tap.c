@@ -640,19 +640,11 @@ free_priv:
 	return ret;
 }
 
-static int tap_remove(const char *name)
-{
-	struct px_eth_dev *dev = eth_dev_get_by_name(name);
-
-	/* the application may have closed the port already */
-	return dev ? px_eth_dev_close(dev->port_id) : 0;
-}
-
 static struct px_vdev_driver tap_driver = {
 	.name = "net_tap",
 	.params = tap_params,
 	.probe = tap_probe,
-	.remove = tap_remove,
+	.remove = eth_dev_close_by_name,
 };
 
 void driver_init_tap(void);

@@ -4,41 +4,17 @@
 # content is checked. Needs root and iproute2 (`ip`): exits 77 saying so otherwise.
 set -euo pipefail
 fwd=$1 case=$2
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, packet sockets)"; exit 77; }
-command -v ip >/dev/null || { echo "SKIP: needs ip (iproute2)"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 77; }
-ns=pxafp$$.$RANDOM
-tmp=$(mktemp -d)
-trap 'ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-ip netns add "$ns" 2>"$tmp/err" || { echo "SKIP: cannot create a network namespace: $(cat "$tmp/err")"; exit 77; }
-# no IPv6: its autoconfiguration would put frames of its own on the veths
-ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+source "$(dirname "$0")/lib.sh"
+fwd_need_root "network namespaces, packet sockets"
+fwd_need ip python3
+fwd_tmp
+fwd_netns pxafp
 ip -n "$ns" link add va type veth peer name vb
 ip -n "$ns" link set va up
 ip -n "$ns" link set vb up
-inns() { ip netns exec "$ns" "$@"; }
-json=$tmp/stats.json
 a=(--vdev net_af_packet0,iface=va)
 b=(--vdev net_af_packet1,iface=vb)
 
-run() { # run EAL-ARGS... -- APP-ARGS...   (exit 0 wanted; the pool checked)
-    inns timeout 60 "$fwd" --no-huge -m 256 "$@" --stats-period=0 --stats-json="$json" >"$tmp/out" 2>&1 ||
-        { cat "$tmp/out"; echo "FAIL: px-fwd failed"; exit 1; }
-    cat "$tmp/out"
-    check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and d["mbufs_freed_twice"] == 0' \
-        "every mbuf back in the pool once"
-}
-check() { # check 'PYTHON EXPRESSION over d (the JSON) and p (its ports)' MESSAGE
-    python3 - "$json" "$1" "$2" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-p = d["ports"]
-if not eval(sys.argv[2]):
-    print("FAIL:", sys.argv[3], json.dumps(d, indent=1))
-    sys.exit(1)
-print("ok:", sys.argv[3])
-PY
-}
 # capture IFACE SECONDS OUT: every frame seen on IFACE (either direction) for SECONDS, as hex
 capture() {
     inns python3 - "$@" <<'PY' &

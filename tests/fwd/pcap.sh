@@ -6,31 +6,11 @@
 # makes a veth pair in a network namespace; it exits 77 saying what is missing.
 set -euo pipefail
 fwd=$1 case=$2
-command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 77; }
-tmp=$(mktemp -d)
-ns=""
-trap '[ -z "$ns" ] || ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-json=$tmp/stats.json
+source "$(dirname "$0")/lib.sh"
+fwd_need python3
+fwd_tmp
 N=1000 L=300 # frames txonly writes, and their length
 
-run() { # run EAL-ARGS... -- APP-ARGS...   (exit 0 wanted; the pool checked)
-    ${inns:-} timeout 60 "$fwd" --no-huge -m 256 "$@" --stats-period=0 --stats-json="$json" >"$tmp/out" 2>&1 ||
-        { cat "$tmp/out"; echo "FAIL: px-fwd failed"; exit 1; }
-    cat "$tmp/out"
-    check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and d["mbufs_freed_twice"] == 0' \
-        "every mbuf back in the pool once"
-}
-check() { # check 'PYTHON EXPRESSION over d (the JSON) and p (its ports)' MESSAGE
-    python3 - "$json" "$1" "$2" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-p = d["ports"]
-if not eval(sys.argv[2]):
-    print("FAIL:", sys.argv[3], json.dumps(d, indent=1))
-    sys.exit(1)
-print("ok:", sys.argv[3])
-PY
-}
 # pcap_check FILE COUNT LEN: a nanosecond savefile of COUNT Ethernet frames of LEN bytes, each
 # the frame px-fwd's txonly sends with sequence number 0, 1, ... (app/fwd/fwd_modes.c)
 pcap_check() {
@@ -137,16 +117,11 @@ PY
     ;;
 iface)
     # live interfaces: each end of a veth pair sends one burst of txonly frames to the other
-    [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, capture)"; exit 77; }
-    command -v ip >/dev/null || { echo "SKIP: needs ip (iproute2)"; exit 77; }
-    ns=pxpcap$$.$RANDOM
-    ip netns add "$ns" 2>"$tmp/err" || { ns=""; echo "SKIP: cannot create a network namespace: $(cat "$tmp/err")"; exit 77; }
-    # no IPv6: its autoconfiguration would put frames of its own on the veths
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    fwd_need_root "network namespaces, capture"
+    fwd_netns pxpcap
     ip -n "$ns" link add va type veth peer name vb
     ip -n "$ns" link set va up
     ip -n "$ns" link set vb up
-    inns="ip netns exec $ns"
     run -l 0-1 --vdev net_pcap0,iface=va --vdev net_pcap1,iface=vb -- --forward-mode=rxonly --check \
         --tx-first --duration=0.5
     check 'p[0]["rx_packets"] == 32 and p[1]["rx_packets"] == 32' "32 received per port"

@@ -3,31 +3,10 @@
 # from --stats-json, and every mbuf back in the pool exactly once after the ports closed.
 set -euo pipefail
 fwd=$1 case=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-json=$tmp/stats.json
+source "$(dirname "$0")/lib.sh"
+fwd_tmp
 pair=(--vdev net_ring0 --vdev net_ring1,peer=net_ring0)
 
-run() { # run EAL-ARGS... -- APP-ARGS...   (exit 0 wanted; the pool checked)
-    "$fwd" --no-huge -m 256 "$@" --stats-period=0 --stats-json="$json" >"$tmp/out" 2>&1 ||
-        { cat "$tmp/out"; echo "px-fwd failed"; exit 1; }
-    cat "$tmp/out"
-    check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and d["mbufs_freed_twice"] == 0' \
-        "every mbuf back in the pool once"
-}
-
-# check 'PYTHON EXPRESSION over p (list of port dicts)' MESSAGE
-check() {
-    python3 - "$json" "$1" "$2" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-p = d["ports"]
-if not eval(sys.argv[2]):
-    print("FAIL:", sys.argv[3], json.dumps(d, indent=1))
-    sys.exit(1)
-print("ok:", sys.argv[3])
-PY
-}
 
 case $case in
 txonly_exact)
@@ -117,6 +96,7 @@ wrap)
     # pointers). The mempool's ring moves only when a cache refills or flushes, not per frame:
     # not wrapped here (tools/soak.sh with --mbcache=0 does). Then net_null ports.
     limit=${PX_WRAP_MAX_SECONDS:-150}
+    fwd_timeout=$((limit + 60))
     run -l 0-1 "${pair[@]}" -- --forward-mode=io --tx-first --duration=1 >/dev/null
     rate=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
 print(int(min(x["rx_packets"] for x in d["ports"]) / d["seconds"]))' "$json")

@@ -1,0 +1,64 @@
+# tests/fwd/lib.sh: what the px-fwd test scripts share. Source it after setting `fwd` (px-fwd).
+#   fwd_tmp                      make $tmp (removed at exit) and $json, px-fwd's --stats-json
+#   fwd_need_root WHAT           exit 77 unless root, naming WHAT needs it
+#   fwd_need CMD...              exit 77 naming the first missing command
+#   fwd_netns PREFIX             make a network namespace $ns (deleted at exit, IPv6 off); inns CMD
+#   run EAL-ARGS -- APP-ARGS     px-fwd (inside $ns when made, $fwd_timeout s, default 60), exit 0 wanted, its
+#                                output printed, and every mbuf back in the pool exactly once
+#   check 'EXPR' MESSAGE         a Python expression over d (the JSON) and p (its ports)
+# shellcheck shell=bash
+
+fwd_cleanup() {
+    [ -z "${ns:-}" ] || ip netns del "$ns" 2>/dev/null || true
+    [ -z "${tmp:-}" ] || rm -rf "$tmp"
+}
+
+fwd_tmp() {
+    tmp=$(mktemp -d)
+    json=$tmp/stats.json
+    trap fwd_cleanup EXIT
+}
+
+fwd_need_root() {
+    [ "$(id -u)" = 0 ] || { echo "SKIP: needs root ($1)"; exit 77; }
+}
+
+fwd_need() {
+    local c
+    for c in "$@"; do
+        command -v "$c" >/dev/null || { echo "SKIP: needs $c"; exit 77; }
+    done
+}
+
+fwd_netns() {
+    fwd_need ip
+    ns=$1$$.$RANDOM
+    ip netns add "$ns" 2>"$tmp/err" ||
+        { ns=""; echo "SKIP: cannot create a network namespace: $(cat "$tmp/err")"; exit 77; }
+    # no IPv6: its autoconfiguration would put frames of its own on the interfaces
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+}
+
+inns() {
+    if [ -n "${ns:-}" ]; then ip netns exec "$ns" "$@"; else "$@"; fi
+}
+
+run() {
+    inns timeout "${fwd_timeout:-60}" "$fwd" --no-huge -m 256 "$@" --stats-period=0 --stats-json="$json" >"$tmp/out" 2>&1 ||
+        { cat "$tmp/out"; echo "FAIL: px-fwd failed"; exit 1; }
+    cat "$tmp/out"
+    check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and d["mbufs_freed_twice"] == 0' \
+        "every mbuf back in the pool once"
+}
+
+check() {
+    python3 - "$json" "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["ports"]
+if not eval(sys.argv[2]):
+    print("FAIL:", sys.argv[3], json.dumps(d, indent=1))
+    sys.exit(1)
+print("ok:", sys.argv[3])
+PY
+}

@@ -52,4 +52,5 @@ px_reserve_hugepages() {
 PX_BASE_PKGS=(cmake ninja-build gcc libc6-dev pkg-config libnuma-dev python3 clang valgrind
               libpcap-dev tcpdump # net_pcap, and its test reading back what it wrote
               libxdp-dev libbpf-dev # net_af_xdp
-              dpdk-dev) # DPDK 22.11 as a peer and twin: dpdk-testpmd, libdpdk-dev
+              dpdk-dev # DPDK 22.11 as a peer and twin: dpdk-testpmd, libdpdk-dev
+              libedit-dev) # px-fwd -i: line editing and history

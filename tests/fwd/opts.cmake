@@ -1,0 +1,2 @@
+# px-fwd's testpmd options, engines and interactive prompt (opts.sh, prompt.py): included by
+# tests/fwd/CMakeLists.txt.

@@ -85,7 +85,13 @@ quickstart() { # quickstart [--lab]; 0 ok, 77 lab not available here, 1 failed
         warn "tools/quickstart.sh $* failed: exit status $rc, or no rates printed (log: $log)"
         return 1
     fi
-    grep -E '^(total|mbufs):' "$log"
+    # as root, the kernel's ping between two namespaces through px-fwd (or the reason it could not)
+    if [ -z "${1:-}" ] && ! grep -Eq '^ping: every reply came back through Pollux|showing in-memory ports only' "$log"; then
+        tail -n 40 "$log"
+        warn "tools/quickstart.sh: no ping through Pollux, and no reason given (log: $log)"
+        return 1
+    fi
+    grep -E '^(total|mbufs|ping):' "$log"
 }
 quickstart || status=1
 if [ "${PX_LAB_SKIP:-}" = 1 ]; then

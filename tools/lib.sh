@@ -54,4 +54,5 @@ PX_BASE_PKGS=(cmake ninja-build gcc libc6-dev pkg-config libnuma-dev python3 cla
               libxdp-dev libbpf-dev # net_af_xdp
               dpdk-dev # DPDK 22.11 as a peer and twin: dpdk-testpmd, libdpdk-dev
               libedit-dev # px-fwd -i: line editing and history
-              tshark wireshark-common) # px-dumpcap's tests read its pcapng files (tshark -r, capinfos)
+              tshark wireshark-common # px-dumpcap's tests read its pcapng files (tshark -r, capinfos)
+              dpdk-doc) # DPDK's example sources, built unchanged against compat/dpdk

@@ -6,7 +6,7 @@ sees only its own folder and the header views of the components it depends on
 (cmake/PxLib.cmake). This check reads the compile commands of the build and, for every
 component:
   - lists the views it sees, and fails if one belongs to a component above it (the order of
-    docs/architecture.md: eal, vfio, pci, vdev, ring, mempool, mbuf, net, ethdev, then the drivers);
+    docs/architecture.md: telemetry, eal, vfio, pci, vdev, ring, mempool, mbuf, net, ethdev, then the drivers);
   - compiles `#include <h>` for a public header h of every other component with the
     component's own flags: it must build exactly when h's component is below it, so an upward
     include fails to build (and a downward one still works);
@@ -15,7 +15,7 @@ component:
 """
 import json, os, re, shlex, subprocess, sys, tempfile
 
-ORDER = ["eal", "vfio", "pci", "vdev", "ring", "mempool", "mbuf", "net", "ethdev"]
+ORDER = ["telemetry", "eal", "vfio", "pci", "vdev", "ring", "mempool", "mbuf", "net", "ethdev"]
 
 
 def rank(c):

@@ -148,6 +148,15 @@ void px_memzone_dump(FILE *f)
 	pthread_mutex_unlock(&mz_lock);
 }
 
+void px_memzone_walk(void (*fn)(const struct px_memzone *mz, void *arg), void *arg)
+{
+	pthread_mutex_lock(&mz_lock);
+	for (int i = 0; i < MZ_MAX; i++)
+		if (mzs[i].used)
+			fn(&mzs[i].mz, arg);
+	pthread_mutex_unlock(&mz_lock);
+}
+
 void memzone_cleanup(void)
 {
 	pthread_mutex_lock(&mz_lock);

@@ -53,6 +53,11 @@ const struct px_memzone *px_memzone_lookup(const char *name);
 int px_memzone_free(const struct px_memzone *mz);
 /** Print every zone. */
 void px_memzone_dump(FILE *f);
+/**
+ * Call @p fn on every zone, with zone reservation and freeing held off meanwhile: @p fn must
+ * not reserve or free a zone.
+ */
+void px_memzone_walk(void (*fn)(const struct px_memzone *mz, void *arg), void *arg);
 
 #pragma GCC visibility pop
 

@@ -10,6 +10,7 @@
 #include <px_log.h>
 #include <px_malloc.h>
 
+#include "mempool_telemetry.h"
 #include "px_mempool.h"
 
 PX_LOG_REGISTER(mempool_logtype, "mempool", INFO);
@@ -173,6 +174,7 @@ struct px_mempool *px_mempool_create(const char *name, unsigned int n, unsigned 
 
 	if (ret < 0)
 		goto fail;
+	mempool_telemetry_register();
 	snprintf(mz_name, sizeof(mz_name), MP_MZ_PREFIX "%s", name);
 	mz = px_memzone_reserve(mz_name, sizeof(*mp) + private_data_size, socket, 0, 0, 0);
 	if (mz == NULL) {
@@ -229,6 +231,26 @@ struct px_mempool *px_mempool_lookup(const char *name)
 		return NULL;
 	}
 	return mz->addr;
+}
+
+struct mempool_walk {
+	void (*fn)(struct px_mempool *mp, void *arg);
+	void *arg;
+};
+
+static void mempool_walk_zone(const struct px_memzone *mz, void *arg)
+{
+	struct mempool_walk *w = arg;
+
+	if (strncmp(mz->name, MP_MZ_PREFIX, sizeof(MP_MZ_PREFIX) - 1) == 0)
+		w->fn(mz->addr, w->arg);
+}
+
+void px_mempool_walk(void (*fn)(struct px_mempool *mp, void *arg), void *arg)
+{
+	struct mempool_walk w = {fn, arg};
+
+	px_memzone_walk(mempool_walk_zone, &w);
 }
 
 void px_mempool_free(struct px_mempool *mp)

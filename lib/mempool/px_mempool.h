@@ -149,6 +149,12 @@ struct px_mempool *px_mempool_lookup(const char *name);
 void px_mempool_free(struct px_mempool *mp);
 
 /**
+ * Call @p fn on every pool. Pools are neither created nor freed meanwhile (px_memzone_walk()):
+ * @p fn must not create or free one.
+ */
+void px_mempool_walk(void (*fn)(struct px_mempool *mp, void *arg), void *arg);
+
+/**
  * Create a cache that a non-lcore thread (or an lcore that wants its own) passes to
  * px_mempool_generic_get()/px_mempool_generic_put().
  * @param size        refill target, 1..PX_MEMPOOL_CACHE_MAX_SIZE

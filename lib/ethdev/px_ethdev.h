@@ -185,9 +185,19 @@ struct px_eth_fp_ops {
 	void **txq;
 	uint16_t nb_rxq; /**< ids at or past these get 0 packets, never a crash */
 	uint16_t nb_txq;
+	void *rx_capture; /**< non-NULL while a capture tool takes this port's RX (px_capture.h) */
+	void *tx_capture; /**< the same for TX */
 } __px_cache_aligned;
 
 extern struct px_eth_fp_ops px_eth_fp_ops[PX_MAX_ETHPORTS];
+
+/** @cond internal */
+/* The bursts while a capture is active: the driver's burst and a copy for the capture tool. */
+uint16_t px_eth_capture_rx_burst(uint16_t port, uint16_t queue, struct px_mbuf **pkts,
+				 uint16_t n);
+uint16_t px_eth_capture_tx_burst(uint16_t port, uint16_t queue, struct px_mbuf **pkts,
+				 uint16_t n);
+/** @endcond */
 
 /**
  * Receive up to @p n packets from queue @p queue of port @p port.
@@ -203,6 +213,8 @@ static inline uint16_t px_eth_rx_burst(uint16_t port, uint16_t queue, struct px_
 	p = &px_eth_fp_ops[port];
 	if (px_unlikely(queue >= p->nb_rxq))
 		return 0;
+	if (px_unlikely(__atomic_load_n(&p->rx_capture, __ATOMIC_RELAXED) != NULL))
+		return px_eth_capture_rx_burst(port, queue, pkts, n);
 	return p->rx_pkt_burst(p->rxq[queue], pkts, n);
 }
 
@@ -221,6 +233,8 @@ static inline uint16_t px_eth_tx_burst(uint16_t port, uint16_t queue, struct px_
 	p = &px_eth_fp_ops[port];
 	if (px_unlikely(queue >= p->nb_txq))
 		return 0;
+	if (px_unlikely(__atomic_load_n(&p->tx_capture, __ATOMIC_RELAXED) != NULL))
+		return px_eth_capture_tx_burst(port, queue, pkts, n);
 	return p->tx_pkt_burst(p->txq[queue], pkts, n);
 }
 

@@ -47,7 +47,8 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
 One COMMAND argument is run as a shell script (like ssh HOST 'CMD');
 several are run as an argv. The guest exports PX_LAB_PORTS, the
 NICs' PCI addresses in --nics order. Guest helpers: hello-vfio,
-px-lab-smoke, px-lab-kbind PCI-ADDR DRIVER (hand a NIC to the kernel).
+px-lab-smoke, px-lab-kbind PCI-ADDR DRIVER (hand a NIC to the kernel),
+px-lab-monitor CMD (QEMU's monitor runs CMD, e.g. device_del ID).
 
 Environment: PX_LAB_SKIP=1 exits 77 at once. PX_LAB_CACHE (default
 /var/cache/pollux-lab) holds kernels, modules and busybox, fetched once.
@@ -184,6 +185,41 @@ fi
 mapfile -t qemu < <(lab_qemu_machine "$LAB_CACHE/$LAB_ARCH/$LAB_KBOOT" "$tmp/initrd.gz" "$append")
 mapfile -t nicargs < <(lab_qemu_nics "$nics" "$pcap" "$tap")
 qemu+=("${nicargs[@]}" "${qemu_extra[@]}")
+# QEMU's human monitor on a socket: a guest line "PX-LAB-MONITOR: CMD" (px-lab-monitor) is
+# sent there by lab_console below, so a guest test can unplug and plug devices.
+monitor=$tmp/monitor.sock
+[ -n "$interactive" ] || qemu+=(-monitor "unix:$monitor,server=on,wait=off")
+
+# lab_console: copy the console to stdout; send each PX-LAB-MONITOR line's command to QEMU
+lab_console() {
+    local line
+    while IFS= read -r line; do
+        printf '%s\n' "$line"
+        case $line in
+        "PX-LAB-MONITOR: "*) lab_monitor "${line#PX-LAB-MONITOR: }" ;;
+        esac
+    done
+}
+lab_monitor() { # lab_monitor CMD: one command to the monitor, its answer printed
+    python3 - "$monitor" "$1" <<'PY' || echo "lab: monitor command '$1' failed" >&2
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+def answer():
+    b = b""
+    while not b.endswith(b"(qemu) "):
+        c = s.recv(4096)
+        if not c:
+            break
+        b += c
+    return b.decode(errors="replace")
+answer()  # the banner and the first prompt
+s.sendall(sys.argv[2].encode() + b"\n")
+out = answer().replace("\r", "").rsplit("(qemu) ", 1)[0].strip().splitlines()[1:]
+print("lab: monitor: %s%s" % (sys.argv[2], "".join("\n  " + l for l in out) or " (ok)"))
+PY
+}
 
 isize=$(du -k "$tmp/initrd.gz" | cut -f1)
 echo "lab: booting $LAB_ARCH ($LAB_KVER, initramfs ${isize} KiB, NICs: $nics, timeout ${timeout}s); console log: $log" >&2
@@ -194,7 +230,7 @@ if [ -n "$interactive" ]; then
     timeout --foreground -k 5 "$timeout" "${qemu[@]}" 2>&1 | tee "$log"
 else
     timeout -k 5 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
-        sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' | tee "$log"
+        sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' | tee "$log" | lab_console
 fi
 qrc=${PIPESTATUS[0]}
 set -e

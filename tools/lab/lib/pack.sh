@@ -110,8 +110,10 @@ lab_pack_initramfs() {
     ln -s busybox "$root/bin/sh"
     cp -r "$dir/modroot/lib/modules-px" "$root/lib/"
     cp "$LAB_DIR/guest/init" "$root/init"
-    cp "$LAB_DIR/guest/px-lab-kbind" "$LAB_DIR/guest/px-lab-smoke" "$root/usr/bin/"
-    chmod 755 "$root/init" "$root/usr/bin/px-lab-kbind" "$root/usr/bin/px-lab-smoke"
+    cp "$LAB_DIR/guest/px-lab-kbind" "$LAB_DIR/guest/px-lab-smoke" "$LAB_DIR/guest/px-lab-monitor" \
+        "$root/usr/bin/"
+    chmod 755 "$root/init" "$root/usr/bin/px-lab-kbind" "$root/usr/bin/px-lab-smoke" \
+        "$root/usr/bin/px-lab-monitor"
 
     # Pollux binaries of the build dir, flat in /usr/local/bin (on PATH).
     if [ -n "$bdir" ]; then

@@ -16,6 +16,7 @@
 #include <px_ether.h>
 #include <px_icmp.h>
 #include <px_ip.h>
+#include <px_net.h>
 #include <px_tcp.h>
 #include <px_udp.h>
 #include "px_test.h"
@@ -451,3 +452,44 @@ static int test_ether_parse(void)
 	return PX_TEST_OK;
 }
 PX_TEST(net_ether_parse_autotest, PX_TEST_F_FAST, test_ether_parse);
+
+/* px_net_hdr_parse(): the header lengths of known packets, with a VLAN tag pushed in, and a
+ * frame cut inside each header; px_ipv4_phdr_cksum(): what an offloading NIC completes. */
+static int test_hdr_parse(void)
+{
+	struct px_net_hdr_lens h;
+	uint8_t tagged[sizeof(pkt_udp4) + PX_VLAN_HLEN], buf[sizeof(pkt_udp4)];
+	const struct px_ipv4_hdr *ip;
+	uint16_t ck;
+
+	PX_TEST_ASSERT_EQ(px_net_hdr_parse(pkt_udp4, sizeof(pkt_udp4), &h), 0, "udp4");
+	PX_TEST_ASSERT(h.l2_len == 14 && h.l3_len == 20 && h.l4_len == 8, "udp4 lengths");
+	PX_TEST_ASSERT(h.l4_proto == PX_IPPROTO_UDP && h.l3_type == PX_BE16(PX_ETHER_TYPE_IPV4),
+		       "udp4 types");
+	PX_TEST_ASSERT_EQ(px_net_hdr_parse(pkt_tcp4, sizeof(pkt_tcp4), &h), 0, "tcp4");
+	PX_TEST_ASSERT(h.l4_proto == PX_IPPROTO_TCP && h.l4_len == 40, "TCP with options");
+	PX_TEST_ASSERT_EQ(px_net_hdr_parse(pkt_udp6, sizeof(pkt_udp6), &h), 0, "udp6");
+	PX_TEST_ASSERT(h.l3_len == 40 && h.l4_proto == PX_IPPROTO_UDP && h.l4_len == 8, "udp6");
+	PX_TEST_ASSERT_EQ(px_net_hdr_parse(pkt_icmp4, sizeof(pkt_icmp4), &h), 0, "icmp4");
+	PX_TEST_ASSERT(h.l4_proto == PX_IPPROTO_ICMP && h.l4_len == 0, "ICMP: no UDP/TCP length");
+	memcpy(tagged, pkt_udp4, 12);
+	memcpy(tagged + 12, (const uint8_t[]){0x81, 0x00, 0x00, 0x07}, 4);
+	memcpy(tagged + 16, pkt_udp4 + 12, sizeof(pkt_udp4) - 12);
+	PX_TEST_ASSERT_EQ(px_net_hdr_parse(tagged, sizeof(tagged), &h), 0, "tagged");
+	PX_TEST_ASSERT(h.l2_len == 18 && h.l3_len == 20 && h.l4_proto == PX_IPPROTO_UDP, "tag");
+	PX_TEST_ASSERT_EQ(px_net_hdr_parse(pkt_udp4, 13, &h), -EBADMSG, "cut in Ethernet");
+	PX_TEST_ASSERT_EQ(px_net_hdr_parse(pkt_udp4, 30, &h), -EBADMSG, "cut in IPv4");
+	PX_TEST_ASSERT_EQ(px_net_hdr_parse(pkt_udp4, 40, &h), -EBADMSG, "cut in UDP");
+	PX_TEST_ASSERT_EQ(h.l3_len, 20, "what was found before the cut");
+	PX_TEST_ASSERT_EQ(px_net_hdr_parse(tagged, 17, &h), -EBADMSG, "cut in the tag");
+	/* offload: the field holds the pseudo-header sum; the NIC sums from the L4 header to the
+	 * end and stores the complement, which must be the packet's checksum 0x31cf */
+	memcpy(buf, pkt_udp4, sizeof(buf));
+	ip = (const struct px_ipv4_hdr *)(buf + 14);
+	ck = px_ipv4_phdr_cksum(ip);
+	memcpy(buf + 34 + 6, &ck, 2);
+	ck = (uint16_t)~px_raw_cksum(buf + 34, px_ipv4_l4_len(ip));
+	PX_TEST_ASSERT_EQ(px_be_to_cpu_16(ck), 0x31cf, "pseudo-header sum completed as a NIC does");
+	return PX_TEST_OK;
+}
+PX_TEST(net_hdr_parse_autotest, PX_TEST_F_FAST, test_hdr_parse);

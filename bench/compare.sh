@@ -10,6 +10,8 @@
 #              BENCH_ITERS_SCALE (multiplies the iteration counts, default 1),
 #              BENCH_STAT=min (report the best round instead of the median: the floor, for a
 #              machine shared with other load).
+# af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx: px-fwd against dpdk-testpmd on a veth pair, see
+# bench/kernel/run.sh (root; SECS, WARM, BENCH_KERNEL_BUILD, BENCH_PXFWD).
 #
 # Both sides run the same loops (bench/*/…_loops.h, included by pollux_*.c and dpdk_*.c) built
 # with the same compiler flags; Pollux is a Release build of libpollux in build/bench. The runs
@@ -133,14 +135,16 @@ bench_metric() {
 }
 
 main() {
-	local metrics=() fwd=() m want_eal=0
+	local metrics=() fwd=() kern=() m want_eal=0
 	[ $# -eq 0 ] && set -- all
 	for m in "$@"; do
 		case $m in
-		all) metrics+=($ALL); want_eal=1; fwd=(fwd_null_io fwd_null_txonly fwd_null_rxonly) ;;
+		all) metrics+=($ALL); want_eal=1; fwd=(fwd_null_io fwd_null_txonly fwd_null_rxonly)
+		     kern=(af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx) ;;
 		eal_init_1g) want_eal=1 ;;
 		fwd_null_io|fwd_null_txonly|fwd_null_rxonly) fwd+=("$m") ;;
-		*) [ -n "${PROG[$m]:-}" ] || die "unknown metric $m (known: $ALL eal_init_1g fwd_null_io fwd_null_txonly fwd_null_rxonly all)"
+		af_packet_rx|af_packet_tx|af_xdp_rx|af_xdp_tx) kern+=("$m") ;;
+		*) [ -n "${PROG[$m]:-}" ] || die "unknown metric $m (known: $ALL eal_init_1g fwd_null_io fwd_null_txonly fwd_null_rxonly af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx all)"
 		   metrics+=("$m") ;;
 		esac
 	done
@@ -160,6 +164,10 @@ main() {
 	fi
 	if [ ${#fwd[@]} -gt 0 ]; then
 		ROUNDS=$ROUNDS bash "$ROOT/bench/fwd/run.sh" "${fwd[@]}"
+	fi
+	if [ ${#kern[@]} -gt 0 ]; then
+		# root, a veth pair in a fresh netns and dpdk-testpmd; skips with a reason otherwise
+		ROUNDS=$ROUNDS BENCH_CPUS=$CPUS bash "$ROOT/bench/kernel/run.sh" "${kern[@]}"
 	fi
 }
 

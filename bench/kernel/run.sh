@@ -16,9 +16,10 @@
 # lcore alone on M, the main lcore (live statistics once a second, asleep otherwise) on S, where
 # pktsrc and the receiving kernel work (va's RPS points at S) also run.
 # Environment: ROUNDS (default 5; the runs alternate Pollux, DPDK, ... and the median of each
-# side is printed), SECS (measured seconds per run, default 4), WARM (seconds skipped after the
+# side is printed; BENCH_STAT=best: the best round), SECS (measured seconds per run, default 4), WARM (seconds skipped after the
 # first statistics line, default 1), BENCH_KERNEL_BUILD (Pollux Release build dir, default
-# build/bench-kernel), BENCH_PXFWD (use this px-fwd instead of building one).
+# build/bench-kernel), BENCH_PXFWD (use this px-fwd instead of building one), BENCH_KERNEL_RPS=0
+# (va's receive work stays on the core that sent the frame: the measured core for _tx).
 # Needs root (network namespace, veth, PF_PACKET, XDP); otherwise says so and skips.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -83,8 +84,11 @@ inns ip link set va up
 inns ip link set vb up
 # frames sent on vb are received by va in the sending core's softirq unless RPS sends them to the
 # sink core: then the measured core does only the program's work and its kernel send path
-inns sh -c "printf %x $((1 << scpu)) > /sys/class/net/va/queues/rx-0/rps_cpus" 2>/dev/null ||
-	log "cannot set RPS on va: the kernel's receive work for _tx runs on the measured core"
+# (BENCH_KERNEL_RPS=0 leaves it on the measured core, as without RPS)
+if [ "${BENCH_KERNEL_RPS:-1}" != 0 ]; then
+	inns sh -c "printf %x $((1 << scpu)) > /sys/class/net/va/queues/rx-0/rps_cpus" 2>/dev/null ||
+		log "cannot set RPS on va: the kernel's receive work for _tx runs on the measured core"
+fi
 counter() { inns cat "/sys/class/net/$1/statistics/$2"; }
 now() { date +%s.%N; }
 
@@ -185,6 +189,14 @@ one() {
 	echo "$r ${d:-nan}"
 }
 
+# BENCH_STAT=best (or compare.sh's min, "the best round"): the highest round of each side, the
+# floor of what other load takes away on a shared machine; otherwise the median
+pick() {
+	case ${BENCH_STAT:-median} in
+	best | min) sort -g | tail -n 1 ;;
+	*) median ;;
+	esac
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print "nan" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.3f", a / b; else print "nan" }'; }
 
@@ -209,12 +221,12 @@ bench() {
 		dp+=("${out[0]}") dpd+=("${out[1]}")
 	done
 	local a b ad bd
-	b=$(printf '%s\n' "${dp[@]}" | median) bd=$(printf '%s\n' "${dpd[@]}" | median)
+	b=$(printf '%s\n' "${dp[@]}" | pick) bd=$(printf '%s\n' "${dpd[@]}" | pick)
 	if [ $with_px = 0 ]; then
 		echo "BENCH $m skipped: Pollux has no net_af_xdp in this build ($pxfwd); dpdk=$b unit=Mpps"
 		return
 	fi
-	a=$(printf '%s\n' "${px[@]}" | median) ad=$(printf '%s\n' "${pxd[@]}" | median)
+	a=$(printf '%s\n' "${px[@]}" | pick) ad=$(printf '%s\n' "${pxd[@]}" | pick)
 	echo "BENCH $m pollux=$a dpdk=$b unit=Mpps ratio=$(ratio "$a" "$b") better=higher"
 	if [ "$dir" = rx ]; then
 		echo "DETAIL $m source_sent pollux=$ad dpdk=$bd unit=Mpps (pktsrc's rate while each side received)"

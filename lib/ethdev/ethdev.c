@@ -419,6 +419,8 @@ int px_eth_dev_close(uint16_t port)
 	int ret;
 
 	GET_DEV_OR_RET(dev, port);
+	if (px_log_enabled(ethdev_logtype, PX_LOG_DEBUG))
+		eth_dev_xstats_log(port);
 	px_eth_dev_stop(port);
 	release_queues(dev);
 	ret = dev->ops->dev_close ? dev->ops->dev_close(dev) : 0;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -57,51 +58,57 @@ static int driver_xstats_count(struct px_eth_dev *dev)
 	return dev->ops->xstats_get_names(dev, NULL, 0);
 }
 
+/* xstats in order: basic (N_BASIC), per-queue (nq, ethdev_queue_stats.c), the driver's */
 int px_eth_xstats_get_names(uint16_t port, struct px_eth_xstat_name *names, unsigned int size)
 {
 	struct px_eth_dev *dev;
+	unsigned int nq;
 	int nd;
 
 	GET_DEV_OR_RET(dev, port);
 	nd = driver_xstats_count(dev);
 	if (nd < 0)
 		return nd;
-	if (names == NULL || size < N_BASIC + (unsigned int)nd)
-		return (int)N_BASIC + nd;
+	nq = eth_queue_xstats_count(dev);
+	if (names == NULL || size < N_BASIC + nq + (unsigned int)nd)
+		return (int)(N_BASIC + nq) + nd;
 	for (unsigned int i = 0; i < N_BASIC; i++)
 		snprintf(names[i].name, sizeof(names[i].name), "%s", basic_xstats[i].name);
+	eth_queue_xstats_names(dev, names + N_BASIC);
 	if (nd > 0)
-		dev->ops->xstats_get_names(dev, names + N_BASIC, (unsigned int)nd);
-	return (int)N_BASIC + nd;
+		dev->ops->xstats_get_names(dev, names + N_BASIC + nq, (unsigned int)nd);
+	return (int)(N_BASIC + nq) + nd;
 }
 
 int px_eth_xstats_get(uint16_t port, struct px_eth_xstat *xstats, unsigned int n)
 {
 	struct px_eth_stats st;
 	struct px_eth_dev *dev;
+	unsigned int nq, total;
 	int nd, ret;
 
 	GET_DEV_OR_RET(dev, port);
 	nd = driver_xstats_count(dev);
 	if (nd < 0)
 		return nd;
-	if (xstats == NULL || n < N_BASIC + (unsigned int)nd)
-		return (int)N_BASIC + nd;
+	nq = eth_queue_xstats_count(dev);
+	total = N_BASIC + nq + (unsigned int)nd;
+	if (xstats == NULL || n < total)
+		return (int)total;
 	ret = px_eth_stats_get(port, &st);
 	if (ret < 0 && ret != -ENOTSUP)
 		return ret;
-	for (unsigned int i = 0; i < N_BASIC; i++) {
-		xstats[i].id = i;
+	for (unsigned int i = 0; i < N_BASIC; i++)
 		xstats[i].value = *(const uint64_t *)((const char *)&st + basic_xstats[i].off);
-	}
+	eth_queue_xstats_values(dev, &st, xstats + N_BASIC);
 	if (nd > 0) {
-		ret = dev->ops->xstats_get(dev, xstats + N_BASIC, (unsigned int)nd);
+		ret = dev->ops->xstats_get(dev, xstats + N_BASIC + nq, (unsigned int)nd);
 		if (ret < 0)
 			return ret;
-		for (int i = 0; i < nd; i++)
-			xstats[N_BASIC + i].id = N_BASIC + (unsigned int)i;
 	}
-	return (int)N_BASIC + nd;
+	for (unsigned int i = 0; i < total; i++)
+		xstats[i].id = i;
+	return (int)total;
 }
 
 int px_eth_xstats_get_by_name(uint16_t port, const char *name, uint64_t *value)
@@ -124,6 +131,28 @@ int px_eth_xstats_get_by_name(uint16_t port, const char *name, uint64_t *value)
 		}
 	}
 	return -ENOENT;
+}
+
+void eth_dev_xstats_log(uint16_t port)
+{
+	struct px_eth_xstat_name *names = NULL;
+	struct px_eth_xstat *vals = NULL;
+	int n = px_eth_xstats_get_names(port, NULL, 0);
+
+	if (n > 0) {
+		names = calloc((size_t)n, sizeof(*names));
+		vals = calloc((size_t)n, sizeof(*vals));
+	}
+	if (names != NULL && vals != NULL &&
+	    px_eth_xstats_get_names(port, names, (unsigned)n) == n &&
+	    px_eth_xstats_get(port, vals, (unsigned)n) == n) {
+		for (int i = 0; i < n; i++)
+			if (vals[i].value != 0)
+				ETHDEV_LOG(DEBUG, "port %u: %s %" PRIu64, port, names[i].name,
+					   vals[i].value);
+	}
+	free(names);
+	free(vals);
 }
 
 int px_eth_xstats_reset(uint16_t port)

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "px_counter.h"
 #include "px_ethdev.h"
 #include "px_log.h"
 
@@ -90,6 +91,37 @@ struct px_eth_dev {
 
 /* dev_flags: the driver can raise link-state-change interrupts (intr_conf.lsc allowed). */
 #define PX_ETH_DEV_F_INTR_LSC (1u << 0)
+/* dev_flags: stats_get fills q_ipackets, q_ibytes, q_errors, q_opackets, q_obytes, q_oerrors;
+ * ethdev offers them as the per-queue xstats (DPDK's RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS). */
+#define PX_ETH_DEV_F_QUEUE_XSTATS (1u << 1)
+
+/*
+ * What a software PMD counts per queue, in its burst functions (one writer: the queue's lcore;
+ * px_counter.h says why these are not plain integers). With eth_queue_stats_add() in its
+ * stats_get and PX_ETH_DEV_F_QUEUE_XSTATS, the port has per-queue xstats without more code.
+ */
+struct eth_queue_stats {
+	px_counter64_t pkts;
+	px_counter64_t bytes;
+	px_counter64_t errs;   /* RX: frames dropped as bad; TX: frames the device refused */
+	px_counter64_t nombuf; /* RX: no mbuf for a frame */
+};
+
+/* Add RX queue @q's counters @rx and TX queue @q's @tx (either NULL) to @st: the port totals
+ * and, below PX_ETH_QUEUE_STAT_CNTRS, the per-queue entries. */
+void eth_queue_stats_add(struct px_eth_stats *st, unsigned int q, const struct eth_queue_stats *rx,
+			 const struct eth_queue_stats *tx);
+/* Set every counter of @qs back to 0 (stats_reset). */
+void eth_queue_stats_reset(struct eth_queue_stats *qs);
+/* ethdev's own: the per-queue xstats of a PX_ETH_DEV_F_QUEUE_XSTATS port (none otherwise),
+ * how many, their names, their values out of @st. Each returns the count. */
+unsigned int eth_queue_xstats_count(const struct px_eth_dev *dev);
+unsigned int eth_queue_xstats_names(const struct px_eth_dev *dev, struct px_eth_xstat_name *names);
+unsigned int eth_queue_xstats_values(const struct px_eth_dev *dev, const struct px_eth_stats *st,
+				     struct px_eth_xstat *vals);
+/* ethdev's own: log each nonzero xstat of @port at DEBUG (px_eth_dev_close, so that
+ * --log-level=ethdev:debug shows a port's final counters, per queue too). */
+void eth_dev_xstats_log(uint16_t port);
 
 /* Call the callbacks registered for @event on @dev (from the driver's interrupt handler, on
  * the EAL interrupt thread). @return the number of callbacks called. */

@@ -145,6 +145,8 @@ struct px_eth_stats {
 	uint64_t q_opackets[PX_ETH_QUEUE_STAT_CNTRS];
 	uint64_t q_ibytes[PX_ETH_QUEUE_STAT_CNTRS];
 	uint64_t q_obytes[PX_ETH_QUEUE_STAT_CNTRS];
+	uint64_t q_errors[PX_ETH_QUEUE_STAT_CNTRS];  /**< per RX queue: ierrors (as DPDK) */
+	uint64_t q_oerrors[PX_ETH_QUEUE_STAT_CNTRS]; /**< per TX queue: oerrors */
 };
 
 #define PX_ETH_XSTATS_NAME_SIZE 64
@@ -301,7 +303,10 @@ int px_eth_stats_get(uint16_t port, struct px_eth_stats *stats);
 int px_eth_stats_reset(uint16_t port);
 
 /**
- * Names of the extended statistics.
+ * Names of the extended statistics: the basic counters (rx_good_packets ...), then for ports
+ * whose driver keeps per-queue counters rx_q<N>_packets, rx_q<N>_bytes, rx_q<N>_errors for
+ * each configured RX queue and tx_q<N>_packets, tx_q<N>_bytes, tx_q<N>_errors for each TX
+ * queue (as DPDK's), then the driver's own.
  * @return the number of xstats (call with @p names NULL or @p size too small to learn it),
  *         or -ENODEV
  */

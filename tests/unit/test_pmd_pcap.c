@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* net_pcap through ethdev: multi-segment frames written whole to a file and read back into
- * chains of small mbufs, the counters, the end of the file, and infinite_rx. Skipped when
- * net_pcap is not built (no libpcap). px-fwd's end-to-end tests are tests/fwd/pcap.sh. */
+ * chains of small mbufs, the counters and per-queue xstats, the end of the file, and infinite_rx.
+ * Skipped when net_pcap is not built (no libpcap). px-fwd's end-to-end tests are tests/fwd/pcap.sh.
+ */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <px_ethdev.h>
 #include <px_mbuf.h>
 #include <px_vdev.h>
+#include "pmd_kernel_peer.h"
 #include "px_test.h"
 
 #define PCAP_SEG 100 /* bytes per segment of a frame sent */
@@ -92,6 +95,14 @@ static int pcap_write(const char *path, struct px_mempool *mp)
 			       st.q_opackets[0] == PCAP_FRAMES && st.oerrors == 0,
 		       "TX counters: %llu frames, %llu bytes", (unsigned long long)st.opackets,
 		       (unsigned long long)st.obytes);
+	PX_TEST_ASSERT_EQ(pmd_xstat(p, "tx_q0_packets"), PCAP_FRAMES, "xstat tx_q0_packets");
+	PX_TEST_ASSERT_EQ(pmd_xstat(p, "tx_q0_bytes"), PCAP_FRAMES * PCAP_LEN, "tx_q0_bytes");
+	PX_TEST_ASSERT_EQ(pmd_xstat(p, "tx_q0_errors"), 0, "tx_q0_errors");
+	PX_TEST_ASSERT_EQ(pmd_xstat(p, "rx_q0_packets"), 0, "rx_q0_packets");
+	PX_TEST_ASSERT_EQ(pmd_xstat(p, "rx_q1_packets"), UINT64_MAX, "one queue: no rx_q1");
+	PX_TEST_ASSERT_EQ(px_eth_xstats_reset(p), 0, "xstats reset");
+	PX_TEST_ASSERT_EQ(pmd_xstat(p, "tx_q0_packets"), 0, "tx_q0_packets after the reset");
+	PX_TEST_ASSERT_EQ(pmd_xstat(p, "tx_q0_bytes"), 0, "tx_q0_bytes after the reset");
 	px_eth_dev_stop(p);
 	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close");
 	return PX_TEST_OK;
@@ -122,6 +133,9 @@ static int pcap_read(const char *path, struct px_mempool *small)
 	PX_TEST_ASSERT(st.ipackets == PCAP_FRAMES && st.ibytes == PCAP_FRAMES * PCAP_LEN &&
 			       st.q_ipackets[0] == PCAP_FRAMES && st.ierrors == 0,
 		       "RX counters");
+	PX_TEST_ASSERT_EQ(pmd_xstat(p, "rx_q0_packets"), PCAP_FRAMES, "xstat rx_q0_packets");
+	PX_TEST_ASSERT_EQ(pmd_xstat(p, "rx_q0_bytes"), PCAP_FRAMES * PCAP_LEN, "rx_q0_bytes");
+	PX_TEST_ASSERT_EQ(pmd_xstat(p, "rx_q0_errors"), 0, "rx_q0_errors");
 	px_eth_dev_stop(p);
 	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close");
 	return PX_TEST_OK;

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* net_tap's TX checksum offload through the kernel: two taps in a kernel bridge, in a network
+/* net_tap in a network namespace of the test's own (needs root, else skipped).
+ *
+ * Per-queue xstats: with two queues the kernel spreads frames of 16 flows over both, and each
+ * queue's xstats count what it received and sent.
+ *
+ * TX checksum offload through the kernel: two taps in a kernel bridge, in a network
  * namespace of the test's own (needs root). A UDP datagram sent with PX_MBUF_F_TX_IP_CKSUM and
  * PX_MBUF_F_TX_UDP_CKSUM, its IP checksum 0 and only the pseudo-header sum in its UDP checksum,
  * arrives on the other port with both checksums right: the driver computed the first, the
  * kernel (told by the virtio-net header) the second. */
 #include <errno.h>
-#include <fcntl.h>
+#include <inttypes.h>
 #include <linux/sockios.h>
 #include <net/if.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -22,6 +26,7 @@
 #include <px_mbuf.h>
 #include <px_udp.h>
 #include <px_vdev.h>
+#include "pmd_kernel_peer.h"
 #include "px_test.h"
 
 #define CK_PAYLOAD 100
@@ -109,46 +114,35 @@ static struct px_mbuf *rx_ours(uint16_t port)
 	return NULL;
 }
 
-static int start_port(uint16_t p, struct px_mempool *mp)
+/* A network namespace of our own, EAL up, and net_tap0 with @args as *@port.
+ * @return 0, 77 or 1. */
+static int tap_setup(const char *args, uint16_t *port)
 {
-	struct px_eth_conf conf = {.txmode.offloads = PX_ETH_TX_OFFLOAD_IPV4_CKSUM |
-						      PX_ETH_TX_OFFLOAD_UDP_CKSUM};
+	int ret;
 
-	if (px_eth_dev_configure(p, 1, 1, &conf) || px_eth_rx_queue_setup(p, 0, 256, 0, NULL, mp) ||
-	    px_eth_tx_queue_setup(p, 0, 256, 0, NULL))
-		return -1;
-	return px_eth_dev_start(p);
+	if (access("/dev/net/tun", R_OK | W_OK) != 0)
+		PX_TEST_SKIP("no /dev/net/tun (modprobe tun)");
+	ret = pmd_netns();
+	if (ret < 0)
+		PX_TEST_SKIP("cannot make a network namespace (needs root): %s", strerror(-ret));
+	return pmd_probe("net_tap0", args, port);
 }
 
 static int test_pmd_tap_cksum(void)
 {
+	const struct px_eth_conf conf = {.txmode.offloads = PX_ETH_TX_OFFLOAD_IPV4_CKSUM |
+							    PX_ETH_TX_OFFLOAD_UDP_CKSUM};
 	struct px_mempool *mp;
 	struct px_mbuf *m;
 	struct px_ipv4_hdr *ip;
 	uint16_t p0, p1;
-	int fd, ret;
+	int ret;
 
-	if (access("/dev/net/tun", R_OK | W_OK) != 0)
-		PX_TEST_SKIP("no /dev/net/tun (modprobe tun)");
-	if (unshare(CLONE_NEWNET) != 0)
-		PX_TEST_SKIP("cannot make a network namespace (needs root): %s", strerror(errno));
-	/* no IPv6: its autoconfiguration would put frames of its own on the taps */
-	fd = open("/proc/sys/net/ipv6/conf/default/disable_ipv6", O_WRONLY);
-	if (fd >= 0) {
-		(void)!write(fd, "1", 1);
-		close(fd);
-	}
-	PX_TEST_ASSERT(px_test_eal_init("-l 0 --no-huge --no-pci -m 64") >= 0, "init");
-	ret = px_vdev_init("net_tap0", "iface=ck0");
-	if (ret == -ENODEV) {
-		px_eal_cleanup();
-		PX_TEST_SKIP("net_tap is not built (PX_DRIVERS)");
-	}
-	PX_TEST_ASSERT_EQ(ret, 0, "net_tap0");
+	ret = tap_setup("iface=ck0", &p0);
+	if (ret != 0)
+		return ret;
 	PX_TEST_ASSERT_EQ(px_vdev_init("net_tap1", "iface=ck1"), 0, "net_tap1");
-	PX_TEST_ASSERT(px_eth_dev_get_port_by_name("net_tap0", &p0) == 0 &&
-			       px_eth_dev_get_port_by_name("net_tap1", &p1) == 0,
-		       "ports");
+	PX_TEST_ASSERT_EQ(px_eth_dev_get_port_by_name("net_tap1", &p1), 0, "its port");
 	ret = bridge_up("ck0", "ck1");
 	if (ret == 1) {
 		px_eal_cleanup();
@@ -157,8 +151,8 @@ static int test_pmd_tap_cksum(void)
 	PX_TEST_ASSERT_EQ(ret, 0, "bridge: %s", strerror(errno));
 	mp = px_pktmbuf_pool_create("tap_pool", 255, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE, 0);
 	PX_TEST_ASSERT(mp != NULL, "pool");
-	PX_TEST_ASSERT_EQ(start_port(p0, mp), 0, "start port 0");
-	PX_TEST_ASSERT_EQ(start_port(p1, mp), 0, "start port 1");
+	PX_TEST_ASSERT_EQ(pmd_port_start(p0, 1, &conf, mp), 0, "start port 0");
+	PX_TEST_ASSERT_EQ(pmd_port_start(p1, 1, &conf, mp), 0, "start port 1");
 	m = udp_frame(mp);
 	PX_TEST_ASSERT(m != NULL, "frame");
 	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p0, 0, &m, 1), 1, "sent");
@@ -176,3 +170,34 @@ static int test_pmd_tap_cksum(void)
 	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
 }
 PX_TEST(pmd_tap_cksum_autotest, PX_TEST_F_FAST, test_pmd_tap_cksum)
+
+/* Two queues: frames of 16 flows sent by the kernel out of the tap arrive on both queues (the
+ * tap's flow hash), each queue's xstats count them and their bytes, TX counts per queue, and a
+ * reset clears every xstat. */
+static int test_pmd_tap_xstats(void)
+{
+	const unsigned int n = 512;
+	struct px_mempool *mp;
+	uint16_t p;
+	int ret;
+
+	ret = tap_setup("iface=xq0", &p);
+	if (ret != 0)
+		return ret;
+	mp = px_pktmbuf_pool_create("tap_pool", 1023, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE, 0);
+	PX_TEST_ASSERT(mp != NULL, "pool");
+	PX_TEST_ASSERT_EQ(pmd_port_start(p, 2, NULL, mp), 0, "start with 2 queues");
+	/* 8 basic, 2 x 3 per RX queue, 2 x 3 per TX queue */
+	PX_TEST_ASSERT_EQ(px_eth_xstats_get_names(p, NULL, 0), 8 + 6 + 6, "xstats");
+	PX_TEST_ASSERT_EQ(pmd_kernel_send("xq0", n, 100), n, "the kernel sent");
+	ret = pmd_check_queue_xstats(p, n, mp);
+	if (ret != 0)
+		return ret;
+	PX_TEST_ASSERT_EQ(px_eth_xstats_reset(p), 0, "reset");
+	PX_TEST_ASSERT_EQ(pmd_xstats_all_zero(p), 0, "every xstat 0 after the reset");
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close");
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), 1023, "every mbuf back in the pool");
+	px_mempool_free(mp);
+	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
+}
+PX_TEST(pmd_tap_xstats_autotest, PX_TEST_F_FAST, test_pmd_tap_xstats)

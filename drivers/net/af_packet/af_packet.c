@@ -66,11 +66,11 @@ struct afp_queue {
 	/* TX: framecnt frames of framesz bytes, laid out block by block */
 	uint8_t *tx_ring;
 	uint32_t frame_size, frame_nr, frames_per_blk, frame_cur;
-	px_counter64_t pkts; /* written by the queue's lcore, read by stats_get */
-	px_counter64_t bytes;
-	px_counter64_t errs; /* RX: frame larger than an mbuf; TX: larger than a frame */
-	px_counter64_t nombuf;
-	uint64_t drops; /* PACKET_STATISTICS tp_drops, summed (control path only) */
+	struct eth_queue_stats
+		stats; /* errs: RX frame larger than an mbuf, TX larger than a frame */
+	/* PACKET_STATISTICS, summed since the last reset (control path only): frames the kernel
+	 * dropped with the ring full, and how often it froze the ring for want of a free block */
+	uint64_t drops, freezes;
 	size_t map_len;
 	uint8_t *map;
 } __px_cache_aligned;
@@ -162,7 +162,7 @@ static uint16_t afp_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 			m = px_pktmbuf_alloc(q->mp);
 			if (px_unlikely(m == NULL)) {
 				/* the frame stays in the ring for the next burst */
-				px_counter64_add(&q->nombuf, 1);
+				px_counter64_add(&q->stats.nombuf, 1);
 				break;
 			}
 			if (px_likely(afp_rx_copy(q, q->rx_next, m))) {
@@ -170,7 +170,7 @@ static uint16_t afp_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 				pkts[got++] = m;
 			} else {
 				px_pktmbuf_free(m);
-				px_counter64_add(&q->errs, 1);
+				px_counter64_add(&q->stats.errs, 1);
 			}
 			q->rx_next = (struct tpacket3_hdr *)((uint8_t *)q->rx_next +
 							     q->rx_next->tp_next_offset);
@@ -179,8 +179,8 @@ static uint16_t afp_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 		if (q->blk_left == 0)
 			afp_rx_block_close(q);
 	}
-	px_counter64_add(&q->pkts, got);
-	px_counter64_add(&q->bytes, bytes);
+	px_counter64_add(&q->stats.pkts, got);
+	px_counter64_add(&q->stats.bytes, bytes);
 	return got;
 }
 
@@ -221,7 +221,7 @@ static uint16_t afp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 		if (st != TP_STATUS_AVAILABLE && st != TP_STATUS_WRONG_FORMAT)
 			break; /* ring full */
 		if (px_unlikely(pkts[done]->pkt_len > room)) {
-			px_counter64_add(&q->errs, 1);
+			px_counter64_add(&q->stats.errs, 1);
 			continue; /* consumed and dropped, like a NIC drops an oversized frame */
 		}
 		afp_tx_copy(h, pkts[done]);
@@ -233,8 +233,8 @@ static uint16_t afp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 	/* one kick for the burst; frames the kernel cannot take now go with the next kick */
 	if (queued > 0)
 		(void)sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
-	px_counter64_add(&q->pkts, queued);
-	px_counter64_add(&q->bytes, bytes);
+	px_counter64_add(&q->stats.pkts, queued);
+	px_counter64_add(&q->stats.bytes, bytes);
 	px_pktmbuf_free_bulk(pkts, done);
 	return done;
 }
@@ -401,15 +401,18 @@ static int afp_stop(struct px_eth_dev *dev)
 	return 0;
 }
 
-/* PACKET_STATISTICS: what the kernel dropped because the ring was full. Reading clears it. */
+/* PACKET_STATISTICS (packet(7)): what the kernel dropped because the ring was full, and how
+ * often it froze the ring. Reading clears them: they are summed here. */
 static void afp_sum_drops(struct afp_priv *priv)
 {
 	for (unsigned int q = 0; q < priv->qpairs; q++) {
 		struct tpacket_stats_v3 st;
 		socklen_t len = sizeof(st);
 
-		if (getsockopt(priv->rxq[q].fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		if (getsockopt(priv->rxq[q].fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) {
 			priv->rxq[q].drops += st.tp_drops;
+			priv->rxq[q].freezes += st.tp_freeze_q_cnt;
+		}
 	}
 }
 
@@ -419,26 +422,8 @@ static int afp_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 
 	afp_sum_drops(priv);
 	for (unsigned int q = 0; q < priv->qpairs; q++) {
-		struct afp_queue *rq = &priv->rxq[q], *tq = &priv->txq[q];
-		uint64_t ipkts = px_counter64_fetch(&rq->pkts),
-			 ibytes = px_counter64_fetch(&rq->bytes);
-		uint64_t opkts = px_counter64_fetch(&tq->pkts),
-			 obytes = px_counter64_fetch(&tq->bytes);
-
-		st->ipackets += ipkts;
-		st->ibytes += ibytes;
-		st->opackets += opkts;
-		st->obytes += obytes;
-		st->imissed += rq->drops;
-		st->ierrors += px_counter64_fetch(&rq->errs);
-		st->oerrors += px_counter64_fetch(&tq->errs);
-		st->rx_nombuf += px_counter64_fetch(&rq->nombuf);
-		if (q < PX_ETH_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = ipkts;
-			st->q_opackets[q] = opkts;
-			st->q_ibytes[q] = ibytes;
-			st->q_obytes[q] = obytes;
-		}
+		eth_queue_stats_add(st, q, &priv->rxq[q].stats, &priv->txq[q].stats);
+		st->imissed += priv->rxq[q].drops;
 	}
 	return 0;
 }
@@ -449,17 +434,41 @@ static int afp_stats_reset(struct px_eth_dev *dev)
 
 	afp_sum_drops(priv);
 	for (unsigned int q = 0; q < priv->qpairs; q++) {
-		struct afp_queue *qs[2] = {&priv->rxq[q], &priv->txq[q]};
-
-		priv->rxq[q].drops = 0;
-		for (int i = 0; i < 2; i++) {
-			px_counter64_reset(&qs[i]->pkts);
-			px_counter64_reset(&qs[i]->bytes);
-			px_counter64_reset(&qs[i]->errs);
-			px_counter64_reset(&qs[i]->nombuf);
-		}
+		priv->rxq[q].drops = priv->rxq[q].freezes = 0;
+		eth_queue_stats_reset(&priv->rxq[q].stats);
+		eth_queue_stats_reset(&priv->txq[q].stats);
 	}
 	return 0;
+}
+
+/* xstats of the driver's own, after ethdev's per-queue ones: PACKET_STATISTICS per queue */
+#define AFP_NB_QUEUE_XSTATS 2
+
+static int afp_xstats_get_names(struct px_eth_dev *dev, struct px_eth_xstat_name *names,
+				unsigned int size)
+{
+	struct afp_priv *priv = dev->dev_private;
+	unsigned int n = priv->qpairs * AFP_NB_QUEUE_XSTATS;
+
+	for (unsigned int q = 0; names != NULL && size >= n && q < priv->qpairs; q++) {
+		snprintf(names[2 * q].name, sizeof(names[0].name), "rx_q%u_tp_drops", q);
+		snprintf(names[2 * q + 1].name, sizeof(names[0].name), "rx_q%u_tp_freeze_q_cnt", q);
+	}
+	return (int)n;
+}
+
+static int afp_xstats_get(struct px_eth_dev *dev, struct px_eth_xstat *xstats, unsigned int n)
+{
+	struct afp_priv *priv = dev->dev_private;
+
+	if (xstats == NULL || n < priv->qpairs * AFP_NB_QUEUE_XSTATS)
+		return (int)(priv->qpairs * AFP_NB_QUEUE_XSTATS);
+	afp_sum_drops(priv);
+	for (unsigned int q = 0; q < priv->qpairs; q++) {
+		xstats[2 * q].value = priv->rxq[q].drops;
+		xstats[2 * q + 1].value = priv->rxq[q].freezes;
+	}
+	return (int)(priv->qpairs * AFP_NB_QUEUE_XSTATS);
 }
 
 static void afp_queues_close(struct afp_priv *priv)
@@ -496,6 +505,8 @@ static const struct px_eth_dev_ops afp_ops = {
 	.link_update = afp_link_update,
 	.stats_get = afp_stats_get,
 	.stats_reset = afp_stats_reset,
+	.xstats_get_names = afp_xstats_get_names,
+	.xstats_get = afp_xstats_get,
 	.promiscuous_enable = afp_promisc_on,
 	.promiscuous_disable = afp_promisc_off,
 	.allmulticast_enable = afp_allmulti_on,
@@ -763,6 +774,7 @@ static int afp_probe(const char *name, const struct px_kvargs *args)
 	}
 	dev->ops = &afp_ops;
 	dev->dev_private = priv;
+	dev->dev_flags |= PX_ETH_DEV_F_QUEUE_XSTATS;
 	dev->rx_pkt_burst = afp_rx;
 	dev->tx_pkt_burst = afp_tx;
 	for (unsigned int q = 0; q < priv->qpairs; q++)

@@ -46,14 +46,11 @@ struct eth_pcap_queue {
 	pcap_dumper_t *dumper; /* TX: the file */
 	struct px_mempool *mp;
 	uint16_t port;
-	bool infinite;       /* RX: open the file again at its end */
-	bool ended;          /* RX: the file is read to its end, and not replayed */
-	const char *path;    /* RX: the file, for infinite_rx */
-	uint8_t *linear;     /* TX: a multi-segment frame, made contiguous */
-	px_counter64_t pkts; /* written by the queue's lcore, read by stats_get */
-	px_counter64_t bytes;
-	px_counter64_t errs; /* RX: read errors; TX: frames too large or refused by the kernel */
-	px_counter64_t nombuf;
+	bool infinite;                /* RX: open the file again at its end */
+	bool ended;                   /* RX: the file is read to its end, and not replayed */
+	const char *path;             /* RX: the file, for infinite_rx */
+	uint8_t *linear;              /* TX: a multi-segment frame, made contiguous */
+	struct eth_queue_stats stats; /* errs: RX read errors, TX too large or refused */
 	uint64_t drops_base; /* RX interface: pcap_stats() ps_drop at the last stats_reset */
 } __px_cache_aligned;
 
@@ -121,7 +118,7 @@ static bool eth_pcap_rx_rewind(struct eth_pcap_queue *q)
 static bool eth_pcap_rx_end(struct eth_pcap_queue *q, int r, bool may_rewind)
 {
 	if (r == PCAP_ERROR) {
-		px_counter64_add(&q->errs, 1);
+		px_counter64_add(&q->stats.errs, 1);
 		if (q->path != NULL) /* once per pass over the file */
 			ETH_PCAP_LOG(WARNING, "net_pcap: rx_pcap=%s: %s", q->path,
 				     pcap_geterr(q->pcap));
@@ -148,7 +145,7 @@ static uint16_t eth_pcap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 		int r;
 
 		if (px_unlikely(m == NULL)) {
-			px_counter64_add(&q->nombuf, 1);
+			px_counter64_add(&q->stats.nombuf, 1);
 			break;
 		}
 		r = pcap_next_ex(q->pcap, &h, &data);
@@ -161,14 +158,14 @@ static uint16_t eth_pcap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 		}
 		if (px_unlikely(!eth_pcap_rx_copy(q, m, data, h->caplen))) {
 			px_pktmbuf_free(m);
-			px_counter64_add(&q->nombuf, 1);
+			px_counter64_add(&q->stats.nombuf, 1);
 			break;
 		}
 		bytes += h->caplen;
 		pkts[got++] = m;
 	}
-	px_counter64_add(&q->pkts, got);
-	px_counter64_add(&q->bytes, bytes);
+	px_counter64_add(&q->stats.pkts, got);
+	px_counter64_add(&q->stats.bytes, bytes);
 	return got;
 }
 
@@ -210,7 +207,7 @@ static uint16_t eth_pcap_tx_file(void *qp, struct px_mbuf **pkts, uint16_t n)
 		const struct px_mbuf *m = pkts[i];
 
 		if (px_unlikely(m->pkt_len > ETH_PCAP_SNAPLEN)) {
-			px_counter64_add(&q->errs, 1);
+			px_counter64_add(&q->stats.errs, 1);
 			continue;
 		}
 		h.caplen = h.len = m->pkt_len;
@@ -221,9 +218,9 @@ static uint16_t eth_pcap_tx_file(void *qp, struct px_mbuf **pkts, uint16_t n)
 	/* whole records in the file at the end of every burst, so a reader never waits for
 	 * the port to close */
 	if (sent > 0 && pcap_dump_flush(q->dumper) < 0)
-		px_counter64_add(&q->errs, 1);
-	px_counter64_add(&q->pkts, sent);
-	px_counter64_add(&q->bytes, bytes);
+		px_counter64_add(&q->stats.errs, 1);
+	px_counter64_add(&q->stats.pkts, sent);
+	px_counter64_add(&q->stats.bytes, bytes);
 	px_pktmbuf_free_bulk(pkts, n);
 	return n;
 }
@@ -238,21 +235,21 @@ static uint16_t eth_pcap_tx_iface(void *qp, struct px_mbuf **pkts, uint16_t n)
 		const struct px_mbuf *m = pkts[done];
 
 		if (px_unlikely(m->pkt_len > ETH_PCAP_SNAPLEN)) {
-			px_counter64_add(&q->errs, 1);
+			px_counter64_add(&q->stats.errs, 1);
 			continue;
 		}
 		if (pcap_inject(q->pcap, eth_pcap_tx_linear(q, m), m->pkt_len) < 0) {
 			/* the socket's buffer is full: the rest goes with a later burst */
 			if (errno == ENOBUFS || errno == EAGAIN)
 				break;
-			px_counter64_add(&q->errs, 1);
+			px_counter64_add(&q->stats.errs, 1);
 			continue;
 		}
 		bytes += m->pkt_len;
 		sent++;
 	}
-	px_counter64_add(&q->pkts, sent);
-	px_counter64_add(&q->bytes, bytes);
+	px_counter64_add(&q->stats.pkts, sent);
+	px_counter64_add(&q->stats.bytes, bytes);
 	px_pktmbuf_free_bulk(pkts, done);
 	return done;
 }
@@ -265,8 +262,8 @@ static uint16_t eth_pcap_tx_drop(void *qp, struct px_mbuf **pkts, uint16_t n)
 
 	for (uint16_t i = 0; i < n; i++)
 		bytes += pkts[i]->pkt_len;
-	px_counter64_add(&q->pkts, n);
-	px_counter64_add(&q->bytes, bytes);
+	px_counter64_add(&q->stats.pkts, n);
+	px_counter64_add(&q->stats.bytes, bytes);
 	px_pktmbuf_free_bulk(pkts, n);
 	return n;
 }
@@ -341,32 +338,19 @@ static uint64_t eth_pcap_kernel_drops(struct eth_pcap_queue *q)
 static int eth_pcap_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 {
 	struct eth_pcap_priv *priv = dev->dev_private;
-	struct eth_pcap_queue *rq = &priv->rxq, *tq = &priv->txq;
 
-	st->imissed = eth_pcap_kernel_drops(rq) - rq->drops_base;
-
-	st->ipackets = st->q_ipackets[0] = px_counter64_fetch(&rq->pkts);
-	st->ibytes = st->q_ibytes[0] = px_counter64_fetch(&rq->bytes);
-	st->opackets = st->q_opackets[0] = px_counter64_fetch(&tq->pkts);
-	st->obytes = st->q_obytes[0] = px_counter64_fetch(&tq->bytes);
-	st->ierrors = px_counter64_fetch(&rq->errs);
-	st->oerrors = px_counter64_fetch(&tq->errs);
-	st->rx_nombuf = px_counter64_fetch(&rq->nombuf);
+	eth_queue_stats_add(st, 0, &priv->rxq.stats, &priv->txq.stats);
+	st->imissed = eth_pcap_kernel_drops(&priv->rxq) - priv->rxq.drops_base;
 	return 0;
 }
 
 static int eth_pcap_stats_reset(struct px_eth_dev *dev)
 {
 	struct eth_pcap_priv *priv = dev->dev_private;
-	struct eth_pcap_queue *qs[2] = {&priv->rxq, &priv->txq};
 
 	priv->rxq.drops_base = eth_pcap_kernel_drops(&priv->rxq);
-	for (int i = 0; i < 2; i++) {
-		px_counter64_reset(&qs[i]->pkts);
-		px_counter64_reset(&qs[i]->bytes);
-		px_counter64_reset(&qs[i]->errs);
-		px_counter64_reset(&qs[i]->nombuf);
-	}
+	eth_queue_stats_reset(&priv->rxq.stats);
+	eth_queue_stats_reset(&priv->txq.stats);
 	return 0;
 }
 
@@ -682,6 +666,7 @@ static int eth_pcap_probe(const char *name, const struct px_kvargs *args)
 	}
 	dev->ops = &eth_pcap_ops;
 	dev->dev_private = priv;
+	dev->dev_flags |= PX_ETH_DEV_F_QUEUE_XSTATS;
 	dev->rx_pkt_burst = priv->rxq.pcap != NULL ? eth_pcap_rx : eth_pcap_rx_none;
 	dev->tx_pkt_burst = priv->txq.dumper != NULL ? eth_pcap_tx_file
 			    : priv->txq.pcap != NULL ? eth_pcap_tx_iface

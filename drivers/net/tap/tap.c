@@ -57,10 +57,7 @@ struct tap_queue {
 	int fd; /* RX: its own; TX: an RX queue's (writes of whole frames need no lock) */
 	uint16_t port;
 	struct px_mempool *mp;
-	px_counter64_t pkts; /* written by the queue's lcore, read by stats_get */
-	px_counter64_t bytes;
-	px_counter64_t errs; /* RX: frame larger than an mbuf; TX: refused by the kernel */
-	px_counter64_t nombuf;
+	struct eth_queue_stats stats; /* errs: RX frame larger than an mbuf, TX refused */
 } __px_cache_aligned;
 
 struct tap_priv {
@@ -104,7 +101,7 @@ static uint16_t tap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 
 		if (px_unlikely(m == NULL)) {
 			/* frames wait in the kernel's queue for the next burst */
-			px_counter64_add(&q->nombuf, 1);
+			px_counter64_add(&q->stats.nombuf, 1);
 			break;
 		}
 		iov[0] = (struct iovec){.iov_base = &vh, .iov_len = sizeof(vh)};
@@ -120,7 +117,7 @@ static uint16_t tap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 		/* the kernel returns the frame's full length even when it did not fit */
 		if (px_unlikely((size_t)len > iov[1].iov_len)) {
 			px_pktmbuf_free(m);
-			px_counter64_add(&q->errs, 1);
+			px_counter64_add(&q->stats.errs, 1);
 			continue;
 		}
 		m->data_len = (uint16_t)len;
@@ -130,8 +127,8 @@ static uint16_t tap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 		bytes += (uint64_t)len;
 		pkts[got++] = m;
 	}
-	px_counter64_add(&q->pkts, got);
-	px_counter64_add(&q->bytes, bytes);
+	px_counter64_add(&q->stats.pkts, got);
+	px_counter64_add(&q->stats.bytes, bytes);
 	return got;
 }
 
@@ -199,14 +196,14 @@ static uint16_t tap_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 			break; /* the application keeps this one and the rest */
 		if (px_unlikely(ret < 0)) {
 			/* consumed and dropped, like a NIC drops a frame it cannot send */
-			px_counter64_add(&q->errs, 1);
+			px_counter64_add(&q->stats.errs, 1);
 			continue;
 		}
 		bytes += pkts[done]->pkt_len;
 		sent++;
 	}
-	px_counter64_add(&q->pkts, sent);
-	px_counter64_add(&q->bytes, bytes);
+	px_counter64_add(&q->stats.pkts, sent);
+	px_counter64_add(&q->stats.bytes, bytes);
 	px_pktmbuf_free_bulk(pkts, done);
 	return done;
 }
@@ -427,27 +424,8 @@ static int tap_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 {
 	struct tap_priv *priv = dev->dev_private;
 
-	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++) {
-		struct tap_queue *rq = &priv->rxq[q], *tq = &priv->txq[q];
-		uint64_t ipkts = px_counter64_fetch(&rq->pkts),
-			 ibytes = px_counter64_fetch(&rq->bytes);
-		uint64_t opkts = px_counter64_fetch(&tq->pkts),
-			 obytes = px_counter64_fetch(&tq->bytes);
-
-		st->ipackets += ipkts;
-		st->ibytes += ibytes;
-		st->opackets += opkts;
-		st->obytes += obytes;
-		st->ierrors += px_counter64_fetch(&rq->errs);
-		st->oerrors += px_counter64_fetch(&tq->errs);
-		st->rx_nombuf += px_counter64_fetch(&rq->nombuf);
-		if (q < PX_ETH_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = ipkts;
-			st->q_opackets[q] = opkts;
-			st->q_ibytes[q] = ibytes;
-			st->q_obytes[q] = obytes;
-		}
-	}
+	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++)
+		eth_queue_stats_add(st, q, &priv->rxq[q].stats, &priv->txq[q].stats);
 	return 0;
 }
 
@@ -456,14 +434,8 @@ static int tap_stats_reset(struct px_eth_dev *dev)
 	struct tap_priv *priv = dev->dev_private;
 
 	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++) {
-		struct tap_queue *qs[2] = {&priv->rxq[q], &priv->txq[q]};
-
-		for (int i = 0; i < 2; i++) {
-			px_counter64_reset(&qs[i]->pkts);
-			px_counter64_reset(&qs[i]->bytes);
-			px_counter64_reset(&qs[i]->errs);
-			px_counter64_reset(&qs[i]->nombuf);
-		}
+		eth_queue_stats_reset(&priv->rxq[q].stats);
+		eth_queue_stats_reset(&priv->txq[q].stats);
 	}
 	return 0;
 }
@@ -622,6 +594,7 @@ static int tap_probe(const char *name, const struct px_kvargs *args)
 	}
 	dev->ops = &tap_ops;
 	dev->dev_private = priv;
+	dev->dev_flags |= PX_ETH_DEV_F_QUEUE_XSTATS;
 	dev->rx_pkt_burst = tap_rx;
 	dev->tx_pkt_burst = tap_tx;
 	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++)

@@ -13,4 +13,12 @@
  * driver_init_<name>(), which px_eal_init() calls from the generated driver table. */
 void pci_driver_register_builtin(struct px_pci_driver *drv);
 
+/* PCI_COMMAND.MASTER on or off: the device may DMA only while it is set.
+ * @return 0 or -errno */
+int pci_bus_master(struct px_pci_device *dev, bool on);
+
+/* The device arguments given with the device's -a ("-a 0000:00:03.0,key=val,..."): the text
+ * after the address's comma, or NULL when there are none. Valid until px_eal_cleanup(). */
+const char *pci_devargs(const struct px_pci_device *dev);
+
 #endif /* BUS_PCI_DRIVER_H */

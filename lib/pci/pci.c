@@ -6,6 +6,7 @@
  * container by its memory events, so a driver's memzone carries a usable IOVA.
  */
 #include <dirent.h>
+#include <endian.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include <bus_driver.h>
@@ -218,6 +220,36 @@ static bool allowed(const struct px_pci_device *dev)
 			return true;
 	}
 	return false;
+}
+
+int pci_bus_master(struct px_pci_device *dev, bool on)
+{
+	uint16_t cmd;
+	int ret;
+
+	ret = px_pci_cfg_read(dev, PCI_COMMAND, &cmd, sizeof(cmd));
+	if (ret < 0)
+		return ret;
+	cmd = le16toh(cmd);
+	cmd = on ? (cmd | PCI_COMMAND_MASTER) : (cmd & ~PCI_COMMAND_MASTER);
+	cmd = htole16(cmd);
+	return px_pci_cfg_write(dev, PCI_COMMAND, &cmd, sizeof(cmd));
+}
+
+const char *pci_devargs(const struct px_pci_device *dev)
+{
+	struct px_pci_addr a;
+	const char *s;
+
+	for (unsigned int i = 0; (s = eal_bus_arg(EAL_BUS_ALLOW, i)) != NULL; i++) {
+		char buf[64];
+		size_t n = strcspn(s, ",");
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)n, s);
+		if (px_pci_addr_parse(buf, &a) == 0 && !memcmp(&a, &dev->addr, sizeof(a)))
+			return s[n] == ',' ? s + n + 1 : NULL;
+	}
+	return NULL;
 }
 
 static const struct px_pci_driver *match(const struct px_pci_device *dev)

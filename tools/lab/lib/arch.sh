@@ -105,8 +105,12 @@ lab_qemu_nics() {
             # and DMAs around the IOMMU.
             dev=virtio-net-pci,disable-legacy=on,iommu_platform=on
             ;;
+        virtio-packed)
+            # The same, offering VIRTIO_F_RING_PACKED as well.
+            dev=virtio-net-pci,disable-legacy=on,iommu_platform=on,packed=on
+            ;;
         *)
-            echo "lab: unknown NIC model '$model' (e1000e, e1000, virtio, vmxnet3)" >&2
+            echo "lab: unknown NIC model '$model' (e1000e, e1000, virtio, virtio-packed, vmxnet3)" >&2
             return 2
             ;;
         esac

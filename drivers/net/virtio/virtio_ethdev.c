@@ -1,0 +1,809 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Poll-mode driver for virtio-net devices (VIRTIO 1.2 §5.1) over VFIO, modern PCI transport
+ * only (§4.1; virtio_pci.c): the control path. The burst functions are in virtio_rxtx.c (split
+ * rings) and virtio_rxtx_packed.c (packed rings), the layouts in virtio_spec.h. Section
+ * numbers (§) refer to the VIRTIO 1.2 specification; what was learnt from QEMU 7.2's model
+ * (hw/net/virtio-net.c, hw/virtio/virtio-pci.c), which the lab runs, says so.
+ *
+ * Bring-up (§3.1.1): reset, ACKNOWLEDGE, DRIVER, feature negotiation, FEATURES_OK read back,
+ * virtqueues, DRIVER_OK. The features are negotiated again at every start, from the port's
+ * configuration; stop and close reset the device, which ends all its DMA. One RX and one TX
+ * queue; split or packed rings (devargs packed_vq); mergeable RX buffers into mbuf chains;
+ * TX chains; L4 checksum offload where the device offers it; MAC and link status from the
+ * device configuration; per-queue counters of descriptors and notifies as xstats.
+ * docs/virtio.md says more.
+ *
+ * Reading order: devargs; adapter; helpers; negotiation; queues; start/stop/close; the other
+ * ops; the ops table; probe/remove; registration.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethdev_driver.h"
+#include "px_ether.h"
+#include "px_kvargs.h"
+#include "px_log.h"
+#include "px_mbuf.h"
+#include "px_memzone.h"
+#include "bus_pci_driver.h"
+
+#include "virtio.h"
+
+#define VIRTIO_DRIVER_NAME "net_virtio"
+#define VIRTIO_MIN_DESC 64
+#define VIRTIO_MAX_DESC 32768 /* §2.7: a split queue has at most 32768 entries */
+#define VIRTIO_RING_ALIGN 4096
+#define VIRTIO_MIN_MTU 68
+#define VIRTIO_JUMBO_MTU 9000 /* without VIRTIO_NET_F_MTU, with mergeable RX buffers */
+#define VIRTIO_FRAME_OVERHEAD (PX_ETHER_HDR_LEN + PX_VLAN_HLEN)
+#define VIRTIO_DEFAULT_RX_FREE_THRESH 32
+#define VIRTIO_DEFAULT_TX_FREE_THRESH 32
+
+/* devargs: -a BDF,packed_vq=0|1 (default: packed when the device offers it) */
+#define VIRTIO_ARG_PACKED_VQ "packed_vq"
+static const char *const virtio_valid_args[] = {VIRTIO_ARG_PACKED_VQ, NULL};
+
+/* What the driver can use; the rest of what the device offers is declined. */
+#define VIRTIO_FEATURES_BASE                                                     \
+	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM) | \
+	 VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |    \
+	 VIRTIO_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |  \
+	 VIRTIO_BIT(VIRTIO_NET_F_MTU) | VIRTIO_BIT(VIRTIO_NET_F_SPEED_DUPLEX))
+
+struct virtio_adapter {
+	struct virtio_pci vp;
+	struct px_pci_device *pci;
+	struct px_eth_dev *eth;
+	uint64_t dev_features; /* what the device offers */
+	uint64_t features;     /* negotiated at the last start (or probe) */
+	bool packed;           /* packed rings: decided at probe (offer and devargs) */
+	uint16_t max_mtu;
+};
+
+PX_LOG_REGISTER(virtio_logtype, "pmd.net.virtio", DEFAULT);
+#define VIRTIO_LOG(lvl, ...) PX_LOG(lvl, virtio_logtype, __VA_ARGS__)
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static struct virtio_adapter *adapter_of(struct px_eth_dev *dev)
+{
+	return dev->dev_private;
+}
+
+static bool has(uint64_t features, unsigned int bit)
+{
+	return (features & VIRTIO_BIT(bit)) != 0;
+}
+
+static uint16_t dev_cfg16(struct virtio_adapter *ad, uint32_t off)
+{
+	uint16_t v;
+
+	virtio_pci_read_dev_config(&ad->vp, off, &v, sizeof(v));
+	return le16toh(v);
+}
+
+static uint32_t dev_cfg32(struct virtio_adapter *ad, uint32_t off)
+{
+	uint32_t v;
+
+	virtio_pci_read_dev_config(&ad->vp, off, &v, sizeof(v));
+	return le32toh(v);
+}
+
+/* ---- feature negotiation (§3.1.1, §2.2) --------------------------------------------------- */
+
+/* The features to ask for, for the port's configuration @conf (NULL at probe): checksum
+ * offloads only when the application asks (a device that may hand us partially checksummed
+ * packets is no help to one that did not). */
+static uint64_t virtio_wanted(const struct virtio_adapter *ad, const struct px_eth_conf *conf)
+{
+	uint64_t want = VIRTIO_FEATURES_BASE;
+
+	if (ad->packed)
+		want |= VIRTIO_BIT(VIRTIO_F_RING_PACKED);
+	if (conf &&
+	    (conf->rxmode.offloads & (PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM)))
+		want |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM);
+	if (conf &&
+	    (conf->txmode.offloads & (PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM)))
+		want |= VIRTIO_BIT(VIRTIO_NET_F_CSUM);
+	return want;
+}
+
+/* Reset, ACKNOWLEDGE | DRIVER, the features both sides have, FEATURES_OK read back (§3.1.1
+ * steps 1-6). The device is then ready for its virtqueues. */
+static int virtio_negotiate(struct virtio_adapter *ad, const struct px_eth_conf *conf)
+{
+	struct virtio_pci *vp = &ad->vp;
+	int ret = virtio_pci_reset(vp);
+
+	if (ret < 0) {
+		VIRTIO_LOG(ERR, "%s: device reset did not complete in 1 s", ad->pci->name);
+		return ret;
+	}
+	virtio_pci_status_set(vp, VIRTIO_STATUS_ACKNOWLEDGE);
+	virtio_pci_status_set(vp, VIRTIO_STATUS_DRIVER);
+	ad->features = ad->dev_features & virtio_wanted(ad, conf);
+	virtio_pci_driver_features(vp, ad->features);
+	virtio_pci_status_set(vp, VIRTIO_STATUS_FEATURES_OK);
+	if (!(virtio_pci_status(vp) & VIRTIO_STATUS_FEATURES_OK)) {
+		VIRTIO_LOG(ERR, "%s: the device refused features %#" PRIx64 " (FEATURES_OK clear)",
+			   ad->pci->name, ad->features);
+		virtio_pci_status_set(vp, VIRTIO_STATUS_FAILED);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* What probe requires of the device's offer: a modern device (VERSION_1) and, behind an
+ * IOMMU, ACCESS_PLATFORM (§6.1: without it the device uses physical addresses and bypasses
+ * the IOMMU, so every IOVA this driver gives would be wrong, and DMA unchecked). */
+static int virtio_check_offer(struct virtio_adapter *ad)
+{
+	const char *name = ad->pci->name;
+
+	if (!has(ad->dev_features, VIRTIO_F_VERSION_1)) {
+		VIRTIO_LOG(ERR,
+			   "%s: the device does not offer VIRTIO_F_VERSION_1 (legacy only): "
+			   "not supported; QEMU: -device virtio-net-pci,disable-legacy=on",
+			   name);
+		return -ENOTSUP;
+	}
+	if (ad->pci->iommu_group >= 0 && !has(ad->dev_features, VIRTIO_F_ACCESS_PLATFORM)) {
+		VIRTIO_LOG(ERR,
+			   "%s: behind an IOMMU, but the device does not offer "
+			   "VIRTIO_F_ACCESS_PLATFORM: its DMA would bypass the IOMMU; QEMU: "
+			   "-device virtio-net-pci,iommu_platform=on,disable-legacy=on",
+			   name);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* devargs packed_vq: 1 requires packed rings, 0 refuses them; default: what the device
+ * offers. */
+static int virtio_parse_devargs(struct virtio_adapter *ad)
+{
+	const char *args = pci_devargs(ad->pci);
+	bool offered = has(ad->dev_features, VIRTIO_F_RING_PACKED), packed = offered;
+	struct px_kvargs *kv;
+	int ret;
+
+	ad->packed = offered;
+	if (args == NULL)
+		return 0;
+	kv = px_kvargs_parse(args, virtio_valid_args);
+	if (kv == NULL) {
+		VIRTIO_LOG(ERR, "%s: bad devargs '%s' (valid: %s=0|1)", ad->pci->name, args,
+			   VIRTIO_ARG_PACKED_VQ);
+		return -EINVAL;
+	}
+	ret = px_kvargs_get_bool(kv, VIRTIO_ARG_PACKED_VQ, &packed);
+	px_kvargs_free(kv);
+	if (ret < 0)
+		return ret;
+	if (packed && !offered) {
+		VIRTIO_LOG(ERR,
+			   "%s: packed_vq=1, but the device does not offer "
+			   "VIRTIO_F_RING_PACKED (QEMU: -device virtio-net-pci,packed=on)",
+			   ad->pci->name);
+		return -ENOTSUP;
+	}
+	ad->packed = packed;
+	return 0;
+}
+
+/* ---- queues ------------------------------------------------------------------------------- */
+
+/* Bytes of the rings of a queue of @n entries: split (§2.7: descriptors, avail ring with
+ * used_event, used ring with avail_event, the used ring 64-byte aligned) or packed (§2.8:
+ * descriptors, then the driver's and the device's event suppression structures). */
+static size_t ring_size(bool packed, uint16_t n, size_t *driver_off, size_t *device_off)
+{
+	size_t desc = (size_t)n * 16;
+
+	if (packed) {
+		*driver_off = desc;
+		*device_off = desc + sizeof(struct vring_packed_event);
+		return desc + 2 * sizeof(struct vring_packed_event);
+	}
+	*driver_off = desc;
+	*device_off = PX_ALIGN_CEIL(desc + 4 + 2 * (size_t)n + 2, 64);
+	return *device_off + 4 + 8 * (size_t)n + 2;
+}
+
+static void virtio_queue_free(struct virtio_queue *vq)
+{
+	if (vq == NULL)
+		return;
+	virtio_queue_drop_mbufs(vq);
+	px_memzone_free(vq->mz);
+	free(vq->sw_ring);
+	free(vq->id_next);
+	free(vq->chain_len);
+	free(vq->chain_end);
+	free(vq);
+}
+
+/* A queue's software state and its rings in DMA memory (TX: with a header slot per id). */
+static struct virtio_queue *virtio_queue_alloc(struct px_eth_dev *dev, uint16_t vq_index,
+					       uint16_t nb_desc, int socket, bool tx)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	size_t drv_off, dev_off, len = ring_size(ad->packed, nb_desc, &drv_off, &dev_off);
+	size_t hdrs_off = PX_ALIGN_CEIL(len, 64);
+	char name[PX_MEMZONE_NAMESIZE];
+	struct virtio_queue *vq = calloc(1, sizeof(*vq));
+	uint8_t *base;
+
+	if (vq == NULL)
+		return NULL;
+	vq->sw_ring = calloc(nb_desc, sizeof(*vq->sw_ring));
+	vq->id_next = calloc(nb_desc, sizeof(uint16_t));
+	vq->chain_len = calloc(nb_desc, sizeof(uint16_t));
+	vq->chain_end = calloc(nb_desc, sizeof(uint16_t));
+	if (tx)
+		len = hdrs_off + (size_t)nb_desc * sizeof(struct virtio_net_hdr);
+	snprintf(name, sizeof(name), "virtio_%u_vq%u", dev->port_id, vq_index);
+	if (vq->sw_ring && vq->id_next && vq->chain_len && vq->chain_end)
+		vq->mz = px_memzone_reserve(name, len, socket, PX_MEMZONE_F_DMA, VIRTIO_RING_ALIGN,
+					    0);
+	if (vq->mz == NULL) {
+		VIRTIO_LOG(ERR,
+			   "%s: no DMA memory for virtqueue %u (%zu bytes): %s; give the EAL "
+			   "hugepages (-m)",
+			   dev->name, vq_index, len, strerror(errno));
+		virtio_queue_free(vq);
+		return NULL;
+	}
+	base = vq->mz->addr;
+	vq->packed_ring = ad->packed;
+	if (ad->packed) {
+		vq->packed.desc = (void *)base;
+		vq->packed.driver = (void *)(base + drv_off);
+		vq->packed.device = (void *)(base + dev_off);
+	} else {
+		vq->split.desc = (void *)base;
+		vq->split.avail = (void *)(base + drv_off);
+		vq->split.used = (void *)(base + dev_off);
+	}
+	if (tx) {
+		vq->hdrs = (void *)(base + hdrs_off);
+		vq->hdrs_iova = vq->mz->iova + hdrs_off;
+	}
+	vq->nb_desc = nb_desc;
+	vq->mask = (uint16_t)(nb_desc - 1);
+	vq->vq_index = vq_index;
+	vq->port_id = dev->port_id;
+	vq->hdr_size = sizeof(struct virtio_net_hdr);
+	return vq;
+}
+
+/* The queue sizes the device takes: a power of two (split rings need one; packed rings get the
+ * same rule for simplicity) up to the queue's maximum. */
+static int virtio_check_nb_desc(struct px_eth_dev *dev, uint16_t vq_index, uint16_t nb_desc)
+{
+	uint16_t max = virtio_pci_queue_max(&adapter_of(dev)->vp, vq_index);
+
+	if (max == 0) {
+		VIRTIO_LOG(ERR, "%s: the device has no virtqueue %u", dev->name, vq_index);
+		return -EINVAL;
+	}
+	if (nb_desc > max || (nb_desc & (nb_desc - 1))) {
+		VIRTIO_LOG(ERR,
+			   "%s: virtqueue %u: %u descriptors; the device takes a power of two up "
+			   "to %u (QEMU: rx_queue_size/tx_queue_size)",
+			   dev->name, vq_index, nb_desc, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int virtio_rx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+				 const struct px_eth_rxconf *conf, struct px_mempool *mp)
+{
+	uint16_t vq_index = (uint16_t)(2 * q);
+	struct virtio_queue *vq;
+	int ret = virtio_check_nb_desc(dev, vq_index, nb_desc);
+
+	if (ret < 0)
+		return ret;
+	if (px_pktmbuf_data_room_size(mp) < PX_PKTMBUF_HEADROOM + PX_ETHER_MAX_LEN) {
+		VIRTIO_LOG(ERR,
+			   "%s: mbufs of pool too small: need a data room of %u (headroom + "
+			   "a full-sized frame)",
+			   dev->name, PX_PKTMBUF_HEADROOM + PX_ETHER_MAX_LEN);
+		return -EINVAL;
+	}
+	vq = virtio_queue_alloc(dev, vq_index, nb_desc, socket, false);
+	if (vq == NULL)
+		return -ENOMEM;
+	vq->mp = mp;
+	vq->free_thresh =
+		conf && conf->rx_free_thresh ? conf->rx_free_thresh : VIRTIO_DEFAULT_RX_FREE_THRESH;
+	vq->free_thresh = PX_MIN(vq->free_thresh, (uint16_t)(nb_desc / 2));
+	dev->rx_queues[q] = vq;
+	return 0;
+}
+
+static int virtio_tx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+				 const struct px_eth_txconf *conf)
+{
+	uint16_t vq_index = (uint16_t)(2 * q + 1);
+	struct virtio_queue *vq;
+	int ret = virtio_check_nb_desc(dev, vq_index, nb_desc);
+
+	if (ret < 0)
+		return ret;
+	vq = virtio_queue_alloc(dev, vq_index, nb_desc, socket, true);
+	if (vq == NULL)
+		return -ENOMEM;
+	vq->free_thresh =
+		conf && conf->tx_free_thresh ? conf->tx_free_thresh : VIRTIO_DEFAULT_TX_FREE_THRESH;
+	vq->free_thresh = PX_MIN(vq->free_thresh, (uint16_t)(nb_desc - 1));
+	dev->tx_queues[q] = vq;
+	return 0;
+}
+
+static void virtio_rx_queue_release(struct px_eth_dev *dev, uint16_t q)
+{
+	virtio_queue_free(dev->rx_queues[q]);
+	dev->rx_queues[q] = NULL;
+}
+
+static void virtio_tx_queue_release(struct px_eth_dev *dev, uint16_t q)
+{
+	virtio_queue_free(dev->tx_queues[q]);
+	dev->tx_queues[q] = NULL;
+}
+
+/* §4.1.5.1.3: tell the device where a queue's rings are, from the negotiated features. */
+static int virtio_queue_start(struct virtio_adapter *ad, struct virtio_queue *vq)
+{
+	size_t drv_off, dev_off;
+	uint64_t iova = vq->mz->iova;
+
+	ring_size(vq->packed_ring, vq->nb_desc, &drv_off, &dev_off);
+	vq->event_idx = has(ad->features, VIRTIO_F_RING_EVENT_IDX);
+	vq->mrg_rxbuf = has(ad->features, VIRTIO_NET_F_MRG_RXBUF);
+	vq->tx_csum = has(ad->features, VIRTIO_NET_F_CSUM);
+	vq->rx_csum = has(ad->features, VIRTIO_NET_F_GUEST_CSUM);
+	virtio_queue_reset(vq);
+	vq->notify = virtio_pci_queue_setup(&ad->vp, vq->vq_index, vq->nb_desc, iova,
+					    iova + drv_off, iova + dev_off);
+	return vq->notify ? 0 : -EIO;
+}
+
+/* ---- start, stop, close ------------------------------------------------------------------- */
+
+/* Refuse an MTU whose frames do not fit one receive buffer unless the port takes chains
+ * (SCATTER) and the device can spread frames (MRG_RXBUF). */
+static int virtio_check_mtu(struct px_eth_dev *dev)
+{
+	struct virtio_queue *rxq = dev->rx_queues[0];
+	uint32_t frame = dev->mtu + VIRTIO_FRAME_OVERHEAD;
+	uint32_t room = px_pktmbuf_data_room_size(rxq->mp) - PX_PKTMBUF_HEADROOM;
+
+	if (frame <= room)
+		return 0;
+	if (!(dev->conf.rxmode.offloads & PX_ETH_RX_OFFLOAD_SCATTER) ||
+	    !has(adapter_of(dev)->features, VIRTIO_NET_F_MRG_RXBUF)) {
+		VIRTIO_LOG(ERR,
+			   "%s: MTU %u makes frames of up to %u bytes, more than one %u-byte "
+			   "receive buffer: configure the port with PX_ETH_RX_OFFLOAD_SCATTER (the "
+			   "device must offer VIRTIO_NET_F_MRG_RXBUF)",
+			   dev->name, dev->mtu, frame, room);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void virtio_quiesce(struct virtio_adapter *ad)
+{
+	/* §2.4: after the reset the device uses no buffer and writes no ring */
+	if (virtio_pci_reset(&ad->vp) < 0)
+		VIRTIO_LOG(ERR, "%s: reset did not complete: bus mastering off regardless",
+			   ad->pci->name);
+	pci_bus_master(ad->pci, false);
+}
+
+static void virtio_queues_drop_mbufs(struct px_eth_dev *dev)
+{
+	for (uint16_t q = 0; q < dev->nb_rx_queues; q++)
+		if (dev->rx_queues[q])
+			virtio_queue_drop_mbufs(dev->rx_queues[q]);
+	for (uint16_t q = 0; q < dev->nb_tx_queues; q++)
+		if (dev->tx_queues[q])
+			virtio_queue_drop_mbufs(dev->tx_queues[q]);
+}
+
+static int virtio_dev_start(struct px_eth_dev *dev)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	struct virtio_queue *rxq = dev->rx_queues[0], *txq = dev->tx_queues[0];
+	int ret;
+
+	if (rxq == NULL || txq == NULL) {
+		VIRTIO_LOG(ERR, "%s: needs one RX and one TX queue", dev->name);
+		return -EINVAL;
+	}
+	ret = virtio_negotiate(ad, &dev->conf);
+	if (ret == 0)
+		ret = virtio_check_mtu(dev);
+	if (ret == 0)
+		ret = virtio_queue_start(ad, rxq);
+	if (ret == 0)
+		ret = virtio_queue_start(ad, txq);
+	if (ret < 0)
+		goto quiesce;
+	if (virtio_rx_refill(rxq, false) != 0) {
+		VIRTIO_LOG(ERR, "%s: mempool has fewer than %u free mbufs for the RX ring",
+			   dev->name, rxq->nb_desc);
+		ret = -ENOMEM;
+		goto drop_mbufs;
+	}
+	ret = pci_bus_master(ad->pci, true);
+	if (ret < 0)
+		goto drop_mbufs;
+	dev->rx_pkt_burst = ad->packed ? virtio_recv_pkts_packed : virtio_recv_pkts;
+	dev->tx_pkt_burst = ad->packed ? virtio_xmit_pkts_packed : virtio_xmit_pkts;
+	/* §3.1.1 step 8: the device is live; it may use the RX buffers from here on */
+	virtio_pci_status_set(&ad->vp, VIRTIO_STATUS_DRIVER_OK);
+	if (virtio_pci_status(&ad->vp) &
+	    (VIRTIO_STATUS_DEVICE_NEEDS_RESET | VIRTIO_STATUS_FAILED)) {
+		VIRTIO_LOG(ERR, "%s: device status %#x after DRIVER_OK", dev->name,
+			   virtio_pci_status(&ad->vp));
+		ret = -EIO;
+		goto drop_mbufs;
+	}
+	return 0;
+
+drop_mbufs:
+	virtio_quiesce(ad);
+	virtio_queues_drop_mbufs(dev);
+	return ret;
+quiesce:
+	virtio_quiesce(ad);
+	return ret;
+}
+
+static int virtio_dev_stop(struct px_eth_dev *dev)
+{
+	virtio_quiesce(adapter_of(dev));
+	virtio_queues_drop_mbufs(dev);
+	return 0;
+}
+
+/* The device is reset on close: it forgets every ring and buffer address. */
+static int virtio_dev_close(struct px_eth_dev *dev)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+
+	virtio_quiesce(ad);
+	ad->pci->priv = NULL;
+	free(ad);
+	dev->dev_private = NULL;
+	return 0;
+}
+
+static int virtio_dev_configure(struct px_eth_dev *dev)
+{
+	(void)dev;
+	return 0;
+}
+
+/* The MTU is checked at start (virtio_check_mtu). */
+static int virtio_mtu_set(struct px_eth_dev *dev, uint16_t mtu)
+{
+	(void)mtu;
+	if (dev->started) {
+		VIRTIO_LOG(ERR, "%s: stop the port to change its MTU", dev->name);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int virtio_dev_infos_get(struct px_eth_dev *dev, struct px_eth_dev_info *info)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	uint64_t f = ad->dev_features;
+
+	info->driver_name = VIRTIO_DRIVER_NAME;
+	info->max_rx_queues = 1;
+	info->max_tx_queues = 1;
+	info->min_rx_bufsize = PX_ETHER_MAX_LEN;
+	info->max_mtu = ad->max_mtu;
+	info->min_mtu = VIRTIO_MIN_MTU;
+	info->max_rx_pktlen = ad->max_mtu + VIRTIO_FRAME_OVERHEAD;
+	info->max_mac_addrs = 1;
+	info->rx_offload_capa = has(f, VIRTIO_NET_F_MRG_RXBUF) ? PX_ETH_RX_OFFLOAD_SCATTER : 0;
+	if (has(f, VIRTIO_NET_F_GUEST_CSUM))
+		info->rx_offload_capa |= PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM;
+	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if (has(f, VIRTIO_NET_F_CSUM))
+		info->tx_offload_capa |= PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM;
+	info->rx_desc_lim = (struct px_eth_desc_lim){.nb_max = virtio_pci_queue_max(&ad->vp, 0),
+						     .nb_min = VIRTIO_MIN_DESC,
+						     .nb_align = 1};
+	info->tx_desc_lim = (struct px_eth_desc_lim){.nb_max = virtio_pci_queue_max(&ad->vp, 1),
+						     .nb_min = VIRTIO_MIN_DESC,
+						     .nb_align = 1};
+	info->speed_capa = 0;
+	return 0;
+}
+
+/* ---- link --------------------------------------------------------------------------------- */
+
+/* §5.1.4: status.LINK_UP with VIRTIO_NET_F_STATUS, else the link is always up; the speed with
+ * VIRTIO_NET_F_SPEED_DUPLEX (QEMU 7.2: only when its speed= property is set). */
+static int virtio_link_update(struct px_eth_dev *dev, int wait)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	bool up = true;
+
+	(void)wait; /* ethdev's px_eth_link_wait() polls */
+	if (has(ad->features, VIRTIO_NET_F_STATUS))
+		up = dev_cfg16(ad, VIRTIO_NET_CFG_STATUS) & VIRTIO_NET_S_LINK_UP;
+	memset(&dev->link, 0, sizeof(dev->link));
+	if (!up)
+		return 0;
+	dev->link.link_status = 1;
+	dev->link.link_duplex = 1;
+	dev->link.link_speed = PX_ETH_SPEED_NUM_UNKNOWN;
+	if (has(ad->features, VIRTIO_NET_F_SPEED_DUPLEX)) {
+		uint32_t speed = dev_cfg32(ad, VIRTIO_NET_CFG_SPEED);
+
+		if (speed != 0 && speed != UINT32_MAX)
+			dev->link.link_speed = speed;
+	}
+	return 0;
+}
+
+/* ---- statistics --------------------------------------------------------------------------- */
+
+static int virtio_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
+{
+	for (uint16_t q = 0; q < PX_MAX(dev->nb_rx_queues, dev->nb_tx_queues); q++) {
+		struct virtio_queue *rxq = q < dev->nb_rx_queues ? dev->rx_queues[q] : NULL;
+		struct virtio_queue *txq = q < dev->nb_tx_queues ? dev->tx_queues[q] : NULL;
+
+		eth_queue_stats_add(st, q, rxq ? &rxq->st : NULL, txq ? &txq->st : NULL);
+	}
+	return 0;
+}
+
+/* The driver's own xstats, per queue: what it asks of the device. */
+static const struct {
+	const char *name;
+	size_t off;
+} virtio_q_xstats[] = {
+	{"desc_avail", offsetof(struct virtio_queue_counters, descs)},
+	{"notifies", offsetof(struct virtio_queue_counters, notifies)},
+	{"notifies_suppressed", offsetof(struct virtio_queue_counters, suppressed)},
+	{"avail_bursts", offsetof(struct virtio_queue_counters, bursts)},
+};
+#define VIRTIO_NB_Q_XSTATS ((unsigned int)PX_DIM(virtio_q_xstats))
+
+/* The queue behind xstat slot @i (RX queues first), or NULL; *dir names its direction. */
+static struct virtio_queue *xstat_queue(struct px_eth_dev *dev, unsigned int i, const char **dir,
+					unsigned int *q)
+{
+	unsigned int slot = i / VIRTIO_NB_Q_XSTATS;
+
+	if (slot < dev->nb_rx_queues) {
+		*dir = "rx";
+		*q = slot;
+		return dev->rx_queues[slot];
+	}
+	*dir = "tx";
+	*q = slot - dev->nb_rx_queues;
+	return dev->tx_queues[*q];
+}
+
+static unsigned int virtio_xstats_count(struct px_eth_dev *dev)
+{
+	return VIRTIO_NB_Q_XSTATS * (unsigned int)(dev->nb_rx_queues + dev->nb_tx_queues);
+}
+
+static int virtio_xstats_get_names(struct px_eth_dev *dev, struct px_eth_xstat_name *names,
+				   unsigned int size)
+{
+	unsigned int n = virtio_xstats_count(dev), q;
+	const char *dir;
+
+	if (names == NULL || size < n)
+		return (int)n;
+	for (unsigned int i = 0; i < n; i++) {
+		xstat_queue(dev, i, &dir, &q);
+		snprintf(names[i].name, sizeof(names[i].name), "%s_q%u_%s", dir, q,
+			 virtio_q_xstats[i % VIRTIO_NB_Q_XSTATS].name);
+	}
+	return (int)n;
+}
+
+static int virtio_xstats_get(struct px_eth_dev *dev, struct px_eth_xstat *xstats, unsigned int size)
+{
+	unsigned int n = virtio_xstats_count(dev), q;
+	const char *dir;
+
+	if (xstats == NULL || size < n)
+		return (int)n;
+	for (unsigned int i = 0; i < n; i++) {
+		struct virtio_queue *vq = xstat_queue(dev, i, &dir, &q);
+		size_t off = virtio_q_xstats[i % VIRTIO_NB_Q_XSTATS].off;
+
+		xstats[i].id = i;
+		xstats[i].value = vq ? px_counter64_fetch(
+					       (const px_counter64_t *)((const char *)&vq->c + off))
+				     : 0;
+	}
+	return (int)n;
+}
+
+static void virtio_counters_reset(struct virtio_queue *vq)
+{
+	if (vq == NULL)
+		return;
+	eth_queue_stats_reset(&vq->st);
+	px_counter64_reset(&vq->c.descs);
+	px_counter64_reset(&vq->c.notifies);
+	px_counter64_reset(&vq->c.suppressed);
+	px_counter64_reset(&vq->c.bursts);
+}
+
+static int virtio_stats_reset(struct px_eth_dev *dev)
+{
+	for (uint16_t q = 0; q < dev->nb_rx_queues; q++)
+		virtio_counters_reset(dev->rx_queues[q]);
+	for (uint16_t q = 0; q < dev->nb_tx_queues; q++)
+		virtio_counters_reset(dev->tx_queues[q]);
+	return 0;
+}
+
+static const struct px_eth_dev_ops virtio_ops = {
+	.dev_infos_get = virtio_dev_infos_get,
+	.dev_configure = virtio_dev_configure,
+	.dev_start = virtio_dev_start,
+	.dev_stop = virtio_dev_stop,
+	.dev_close = virtio_dev_close,
+	.mtu_set = virtio_mtu_set,
+	.rx_queue_setup = virtio_rx_queue_setup,
+	.tx_queue_setup = virtio_tx_queue_setup,
+	.rx_queue_release = virtio_rx_queue_release,
+	.tx_queue_release = virtio_tx_queue_release,
+	.link_update = virtio_link_update,
+	.stats_get = virtio_stats_get,
+	.stats_reset = virtio_stats_reset,
+	.xstats_get_names = virtio_xstats_get_names,
+	.xstats_get = virtio_xstats_get,
+	.xstats_reset = virtio_stats_reset,
+};
+
+/* ---- probe / remove ----------------------------------------------------------------------- */
+
+/* §5.1.4: the MAC address the device gives (VIRTIO_NET_F_MAC), else a random locally
+ * administered one; the MTU limit (VIRTIO_NET_F_MTU), else 9000 with mergeable buffers. */
+static void virtio_read_config(struct virtio_adapter *ad, struct px_eth_dev *dev)
+{
+	if (has(ad->dev_features, VIRTIO_NET_F_MAC)) {
+		virtio_pci_read_dev_config(&ad->vp, VIRTIO_NET_CFG_MAC, dev->mac.addr_bytes,
+					   PX_ETHER_ADDR_LEN);
+	} else {
+		px_ether_addr_random(&dev->mac);
+		VIRTIO_LOG(INFO, "%s: the device gives no MAC address: using a random one",
+			   ad->pci->name);
+	}
+	if (has(ad->dev_features, VIRTIO_NET_F_MTU))
+		ad->max_mtu = dev_cfg16(ad, VIRTIO_NET_CFG_MTU);
+	else
+		ad->max_mtu = has(ad->dev_features, VIRTIO_NET_F_MRG_RXBUF) ? VIRTIO_JUMBO_MTU
+									    : PX_ETHER_MTU;
+}
+
+/* The device's offer and a first negotiation, so a device that refuses is refused at probe. */
+static int virtio_init_device(struct virtio_adapter *ad)
+{
+	int ret = virtio_pci_init(&ad->vp, ad->pci);
+
+	if (ret == 0)
+		ret = pci_bus_master(ad->pci, false);
+	if (ret == 0)
+		ret = virtio_pci_reset(&ad->vp);
+	if (ret < 0)
+		return ret;
+	virtio_pci_status_set(&ad->vp, VIRTIO_STATUS_ACKNOWLEDGE);
+	ad->dev_features = virtio_pci_device_features(&ad->vp);
+	ret = virtio_check_offer(ad);
+	if (ret == 0)
+		ret = virtio_parse_devargs(ad);
+	if (ret == 0)
+		ret = virtio_negotiate(ad, NULL);
+	return ret;
+}
+
+static int virtio_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
+{
+	struct virtio_adapter *ad;
+	struct px_eth_dev *dev;
+	int ret;
+
+	(void)drv;
+	ad = calloc(1, sizeof(*ad));
+	if (ad == NULL)
+		return -ENOMEM;
+	ad->pci = pci;
+	ret = virtio_init_device(ad);
+	if (ret < 0)
+		goto free_adapter;
+	dev = eth_dev_allocate(pci->name);
+	if (dev == NULL) {
+		ret = -errno;
+		goto reset;
+	}
+	virtio_read_config(ad, dev);
+	dev->dev_private = ad;
+	dev->ops = &virtio_ops;
+	dev->rx_pkt_burst = ad->packed ? virtio_recv_pkts_packed : virtio_recv_pkts;
+	dev->tx_pkt_burst = ad->packed ? virtio_xmit_pkts_packed : virtio_xmit_pkts;
+	dev->mtu = PX_ETHER_MTU;
+	dev->dev_flags = PX_ETH_DEV_F_QUEUE_XSTATS;
+	ad->eth = dev;
+	pci->priv = ad;
+	eth_dev_probing_finish(dev);
+	VIRTIO_LOG(INFO,
+		   "%s: port %u, MAC %02x:%02x:%02x:%02x:%02x:%02x, features %#" PRIx64
+		   " (offered %#" PRIx64 "), %s rings",
+		   pci->name, dev->port_id, dev->mac.addr_bytes[0], dev->mac.addr_bytes[1],
+		   dev->mac.addr_bytes[2], dev->mac.addr_bytes[3], dev->mac.addr_bytes[4],
+		   dev->mac.addr_bytes[5], ad->features, ad->dev_features,
+		   ad->packed ? "packed" : "split");
+	return 0;
+
+reset:
+	virtio_quiesce(ad);
+free_adapter:
+	free(ad);
+	return ret;
+}
+
+/* At bus cleanup: close the port if the application did not. */
+static int virtio_remove(struct px_pci_device *pci)
+{
+	struct px_eth_dev *dev;
+
+	if (pci->priv == NULL)
+		return 0;
+	dev = eth_dev_get_by_name(pci->name);
+	if (dev == NULL)
+		return 0;
+	return px_eth_dev_close(dev->port_id);
+}
+
+/* ---- registration ------------------------------------------------------------------------- */
+
+static const struct px_pci_id virtio_ids[] = {
+	/* §4.1.2: the modern network device; the transitional one has the modern interface too
+	 * unless QEMU's disable-modern=on (virtio_pci_init refuses that) */
+	{VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE_NET_MODERN, PX_PCI_ANY_ID, PX_PCI_ANY_ID},
+	{VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE_NET_LEGACY, PX_PCI_ANY_ID, PX_PCI_ANY_ID},
+	{0, 0, 0, 0},
+};
+
+static struct px_pci_driver virtio_driver = {
+	.name = VIRTIO_DRIVER_NAME,
+	.id_table = virtio_ids,
+	.probe = virtio_probe,
+	.remove = virtio_remove,
+};
+
+void driver_init_virtio(void);
+void driver_init_virtio(void)
+{
+	pci_driver_register_builtin(&virtio_driver);
+}

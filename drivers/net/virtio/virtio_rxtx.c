@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * virtio-net PMD: the burst functions on split virtqueues (VIRTIO 1.2 §2.7) and the queue
+ * state both ring layouts share; the packed ring's bursts are in virtio_rxtx_packed.c.
+ *
+ * Receive: one device-writable descriptor per mbuf; the virtio-net header (§5.1.6) lands in
+ * the mbuf's headroom, just before the frame, so the frame starts at the usual data offset.
+ * With VIRTIO_NET_F_MRG_RXBUF a frame spans num_buffers buffers and becomes an mbuf chain.
+ * Consumed buffers are refilled in batches of free_thresh, made available with one index
+ * update and at most one notify.
+ *
+ * Transmit: the header goes into the packet's headroom when the mbuf is ours alone (one
+ * descriptor per segment, VIRTIO_F_VERSION_1 implies any layout), else into a per-queue slot
+ * (one descriptor more). One avail->idx update and at most one notify per burst; completed
+ * chains are taken back in batches when fewer than free_thresh descriptors are free.
+ *
+ * Notifications (§2.7.7, §2.7.10): the driver notifies only when the device asks for it: its
+ * used->flags lacks VRING_USED_F_NO_NOTIFY, or with VIRTIO_F_RING_EVENT_IDX the new available
+ * index passed its avail_event. The driver asks for no interrupts: it polls.
+ */
+#include <endian.h>
+#include <string.h>
+
+#include "virtio_rxtx.h"
+
+/* ---- queue state shared by both layouts --------------------------------------------------- */
+
+void virtio_queue_reset(struct virtio_queue *vq)
+{
+	memset(vq->mz->addr, 0, vq->mz->len);
+	for (uint16_t i = 0; i < vq->nb_desc; i++)
+		vq->id_next[i] = (uint16_t)(i + 1);
+	vq->free_head = 0;
+	vq->nb_free = vq->nb_desc;
+	vq->avail_idx = 0;
+	vq->used_idx = 0;
+	vq->avail_wrap = true; /* §2.8.1: both wrap counters start at 1 */
+	vq->used_wrap = true;
+	if (vq->packed_ring)
+		vq->packed.driver->flags = htole16(VRING_PACKED_EVENT_FLAG_DISABLE);
+	else
+		vq->split.avail->flags = htole16(VRING_AVAIL_F_NO_INTERRUPT);
+}
+
+void virtio_queue_drop_mbufs(struct virtio_queue *vq)
+{
+	px_pktmbuf_free_bulk(vq->sw_ring, vq->nb_desc);
+	memset(vq->sw_ring, 0, vq->nb_desc * sizeof(struct px_mbuf *));
+}
+
+/* ---- split ring helpers ------------------------------------------------------------------- */
+
+/* used_event (§2.7.10) sits after the avail ring, avail_event after the used ring */
+static inline volatile uint16_t *split_used_event(struct virtio_queue *vq)
+{
+	return &vq->split.avail->ring[vq->nb_desc];
+}
+
+static inline volatile uint16_t *split_avail_event(struct virtio_queue *vq)
+{
+	return (volatile uint16_t *)&vq->split.used->ring[vq->nb_desc];
+}
+
+/* Publish avail_idx (everything written before it first) and notify if the device wants to
+ * hear: @old is the index before this burst's buffers, @descs their descriptors. */
+static inline void split_publish(struct virtio_queue *vq, uint16_t old, uint16_t descs)
+{
+	bool kick;
+
+	px_io_wmb(); /* descriptors and ring entries before the index (§2.7.13) */
+	vq->split.avail->idx = htole16(vq->avail_idx);
+	px_smp_mb(); /* the index store before the loads of flags / avail_event (§2.7.13.4) */
+	if (vq->event_idx)
+		kick = vring_need_event(le16toh(*split_avail_event(vq)), vq->avail_idx, old);
+	else
+		kick = !(le16toh(vq->split.used->flags) & VRING_USED_F_NO_NOTIFY);
+	px_counter64_add(&vq->c.bursts, 1);
+	px_counter64_add(&vq->c.descs, descs);
+	if (kick) {
+		*vq->notify = htole16(vq->vq_index);
+		px_counter64_add(&vq->c.notifies, 1);
+	} else {
+		px_counter64_add(&vq->c.suppressed, 1);
+	}
+}
+
+/* With EVENT_IDX the device interrupts when the used index passes used_event; keeping it one
+ * behind what the driver consumed means "never" (the driver polls). */
+static inline void split_no_interrupt(struct virtio_queue *vq)
+{
+	if (vq->event_idx)
+		*split_used_event(vq) = htole16((uint16_t)(vq->used_idx - 1));
+}
+
+/* ---- receive ------------------------------------------------------------------------------ */
+
+static uint16_t split_rx_refill(struct virtio_queue *vq, bool notify)
+{
+	struct px_mbuf *bufs[VIRTIO_FREE_BATCH];
+	uint16_t old = vq->avail_idx, hdr = vq->hdr_size;
+
+	while (vq->nb_free > 0) {
+		uint16_t n = PX_MIN(vq->nb_free, (uint16_t)VIRTIO_FREE_BATCH);
+
+		if (px_pktmbuf_alloc_bulk(vq->mp, bufs, n) != 0) {
+			px_counter64_add(&vq->st.nombuf, n);
+			break;
+		}
+		for (uint16_t i = 0; i < n; i++) {
+			struct px_mbuf *m = bufs[i];
+			uint16_t id = virtio_id_take(vq);
+			volatile struct vring_desc *d = &vq->split.desc[id];
+
+			vq->sw_ring[id] = m;
+			/* the header goes into the headroom, the frame at data_off */
+			d->addr = htole64(m->buf_iova + m->data_off - hdr);
+			d->len = htole32((uint32_t)(m->buf_len - m->data_off + hdr));
+			d->flags = htole16(VRING_DESC_F_WRITE);
+			vq->split.avail->ring[vq->avail_idx & vq->mask] = htole16(id);
+			vq->avail_idx++;
+		}
+		vq->nb_free -= n;
+	}
+	if (vq->avail_idx != old) {
+		if (notify) {
+			split_publish(vq, old, (uint16_t)(vq->avail_idx - old));
+		} else {
+			px_io_wmb();
+			vq->split.avail->idx = htole16(vq->avail_idx);
+			px_counter64_add(&vq->c.descs, (uint16_t)(vq->avail_idx - old));
+		}
+	}
+	return vq->nb_free;
+}
+
+uint16_t virtio_rx_refill(struct virtio_queue *vq, bool notify)
+{
+	return vq->packed_ring ? virtio_packed_rx_refill(vq, notify) : split_rx_refill(vq, notify);
+}
+
+uint16_t virtio_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	struct virtio_queue *vq = queue;
+	volatile struct vring_used *used = vq->split.used;
+	uint16_t nb_used, done = 0, nb = 0, errs = 0;
+	uint64_t bytes = 0;
+
+	nb_used = (uint16_t)(le16toh(used->idx) - vq->used_idx);
+	px_io_rmb(); /* the index before the entries it covers */
+	while (nb < n && done < nb_used) {
+		volatile struct vring_used_elem *e = &used->ring[(vq->used_idx + done) & vq->mask];
+		struct px_mbuf *m = rx_take(vq, le32toh(e->id)), *last;
+		uint16_t nbuf;
+
+		if (px_unlikely(m == NULL)) {
+			errs++;
+			done++;
+			continue;
+		}
+		nbuf = rx_first(vq, m, le32toh(e->len));
+		if (px_unlikely(nbuf == 0 || nbuf > nb_used - done)) {
+			/* a broken header, or (never from QEMU, which publishes whole packets) the
+			 * rest of the packet not yet used: drop what is there */
+			errs++;
+			px_pktmbuf_free(m);
+			done++;
+			continue;
+		}
+		last = m;
+		for (uint16_t k = 1; k < nbuf; k++) {
+			e = &used->ring[(vq->used_idx + done + k) & vq->mask];
+			struct px_mbuf *s = rx_take(vq, le32toh(e->id));
+
+			if (px_unlikely(s == NULL))
+				break;
+			rx_append(vq, m, last, s, le32toh(e->len));
+			last = s;
+		}
+		done += nbuf;
+		if (px_unlikely(m->nb_segs != nbuf)) {
+			errs++;
+			px_pktmbuf_free(m);
+			continue;
+		}
+		bytes += m->pkt_len;
+		pkts[nb++] = m;
+	}
+	vq->used_idx = (uint16_t)(vq->used_idx + done);
+	if (done) {
+		split_no_interrupt(vq);
+		px_counter64_add(&vq->st.pkts, nb);
+		px_counter64_add(&vq->st.bytes, bytes);
+		if (px_unlikely(errs))
+			px_counter64_add(&vq->st.errs, errs);
+	}
+	if (vq->nb_free >= vq->free_thresh)
+		split_rx_refill(vq, true);
+	return nb;
+}
+
+/* ---- transmit ----------------------------------------------------------------------------- */
+
+/* Take back every chain the device used; free their packets in bulk. @return descriptors. */
+static uint16_t split_tx_cleanup(struct virtio_queue *vq)
+{
+	struct px_mbuf *done[VIRTIO_FREE_BATCH];
+	uint16_t used_idx = le16toh(vq->split.used->idx), freed = 0;
+	unsigned int k = 0;
+
+	px_io_rmb(); /* the index before the entries it covers */
+	while (vq->used_idx != used_idx) {
+		uint32_t id = le32toh(vq->split.used->ring[vq->used_idx & vq->mask].id);
+
+		if (px_unlikely(id >= vq->nb_desc || vq->sw_ring[id] == NULL)) {
+			px_counter64_add(&vq->st.errs, 1); /* a broken device: skip the entry */
+			vq->used_idx++;
+			continue;
+		}
+		done[k++] = vq->sw_ring[id];
+		vq->sw_ring[id] = NULL;
+		if (k == VIRTIO_FREE_BATCH) {
+			px_pktmbuf_free_bulk(done, k);
+			k = 0;
+		}
+		/* the chain is still linked in id_next: put it back whole */
+		vq->id_next[vq->chain_end[id]] = vq->free_head;
+		vq->free_head = (uint16_t)id;
+		vq->nb_free = (uint16_t)(vq->nb_free + vq->chain_len[id]);
+		freed = (uint16_t)(freed + vq->chain_len[id]);
+		vq->used_idx++;
+	}
+	px_pktmbuf_free_bulk(done, k);
+	split_no_interrupt(vq);
+	return freed;
+}
+
+/* Chain one packet (@need descriptors, @push: header in its headroom) from the free list. */
+static inline void split_tx_one(struct virtio_queue *vq, struct px_mbuf *pkt, uint16_t need,
+				bool push)
+{
+	volatile struct vring_desc *d;
+	uint16_t head = vq->free_head, id = head, last = head;
+	const struct px_mbuf *s = pkt;
+
+	if (push) {
+		struct virtio_net_hdr *h = (void *)(px_pktmbuf_mtod(pkt, char *) - vq->hdr_size);
+
+		tx_hdr_fill(vq, h, pkt);
+		d = &vq->split.desc[id];
+		d->addr = htole64(px_pktmbuf_iova(pkt) - vq->hdr_size);
+		d->len = htole32((uint32_t)pkt->data_len + vq->hdr_size);
+		s = pkt->next;
+	} else {
+		tx_hdr_fill(vq, &vq->hdrs[head], pkt);
+		d = &vq->split.desc[id];
+		d->addr = htole64(vq->hdrs_iova + (uint64_t)head * sizeof(struct virtio_net_hdr));
+		d->len = htole32(vq->hdr_size);
+	}
+	for (;;) {
+		d->flags = htole16(VRING_DESC_F_NEXT);
+		d->next = htole16(vq->id_next[id]);
+		last = id;
+		id = vq->id_next[id];
+		if (s == NULL)
+			break;
+		d = &vq->split.desc[id];
+		d->addr = htole64(px_pktmbuf_iova(s));
+		d->len = htole32(s->data_len);
+		s = s->next;
+	}
+	d->flags = 0; /* the chain's last descriptor */
+	vq->free_head = id;
+	vq->nb_free = (uint16_t)(vq->nb_free - need);
+	vq->sw_ring[head] = pkt;
+	vq->chain_len[head] = need;
+	vq->chain_end[head] = last;
+	vq->split.avail->ring[vq->avail_idx & vq->mask] = htole16(head);
+	vq->avail_idx++;
+}
+
+uint16_t virtio_xmit_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	struct virtio_queue *vq = queue;
+	uint16_t old = vq->avail_idx, nb, descs = 0;
+	uint64_t bytes = 0;
+
+	if (vq->nb_free < vq->free_thresh)
+		split_tx_cleanup(vq);
+	for (nb = 0; nb < n; nb++) {
+		struct px_mbuf *m = pkts[nb];
+		bool push = tx_can_push(vq, m);
+		uint16_t need = (uint16_t)(m->nb_segs + !push);
+
+		if (need > vq->nb_free && (split_tx_cleanup(vq) == 0 || need > vq->nb_free))
+			break;
+		split_tx_one(vq, m, need, push);
+		descs = (uint16_t)(descs + need);
+		bytes += m->pkt_len;
+	}
+	if (nb == 0)
+		return 0;
+	split_publish(vq, old, descs);
+	px_counter64_add(&vq->st.pkts, nb);
+	px_counter64_add(&vq->st.bytes, bytes);
+	return nb;
+}

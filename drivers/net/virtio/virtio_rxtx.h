@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the split (virtio_rxtx.c) and packed (virtio_rxtx_packed.c) burst functions share: the
+ * virtio-net header on receive and transmit (VIRTIO 1.2 §5.1.6) and the mbuf bookkeeping of a
+ * used buffer. Not installed.
+ */
+#ifndef VIRTIO_RXTX_H
+#define VIRTIO_RXTX_H
+
+#include <endian.h>
+#include <string.h>
+
+#include "px_ip.h"
+#include "px_tcp.h"
+#include "px_udp.h"
+
+#include "virtio.h"
+
+#define VIRTIO_FREE_BATCH 64 /* mbufs freed (TX) or allocated (RX refill) per bulk call */
+
+/* Receive checksum results (VIRTIO_NET_F_GUEST_CSUM, §5.1.6.4.1): DATA_VALID says the device
+ * checked the checksums; NEEDS_CSUM says the packet's L4 checksum is partial (its data is
+ * sound: it never left the host), which the flags report as "none". */
+static inline uint64_t rx_csum_flags(const struct virtio_net_hdr *h)
+{
+	if (h->flags & VIRTIO_NET_HDR_F_DATA_VALID)
+		return PX_MBUF_F_RX_L4_CKSUM_GOOD;
+	if (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		return PX_MBUF_F_RX_L4_CKSUM_NONE;
+	return 0;
+}
+
+/* Take the mbuf of used id @id off the ring (NULL for an id the driver never gave). */
+static inline struct px_mbuf *rx_take(struct virtio_queue *vq, uint32_t id)
+{
+	struct px_mbuf *m;
+
+	if (px_unlikely(id >= vq->nb_desc || vq->sw_ring[id] == NULL))
+		return NULL;
+	m = vq->sw_ring[id];
+	vq->sw_ring[id] = NULL;
+	virtio_id_put(vq, (uint16_t)id);
+	return m;
+}
+
+/*
+ * The first buffer of a packet, @len bytes written by the device: the header, then data.
+ * Returns the buffers the packet spans (num_buffers with MRG_RXBUF, else 1), 0 for a broken
+ * header.
+ */
+static inline uint16_t rx_first(struct virtio_queue *vq, struct px_mbuf *m, uint32_t len)
+{
+	const struct virtio_net_hdr *h =
+		(const void *)((char *)m->buf_addr + m->data_off - vq->hdr_size);
+	uint16_t nbuf = vq->mrg_rxbuf ? le16toh(h->num_buffers) : 1;
+
+	if (px_unlikely(len < vq->hdr_size))
+		return 0;
+	m->data_len = (uint16_t)(len - vq->hdr_size);
+	m->pkt_len = m->data_len;
+	m->port = vq->port_id;
+	m->ol_flags = vq->rx_csum ? rx_csum_flags(h) : 0;
+	return nbuf;
+}
+
+/* A further buffer of a mergeable packet: no header, data from the buffer's start. */
+static inline void rx_append(struct virtio_queue *vq, struct px_mbuf *first, struct px_mbuf *last,
+			     struct px_mbuf *m, uint32_t len)
+{
+	m->data_off = (uint16_t)(m->data_off - vq->hdr_size);
+	m->data_len = (uint16_t)len;
+	last->next = m;
+	first->nb_segs++;
+	first->pkt_len += (uint32_t)len;
+}
+
+/* The header of a packet (§5.1.6.2): all zero unless the packet asks for an L4 checksum and
+ * the device takes VIRTIO_NET_F_CSUM. The application put the pseudo-header checksum in the L4
+ * checksum field, as for every DPDK-style NIC; the device completes it from csum_start. */
+static inline void tx_hdr_fill(const struct virtio_queue *vq, struct virtio_net_hdr *h,
+			       const struct px_mbuf *m)
+{
+	uint64_t l4 = m->ol_flags & PX_MBUF_F_TX_L4_MASK;
+
+	memset(h, 0, sizeof(*h));
+	if (!vq->tx_csum || l4 == 0)
+		return;
+	h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h->csum_start = htole16((uint16_t)(m->l2_len + m->l3_len));
+	h->csum_offset = htole16(l4 == PX_MBUF_F_TX_TCP_CKSUM
+					 ? (uint16_t)offsetof(struct px_tcp_hdr, cksum)
+					 : (uint16_t)offsetof(struct px_udp_hdr, dgram_cksum));
+}
+
+/* The header can go into the first segment's headroom: the mbuf is ours alone and its buffer
+ * its own. */
+static inline bool tx_can_push(const struct virtio_queue *vq, const struct px_mbuf *m)
+{
+	return px_mbuf_refcnt_read(m) == 1 && !(m->ol_flags & PX_MBUF_F_INDIRECT) &&
+	       px_pktmbuf_headroom(m) >= vq->hdr_size;
+}
+
+#endif /* VIRTIO_RXTX_H */

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * virtio-net PMD: the burst functions on packed virtqueues (VIRTIO_F_RING_PACKED, VIRTIO 1.2
+ * §2.8). One ring of descriptors that driver and device both write: the driver makes a
+ * descriptor available with AVAIL = its wrap counter and USED = the inverse (§2.8.1); the
+ * device marks a used one with both bits equal to its own wrap counter, writing one used
+ * descriptor per chain (buffer id and length) in the slot of the chain's first descriptor, so
+ * the driver steps over the chain length it remembers for that id (§2.8.7).
+ *
+ * A chain's first descriptor gets its flags last, after a write barrier, so the device never
+ * sees a partial chain (§2.8.6). The driver's event suppression structure says DISABLE (no
+ * interrupts: it polls); the device's says whether it wants a notify: ENABLE, DISABLE, or with
+ * VIRTIO_F_RING_EVENT_IDX the descriptor position after which it does (§2.8.10).
+ *
+ * The same buffer layout and header handling as the split ring (virtio_rxtx.h).
+ */
+#include "virtio_rxtx.h"
+
+#define VRING_PACKED_EVENT_WRAP_SHIFT 15
+
+static inline uint16_t avail_flags(const struct virtio_queue *vq)
+{
+	return vq->avail_wrap ? VRING_PACKED_DESC_F_AVAIL : VRING_PACKED_DESC_F_USED;
+}
+
+static inline void avail_advance(struct virtio_queue *vq)
+{
+	if (++vq->avail_idx == vq->nb_desc) {
+		vq->avail_idx = 0;
+		vq->avail_wrap = !vq->avail_wrap;
+	}
+}
+
+static inline void used_advance(struct virtio_queue *vq, uint16_t n)
+{
+	vq->used_idx = (uint16_t)(vq->used_idx + n);
+	if (vq->used_idx >= vq->nb_desc) {
+		vq->used_idx = (uint16_t)(vq->used_idx - vq->nb_desc);
+		vq->used_wrap = !vq->used_wrap;
+	}
+}
+
+/* §2.8.1: used when AVAIL == USED == the wrap counter of the used descriptors to come */
+static inline bool desc_is_used(const struct virtio_queue *vq, uint16_t pos, bool wrap)
+{
+	uint16_t f = le16toh(vq->packed.desc[pos].flags);
+	bool avail = f & VRING_PACKED_DESC_F_AVAIL, used = f & VRING_PACKED_DESC_F_USED;
+
+	return avail == used && used == wrap;
+}
+
+/* After making @added descriptors available: notify if the device's event suppression
+ * structure asks for it (§2.8.10). Positions are compared as in the split ring's
+ * vring_need_event(), modulo 2^16: old = new - added also across the ring's end. */
+static inline void packed_kick(struct virtio_queue *vq, uint16_t added)
+{
+	uint16_t flags, off_wrap, event, new_pos = vq->avail_idx;
+	bool kick;
+
+	px_smp_mb(); /* the descriptors' flags before the load of the device's structure */
+	flags = le16toh(vq->packed.device->flags);
+	if (flags == VRING_PACKED_EVENT_FLAG_DESC && vq->event_idx) {
+		off_wrap = le16toh(vq->packed.device->off_wrap);
+		event = off_wrap & ((1u << VRING_PACKED_EVENT_WRAP_SHIFT) - 1);
+		/* an event position of the other lap lies one ring size back (or ahead) */
+		if ((bool)(off_wrap >> VRING_PACKED_EVENT_WRAP_SHIFT) != vq->avail_wrap)
+			event = (uint16_t)(event - vq->nb_desc);
+		kick = vring_need_event(event, new_pos, (uint16_t)(new_pos - added));
+	} else {
+		kick = flags != VRING_PACKED_EVENT_FLAG_DISABLE;
+	}
+	px_counter64_add(&vq->c.bursts, 1);
+	px_counter64_add(&vq->c.descs, added);
+	if (kick) {
+		*vq->notify = htole16(vq->vq_index);
+		px_counter64_add(&vq->c.notifies, 1);
+	} else {
+		px_counter64_add(&vq->c.suppressed, 1);
+	}
+}
+
+/* ---- receive ------------------------------------------------------------------------------ */
+
+uint16_t virtio_packed_rx_refill(struct virtio_queue *vq, bool notify)
+{
+	struct px_mbuf *bufs[VIRTIO_FREE_BATCH];
+	uint16_t hdr = vq->hdr_size, added = 0;
+
+	while (vq->nb_free > 0) {
+		uint16_t n = PX_MIN(vq->nb_free, (uint16_t)VIRTIO_FREE_BATCH);
+		uint16_t first = vq->avail_idx, first_flags = 0;
+
+		if (px_pktmbuf_alloc_bulk(vq->mp, bufs, n) != 0) {
+			px_counter64_add(&vq->st.nombuf, n);
+			break;
+		}
+		for (uint16_t i = 0; i < n; i++) {
+			struct px_mbuf *m = bufs[i];
+			uint16_t id = virtio_id_take(vq);
+			volatile struct vring_packed_desc *d = &vq->packed.desc[vq->avail_idx];
+			uint16_t flags = VRING_DESC_F_WRITE | avail_flags(vq);
+
+			vq->sw_ring[id] = m;
+			vq->chain_len[id] = 1;
+			d->addr = htole64(m->buf_iova + m->data_off - hdr);
+			d->len = htole32((uint32_t)(m->buf_len - m->data_off + hdr));
+			d->id = htole16(id);
+			if (i == 0)
+				first_flags = flags; /* written last: it releases the batch */
+			else
+				d->flags = htole16(flags);
+			avail_advance(vq);
+		}
+		px_io_wmb();
+		vq->packed.desc[first].flags = htole16(first_flags);
+		vq->nb_free -= n;
+		added += n;
+	}
+	if (added == 0)
+		return vq->nb_free;
+	if (notify)
+		packed_kick(vq, added);
+	else
+		px_counter64_add(&vq->c.descs, added);
+	return vq->nb_free;
+}
+
+/* Are the @n used descriptors from the current used position all there? */
+static inline bool used_run_ready(const struct virtio_queue *vq, uint16_t n)
+{
+	uint16_t pos = vq->used_idx;
+	bool wrap = vq->used_wrap;
+
+	for (uint16_t i = 1; i < n; i++) {
+		if (++pos == vq->nb_desc) {
+			pos = 0;
+			wrap = !wrap;
+		}
+		if (!desc_is_used(vq, pos, wrap))
+			return false;
+	}
+	return true;
+}
+
+uint16_t virtio_recv_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	struct virtio_queue *vq = queue;
+	uint16_t nb = 0, errs = 0;
+	uint64_t bytes = 0;
+
+	while (nb < n && desc_is_used(vq, vq->used_idx, vq->used_wrap)) {
+		volatile struct vring_packed_desc *d = &vq->packed.desc[vq->used_idx];
+		struct px_mbuf *m, *last;
+		uint16_t nbuf;
+
+		px_io_rmb(); /* the flags before the id and length they cover */
+		m = vq->sw_ring[le16toh(d->id) < vq->nb_desc ? le16toh(d->id) : 0];
+		if (px_unlikely(le16toh(d->id) >= vq->nb_desc || m == NULL)) {
+			errs++;
+			used_advance(vq, 1);
+			continue;
+		}
+		nbuf = vq->mrg_rxbuf
+			       ? le16toh(((const struct virtio_net_hdr *)((char *)m->buf_addr +
+									  m->data_off -
+									  vq->hdr_size))
+						 ->num_buffers)
+			       : 1;
+		if (nbuf > 1 && !used_run_ready(vq, nbuf))
+			break; /* the rest of the packet is not used yet: next burst */
+		m = rx_take(vq, le16toh(d->id));
+		nbuf = rx_first(vq, m, le32toh(d->len));
+		used_advance(vq, 1);
+		last = m;
+		for (uint16_t k = 1; k < nbuf; k++) {
+			struct px_mbuf *s;
+
+			d = &vq->packed.desc[vq->used_idx];
+			s = rx_take(vq, le16toh(d->id));
+			used_advance(vq, 1);
+			if (px_unlikely(s == NULL))
+				break;
+			rx_append(vq, m, last, s, le32toh(d->len));
+			last = s;
+		}
+		if (px_unlikely(nbuf == 0 || m->nb_segs != nbuf)) {
+			errs++;
+			px_pktmbuf_free(m);
+			continue;
+		}
+		bytes += m->pkt_len;
+		pkts[nb++] = m;
+	}
+	if (nb || errs) {
+		px_counter64_add(&vq->st.pkts, nb);
+		px_counter64_add(&vq->st.bytes, bytes);
+		if (px_unlikely(errs))
+			px_counter64_add(&vq->st.errs, errs);
+	}
+	if (vq->nb_free >= vq->free_thresh)
+		virtio_packed_rx_refill(vq, true);
+	return nb;
+}
+
+/* ---- transmit ----------------------------------------------------------------------------- */
+
+/* Take back every chain the device used; free their packets in bulk. @return descriptors. */
+static uint16_t packed_tx_cleanup(struct virtio_queue *vq)
+{
+	struct px_mbuf *done[VIRTIO_FREE_BATCH];
+	uint16_t freed = 0;
+	unsigned int k = 0;
+
+	while (desc_is_used(vq, vq->used_idx, vq->used_wrap)) {
+		uint16_t id, len;
+
+		px_io_rmb(); /* the flags before the id */
+		id = le16toh(vq->packed.desc[vq->used_idx].id);
+		if (px_unlikely(id >= vq->nb_desc || vq->sw_ring[id] == NULL)) {
+			px_counter64_add(&vq->st.errs, 1); /* a broken device: skip the slot */
+			used_advance(vq, 1);
+			continue;
+		}
+		done[k++] = vq->sw_ring[id];
+		vq->sw_ring[id] = NULL;
+		if (k == VIRTIO_FREE_BATCH) {
+			px_pktmbuf_free_bulk(done, k);
+			k = 0;
+		}
+		len = vq->chain_len[id];
+		used_advance(vq, len);
+		vq->id_next[id] = vq->free_head;
+		vq->free_head = id;
+		vq->nb_free = (uint16_t)(vq->nb_free + len);
+		freed = (uint16_t)(freed + len);
+	}
+	px_pktmbuf_free_bulk(done, k);
+	return freed;
+}
+
+/* One packet as a chain of @need descriptors under one buffer id; the first descriptor's flags
+ * are written last. */
+static inline void packed_tx_one(struct virtio_queue *vq, struct px_mbuf *pkt, uint16_t need,
+				 bool push)
+{
+	uint16_t id = virtio_id_take(vq), first = vq->avail_idx, first_flags = 0;
+	const struct px_mbuf *s = pkt;
+
+	for (uint16_t k = 0; k < need; k++) {
+		volatile struct vring_packed_desc *d = &vq->packed.desc[vq->avail_idx];
+		uint16_t flags = avail_flags(vq) | (k + 1 < need ? VRING_DESC_F_NEXT : 0);
+
+		if (k == 0 && push) {
+			tx_hdr_fill(vq, (void *)(px_pktmbuf_mtod(pkt, char *) - vq->hdr_size), pkt);
+			d->addr = htole64(px_pktmbuf_iova(pkt) - vq->hdr_size);
+			d->len = htole32((uint32_t)pkt->data_len + vq->hdr_size);
+			s = pkt->next;
+		} else if (k == 0) {
+			tx_hdr_fill(vq, &vq->hdrs[id], pkt);
+			d->addr = htole64(vq->hdrs_iova +
+					  (uint64_t)id * sizeof(struct virtio_net_hdr));
+			d->len = htole32(vq->hdr_size);
+		} else {
+			d->addr = htole64(px_pktmbuf_iova(s));
+			d->len = htole32(s->data_len);
+			s = s->next;
+		}
+		d->id = htole16(id);
+		if (k == 0)
+			first_flags = flags;
+		else
+			d->flags = htole16(flags);
+		avail_advance(vq);
+	}
+	px_io_wmb();
+	vq->packed.desc[first].flags = htole16(first_flags);
+	vq->sw_ring[id] = pkt;
+	vq->chain_len[id] = need;
+	vq->nb_free = (uint16_t)(vq->nb_free - need);
+}
+
+uint16_t virtio_xmit_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	struct virtio_queue *vq = queue;
+	uint16_t added = 0, nb;
+	uint64_t bytes = 0;
+
+	if (vq->nb_free < vq->free_thresh)
+		packed_tx_cleanup(vq);
+	for (nb = 0; nb < n; nb++) {
+		struct px_mbuf *m = pkts[nb];
+		bool push = tx_can_push(vq, m);
+		uint16_t need = (uint16_t)(m->nb_segs + !push);
+
+		if (need > vq->nb_free && (packed_tx_cleanup(vq) == 0 || need > vq->nb_free))
+			break;
+		packed_tx_one(vq, m, need, push);
+		added = (uint16_t)(added + need);
+		bytes += m->pkt_len;
+	}
+	if (nb == 0)
+		return 0;
+	packed_kick(vq, added);
+	px_counter64_add(&vq->st.pkts, nb);
+	px_counter64_add(&vq->st.bytes, bytes);
+	return nb;
+}

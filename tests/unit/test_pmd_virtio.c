@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The virtio-net PMD (docs/virtio.md) on two virtio-net-pci ports that share one QEMU hub
+ * (docs/lab.md): a frame sent by one port reaches the other. Lab tests (PX_TEST_F_LAB): they
+ * skip (77) only where no virtio device is bound to vfio-pci; with devices present every
+ * missing piece is a failure.
+ *
+ * PX_VIRTIO_DEVARGS (e.g. "packed_vq=1") is appended to each port's -a: the lab runs the same
+ * cases on split and on packed rings, and packed_vq=1 fails the probe of a device without
+ * VIRTIO_F_RING_PACKED, so a run that asks for packed rings cannot silently get split ones.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "px_test.h"
+#include "px_eal.h"
+#include "px_cycles.h"
+#include "px_ethdev.h"
+#include "px_mbuf.h"
+#include "px_mempool.h"
+
+#define NB_MBUF 1024
+#define NB_DESC 128
+#define BURST 32
+#define IN_FLIGHT 64           /* < NB_DESC - the RX refill threshold */
+#define ETHER_TYPE_TEST 0x88B5 /* IEEE local experimental */
+#define HDR_LEN 14
+#define WAIT_MS 5000
+#define JUMBO_MTU 9000
+#define VIRTIO_PCI_VENDOR "0x1af4"
+
+struct vpair {
+	uint16_t port[2];
+	struct px_ether_addr mac[2];
+	struct px_mempool *mp;
+	unsigned int avail_idle;
+};
+
+/* "-l 0 -m 64 -a ADDR[,devargs] ..." for every virtio device bound to vfio-pci; 0 when none. */
+static int virtio_eal_args(char *buf, size_t len)
+{
+	const char *devargs = getenv("PX_VIRTIO_DEVARGS");
+	DIR *d = opendir("/sys/bus/pci/drivers/vfio-pci");
+	struct dirent *de;
+	size_t off;
+	int n = 0;
+
+	off = (size_t)snprintf(buf, len, "-l 0 -m 64");
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL && off < len) {
+		char path[300], vendor[16] = "";
+		FILE *f;
+
+		if (strchr(de->d_name, ':') == NULL)
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", de->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(vendor, sizeof(vendor), f) &&
+		    strncmp(vendor, VIRTIO_PCI_VENDOR, 6) == 0) {
+			off += (size_t)snprintf(buf + off, len - off, " -a %s%s%s", de->d_name,
+						devargs ? "," : "", devargs ? devargs : "");
+			n++;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+static int vport_setup(struct vpair *p, int i, const struct px_eth_conf *conf)
+{
+	int ret = px_eth_dev_configure(p->port[i], 1, 1, conf);
+
+	if (ret == 0)
+		ret = px_eth_rx_queue_setup(p->port[i], 0, NB_DESC, PX_SOCKET_ID_ANY, NULL, p->mp);
+	if (ret == 0)
+		ret = px_eth_tx_queue_setup(p->port[i], 0, NB_DESC, PX_SOCKET_ID_ANY, NULL);
+	if (ret == 0)
+		ret = px_eth_macaddr_get(p->port[i], &p->mac[i]);
+	return ret;
+}
+
+/* EAL on the virtio devices, the first two virtio ports, a pool; both configured, stopped. */
+static int vpair_open(struct vpair *p, const struct px_eth_conf *conf)
+{
+	struct px_eth_dev_info info;
+	char args[512];
+	uint16_t port;
+	int n = 0, ret;
+
+	if (virtio_eal_args(args, sizeof(args)) < 2)
+		PX_TEST_SKIP("fewer than two virtio devices bound to vfio-pci (run in the lab: "
+			     "ctest -R 'lab_.*virtio')");
+	ret = px_test_eal_init(args);
+	PX_TEST_ASSERT(ret >= 0, "EAL init (%s): %s", args, strerror(-ret));
+	PX_ETH_FOREACH_DEV (port) {
+		if (px_eth_dev_info_get(port, &info) == 0 &&
+		    strcmp(info.driver_name, "net_virtio") == 0 && n < 2)
+			p->port[n++] = port;
+	}
+	PX_TEST_ASSERT_EQ(n, 2, "two virtio ports probed (EAL args: %s)", args);
+	p->mp = px_pktmbuf_pool_create("virtio_test", NB_MBUF, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE,
+				       PX_SOCKET_ID_ANY);
+	PX_TEST_ASSERT(p->mp != NULL, "pool: %s", strerror(errno));
+	for (int i = 0; i < 2; i++)
+		PX_TEST_ASSERT_EQ(vport_setup(p, i, conf), 0, "setup of port %u", p->port[i]);
+	PX_TEST_ASSERT(memcmp(&p->mac[0], &p->mac[1], sizeof(p->mac[0])) != 0, "distinct MACs");
+	p->avail_idle = px_mempool_avail_count(p->mp);
+	return PX_TEST_OK;
+}
+
+static int vpair_start(struct vpair *p)
+{
+	struct px_eth_link link;
+
+	for (int i = 0; i < 2; i++) {
+		PX_TEST_ASSERT_EQ(px_eth_dev_start(p->port[i]), 0, "start port %u", p->port[i]);
+		PX_TEST_ASSERT_EQ(px_eth_link_wait(p->port[i], WAIT_MS, &link), 0, "link up");
+	}
+	return PX_TEST_OK;
+}
+
+static int vpair_close(struct vpair *p)
+{
+	for (int i = 0; i < 2; i++)
+		PX_TEST_ASSERT_EQ(px_eth_dev_stop(p->port[i]), 0, "stop");
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(p->mp), p->avail_idle, "mbufs leaked");
+	for (int i = 0; i < 2; i++)
+		PX_TEST_ASSERT_EQ(px_eth_dev_close(p->port[i]), 0, "close");
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(p->mp), NB_MBUF, "mbufs left in closed ports");
+	px_mempool_free(p->mp);
+	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "EAL cleanup");
+	return PX_TEST_OK;
+}
+
+static uint8_t frame_byte(uint32_t seq, unsigned int off)
+{
+	return (uint8_t)(seq * 131u + off * 7u + (off >> 8));
+}
+
+/* Frame @seq of @len bytes from port @src to the other, in segments of at most @seg bytes. */
+static struct px_mbuf *vframe_make(struct vpair *p, int src, uint32_t seq, uint32_t len,
+				   uint32_t seg)
+{
+	struct px_mbuf *head = NULL;
+
+	for (uint32_t off = 0; off < len;) {
+		uint32_t n = PX_MIN(seg, len - off);
+		struct px_mbuf *m = px_pktmbuf_alloc(p->mp);
+		uint8_t *d;
+
+		if (m == NULL || (head && px_pktmbuf_chain(head, m) != 0)) {
+			px_pktmbuf_free(m);
+			px_pktmbuf_free(head);
+			return NULL;
+		}
+		d = px_pktmbuf_mtod(m, uint8_t *);
+		for (uint32_t i = 0; i < n; i++)
+			d[i] = frame_byte(seq, off + i);
+		if (off == 0) {
+			memcpy(d, &p->mac[!src], 6);
+			memcpy(d + 6, &p->mac[src], 6);
+			d[12] = ETHER_TYPE_TEST >> 8;
+			d[13] = ETHER_TYPE_TEST & 0xff;
+			memcpy(d + HDR_LEN, &seq, sizeof(seq));
+		}
+		m->data_len = (uint16_t)n;
+		if (head == NULL)
+			head = m;
+		head->pkt_len = off + n;
+		off += n;
+	}
+	return head;
+}
+
+/* Check a received frame (one segment or a chain) against vframe_make(@seq, @len). */
+static int vframe_check(struct vpair *p, int src, struct px_mbuf *m, uint32_t seq, uint32_t len)
+{
+	uint32_t got, off = 0;
+
+	PX_TEST_ASSERT_EQ(m->pkt_len, len, "length of frame %u", seq);
+	PX_TEST_ASSERT_EQ(m->port, p->port[!src], "mbuf port");
+	memcpy(&got, px_pktmbuf_mtod(m, uint8_t *) + HDR_LEN, sizeof(got));
+	PX_TEST_ASSERT_EQ(got, seq, "frames in order, none lost");
+	for (const struct px_mbuf *s = m; s != NULL; s = s->next) {
+		const uint8_t *d = px_pktmbuf_mtod(s, const uint8_t *);
+
+		for (uint32_t i = 0; i < s->data_len; i++, off++) {
+			if (off < HDR_LEN + sizeof(seq))
+				continue;
+			PX_TEST_ASSERT_EQ(d[i], frame_byte(seq, off), "byte %u of frame %u", off,
+					  seq);
+		}
+	}
+	PX_TEST_ASSERT_EQ(off, len, "segments' data_len adds up to pkt_len");
+	return PX_TEST_OK;
+}
+
+typedef uint32_t (*len_fn)(uint32_t seq);
+
+static uint32_t len_small(uint32_t seq)
+{
+	return 60 + (seq * 37u) % (1514 - 60 + 1);
+}
+
+static uint32_t len_jumbo(uint32_t seq)
+{
+	static const uint32_t lens[] = {9014, 60, 2048, 4000, 1515, 9000, 6001};
+
+	return lens[seq % PX_DIM(lens)];
+}
+
+/* Send @n frames from port @src (lengths from @len, segments of at most @seg bytes) and receive
+ * all of them, content checked, on the other port. */
+static int vtraffic(struct vpair *p, int src, uint32_t n, len_fn len, uint32_t seg)
+{
+	uint64_t start = px_get_tsc_cycles(), end = start + px_get_tsc_hz() / 1000 * WAIT_MS;
+	uint32_t next_tx = 0, next_rx = 0;
+	struct px_mbuf *tx[BURST], *rx[BURST];
+
+	while (next_rx < n) {
+		uint16_t nb = 0, sent, got;
+		int ret = PX_TEST_OK;
+
+		PX_TEST_ASSERT(px_get_tsc_cycles() < end, "sent %u, received %u of %u in %u ms",
+			       next_tx, next_rx, n, WAIT_MS);
+		/* at most IN_FLIGHT frames on the wire: the receiver's ring (NB_DESC, refilled
+		 * every 32) never runs out, so QEMU's hub never queues a frame, which would
+		 * reorder it (docs/fwd.md) */
+		while (nb < BURST / 4 && next_tx + nb < n && next_tx + nb - next_rx < IN_FLIGHT &&
+		       (tx[nb] = vframe_make(p, src, next_tx + nb, len(next_tx + nb), seg)))
+			nb++;
+		sent = px_eth_tx_burst(p->port[src], 0, tx, nb);
+		px_pktmbuf_free_bulk(tx + sent, nb - sent);
+		next_tx += sent;
+		got = px_eth_rx_burst(p->port[!src], 0, rx, BURST);
+		for (uint16_t i = 0; i < got; i++) {
+			if (ret == PX_TEST_OK)
+				ret = vframe_check(p, src, rx[i], next_rx, len(next_rx));
+			next_rx++;
+		}
+		px_pktmbuf_free_bulk(rx, got);
+		if (ret != PX_TEST_OK) {
+			px_eth_dev_dump(stdout, p->port[src]);
+			px_eth_dev_dump(stdout, p->port[!src]);
+			return ret;
+		}
+	}
+	printf("port %u -> %u: %u frames in %.1f ms\n", p->port[src], p->port[!src], n,
+	       (double)(px_get_tsc_cycles() - start) * 1e3 / (double)px_get_tsc_hz());
+	return PX_TEST_OK;
+}
+
+static uint64_t xstat(uint16_t port, const char *name)
+{
+	uint64_t v = UINT64_MAX;
+
+	px_eth_xstats_get_by_name(port, name, &v);
+	return v;
+}
+
+/* Counters after @n frames from @src: packets and bytes on both sides, and the driver's own
+ * figures: descriptors and notifies per packet, each burst either notified or suppressed. */
+static int vstats_check(struct vpair *p, int src, uint32_t n, len_fn len)
+{
+	static const char *const dirs[] = {"rx", "tx"};
+	struct px_eth_stats tx, rx;
+	uint64_t bytes = 0;
+
+	for (uint32_t seq = 0; seq < n; seq++)
+		bytes += len(seq);
+	PX_TEST_ASSERT_EQ(px_eth_stats_get(p->port[src], &tx), 0, "stats");
+	PX_TEST_ASSERT_EQ(px_eth_stats_get(p->port[!src], &rx), 0, "stats");
+	PX_TEST_ASSERT_EQ(tx.opackets, n, "sent packets");
+	PX_TEST_ASSERT_EQ(rx.ipackets, n, "received packets");
+	PX_TEST_ASSERT_EQ(tx.obytes, bytes, "sent bytes");
+	PX_TEST_ASSERT_EQ(rx.ibytes, bytes, "received bytes");
+	PX_TEST_ASSERT_EQ(rx.ierrors + rx.rx_nombuf + tx.oerrors, 0, "no errors");
+	PX_TEST_ASSERT_EQ(xstat(p->port[src], "tx_q0_packets"), n, "per-queue xstat");
+	for (int d = 0; d < 2; d++) {
+		uint16_t port = p->port[d == 0 ? !src : src];
+		char name[4][64];
+		uint64_t v[4];
+		static const char *const what[] = {"desc_avail", "notifies", "notifies_suppressed",
+						   "avail_bursts"};
+
+		for (int k = 0; k < 4; k++) {
+			snprintf(name[k], sizeof(name[k]), "%s_q0_%s", dirs[d], what[k]);
+			v[k] = xstat(port, name[k]);
+			PX_TEST_ASSERT(v[k] != UINT64_MAX, "xstat %s", name[k]);
+		}
+		PX_TEST_ASSERT_EQ(v[1] + v[2], v[3], "%s: every burst notified or suppressed",
+				  dirs[d]);
+		PX_TEST_ASSERT(v[1] <= v[3], "%s: at most one notify per burst", dirs[d]);
+		if (d == 1)
+			PX_TEST_ASSERT(v[0] >= n, "tx: a descriptor per packet at least");
+		printf("port %u %s: %u packets, %.3f descriptors/packet, %.3f notifies/packet, "
+		       "%" PRIu64 " of %" PRIu64 " bursts notified\n",
+		       port, dirs[d], n, (double)v[0] / n, (double)v[1] / n, v[1], v[3]);
+	}
+	return PX_TEST_OK;
+}
+
+static int test_virtio_txrx(void)
+{
+	struct px_eth_conf conf;
+	struct vpair p;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = vpair_open(&p, &conf);
+	if (ret != PX_TEST_OK)
+		return ret;
+	if (vpair_start(&p) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	for (int src = 0; src < 2; src++) {
+		PX_TEST_ASSERT_EQ(px_eth_stats_reset(p.port[0]), 0, "stats reset");
+		PX_TEST_ASSERT_EQ(px_eth_stats_reset(p.port[1]), 0, "stats reset");
+		/* single segments one way, chains of up to 3 segments the other */
+		if (vtraffic(&p, src, 1000, len_small, src ? 600 : 2048) != PX_TEST_OK ||
+		    vstats_check(&p, src, 1000, len_small) != PX_TEST_OK)
+			return PX_TEST_FAILED;
+	}
+	return vpair_close(&p);
+}
+PX_TEST(virtio_txrx_autotest, PX_TEST_F_LAB, test_virtio_txrx)
+
+/* Start and stop (each a device reset) many times: no mbuf leaks, traffic after. */
+static int test_virtio_stopstart(void)
+{
+	struct px_eth_conf conf;
+	struct vpair p;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = vpair_open(&p, &conf);
+	if (ret != PX_TEST_OK)
+		return ret;
+	for (int i = 0; i < 50; i++) {
+		for (int k = 0; k < 2; k++)
+			PX_TEST_ASSERT(px_eth_dev_start(p.port[k]) == 0 &&
+					       px_eth_dev_stop(p.port[k]) == 0,
+				       "start/stop %d of port %u", i, p.port[k]);
+		PX_TEST_ASSERT_EQ(px_mempool_avail_count(p.mp), p.avail_idle, "leak at cycle %d",
+				  i);
+	}
+	if (vpair_start(&p) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	for (int src = 0; src < 2; src++)
+		if (vtraffic(&p, src, 300, len_small, 2048) != PX_TEST_OK)
+			return PX_TEST_FAILED;
+	return vpair_close(&p);
+}
+PX_TEST(virtio_stopstart_autotest, PX_TEST_F_LAB, test_virtio_stopstart)
+
+/* Jumbo frames up to 9014 bytes (MTU 9000): sent as chains of 1800-byte segments, received
+ * through mergeable buffers (VIRTIO_NET_F_MRG_RXBUF) as chains of 2 KiB mbufs; without
+ * PX_ETH_RX_OFFLOAD_SCATTER the start is refused. */
+static int test_virtio_jumbo(void)
+{
+	struct px_eth_conf conf;
+	struct vpair p;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mtu = JUMBO_MTU;
+	ret = vpair_open(&p, &conf);
+	if (ret != PX_TEST_OK)
+		return ret;
+	PX_TEST_ASSERT_EQ(px_eth_dev_start(p.port[0]), -EINVAL, "MTU 9000 without SCATTER");
+	px_eth_dev_stop(p.port[0]);
+	conf.rxmode.offloads = PX_ETH_RX_OFFLOAD_SCATTER;
+	conf.txmode.offloads = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
+	for (int i = 0; i < 2; i++)
+		PX_TEST_ASSERT_EQ(vport_setup(&p, i, &conf), 0, "setup with SCATTER");
+	p.avail_idle = px_mempool_avail_count(p.mp);
+	if (vpair_start(&p) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	for (int src = 0; src < 2; src++) {
+		PX_TEST_ASSERT_EQ(px_eth_stats_reset(p.port[0]), 0, "stats reset");
+		PX_TEST_ASSERT_EQ(px_eth_stats_reset(p.port[1]), 0, "stats reset");
+		if (vtraffic(&p, src, 140, len_jumbo, 1800) != PX_TEST_OK ||
+		    vstats_check(&p, src, 140, len_jumbo) != PX_TEST_OK)
+			return PX_TEST_FAILED;
+	}
+	return vpair_close(&p);
+}
+PX_TEST(virtio_jumbo_autotest, PX_TEST_F_LAB, test_virtio_jumbo)

@@ -15,7 +15,8 @@ ip -n "$ns" link set vb up
 a=(--vdev net_af_packet0,iface=va)
 b=(--vdev net_af_packet1,iface=vb)
 
-# capture IFACE SECONDS OUT: every frame seen on IFACE (either direction) for SECONDS, as hex
+# capture IFACE SECONDS OUT: every frame seen on IFACE (either direction) for SECONDS, as hex;
+# OUT.ready once it listens
 capture() {
     inns python3 - "$@" <<'PY' &
 import socket, sys, time
@@ -23,6 +24,7 @@ s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE: room for every frame
 s.bind((sys.argv[1], 0))
 s.settimeout(0.1)
+open(sys.argv[3] + ".ready", "w").close()
 end, out = time.time() + float(sys.argv[2]), []
 while time.time() < end:
     try:
@@ -37,7 +39,8 @@ case $case in
 tx_to_kernel)
     # Pollux sends 1000 frames of 1514 bytes on va; a raw socket on vb gets them all, and
     # each is the frame a raw socket on va saw leave
-    capture va 4 "$tmp/va" ; capture vb 4 "$tmp/vb"; sleep 0.5
+    capture va 4 "$tmp/va" ; capture vb 4 "$tmp/vb"
+    fwd_ready "$tmp/va.ready" "$tmp/vb.ready"
     run -l 0-1 "${a[@]}" -- --forward-mode=txonly --tx-max=1000 --txpkts=1514 --tx-pps=20000 --duration=1
     wait
     check 'p[0]["tx_packets"] == 1000' "1000 sent"
@@ -53,10 +56,14 @@ print("ok: 1000 frames of 1514 bytes arrived on vb byte for byte")
 PY
     ;;
 rx_from_kernel)
-    # a raw socket on vb sends 500 frames of 60..1514 bytes; Pollux receives every one on va
+    # a raw socket on vb sends 500 frames of 60..1514 bytes, once Pollux's packet socket is
+    # bound to va (/proc/net/packet); Pollux receives every one on va
     inns python3 - <<'PY' &
 import socket, time
-time.sleep(1.0)
+va = socket.if_nametoindex("va")
+end = time.time() + 20
+while time.time() < end and not any(l.split()[4] == str(va) for l in open("/proc/net/packet").readlines()[1:]):
+    time.sleep(0.05)
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(("vb", 0))
 for i in range(500):
@@ -87,6 +94,22 @@ io_2q)
     run -l 0-1 --vdev net_af_packet0,iface=va,qpairs=2 --vdev net_af_packet1,iface=vb,qpairs=2 -- \
         --forward-mode=rxonly --tx-first --rxq=2 --txq=2 --txflows=16 --duration=0.5
     check 'p[0]["rx_packets"] == 64 and p[1]["rx_packets"] == 64' "64 received per port"
+    ;;
+ping)
+    # the kernel's ping, from a second namespace that holds vb and routes 10.9.0.0/24 out of it,
+    # answered by px-fwd icmpecho on va for 10.9.0.2: 100 pings 10 ms apart, none lost
+    fwd_need ping
+    ns2=${ns}k
+    ip netns add "$ns2"
+    trap 'ip netns del "$ns2" 2>/dev/null; fwd_cleanup' EXIT
+    ip -n "$ns" link set vb netns "$ns2"
+    ip -n "$ns2" addr add 10.9.0.1/24 dev vb
+    ip -n "$ns2" link set vb up
+    fwd_ping "$ns2" 10.9.0.2 "$tmp/ping" &
+    fwd_timeout=30 run -l 0-1 "${a[@]}" -- --forward-mode=icmpecho --icmp-ip=0,10.9.0.2 --duration=8
+    wait $! || { cat "$tmp/ping"; echo "FAIL: the kernel's ping through Pollux"; exit 1; }
+    cat "$tmp/ping"
+    check 'p[0]["rx_packets"] >= 100 and p[0]["tx_packets"] >= 100' "px-fwd answered (at least 100 in, 100 out)"
     ;;
 bad_devargs)
     for args in "" "iface=nosuchif0" "iface=va,qpairs=0" "iface=va,qpairs=17" "iface=va,blocksz=1000" \

@@ -6,6 +6,9 @@
 #   run EAL-ARGS -- APP-ARGS     px-fwd (inside $ns when made, $fwd_timeout s, default 60), exit 0 wanted, its
 #                                output printed, and every mbuf back in the pool exactly once
 #   check 'EXPR' MESSAGE         a Python expression over d (the JSON) and p (its ports)
+#   fwd_ready FILE...            wait until each FILE exists (a background peer is listening), 10 s at most
+#   fwd_ping NS ADDR OUT         the kernel's ping from namespace NS to ADDR, once it answers (px-fwd
+#                                up, 20 s at most): 100 echo requests 10 ms apart, none lost; report in OUT
 # shellcheck shell=bash
 
 fwd_cleanup() {
@@ -61,4 +64,20 @@ if not eval(sys.argv[2]):
     sys.exit(1)
 print("ok:", sys.argv[3])
 PY
+}
+
+fwd_ready() {
+    local f i
+    for f in "$@"; do
+        for i in $(seq 100); do [ -e "$f" ] && continue 2; sleep 0.1; done
+        echo "FAIL: $f did not appear in 10 s"; exit 1
+    done
+}
+
+fwd_ping() {
+    local i
+    for i in $(seq 20); do
+        ip netns exec "$1" ping -n -c 1 -W 1 "$2" >/dev/null 2>&1 && break
+    done
+    ip netns exec "$1" ping -n -q -c 100 -i 0.01 -W 1 "$2" >"$3" 2>&1 && grep -q " 0% packet loss" "$3"
 }

@@ -91,9 +91,17 @@ io)
 io_2q)
     # two queue pairs per port in one fanout group: every frame of 16 flows is received once
     # (the hash moves frames between streams, so no --check of per-stream sequences)
-    run -l 0-1 --vdev net_af_packet0,iface=va,qpairs=2 --vdev net_af_packet1,iface=vb,qpairs=2 -- \
+    # and the hash really spreads them: each port's two queues both receive (their xstats)
+    run -l 0-1 --log-level=ethdev:debug --vdev net_af_packet0,iface=va,qpairs=2 \
+        --vdev net_af_packet1,iface=vb,qpairs=2 -- \
         --forward-mode=rxonly --tx-first --rxq=2 --txq=2 --txflows=16 --duration=0.5
     check 'p[0]["rx_packets"] == 64 and p[1]["rx_packets"] == 64' "64 received per port"
+    for p in 0 1; do
+        q0=$(fwd_xstat $p rx_q0_packets) q1=$(fwd_xstat $p rx_q1_packets)
+        [ "$q0" -gt 0 ] && [ "$q1" -gt 0 ] && [ $((q0 + q1)) -eq 64 ] ||
+            { echo "FAIL: port $p: queue 0 received $q0, queue 1 $q1: want both > 0, 64 in all"; exit 1; }
+        echo "ok: port $p: the fanout spread 16 flows over both queues ($q0 + $q1)"
+    done
     ;;
 ping)
     # the kernel's ping, from a second namespace that holds vb and routes 10.9.0.0/24 out of it,

@@ -7,6 +7,8 @@
 #                                output printed, and every mbuf back in the pool exactly once
 #   check 'EXPR' MESSAGE         a Python expression over d (the JSON) and p (its ports)
 #   fwd_ready FILE...            wait until each FILE exists (a background peer is listening), 10 s at most
+#   fwd_xstat PORT NAME          xstat NAME of PORT at its close, from px-fwd's output (run with
+#                                --log-level=ethdev:debug, which logs every nonzero xstat); 0 if absent
 #   fwd_ping NS ADDR OUT         the kernel's ping from namespace NS to ADDR, once it answers (px-fwd
 #                                up, 20 s at most): 100 echo requests 10 ms apart, none lost; report in OUT
 # shellcheck shell=bash
@@ -72,6 +74,10 @@ fwd_ready() {
         for i in $(seq 100); do [ -e "$f" ] && continue 2; sleep 0.1; done
         echo "FAIL: $f did not appear in 10 s"; exit 1
     done
+}
+
+fwd_xstat() {
+    awk -v p="port $1:" -v n="$2" '$2 " " $3 == p && $4 == n { v = $5 } END { print v + 0 }' "$tmp/out"
 }
 
 fwd_ping() {

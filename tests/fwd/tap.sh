@@ -92,11 +92,17 @@ rx_2q)
     # two queues: the kernel spreads 16 flows over both descriptors; a frame on a queue that
     # Pollux did not read would be lost, so the count is exact only if both are read
     send ptap0 800
-    run -l 0-1 --log-level=pmd.net.tap:info "${a[@]}" -- --forward-mode=rxonly --rxq=2 --txq=2 --duration=3
+    run -l 0-1 --log-level=pmd.net.tap:info --log-level=ethdev:debug "${a[@]}" -- \
+        --forward-mode=rxonly --rxq=2 --txq=2 --duration=3
     wait
     grep -q "ptap0 with 2 queues" "$tmp/out" || { echo "FAIL: no 'ptap0 with 2 queues' in the log"; exit 1; }
     check 'p[0]["rx_packets"] == 800' "800 received over 2 queues"
     check "p[0][\"rx_bytes\"] == $(sent_bytes 800)" "every byte counted"
+    # and the kernel really spread them: both queues received (their xstats)
+    q0=$(fwd_xstat 0 rx_q0_packets) q1=$(fwd_xstat 0 rx_q1_packets)
+    [ "$q0" -gt 0 ] && [ "$q1" -gt 0 ] && [ $((q0 + q1)) -eq 800 ] ||
+        { echo "FAIL: queue 0 received $q0, queue 1 $q1: want both > 0, 800 in all"; exit 1; }
+    echo "ok: the tap spread 16 flows over both queues ($q0 + $q1)"
     ;;
 bridge_io|bridge_2q)
     # ptap0 and ptap1 in one kernel bridge: what one port sends, the bridge floods to the other

@@ -68,8 +68,8 @@ static void tel_log(int is_error, const char *fmt, ...)
 	va_end(ap);
 	if (srv.log)
 		srv.log(is_error, line);
-	else
-		fprintf(stderr, "telemetry: %s\n", line);
+	else if (is_error)
+		fprintf(stderr, "%s\n", line);
 }
 
 /* ---- the command table ---------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "eal_private.h"
+#include "eal_telemetry.h"
 
 struct eal_cfg eal_config;
 static bool eal_up;
@@ -101,6 +102,7 @@ int px_eal_init(int argc, char **argv)
 		eal_cfg_free(&eal_config);
 		goto out;
 	}
+	eal_telemetry_start(&eal_config, consumed + 1, argv);
 	if (consumed > 0)
 		argv[consumed] = argv[0];
 	eal_up = true;
@@ -125,6 +127,7 @@ int px_eal_cleanup(void)
 		ret = -EBUSY;
 		goto out;
 	}
+	eal_telemetry_stop();
 	eal_bus_cleanup();
 	eal_intr_cleanup();
 	eal_lcore_cleanup();

@@ -42,6 +42,7 @@ struct eal_cfg {
 	bool no_pci;
 	bool help;
 	enum px_iova_mode iova_mode;
+	bool no_telemetry; /* --no-telemetry (--telemetry clears it) */
 };
 
 /* The configuration in force after px_eal_init(). */

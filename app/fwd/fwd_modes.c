@@ -16,8 +16,6 @@
 
 #include "fwd.h"
 
-#define STAT_ADD(ctr, n) __atomic_store_n(&(ctr), (ctr) + (n), __ATOMIC_RELAXED)
-
 /* What txonly sends and rxonly --check expects: Ethernet, IPv4 without options, UDP, then the
  * payload: an 8-byte sequence number (CPU order), then bytes i & 0xff (i: offset in the frame). */
 struct udp_frame {
@@ -29,47 +27,10 @@ struct udp_frame {
 #define OFF_PAYLOAD sizeof(struct udp_frame)
 static_assert(OFF_PAYLOAD == 42, "Ethernet + IPv4 + UDP headers are 42 bytes");
 
-static inline void send_or_drop(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n)
-{
-	uint16_t sent = px_eth_tx_burst(s->tx_port, s->txq, pkts, n);
-
-	STAT_ADD(s->tx_pkts, sent);
-	if (px_unlikely(sent < n)) {
-		STAT_ADD(s->drops, n - sent);
-		px_pktmbuf_free_bulk(pkts + sent, n - sent);
-	}
-}
-
-typedef uint16_t (*fwd_fix_t)(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n);
-
-/* The common receive-fix-send loop; @fix is a constant at each call site, so the compiler makes
- * one specialised loop per mode. */
-static __px_always_inline int rx_fix_tx_loop(struct fwd_lcore *lc, fwd_fix_t fix)
-{
-	struct px_mbuf *pkts[FWD_MAX_BURST];
-	const uint16_t burst = fwd_cfg.burst;
-
-	while (!__atomic_load_n(&fwd_stop, __ATOMIC_RELAXED)) {
-		for (unsigned int i = 0; i < lc->nb_streams; i++) {
-			struct fwd_stream *s = lc->streams[i];
-			uint16_t n = px_eth_rx_burst(s->rx_port, s->rxq, pkts, burst);
-
-			if (n == 0)
-				continue;
-			STAT_ADD(s->rx_pkts, n);
-			if (fix)
-				n = fix(s, pkts, n);
-			if (n)
-				send_or_drop(s, pkts, n);
-		}
-	}
-	return 0;
-}
-
 /* io: forward as received */
 static int loop_io(void *arg)
 {
-	return rx_fix_tx_loop(arg, NULL);
+	return fwd_rx_fix_tx_loop(arg, NULL);
 }
 
 /* mac: source = the TX port's address, destination = its peer (--eth-peer) */
@@ -89,7 +50,7 @@ static uint16_t fix_mac(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n)
 
 static int loop_mac(void *arg)
 {
-	return rx_fix_tx_loop(arg, fix_mac);
+	return fwd_rx_fix_tx_loop(arg, fix_mac);
 }
 
 /* macswap: exchange source and destination */
@@ -108,7 +69,7 @@ static uint16_t fix_macswap(struct fwd_stream *s, struct px_mbuf **pkts, uint16_
 
 static int loop_macswap(void *arg)
 {
-	return rx_fix_tx_loop(arg, fix_macswap);
+	return fwd_rx_fix_tx_loop(arg, fix_macswap);
 }
 
 /* ---- rxonly ---- */
@@ -117,18 +78,25 @@ static bool frame_ok(const struct px_mbuf *m, uint64_t *seq)
 {
 	const uint8_t *p = px_pktmbuf_mtod(m, const uint8_t *);
 	const struct udp_frame *f = (const struct udp_frame *)p;
-	uint16_t len = m->data_len;
+	uint32_t base = 0; /* offset in the frame of the segment's first byte */
 
-	if (m->pkt_len != fwd_cfg.txpkts || len != m->pkt_len || len < OFF_PAYLOAD + 8)
+	if (m->pkt_len != fwd_cfg.txpkts || m->data_len < OFF_PAYLOAD + 8)
 		return false;
 	if (f->eth.ether_type != PX_BE16(PX_ETHER_TYPE_IPV4) ||
 	    f->ip.next_proto_id != PX_IPPROTO_UDP)
 		return false;
 	memcpy(seq, p + OFF_PAYLOAD, 8);
-	for (uint16_t i = OFF_PAYLOAD + 8; i < len; i++)
-		if (p[i] != (uint8_t)i)
-			return false;
-	return true;
+	/* one segment, or a chain (--enable-scatter): byte i of the frame is i & 0xff */
+	for (const struct px_mbuf *seg = m; seg != NULL; seg = seg->next) {
+		uint32_t i = base ? base : OFF_PAYLOAD + 8;
+
+		p = px_pktmbuf_mtod(seg, const uint8_t *);
+		for (; i < base + seg->data_len; i++)
+			if (p[i - base] != (uint8_t)i)
+				return false;
+		base += seg->data_len;
+	}
+	return base == m->pkt_len;
 }
 
 /* Describe a frame rxonly --check refused (or one that overtook earlier frames). */
@@ -194,14 +162,17 @@ static int loop_rxonly(void *arg)
 	struct fwd_lcore *lc = arg;
 	struct px_mbuf *pkts[FWD_MAX_BURST];
 	const uint16_t burst = fwd_cfg.burst;
-	const bool check = fwd_cfg.check;
+	const bool check = fwd_cfg.check, cycles = fwd_cfg.record_cycles;
 
 	while (!__atomic_load_n(&fwd_stop, __ATOMIC_RELAXED)) {
 		for (unsigned int i = 0; i < lc->nb_streams; i++) {
 			struct fwd_stream *s = lc->streams[i];
+			uint64_t t0 = cycles ? px_get_tsc_cycles() : 0;
 			uint16_t n = px_eth_rx_burst(s->rx_port, s->rxq, pkts, burst);
 			uint64_t bad = 0, seq;
 
+			if (px_unlikely(s->rx_bursts != NULL))
+				s->rx_bursts[n]++;
 			if (n == 0)
 				continue;
 			STAT_ADD(s->rx_pkts, n);
@@ -232,6 +203,8 @@ static int loop_rxonly(void *arg)
 			if (bad)
 				STAT_ADD(s->rx_bad, bad);
 			px_pktmbuf_free_bulk(pkts, n);
+			if (cycles)
+				s->core_cycles += px_get_tsc_cycles() - t0;
 		}
 	}
 	return 0;
@@ -296,6 +269,66 @@ static inline void txonly_fill(struct fwd_stream *s, struct px_mbuf **pkts, uint
 	}
 }
 
+/* Append the bytes of the template from @off on to @m as segments of the pool's size.
+ * @return 0, or -ENOMEM (the caller frees @m). */
+static int txonly_chain_rest(struct px_mbuf *m, const uint8_t *tpl, uint16_t off, uint16_t len)
+{
+	struct px_mbuf *last = m;
+
+	while (off < len) {
+		struct px_mbuf *seg = px_pktmbuf_alloc(fwd_pools[0]);
+		uint16_t k;
+
+		if (seg == NULL)
+			return -ENOMEM;
+		k = PX_MIN((uint16_t)(len - off), px_pktmbuf_tailroom(seg));
+		memcpy(px_pktmbuf_mtod(seg, uint8_t *), tpl + off, k);
+		seg->data_len = k;
+		last->next = seg;
+		last = seg;
+		m->nb_segs++;
+		off += k;
+	}
+	m->pkt_len = len;
+	return 0;
+}
+
+/* txonly frames longer than one mbuf (--enable-scatter): the headers, the sequence number and
+ * what fits in the first segment, the rest in more. @return how many of @p n were built (the
+ * others are freed: the pool ran out). */
+static uint16_t txonly_fill_chained(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n)
+{
+	const uint8_t *tpl = tx_template[s->tx_port];
+	const uint16_t len = fwd_cfg.txpkts;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct px_mbuf *m = pkts[i];
+		struct udp_frame *f = px_pktmbuf_mtod(m, struct udp_frame *);
+		uint16_t first = PX_MIN(len, px_pktmbuf_tailroom(m));
+		uint64_t seq = s->tx_seq;
+
+		memcpy(f, tpl, first);
+		memcpy((uint8_t *)f + OFF_PAYLOAD, &seq, sizeof(seq));
+		f->udp.src_port = px_cpu_to_be_16((uint16_t)(1024 + seq % fwd_cfg.flows));
+		m->data_len = first;
+		if (txonly_chain_rest(m, tpl, first, len) < 0) {
+			px_pktmbuf_free_bulk(pkts + i, n - i);
+			return i;
+		}
+		s->tx_seq++;
+	}
+	return n;
+}
+
+/* Fill @p n fresh mbufs with txonly frames. @return how many are ready to send. */
+static inline uint16_t txonly_build(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n)
+{
+	if (px_unlikely(fwd_cfg.txpkts > px_pktmbuf_tailroom(pkts[0])))
+		return txonly_fill_chained(s, pkts, n);
+	txonly_fill(s, pkts, n);
+	return n;
+}
+
 /* --tx-first: one burst of txonly frames on every stream before forwarding starts. */
 int fwd_tx_first(void)
 {
@@ -307,8 +340,10 @@ int fwd_tx_first(void)
 
 		if (px_pktmbuf_alloc_bulk(fwd_pools[0], pkts, n) != 0)
 			return -ENOMEM;
-		txonly_fill(s, pkts, n);
-		send_or_drop(s, pkts, n);
+		n = txonly_build(s, pkts, n);
+		if (n == 0)
+			return -ENOMEM;
+		fwd_send_or_drop(s, pkts, n);
 	}
 	return 0;
 }
@@ -321,11 +356,13 @@ static int loop_txonly(void *arg)
 	const uint64_t gap =
 		fwd_cfg.tx_pps > 0 ? (uint64_t)(px_get_tsc_hz() * burst / fwd_cfg.tx_pps) : 0;
 	const uint64_t max = fwd_cfg.max_pkts;
+	const bool cycles = fwd_cfg.record_cycles;
 
 	while (!__atomic_load_n(&fwd_stop, __ATOMIC_RELAXED)) {
 		for (unsigned int i = 0; i < lc->nb_streams; i++) {
 			struct fwd_stream *s = lc->streams[i];
 			struct px_mempool *mp = fwd_pools[0];
+			uint64_t t0 = cycles ? px_get_tsc_cycles() : 0;
 			uint16_t n = burst;
 
 			if (gap) {
@@ -339,8 +376,11 @@ static int loop_txonly(void *arg)
 				n = (uint16_t)(max - s->tx_seq);
 			if (n == 0 || px_pktmbuf_alloc_bulk(mp, pkts, n) != 0)
 				continue;
-			txonly_fill(s, pkts, n);
-			send_or_drop(s, pkts, n);
+			n = txonly_build(s, pkts, n);
+			if (n)
+				fwd_send_or_drop(s, pkts, n);
+			if (cycles)
+				s->core_cycles += px_get_tsc_cycles() - t0;
 		}
 	}
 	return 0;
@@ -425,24 +465,45 @@ static uint16_t fix_icmpecho(struct fwd_stream *s, struct px_mbuf **pkts, uint16
 
 static int loop_icmpecho(void *arg)
 {
-	return rx_fix_tx_loop(arg, fix_icmpecho);
+	return fwd_rx_fix_tx_loop(arg, fix_icmpecho);
 }
 
 static const struct fwd_mode fwd_modes[] = {
-	{"io", loop_io},         {"mac", loop_mac},       {"macswap", loop_macswap},
-	{"rxonly", loop_rxonly}, {"txonly", loop_txonly}, {"icmpecho", loop_icmpecho},
+	{"io", loop_io, NULL},           {"mac", loop_mac, NULL},
+	{"macswap", loop_macswap, NULL}, {"rxonly", loop_rxonly, NULL},
+	{"txonly", loop_txonly, NULL},   {"icmpecho", loop_icmpecho, NULL},
 };
+
+/* fwd_modes, then the tables fwd_modes_register() added */
+static struct {
+	const struct fwd_mode *modes;
+	unsigned int n;
+} mode_tables[4] = {{fwd_modes, PX_DIM(fwd_modes)}};
+static unsigned int nb_mode_tables = 1;
+
+void fwd_modes_register(const struct fwd_mode *modes, unsigned int n)
+{
+	if (nb_mode_tables < PX_DIM(mode_tables))
+		mode_tables[nb_mode_tables++] = (typeof(mode_tables[0])){modes, n};
+}
 
 const struct fwd_mode *fwd_mode_find(const char *name)
 {
-	for (size_t i = 0; i < PX_DIM(fwd_modes); i++)
-		if (strcmp(fwd_modes[i].name, name) == 0)
-			return &fwd_modes[i];
+	for (unsigned int t = 0; t < nb_mode_tables; t++)
+		for (unsigned int i = 0; i < mode_tables[t].n; i++) {
+			const struct fwd_mode *m = &mode_tables[t].modes[i];
+
+			if (strcmp(m->name, name) == 0 || (m->alias && strcmp(m->alias, name) == 0))
+				return m;
+		}
 	return NULL;
 }
 
 void fwd_modes_list(FILE *f)
 {
-	for (size_t i = 0; i < PX_DIM(fwd_modes); i++)
-		fprintf(f, "%s%s", i ? ", " : "", fwd_modes[i].name);
+	const char *sep = "";
+
+	for (unsigned int t = 0; t < nb_mode_tables; t++)
+		for (unsigned int i = 0; i < mode_tables[t].n; i++, sep = ", ")
+			fprintf(f, "%s%s", sep, mode_tables[t].modes[i].name);
 }

@@ -1,2 +1,19 @@
-# px-fwd's testpmd options, engines and interactive prompt (opts.sh, prompt.py): included by
-# tests/fwd/CMakeLists.txt.
+# px-fwd's testpmd options, engines and interactive prompt (docs/fwd.md): included by
+# tests/fwd/CMakeLists.txt. opts.sh: each option's effect in --stats-json or px-fwd's output, and
+# refusals with exit 2 naming the port and the capability; the engines' frames byte by byte
+# through net_pcap files where net_pcap is built. prompt.py: every prompt command through a pty.
+set(fwd_has_pcap "")
+if(TARGET px_net_pcap)
+    set(fwd_has_pcap 1)
+endif()
+foreach(c jumbo offloads portmask topology record nb_cores csum_ring 5tswap_ring csum 5tswap
+          flowgen bad_values)
+    add_test(NAME fwd_opt_${c} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/opts.sh $<TARGET_FILE:px-fwd> ${c})
+    set_tests_properties(fwd_opt_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77
+                         ENVIRONMENT "PX_FWD_HAS_PCAP=${fwd_has_pcap}")
+endforeach()
+foreach(c commands errors topology)
+    add_test(NAME fwd_prompt_${c}
+             COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/prompt.py $<TARGET_FILE:px-fwd> ${c})
+    set_tests_properties(fwd_prompt_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77)
+endforeach()

@@ -106,6 +106,10 @@ struct virtio_queue {
 	bool mrg_rxbuf; /* RX: a packet may span several buffers (num_buffers) */
 	bool tx_csum;   /* TX: VIRTIO_NET_F_CSUM negotiated */
 	bool rx_csum;   /* RX: VIRTIO_NET_F_GUEST_CSUM negotiated */
+	void *extra;    /* DMA memory after the rings (TX: hdrs; control queue: ctrl_buf) */
+	uint64_t extra_iova;
+	void *ctrl_buf; /* control queue: the command buffer (virtio_ctrl.c) */
+	uint64_t ctrl_buf_iova;
 	struct eth_queue_stats st;
 	struct virtio_queue_counters c;
 	const struct px_memzone *mz;
@@ -138,6 +142,21 @@ void virtio_queue_drop_mbufs(struct virtio_queue *vq);
 
 /* virtio_rx_refill() for a packed ring (virtio_rxtx_packed.c). */
 uint16_t virtio_packed_rx_refill(struct virtio_queue *vq, bool notify);
+
+/* ---- control queue (virtio_ctrl.c) -------------------------------------------------------- */
+
+#define VIRTIO_CTRL_DATA_MAX 64
+/* §5.1.6.5.1 packet receive filtering */
+#define VIRTIO_NET_CTRL_RX 0
+#define VIRTIO_NET_CTRL_RX_PROMISC 0
+#define VIRTIO_NET_CTRL_RX_ALLMULTI 1
+
+/* Bytes of the command buffer the control queue needs after its ring. */
+size_t virtio_ctrl_buf_size(void);
+/* Send one command (@class, @cmd, @len bytes of @data) and wait for the device's ack.
+ * @return 0, -EIO (the device said VIRTIO_NET_ERR), -ETIMEDOUT, -EINVAL (@len too long) */
+int virtio_ctrl_cmd(struct virtio_queue *vq, uint8_t class, uint8_t cmd, const void *data,
+		    uint32_t len);
 
 /* The burst functions; start() picks the pair for the negotiated ring layout. */
 uint16_t virtio_recv_pkts(void *rxq, struct px_mbuf **pkts, uint16_t n);

@@ -53,15 +53,18 @@ static const char *const virtio_valid_args[] = {VIRTIO_ARG_PACKED_VQ, NULL};
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM) | \
 	 VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |    \
 	 VIRTIO_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |  \
-	 VIRTIO_BIT(VIRTIO_NET_F_MTU) | VIRTIO_BIT(VIRTIO_NET_F_SPEED_DUPLEX))
+	 VIRTIO_BIT(VIRTIO_NET_F_MTU) | VIRTIO_BIT(VIRTIO_NET_F_SPEED_DUPLEX) |  \
+	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ) | VIRTIO_BIT(VIRTIO_NET_F_CTRL_RX))
+#define VIRTIO_CTRL_DESC 64 /* control queue entries (QEMU 7.2 offers 64) */
 
 struct virtio_adapter {
 	struct virtio_pci vp;
 	struct px_pci_device *pci;
 	struct px_eth_dev *eth;
-	uint64_t dev_features; /* what the device offers */
-	uint64_t features;     /* negotiated at the last start (or probe) */
-	bool packed;           /* packed rings: decided at probe (offer and devargs) */
+	uint64_t dev_features;    /* what the device offers */
+	uint64_t features;        /* negotiated at the last start (or probe) */
+	bool packed;              /* packed rings: decided at probe (offer and devargs) */
+	struct virtio_queue *cvq; /* the control queue, from the first start with CTRL_VQ */
 	uint16_t max_mtu;
 };
 
@@ -231,9 +234,10 @@ static void virtio_queue_free(struct virtio_queue *vq)
 	free(vq);
 }
 
-/* A queue's software state and its rings in DMA memory (TX: with a header slot per id). */
+/* A queue's software state and its rings in DMA memory, followed by @extra bytes (TX: a header
+ * slot per id; control queue: the command buffer), at vq->extra / vq->extra_iova. */
 static struct virtio_queue *virtio_queue_alloc(struct px_eth_dev *dev, uint16_t vq_index,
-					       uint16_t nb_desc, int socket, bool tx)
+					       uint16_t nb_desc, int socket, size_t extra)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
 	size_t drv_off, dev_off, len = ring_size(ad->packed, nb_desc, &drv_off, &dev_off);
@@ -248,8 +252,7 @@ static struct virtio_queue *virtio_queue_alloc(struct px_eth_dev *dev, uint16_t 
 	vq->id_next = calloc(nb_desc, sizeof(uint16_t));
 	vq->chain_len = calloc(nb_desc, sizeof(uint16_t));
 	vq->chain_end = calloc(nb_desc, sizeof(uint16_t));
-	if (tx)
-		len = hdrs_off + (size_t)nb_desc * sizeof(struct virtio_net_hdr);
+	len = hdrs_off + extra;
 	snprintf(name, sizeof(name), "virtio_%u_vq%u", dev->port_id, vq_index);
 	if (vq->sw_ring && vq->id_next && vq->chain_len && vq->chain_end)
 		vq->mz = px_memzone_reserve(name, len, socket, PX_MEMZONE_F_DMA, VIRTIO_RING_ALIGN,
@@ -273,10 +276,8 @@ static struct virtio_queue *virtio_queue_alloc(struct px_eth_dev *dev, uint16_t 
 		vq->split.avail = (void *)(base + drv_off);
 		vq->split.used = (void *)(base + dev_off);
 	}
-	if (tx) {
-		vq->hdrs = (void *)(base + hdrs_off);
-		vq->hdrs_iova = vq->mz->iova + hdrs_off;
-	}
+	vq->extra = base + hdrs_off;
+	vq->extra_iova = vq->mz->iova + hdrs_off;
 	vq->nb_desc = nb_desc;
 	vq->mask = (uint16_t)(nb_desc - 1);
 	vq->vq_index = vq_index;
@@ -321,7 +322,7 @@ static int virtio_rx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb
 			   dev->name, PX_PKTMBUF_HEADROOM + PX_ETHER_MAX_LEN);
 		return -EINVAL;
 	}
-	vq = virtio_queue_alloc(dev, vq_index, nb_desc, socket, false);
+	vq = virtio_queue_alloc(dev, vq_index, nb_desc, socket, 0);
 	if (vq == NULL)
 		return -ENOMEM;
 	vq->mp = mp;
@@ -341,9 +342,12 @@ static int virtio_tx_queue_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb
 
 	if (ret < 0)
 		return ret;
-	vq = virtio_queue_alloc(dev, vq_index, nb_desc, socket, true);
+	vq = virtio_queue_alloc(dev, vq_index, nb_desc, socket,
+				(size_t)nb_desc * sizeof(struct virtio_net_hdr));
 	if (vq == NULL)
 		return -ENOMEM;
+	vq->hdrs = vq->extra;
+	vq->hdrs_iova = vq->extra_iova;
 	vq->free_thresh =
 		conf && conf->tx_free_thresh ? conf->tx_free_thresh : VIRTIO_DEFAULT_TX_FREE_THRESH;
 	vq->free_thresh = PX_MIN(vq->free_thresh, (uint16_t)(nb_desc - 1));
@@ -378,6 +382,62 @@ static int virtio_queue_start(struct virtio_adapter *ad, struct virtio_queue *vq
 	vq->notify = virtio_pci_queue_setup(&ad->vp, vq->vq_index, vq->nb_desc, iova,
 					    iova + drv_off, iova + dev_off);
 	return vq->notify ? 0 : -EIO;
+}
+
+/* The control queue (§5.1.2: after the data queues; 2 without VIRTIO_NET_F_MQ), allocated at
+ * the first start that negotiates VIRTIO_NET_F_CTRL_VQ and kept until close. */
+static int virtio_ctrl_start(struct px_eth_dev *dev)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	uint16_t max;
+
+	if (!has(ad->features, VIRTIO_NET_F_CTRL_VQ))
+		return 0;
+	if (ad->cvq == NULL) {
+		max = virtio_pci_queue_max(&ad->vp, 2);
+		if (max == 0) {
+			VIRTIO_LOG(ERR, "%s: VIRTIO_NET_F_CTRL_VQ without a control queue",
+				   dev->name);
+			return -EIO;
+		}
+		ad->cvq = virtio_queue_alloc(dev, 2, PX_MIN(max, (uint16_t)VIRTIO_CTRL_DESC),
+					     dev->socket_id, virtio_ctrl_buf_size());
+		if (ad->cvq == NULL)
+			return -ENOMEM;
+		ad->cvq->ctrl_buf = ad->cvq->extra;
+		ad->cvq->ctrl_buf_iova = ad->cvq->extra_iova;
+	}
+	return virtio_queue_start(ad, ad->cvq);
+}
+
+/* §5.1.6.5.1: promiscuous and all-multicast as the port says (QEMU's device starts
+ * promiscuous; the port starts not). */
+static int virtio_rx_mode(struct px_eth_dev *dev, uint8_t cmd, bool on)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	uint8_t v = on;
+	int ret;
+
+	if (!has(ad->features, VIRTIO_NET_F_CTRL_RX) || ad->cvq == NULL)
+		return -ENOTSUP;
+	ret = virtio_ctrl_cmd(ad->cvq, VIRTIO_NET_CTRL_RX, cmd, &v, 1);
+	if (ret < 0)
+		VIRTIO_LOG(ERR, "%s: control queue, RX mode %s %s: %s", dev->name,
+			   cmd == VIRTIO_NET_CTRL_RX_PROMISC ? "promiscuous" : "all-multicast",
+			   on ? "on" : "off", strerror(-ret));
+	return ret;
+}
+
+static int virtio_rx_mode_apply(struct px_eth_dev *dev)
+{
+	int ret;
+
+	if (!has(adapter_of(dev)->features, VIRTIO_NET_F_CTRL_RX))
+		return 0;
+	ret = virtio_rx_mode(dev, VIRTIO_NET_CTRL_RX_PROMISC, dev->promiscuous);
+	if (ret == 0)
+		ret = virtio_rx_mode(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, dev->all_multicast);
+	return ret;
 }
 
 /* ---- start, stop, close ------------------------------------------------------------------- */
@@ -440,6 +500,8 @@ static int virtio_dev_start(struct px_eth_dev *dev)
 		ret = virtio_queue_start(ad, rxq);
 	if (ret == 0)
 		ret = virtio_queue_start(ad, txq);
+	if (ret == 0)
+		ret = virtio_ctrl_start(dev);
 	if (ret < 0)
 		goto quiesce;
 	if (virtio_rx_refill(rxq, false) != 0) {
@@ -462,6 +524,9 @@ static int virtio_dev_start(struct px_eth_dev *dev)
 		ret = -EIO;
 		goto drop_mbufs;
 	}
+	ret = virtio_rx_mode_apply(dev);
+	if (ret < 0)
+		goto drop_mbufs;
 	return 0;
 
 drop_mbufs:
@@ -486,6 +551,7 @@ static int virtio_dev_close(struct px_eth_dev *dev)
 	struct virtio_adapter *ad = adapter_of(dev);
 
 	virtio_quiesce(ad);
+	virtio_queue_free(ad->cvq);
 	ad->pci->priv = NULL;
 	free(ad);
 	dev->dev_private = NULL;
@@ -666,6 +732,43 @@ static int virtio_stats_reset(struct px_eth_dev *dev)
 	return 0;
 }
 
+/* ---- receive filters (control queue) ------------------------------------------------------ */
+
+/* Stopped, the mode is only noted (start applies it); started, the device is told. ethdev sets
+ * the flag after the op succeeds; the ops set it first, for virtio_rx_mode_apply(). */
+static int virtio_rx_mode_set(struct px_eth_dev *dev, uint8_t cmd, bool on)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+
+	if (!has(ad->dev_features, VIRTIO_NET_F_CTRL_RX))
+		return -ENOTSUP;
+	if (cmd == VIRTIO_NET_CTRL_RX_PROMISC)
+		dev->promiscuous = on;
+	else
+		dev->all_multicast = on;
+	return dev->started ? virtio_rx_mode(dev, cmd, on) : 0;
+}
+
+static int virtio_promiscuous_enable(struct px_eth_dev *dev)
+{
+	return virtio_rx_mode_set(dev, VIRTIO_NET_CTRL_RX_PROMISC, true);
+}
+
+static int virtio_promiscuous_disable(struct px_eth_dev *dev)
+{
+	return virtio_rx_mode_set(dev, VIRTIO_NET_CTRL_RX_PROMISC, false);
+}
+
+static int virtio_allmulticast_enable(struct px_eth_dev *dev)
+{
+	return virtio_rx_mode_set(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, true);
+}
+
+static int virtio_allmulticast_disable(struct px_eth_dev *dev)
+{
+	return virtio_rx_mode_set(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, false);
+}
+
 static const struct px_eth_dev_ops virtio_ops = {
 	.dev_infos_get = virtio_dev_infos_get,
 	.dev_configure = virtio_dev_configure,
@@ -683,6 +786,10 @@ static const struct px_eth_dev_ops virtio_ops = {
 	.xstats_get_names = virtio_xstats_get_names,
 	.xstats_get = virtio_xstats_get,
 	.xstats_reset = virtio_stats_reset,
+	.promiscuous_enable = virtio_promiscuous_enable,
+	.promiscuous_disable = virtio_promiscuous_disable,
+	.allmulticast_enable = virtio_allmulticast_enable,
+	.allmulticast_disable = virtio_allmulticast_disable,
 };
 
 /* ---- probe / remove ----------------------------------------------------------------------- */

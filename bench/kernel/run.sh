@@ -78,7 +78,9 @@ pktsrc=$build/pktsrc
 ns=pxbench$$
 ip netns add "$ns" 2>"$tmp/err" || { ns=""; skip_all "cannot create a network namespace: $(cat "$tmp/err")"; }
 inns() { ip netns exec "$ns" "$@"; }
-inns ip link add va type veth peer name vb
+# one queue each way: every frame reaches vb's queue 0, the one queue both programs bind (a
+# veth gets one queue per CPU by default and the kernel picks one by flow hash)
+inns ip link add va numtxqueues 1 numrxqueues 1 type veth peer name vb numtxqueues 1 numrxqueues 1
 inns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 inns ip link set va up
 inns ip link set vb up
@@ -98,6 +100,7 @@ have_px_xdp() { grep -qa 'net_af_xdp' "$pxfwd"; }
 # start SIDE DRIVER MODE: the program on vb in the background, output in $tmp/out, pid in $pid
 start() {
 	local side=$1 drv=$2 mode=$3
+	: >"$tmp/out" # exists before the program's shell opens it
 	if [ "$side" = pollux ]; then
 		ip netns exec "$ns" "$pxfwd" --lcores "0@$scpu,1@$mcpu" --no-huge -m 256 --no-pci --log-level=error \
 			--vdev "net_${drv}0,iface=vb" -- --forward-mode="$mode" --txpkts=64 \

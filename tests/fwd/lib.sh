@@ -6,6 +6,12 @@
 #   run EAL-ARGS -- APP-ARGS     px-fwd (inside $ns when made, $fwd_timeout s, default 60), exit 0 wanted, its
 #                                output printed, and every mbuf back in the pool exactly once
 #   check 'EXPR' MESSAGE         a Python expression over d (the JSON) and p (its ports)
+#   fwd_start ARGS / fwd_stop    run's two halves: px-fwd in the background until fwd_stop (SIGINT)
+#   fwd_bound IFACE              wait (20 s at most) until a packet socket is bound to IFACE
+#   testpmd_start VDEV ARGS...   DPDK's dpdk-testpmd on VDEV in the background (inside $ns), ARGS
+#                                its application options; returns once it forwards (77 without it)
+#   testpmd_stop                 SIGINT; sets tp_rx tp_missed tp_tx from its accumulated forward
+#                                statistics (RX-packets, RX-dropped: imissed, TX-packets)
 #   fwd_ready FILE...            wait until each FILE exists (a background peer is listening), 10 s at most
 #   fwd_xstat PORT NAME          xstat NAME of PORT at its close, from px-fwd's output (run with
 #                                --log-level=ethdev:debug, which logs every nonzero xstat); 0 if absent
@@ -54,6 +60,59 @@ run() {
     cat "$tmp/out"
     check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and d["mbufs_freed_twice"] == 0' \
         "every mbuf back in the pool once"
+}
+
+fwd_start() {
+    ${ns:+ip netns exec "$ns"} timeout "${fwd_timeout:-60}" "$fwd" --no-huge -m 256 "$@" --stats-period=0 \
+        --stats-json="$json" >"$tmp/out" 2>&1 &
+    fwd_pid=$!
+}
+
+fwd_stop() {
+    local rc=0
+    kill -INT "$fwd_pid" 2>/dev/null || true
+    wait "$fwd_pid" || rc=$?
+    cat "$tmp/out"
+    [ $rc -eq 0 ] || { echo "FAIL: px-fwd exit $rc"; exit 1; }
+    check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and d["mbufs_freed_twice"] == 0' \
+        "every mbuf back in the pool once"
+}
+
+fwd_bound() {
+    local i idx
+    idx=$(inns cat "/sys/class/net/$1/ifindex")
+    for i in $(seq 200); do
+        inns awk -v i="$idx" 'NR > 1 && $5 == i { f = 1 } END { exit !f }' /proc/net/packet && return 0
+        sleep 0.1
+    done
+    echo "FAIL: no packet socket bound to $1 after 20 s"; exit 1
+}
+
+testpmd_start() {
+    fwd_need dpdk-testpmd stdbuf
+    local vdev=$1 i
+    shift
+    ${ns:+ip netns exec "$ns"} timeout 120 stdbuf -oL dpdk-testpmd --no-huge -m 512 --no-pci -l 0-1 \
+        --file-prefix "pxtp$$" --vdev "$vdev" -- --total-num-mbufs=16384 "$@" --auto-start \
+        --stats-period 1 </dev/null >"$tmp/testpmd.log" 2>&1 &
+    testpmd_pid=$!
+    # forwarding starts (its counters from 0) once it has printed its configuration
+    for i in $(seq 300); do
+        grep -q "packet forwarding - ports=" "$tmp/testpmd.log" && { sleep 0.5; return 0; }
+        kill -0 "$testpmd_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$tmp/testpmd.log"; echo "FAIL: dpdk-testpmd did not start forwarding"; exit 1
+}
+
+testpmd_stop() {
+    kill -INT "$testpmd_pid" 2>/dev/null || true
+    wait "$testpmd_pid" || true
+    read -r tp_rx tp_missed tp_tx < <(awk '/Accumulated forward statistics/ { a = 1 }
+        a && /RX-packets:/ { rx = $2; missed = $4 } a && /TX-packets:/ { tx = $2; a = 0 }
+        END { print rx " " missed " " tx }' "$tmp/testpmd.log")
+    [ -n "$tp_tx" ] || { cat "$tmp/testpmd.log"; echo "FAIL: no forward statistics from dpdk-testpmd"; exit 1; }
+    echo "dpdk-testpmd: RX-packets $tp_rx RX-dropped (imissed) $tp_missed TX-packets $tp_tx"
 }
 
 check() {

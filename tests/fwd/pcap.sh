@@ -2,8 +2,9 @@
 # tests/fwd/pcap.sh PX_FWD CASE: net_pcap (docs/pcap.md). px-fwd txonly writes a pcap file,
 # which a reader of its own (python3, pcap-savefile(5)) and tcpdump where installed check frame by
 # frame; px-fwd reads it back (rxonly --check), replays it (infinite_rx) and copies it (io); bad
-# devargs are refused naming their key. The live-interface case needs root and iproute2 and
-# makes a veth pair in a network namespace; it exits 77 saying what is missing.
+# devargs are refused naming their key; DPDK 22.11's pcap PMD (dpdk-testpmd) reads it back
+# (dpdk_read). The live-interface case needs root and iproute2 and makes a veth pair in a network
+# namespace; it and dpdk_read exit 77 saying what is missing.
 set -euo pipefail
 fwd=$1 case=$2
 source "$(dirname "$0")/lib.sh"
@@ -89,6 +90,38 @@ io_copy)
         --rx-max=$N --duration=5
     check "p[0][\"rx_packets\"] == $N and p[0][\"tx_packets\"] == $N" "$N copied"
     pcap_check "$tmp/y.pcap" $N $L
+    ;;
+dpdk_read)
+    # DPDK 22.11's own pcap PMD reads Pollux's file: dpdk-testpmd io copies it (rx_pcap= to
+    # tx_pcap=), and what it wrote holds Pollux's frames byte for byte, in order
+    fwd_need dpdk-testpmd
+    write "$tmp/x.pcap"
+    # (--no-flush-rx: testpmd would otherwise read and drop the file before it forwards)
+    testpmd_start "net_pcap0,rx_pcap=$tmp/x.pcap,tx_pcap=$tmp/dpdk.pcap" --forward-mode=io --no-flush-rx
+    for i in $(seq 100); do
+        grep -q "RX-packets: $N " "$tmp/testpmd.log" && break
+        sleep 0.1
+    done
+    testpmd_stop
+    [ "$tp_rx" = $N ] && [ "$tp_tx" = $N ] ||
+        { echo "FAIL: dpdk-testpmd read $tp_rx and wrote $tp_tx frames, want $N"; exit 1; }
+    python3 - "$tmp/x.pcap" "$tmp/dpdk.pcap" <<'PY'
+import struct, sys
+def frames(path):  # the frames of a savefile, microsecond or nanosecond, either byte order
+    b = open(path, "rb").read()
+    end = "<" if b[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    off, out = 24, []
+    while off < len(b):
+        incl = struct.unpack(end + "I", b[off + 8:off + 12])[0]
+        out.append(b[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return out
+a, d = frames(sys.argv[1]), frames(sys.argv[2])
+if a != d:
+    print("FAIL: DPDK wrote %d frames, %s Pollux's %d" % (len(d), "unlike" if len(a) == len(d) else "not", len(a)))
+    sys.exit(1)
+print("ok: DPDK's pcap PMD read Pollux's %d frames and wrote them back byte for byte" % len(a))
+PY
     ;;
 bad_devargs)
     write "$tmp/x.pcap"

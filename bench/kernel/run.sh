@@ -97,18 +97,23 @@ now() { date +%s.%N; }
 # ---- the measured programs ----
 have_px_xdp() { grep -qa 'net_af_xdp' "$pxfwd"; }
 
+# the same ring sizes on both sides: net_af_xdp's RX/TX rings (and its fill/completion rings)
+# follow the queue's descriptors, whose defaults differ (px-fwd 1024; testpmd takes the PMD's);
+# net_af_packet's rings come from its devargs (framecnt, the same defaults) on both.
+descs=(--rxd=2048 --txd=2048)
+
 # start SIDE DRIVER MODE: the program on vb in the background, output in $tmp/out, pid in $pid
 start() {
 	local side=$1 drv=$2 mode=$3
 	: >"$tmp/out" # exists before the program's shell opens it
 	if [ "$side" = pollux ]; then
 		ip netns exec "$ns" "$pxfwd" --lcores "0@$scpu,1@$mcpu" --no-huge -m 256 --no-pci --log-level=error \
-			--vdev "net_${drv}0,iface=vb" -- --forward-mode="$mode" --txpkts=64 \
+			--vdev "net_${drv}0,iface=vb" -- --forward-mode="$mode" --txpkts=64 "${descs[@]}" \
 			--stats-period=1 --stats-json="$tmp/px.json" >"$tmp/out" 2>&1 &
 	else
 		ip netns exec "$ns" stdbuf -oL dpdk-testpmd --lcores "0@$scpu,1@$mcpu" --no-huge -m 512 --no-pci \
 			--file-prefix="pxbench$$" --log-level=error --vdev "net_${drv}0,iface=vb" -- \
-			--forward-mode="$mode" --txpkts=64 --total-num-mbufs=16384 --auto-start \
+			--forward-mode="$mode" --txpkts=64 "${descs[@]}" --total-num-mbufs=16384 --auto-start \
 			--stats-period=1 >"$tmp/out" 2>&1 </dev/null &
 	fi
 	pid=$!

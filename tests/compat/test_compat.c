@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * px-compat-test: the DPDK layer's mapping, call by call, written as a DPDK program (only rte_*
+ * names) and built through the CMake target Pollux::dpdk. Two net_ring ports in a pair carry
+ * frames through rte_eth_tx_buffer and rte_eth_rx_burst; the calls Pollux cannot honour must
+ * fail with DPDK's error, not pretend. Exits 0 when every check holds, 1 otherwise.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_random.h>
+#include <rte_ring.h>
+#include <rte_string_fns.h>
+
+static int failures;
+
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+			failures++;                                            \
+		}                                                              \
+	} while (0)
+
+/* One mbuf type: a DPDK field written is the Pollux field read. */
+static void check_types(void)
+{
+	RTE_BUILD_BUG_ON(sizeof(struct rte_ether_hdr) != 14);
+	RTE_BUILD_BUG_ON(sizeof(struct rte_ipv4_hdr) != 20);
+	CHECK(RTE_MBUF_F_TX_IP_CKSUM == (1ULL << 54)); /* DPDK 22.11's value */
+	CHECK(RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE == (1ULL << 16));
+	CHECK(RTE_ETH_RSS_NONFRAG_IPV4_UDP == (1ULL << 5));
+	CHECK(RTE_LOGTYPE_USER1 == 24 && RTE_LOG_DEBUG == 8);
+	CHECK(rte_align32pow2(1000) == 1024 && rte_log2_u32(1000) == 10 && rte_log2_u32(1) == 0);
+}
+
+static void check_helpers(void)
+{
+	char s[] = "1,2,,3", *tok[8], buf[8];
+	struct rte_ether_addr a;
+	struct rte_eth_link l = {.link_speed = RTE_ETH_SPEED_NUM_10G,
+				 .link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+				 .link_autoneg = RTE_ETH_LINK_AUTONEG,
+				 .link_status = RTE_ETH_LINK_UP};
+	char str[RTE_ETH_LINK_MAX_STR_LEN];
+	uint64_t r;
+
+	CHECK(rte_strsplit(s, sizeof(s), tok, 8, ',') == 4 && strcmp(tok[3], "3") == 0 &&
+	      tok[2][0] == '\0');
+	CHECK(rte_strscpy(buf, "0123456789", sizeof(buf)) == -E2BIG && strlen(buf) == 7);
+	CHECK(rte_strscpy(buf, "abc", sizeof(buf)) == 3);
+	CHECK(rte_ether_unformat_addr("02:00:00:00:00:2a", &a) == 0 && a.addr_bytes[5] == 0x2a);
+	CHECK(rte_ether_unformat_addr("02:00", &a) == -1 && rte_errno == EINVAL);
+	rte_eth_link_to_str(str, sizeof(str), &l);
+	CHECK(strcmp(str, "Link up at 10 Gbps FDX Autoneg") == 0);
+	l.link_status = RTE_ETH_LINK_DOWN;
+	rte_eth_link_to_str(str, sizeof(str), &l);
+	CHECK(strcmp(str, "Link down") == 0);
+	for (int i = 0; i < 1000; i++) {
+		r = rte_rand_max(10);
+		CHECK(r < 10);
+	}
+	CHECK(rte_rand_max(0) == 0);
+}
+
+static void check_ring(void)
+{
+	struct rte_ring *r =
+		rte_ring_create("compat_r", 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	void *objs[8] = {(void *)1, (void *)2, (void *)3}, *out[8];
+
+	CHECK(r != NULL);
+	if (r == NULL)
+		return;
+	CHECK(rte_ring_enqueue_burst(r, objs, 3, NULL) == 3);
+	CHECK(rte_ring_count(r) == 3);
+	CHECK(rte_ring_dequeue_bulk(r, out, 4, NULL) == 0); /* bulk: all or nothing */
+	CHECK(rte_ring_dequeue_burst(r, out, 8, NULL) == 3 && out[2] == (void *)3);
+	CHECK(rte_ring_dequeue(r, out) == -ENOENT);
+	rte_ring_free(r);
+	CHECK(rte_ring_create("compat_rts", 64, SOCKET_ID_ANY, RING_F_MP_RTS_ENQ) == NULL &&
+	      rte_errno == ENOTSUP);
+}
+
+static int setup_port(uint16_t port, struct rte_mempool *mp)
+{
+	struct rte_eth_conf conf;
+	uint16_t nb_rxd = 100, nb_txd = 100; /* not multiples of 32: adjusted */
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_configure(port, 1, 1, &conf);
+	if (ret == 0)
+		ret = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
+	if (ret == 0)
+		ret = rte_eth_rx_queue_setup(port, 0, nb_rxd, rte_eth_dev_socket_id(port), NULL,
+					     mp);
+	if (ret == 0)
+		ret = rte_eth_tx_queue_setup(port, 0, nb_txd, rte_eth_dev_socket_id(port), NULL);
+	if (ret == 0)
+		ret = rte_eth_dev_start(port);
+	return ret;
+}
+
+/* What Pollux does not do fails with DPDK's error, naming it in the log. */
+static void check_unsupported(uint16_t port, struct rte_mempool *mp)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_rxconf rxconf;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.lpbk_mode = 1;
+	CHECK(rte_eth_dev_configure(port, 1, 1, &conf) == -ENOTSUP);
+	conf.lpbk_mode = 0;
+	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_VMDQ_ONLY;
+	CHECK(rte_eth_dev_configure(port, 1, 1, &conf) == -ENOTSUP);
+	memset(&rxconf, 0, sizeof(rxconf));
+	rxconf.rx_deferred_start = 1;
+	CHECK(rte_eth_rx_queue_setup(port, 0, 128, 0, &rxconf, mp) == -ENOTSUP);
+	CHECK(rte_eth_add_rx_callback(port, 0, NULL, NULL) == NULL && rte_errno == ENOTSUP);
+	CHECK(rte_eth_dev_set_ptypes(port, RTE_PTYPE_UNKNOWN, NULL, 0) == 0);
+	CHECK(rte_eth_dev_set_ptypes(port, RTE_PTYPE_L3_IPV4, NULL, 0) == -ENOTSUP);
+	CHECK(rte_eth_dev_callback_register(port, RTE_ETH_EVENT_QUEUE_STATE,
+					    (rte_eth_dev_cb_fn)(void (*)(void))abort,
+					    NULL) == -ENOTSUP);
+	CHECK(rte_eth_dev_configure(RTE_MAX_ETHPORTS - 1, 1, 1, &conf) == -ENODEV);
+	CHECK(rte_eth_dev_socket_id(RTE_MAX_ETHPORTS - 1) == -1 && rte_errno == EINVAL);
+}
+
+static uint64_t unsent;
+
+/* Port 0 and port 1 are a net_ring pair: what 0 sends, 1 receives. */
+static void check_forward(struct rte_mempool *mp)
+{
+	struct rte_eth_dev_tx_buffer *buf = rte_zmalloc("txbuf", RTE_ETH_TX_BUFFER_SIZE(4), 0);
+	struct rte_mbuf *m, *rx[8];
+	struct rte_eth_stats st;
+	unsigned int i, got = 0;
+
+	CHECK(buf != NULL && rte_eth_tx_buffer_init(buf, 4) == 0);
+	if (buf == NULL)
+		return;
+	CHECK(rte_eth_tx_buffer_set_err_callback(buf, rte_eth_tx_buffer_count_callback, &unsent) ==
+	      0);
+	for (i = 0; i < 6; i++) {
+		m = rte_pktmbuf_alloc(mp);
+		CHECK(m != NULL);
+		if (m == NULL)
+			return;
+		memset(rte_pktmbuf_append(m, 60), (int)i, 60);
+		/* The fourth packet fills the buffer: a burst of 4 goes out. */
+		CHECK(rte_eth_tx_buffer(0, 0, buf, m) == (i == 3 ? 4 : 0));
+	}
+	CHECK(rte_eth_tx_buffer_flush(0, 0, buf) == 2 && unsent == 0);
+	got = rte_eth_rx_burst(1, 0, rx, 8);
+	CHECK(got == 6);
+	for (i = 0; i < got; i++) {
+		CHECK(rte_pktmbuf_pkt_len(rx[i]) == 60 &&
+		      *rte_pktmbuf_mtod_offset(rx[i], uint8_t *, 59) == i);
+		rte_pktmbuf_free(rx[i]);
+	}
+	CHECK(rte_eth_stats_get(1, &st) == 0 && st.ipackets == 6);
+	CHECK(rte_eth_stats_get(0, &st) == 0 && st.opackets == 6);
+	rte_free(buf);
+}
+
+int main(int argc, char **argv)
+{
+	char *eal[] = {argv[0], "-l",     "0",         "--no-huge", "-m",
+		       "128",   "--vdev", "net_ring0", "--vdev",    "net_ring1,peer=net_ring0",
+		       NULL};
+	struct rte_mempool *mp;
+	struct rte_eth_dev_info info;
+	int ret;
+
+	(void)argc;
+	check_types();
+	check_helpers();
+	ret = rte_eal_init((int)RTE_DIM(eal) - 1, eal);
+	if (ret < 0)
+		rte_exit(EXIT_FAILURE, "rte_eal_init: %s\n", rte_strerror(rte_errno));
+	CHECK(ret == (int)RTE_DIM(eal) - 2); /* argv[0] is handed back */
+	CHECK(rte_lcore_count() == 1 && rte_lcore_id() == 0 && rte_lcore_index(-1) == 0);
+	check_ring();
+	mp = rte_pktmbuf_pool_create("compat_mp", 511, 32, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				     (int)rte_socket_id());
+	CHECK(mp != NULL);
+	CHECK(rte_pktmbuf_pool_create("compat_mp", 511, 32, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0) ==
+		      NULL &&
+	      rte_errno == EEXIST);
+	CHECK(rte_eth_dev_count_avail() == 2);
+	CHECK(rte_eth_dev_info_get(0, &info) == 0 && info.max_rx_queues >= 1 &&
+	      info.driver_name != NULL);
+	if (mp == NULL || rte_eth_dev_count_avail() != 2)
+		rte_exit(EXIT_FAILURE, "no pool or ports\n");
+	check_unsupported(0, mp);
+	CHECK(setup_port(0, mp) == 0);
+	CHECK(setup_port(1, mp) == 0);
+	check_forward(mp);
+	RTE_LOG(INFO, USER1, "log through user1\n");
+	CHECK(rte_log_set_level(RTE_LOGTYPE_USER1, RTE_LOG_ERR) == 0 &&
+	      rte_log_get_level(RTE_LOGTYPE_USER1) == RTE_LOG_ERR &&
+	      !rte_log_can_log(RTE_LOGTYPE_USER1, RTE_LOG_INFO));
+	CHECK(rte_eth_dev_stop(0) == 0 && rte_eth_dev_close(0) == 0);
+	CHECK(rte_eth_dev_stop(1) == 0 && rte_eth_dev_close(1) == 0);
+	CHECK(rte_mempool_avail_count(mp) == 511); /* every mbuf back */
+	rte_mempool_free(mp);
+	CHECK(rte_eal_cleanup() == 0);
+	printf("%s: %d failure(s)\n", failures ? "FAIL" : "ok", failures);
+	return failures ? 1 : 0;
+}

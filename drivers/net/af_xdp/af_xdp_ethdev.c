@@ -670,7 +670,20 @@ static void axdp_priv_free(struct axdp_priv *priv)
 
 static int axdp_close(struct px_eth_dev *dev)
 {
-	axdp_priv_free(dev->dev_private);
+	struct axdp_priv *priv = dev->dev_private;
+
+	/* the final counts, per queue, before the sockets go */
+	for (unsigned int i = 0; i < priv->queue_count && priv->q[i].xsk != NULL; i++) {
+		struct axdp_queue *q = &priv->q[i];
+		struct xdp_statistics xs;
+
+		axdp_xdp_stats(priv, i, &xs);
+		AXDP_LOG(INFO, "%s: %s queue %u: rx %" PRIu64 " tx %" PRIu64 " missed %" PRIu64,
+			 dev->name, priv->iface, q->qid, px_counter64_fetch(&q->rx_pkts),
+			 px_counter64_fetch(&q->tx_pkts),
+			 (uint64_t)(xs.rx_dropped + xs.rx_ring_full));
+	}
+	axdp_priv_free(priv);
 	dev->dev_private = NULL;
 	return 0;
 }

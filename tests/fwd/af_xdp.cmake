@@ -1,0 +1,12 @@
+# net_af_xdp on a veth pair in a network namespace the test makes (af_xdp.sh; root, iproute2
+# and AF_XDP, else skipped): the kernel's raw sockets, its ping and DPDK's dpdk-testpmd as the
+# peers. Included by CMakeLists.txt.
+if(TARGET px_net_af_xdp)
+    foreach(c tx_to_kernel rx_from_kernel echo rxonly_check io io_2q icmpecho testpmd_tx testpmd_rx
+              bad_devargs)
+        add_test(NAME fwd_af_xdp_${c}
+                 COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/af_xdp.sh $<TARGET_FILE:px-fwd> ${c})
+        set_tests_properties(fwd_af_xdp_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77
+                             RUN_SERIAL ON)
+    endforeach()
+endif()

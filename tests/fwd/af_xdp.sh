@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# tests/fwd/af_xdp.sh PX_FWD CASE: net_af_xdp on a veth pair (va <-> vb) in a network namespace
+# made for the test, with the kernel's raw sockets (python3), its ping, and DPDK 22.11's
+# dpdk-testpmd as the peers. A veth has no zero-copy: every case runs in copy mode (native XDP
+# on the veth). Needs root, iproute2 and AF_XDP in the kernel: exits 77 saying so otherwise.
+set -euo pipefail
+fwd=$1 case=$2
+source "$(dirname "$0")/lib.sh"
+fwd_need_root "network namespaces, XDP programs, AF_XDP sockets"
+fwd_need ip python3
+fwd_tmp
+fwd_netns pxaxdp
+queues=1
+[ "$case" = io_2q ] && queues=2
+ip -n "$ns" link add va numrxqueues $queues numtxqueues $queues type veth \
+    peer name vb numrxqueues $queues numtxqueues $queues
+ip -n "$ns" link set va up
+ip -n "$ns" link set vb up
+a=(--vdev net_af_xdp0,iface=va)
+b=(--vdev net_af_xdp1,iface=vb)
+inns python3 -c 'import socket; socket.socket(44, socket.SOCK_RAW, 0)' 2>"$tmp/err" ||
+    { echo "SKIP: no AF_XDP sockets here: $(tail -1 "$tmp/err")"; exit 77; }
+
+# send IFACE N DELAY: after DELAY s, a raw socket on IFACE sends N frames of 60..1514 bytes,
+# frame i filled with byte i, each written to $tmp/sent as hex
+send() {
+    inns python3 - "$@" "$tmp/sent" <<'PY' &
+import socket, sys, time
+iface, n, delay, out = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+time.sleep(delay)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((iface, 0))
+sent = []
+for i in range(n):
+    size = 60 + i * (1514 - 60) // (n - 1)
+    f = b"\x02\x00\x00\x00\x00\x01" + b"\x02\x00\x00\x00\x00\x02" + b"\x88\xb5" + bytes([i & 255]) * (size - 14)
+    s.send(f)
+    sent.append(f.hex())
+    time.sleep(0.0005)
+open(out, "w").write("\n".join(sent) + "\n")
+PY
+}
+
+# capture IFACE SECONDS OUT: every frame IFACE receives (not those it sends) for SECONDS, as hex
+capture() {
+    inns python3 - "$@" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE: room for every frame
+s.bind((sys.argv[1], 0))
+s.settimeout(0.1)
+end, out = time.time() + float(sys.argv[2]), []
+while time.time() < end:
+    try:
+        f, addr = s.recvfrom(65536)
+    except socket.timeout:
+        continue
+    if addr[2] != socket.PACKET_OUTGOING:
+        out.append(f.hex())
+open(sys.argv[3], "w").write("\n".join(out) + "\n")
+PY
+}
+
+# testpmd_start ROLE VDEV: dpdk-testpmd in ROLE (txonly|rxonly) on VDEV, in the background,
+# its output in $tmp/testpmd; returns once it forwards. testpmd_stop: the end of its stdin
+# stops it, and it prints its statistics.
+testpmd_start() {
+    fwd_need dpdk-testpmd stdbuf
+    # DPDK's busy_budget (64 by default) stalls its TX on a veth: off
+    (while [ -d "$tmp" ] && [ ! -e "$tmp/stop" ]; do sleep 0.1; done) |
+        inns timeout 60 stdbuf -oL dpdk-testpmd --no-huge -m 512 --no-pci -l 0-1 --file-prefix="tp$$" \
+            --vdev "$2,busy_budget=0" -- --total-num-mbufs=16384 --forward-mode="$1" \
+            --auto-start --stats-period=0 >"$tmp/testpmd" 2>&1 &
+    tp_pid=$!
+    wait_for "Press enter to exit" "$tmp/testpmd" "dpdk-testpmd to start forwarding"
+}
+
+testpmd_stop() {
+    touch "$tmp/stop"
+    wait "$tp_pid" || { cat "$tmp/testpmd"; echo "FAIL: dpdk-testpmd failed"; exit 1; }
+}
+
+# wait_for TEXT FILE WHAT: until FILE holds TEXT (30 s at most)
+wait_for() {
+    for _ in $(seq 300); do
+        grep -q "$1" "$2" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    cat "$2"; echo "FAIL: no '$1' from $3 in 30 s"; exit 1
+}
+
+# testpmd_count WHAT: WHAT (TX-packets or RX-packets) of testpmd's accumulated statistics
+testpmd_count() {
+    python3 - "$tmp/testpmd" "$1" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+acc = t.split("Accumulated forward statistics")[-1]
+print(re.search(sys.argv[2] + r":\s+(\d+)", acc).group(1))
+PY
+}
+
+case $case in
+tx_to_kernel)
+    # Pollux sends 1000 frames of 1514 bytes on va; a raw socket on vb gets every one
+    capture vb 4 "$tmp/vb"; sleep 0.5
+    run -l 0-1 "${a[@]}" -- --forward-mode=txonly --tx-max=1000 --txpkts=1514 --tx-pps=20000 --duration=1
+    wait
+    check 'p[0]["tx_packets"] == 1000 and p[0]["tx_bytes"] == 1514000' "1000 frames of 1514 bytes sent"
+    python3 - "$tmp/vb" <<'PY'
+import sys
+vb = [l for l in open(sys.argv[1]).read().split() if l]
+if len(vb) != 1000 or any(len(f) != 2 * 1514 for f in vb):
+    print("FAIL: vb received %d frames, want 1000 of 1514 bytes" % len(vb))
+    sys.exit(1)
+print("ok: 1000 frames of 1514 bytes arrived on vb")
+PY
+    ;;
+rx_from_kernel)
+    # a raw socket on vb sends 500 frames of 60..1514 bytes; Pollux receives every one on va
+    send vb 500 1.0
+    run -l 0-1 "${a[@]}" -- --forward-mode=rxonly --duration=2.5
+    wait
+    check 'p[0]["rx_packets"] == 500' "500 received"
+    check 'p[0]["rx_bytes"] == sum(60 + i * (1514 - 60) // 499 for i in range(500))' "every byte counted"
+    check 'p[0]["rx_missed"] == 0' "nothing dropped by the kernel"
+    ;;
+echo)
+    # a raw socket on vb sends 500 frames of 60..1514 bytes; px-fwd (io, one port: it sends
+    # back where it receives) returns each through va; vb gets them back byte for byte
+    capture vb 4 "$tmp/back"
+    send vb 500 1.0
+    run -l 0-1 "${a[@]}" -- --forward-mode=io --duration=3
+    wait
+    check 'p[0]["rx_packets"] == 500 and p[0]["tx_packets"] == 500' "500 received and sent back"
+    python3 - "$tmp/sent" "$tmp/back" <<'PY'
+import sys
+sent = [l for l in open(sys.argv[1]).read().split() if l]
+back = [l for l in open(sys.argv[2]).read().split() if l]
+if len(sent) != 500 or back != sent:
+    print("FAIL: %d sent, %d back, identical and in order: %s" % (len(sent), len(back), back == sent))
+    sys.exit(1)
+print("ok: 500 frames of 60..1514 bytes went through Pollux and back byte for byte, in order")
+PY
+    ;;
+rxonly_check)
+    # each port sends one burst of txonly frames to the other across the veth; all arrive intact
+    run -l 0-1 "${a[@]}" "${b[@]}" -- --forward-mode=rxonly --check --tx-first --duration=0.5
+    check 'p[0]["rx_packets"] == 32 and p[1]["rx_packets"] == 32' "32 received per port"
+    check 'all(x["rx_bad"] == 0 for x in p)' "content and sequence checked"
+    ;;
+io)
+    # 2 x 32 frames go round between the two ends of the veth until the end
+    run -l 0-1 "${a[@]}" "${b[@]}" -- --forward-mode=io --tx-first --duration=1
+    check '0 < sum(x["tx_packets"] for x in p) - sum(x["rx_packets"] for x in p) <= 64' "at most 64 frames in flight"
+    check 'min(x["rx_packets"] for x in p) > 1000' "frames went round many times"
+    ;;
+io_2q)
+    # two queue pairs per port, one XDP socket each: 16 flows from vb's two TX queues arrive on
+    # va's two RX queues (a veth hands a frame to the peer's RX queue of its TX queue's number)
+    run -l 0-1 --log-level=pmd.net.af_xdp:info --vdev net_af_xdp0,iface=va,queue_count=2 \
+        --vdev net_af_xdp1,iface=vb,queue_count=2 -- \
+        --forward-mode=rxonly --tx-first --rxq=2 --txq=2 --txflows=16 --duration=0.5
+    check 'p[0]["rx_packets"] == 64 and p[1]["rx_packets"] == 64' "64 received per port"
+    for q in 0 1; do
+        grep -q "net_af_xdp0: va queue $q: rx 32 " "$tmp/out" ||
+            { echo "FAIL: va queue $q did not receive 32 frames"; exit 1; }
+    done
+    echo "ok: 32 frames on each of va's queues"
+    ;;
+icmpecho)
+    # the kernel's ping from vb (10.99.0.1) to 10.99.0.2, answered by px-fwd on va: ARP and
+    # ICMP through AF_XDP
+    fwd_need ping
+    ip -n "$ns" addr add 10.99.0.1/24 dev vb
+    (sleep 1; inns ping -c 100 -i 0.01 -W 1 10.99.0.2 >"$tmp/ping" 2>&1; echo "rc $?" >>"$tmp/ping") &
+    run -l 0-1 "${a[@]}" -- --forward-mode=icmpecho --icmp-ip=0,10.99.0.2 --duration=5
+    wait
+    cat "$tmp/ping" | tail -3
+    grep -q " 0% packet loss" "$tmp/ping" && grep -q "^rc 0" "$tmp/ping" ||
+        { echo "FAIL: ping through px-fwd lost replies"; exit 1; }
+    check 'p[0]["rx_packets"] >= 100 and p[0]["tx_packets"] >= 100' "100 echo requests answered"
+    echo "ok: 100 pings, 0% loss, answered by Pollux"
+    ;;
+testpmd_tx)
+    # DPDK's testpmd sends (txonly) on vb for 3 s; Pollux counts on va: every frame testpmd
+    # says it sent was received or counted as missed (XDP_STATISTICS), none lost unaccounted
+    run -l 0 "${a[@]}" -- --forward-mode=rxonly --duration=15 &
+    px_pid=$!
+    # ready once its XDP program is on va
+    for _ in $(seq 300); do inns ip link show va | grep -q "prog/xdp" && break; sleep 0.1; done
+    sleep 0.5
+    testpmd_start txonly net_af_xdp0,iface=vb
+    sleep 3
+    testpmd_stop
+    wait "$px_pid"
+    sent=$(testpmd_count TX-packets)
+    echo "testpmd sent $sent"
+    check "$sent > 1000 and p[0]['rx_packets'] + p[0]['rx_missed'] == $sent" \
+        "Pollux received + missed == the $sent frames testpmd sent"
+    ;;
+testpmd_rx)
+    # Pollux sends 20000 frames (txonly) on va at 20 kpps; DPDK's testpmd counts them on vb
+    testpmd_start rxonly net_af_xdp1,iface=vb
+    run -l 0-1 "${a[@]}" -- --forward-mode=txonly --tx-max=20000 --tx-pps=20000 --duration=2
+    sleep 0.5
+    testpmd_stop
+    got=$(testpmd_count RX-packets)
+    echo "testpmd received $got"
+    check "p[0]['tx_packets'] == 20000 and $got == 20000" "testpmd received the 20000 frames Pollux sent"
+    ;;
+bad_devargs)
+    for args in "" "iface=nosuchif0" "iface=va,queue_count=0" "iface=va,queue_count=2" \
+                "iface=va,start_queue=1" "iface=va,force_copy=2" "iface=va,busy_budget=x" \
+                "iface=va,xdp_prog=/nonexistent.o" "iface=va,xdp_prog=$tmp/notbpf.o" \
+                "iface=va,shared_umem=1" "iface=va,use_cni=1" "iface=va,bogus=1"; do
+        echo "not an ELF file" >"$tmp/notbpf.o"
+        rc=0
+        inns "$fwd" -l 0 --no-huge -m 64 --vdev "net_af_xdp0${args:+,$args}" -- --duration=0.1 >"$tmp/out" 2>&1 || rc=$?
+        key=${args##*,}; key=${key%%=*}; key=${key:-iface}
+        if [ $rc -eq 0 ] || ! grep -q "$key" "$tmp/out"; then
+            echo "FAIL: '$args' exit $rc, or no message naming $key"; cat "$tmp/out"; exit 1
+        fi
+        grep "net_af_xdp" "$tmp/out" | head -1
+    done
+    # nothing left attached: the failed probes loaded no program
+    if inns ip link show va | grep -q xdp; then echo "FAIL: an XDP program is left on va"; exit 1; fi
+    echo "ok: bad devargs refused with a message naming the key, no XDP program left"
+    ;;
+*) echo "af_xdp.sh: unknown case $case"; exit 2 ;;
+esac
+# every case: nothing of Pollux's stays on the interfaces after px-fwd exits
+for i in va vb; do
+    if inns ip link show "$i" | grep -q "prog/xdp"; then
+        echo "FAIL: an XDP program is still attached to $i after px-fwd exited"; inns ip link show "$i"; exit 1
+    fi
+done

@@ -151,6 +151,7 @@ static int ethdev_stats_cmd(const char *cmd, const char *params, struct px_tel_d
 	tel_queue_array(d, "q_opackets", st.q_opackets);
 	tel_queue_array(d, "q_ibytes", st.q_ibytes);
 	tel_queue_array(d, "q_obytes", st.q_obytes);
+	tel_queue_array(d, "q_errors", st.q_errors);
 	px_tel_end(d);
 	return 0;
 }

@@ -99,6 +99,27 @@ PY
     [ -n "$mac" ] || fail "l2fwd did not print port 1's MAC address"
     frames l2fwd "$tmp/in.pcap" "$tmp/out.pcap" 1 "$mac"
     ;;
+helloworld)
+    [ "$(nproc)" -ge 2 ] || { echo "SKIP: helloworld on lcores 0-1 needs two CPUs"; exit 77; }
+    timeout 30 "$tmp/helloworld/build/helloworld" -l 0-1 --no-huge -m 64 >"$tmp/out" 2>&1 ||
+        { cat "$tmp/out"; fail "helloworld failed"; }
+    cat "$tmp/out"
+    for c in 0 1; do
+        grep -q "^hello from core $c\$" "$tmp/out" || fail "no hello from lcore $c"
+    done
+    ;;
+link_status_interrupt)
+    # It asks for link-state-change interrupts (intr_conf.lsc = 1), which no vdev has: the
+    # configure must fail with DPDK's -ENOTSUP, not pretend (on e1000e it can run).
+    [ "$(nproc)" -ge 2 ] || { echo "SKIP: two ports with one RX lcore each need two CPUs"; exit 77; }
+    rc=0
+    timeout 30 "$tmp/$ex/build/$ex" -l 0-1 --no-huge -m 256 --vdev net_ring0 \
+        --vdev net_ring1,peer=net_ring0 -- -p 0x3 -T 1 >"$tmp/out" 2>&1 || rc=$?
+    cat "$tmp/out"
+    [ "$rc" = 1 ] && grep -q "Cannot configure device: err=-95, port=0" "$tmp/out" ||
+        fail "$ex on net_ring: exit $rc, want 1 with err=-95 (-ENOTSUP: no LSC interrupt)"
+    echo "ok: $ex refused with -ENOTSUP where the port has no link interrupt"
+    ;;
 *)
     fail "no scenario for $ex"
     ;;

@@ -72,6 +72,7 @@ struct fwd_config {
 	bool tx_first;      /* send one burst per stream before forwarding */
 	const char *stats_json;
 	bool interactive;     /* -i: the prompt (fwd_cmdline.c) starts and stops forwarding */
+	bool auto_start;      /* -a: with -i, start forwarding before the first prompt */
 	uint32_t max_pkt_len; /* --max-pkt-len: longest frame with CRC (0: the port's MTU stays) */
 	uint32_t mbuf_size; /* --mbuf-size: data room of an mbuf, headroom included (0: default) */
 	bool scatter;       /* --enable-scatter: RX frames may span mbufs; txonly chains them */

@@ -18,6 +18,7 @@ static void usage(FILE *f)
 		"usage: px-fwd [EAL options] -- [options]\n"
 		"  -i, --interactive     a prompt with testpmd's commands (start, stop, show port\n"
 		"                        stats all, set fwd MODE, ...; help lists them)\n"
+		"  -a, --auto-start      with -i: start forwarding (--tx-first: with a burst)\n"
 		"  --forward-mode=MODE   ");
 	fwd_modes_list(f);
 	fprintf(f,
@@ -178,6 +179,7 @@ static const struct option long_opts[] = {
 	{"record-burst-stats", 0, NULL, O_BURSTS},
 	{"flowgen-flows", 1, NULL, O_FGFLOWS},
 	{"interactive", 0, NULL, 'i'},
+	{"auto-start", 0, NULL, 'a'},
 	{"help", 0, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -313,6 +315,9 @@ static int apply_flag(int c)
 		break;
 	case 'i':
 		fwd_cfg.interactive = true;
+		break;
+	case 'a':
+		fwd_cfg.auto_start = true;
 		break;
 	default:
 		return -EINVAL;
@@ -460,7 +465,7 @@ int fwd_parse_args(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hi", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hia", long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return 1;

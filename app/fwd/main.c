@@ -295,6 +295,10 @@ static int interactive(void)
 		return -EINVAL;
 	}
 	fwd_stats_final(); /* marks the start */
+	if (fwd_cfg.auto_start) {
+		printf("Start automatic packet forwarding\n");
+		fwd_start(fwd_cfg.tx_first);
+	}
 	fwd_prompt();
 	if (running)
 		fwd_stop_forwarding();

@@ -12,7 +12,7 @@ foreach(c jumbo offloads portmask topology record nb_cores csum_ring 5tswap_ring
     set_tests_properties(fwd_opt_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77
                          ENVIRONMENT "PX_FWD_HAS_PCAP=${fwd_has_pcap}")
 endforeach()
-foreach(c commands errors topology)
+foreach(c commands errors topology auto_start)
     add_test(NAME fwd_prompt_${c}
              COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/prompt.py $<TARGET_FILE:px-fwd> ${c})
     set_tests_properties(fwd_prompt_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77)

@@ -38,7 +38,7 @@ class Prompt:
         if self.pid == 0:
             os.execv(FWD, args)
         self.buf = b""
-        self.expect(PROMPT)
+        self.start_out = self.expect(PROMPT)
 
     def expect(self, what, timeout=20):
         end = time.time() + timeout
@@ -201,6 +201,15 @@ def errors():
     p.end(b"\x04", r"Bye\.\.\.")  # Ctrl-D at an empty line: end of input
 
 
+def auto_start():
+    # -a (testpmd's --auto-start) with --tx-first: forwarding before the first prompt
+    p = Prompt(["-l", "0-1"] + RING_PAIR, ["-a", "--tx-first"])
+    if "Start automatic packet forwarding" not in p.start_out:
+        fail("-a: no 'Start automatic packet forwarding'", p.start_out)
+    p.growing(0, "after -a --tx-first")
+    p.end("quit\n", r"Forward statistics for port 0", r"Bye\.\.\.")
+
+
 def topology():
     nulls = sum((["--vdev", "net_null%d" % i] for i in range(3)), [])
     p = Prompt(["-l", "0-1"] + nulls, ["--port-topology=chained"])
@@ -217,5 +226,7 @@ elif CASE == "errors":
     errors()
 elif CASE == "topology":
     topology()
+elif CASE == "auto_start":
+    auto_start()
 else:
     fail("unknown case " + CASE)

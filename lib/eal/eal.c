@@ -90,15 +90,19 @@ int px_eal_init(int argc, char **argv)
 	if (ret < 0)
 		goto out;
 	consumed = ret - 1;
-	if (eal_config.help) {
-		px_eal_usage(stdout);
+	if (eal_config.help || eal_config.log_help) {
+		if (eal_config.help)
+			px_eal_usage(stdout);
+		else
+			eal_log_usage(stdout);
 		eal_cfg_free(&eal_config);
 		ret = -ECANCELED;
 		goto out;
 	}
-	eal_log_apply(&eal_config.log_levels);
+	eal_log_start(&eal_config, argv[0]);
 	ret = eal_bring_up(&eal_config);
 	if (ret < 0) {
+		eal_log_stop();
 		eal_cfg_free(&eal_config);
 		goto out;
 	}
@@ -132,6 +136,7 @@ int px_eal_cleanup(void)
 	eal_intr_cleanup();
 	eal_lcore_cleanup();
 	eal_mem_cleanup();
+	eal_log_stop();
 	eal_cfg_free(&eal_config);
 	memset(&eal_config, 0, sizeof(eal_config));
 	eal_up = false;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lcores: one thread pinned to each listed core.
+ * lcores: one thread per listed lcore, pinned to its core, or to the CPU set --lcores gave it.
  *
  * A worker sleeps on its condition variable until px_remote_launch() hands it a function, runs
  * it, and reports the result. Launching is the control path, so a mutex and a condition variable
@@ -29,6 +29,7 @@ struct lcore {
 	bool started; /* thread created */
 	int cpu;
 	int socket;
+	cpu_set_t cpus;
 };
 
 static struct lcore lcores[PX_MAX_LCORE];
@@ -50,13 +51,9 @@ int eal_cpu_socket(int cpu)
 	return 0;
 }
 
-static int pin_to(pthread_t t, int cpu)
+static int pin_to(pthread_t t, const cpu_set_t *cpus)
 {
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return -pthread_setaffinity_np(t, sizeof(set), &set);
+	return -pthread_setaffinity_np(t, sizeof(*cpus), cpus);
 }
 
 static void *worker_main(void *p)
@@ -115,9 +112,10 @@ static int start_worker(unsigned int i)
 	lc->started = true;
 	snprintf(name, sizeof(name), "px-lcore-%u", i);
 	pthread_setname_np(lc->thread, name);
-	ret = pin_to(lc->thread, lc->cpu);
+	ret = pin_to(lc->thread, &lc->cpus);
 	if (ret < 0)
-		EAL_LOG(ERR, "cannot pin lcore %u to cpu %d: %s", i, lc->cpu, strerror(-ret));
+		EAL_LOG(ERR, "cannot pin lcore %u to cpu %d%s: %s", i, lc->cpu,
+			CPU_COUNT(&lc->cpus) > 1 ? " and others" : "", strerror(-ret));
 	return ret;
 destroy:
 	pthread_cond_destroy(&lc->cond);
@@ -137,13 +135,14 @@ int eal_lcore_init(const struct eal_cfg *cfg)
 			continue;
 		lcores[i].enabled = true;
 		lcores[i].cpu = cfg->lcore[i].cpu;
+		lcores[i].cpus = cfg->lcore[i].cpus;
 		lcores[i].socket = eal_cpu_socket(cfg->lcore[i].cpu);
 		lcores[i].state = PX_LCORE_WAIT;
 	}
 	ret = -pthread_getaffinity_np(pthread_self(), sizeof(main_affinity), &main_affinity);
 	if (ret < 0)
 		return ret;
-	ret = pin_to(pthread_self(), lcores[main_lcore].cpu);
+	ret = pin_to(pthread_self(), &lcores[main_lcore].cpus);
 	if (ret < 0) {
 		EAL_LOG(ERR, "cannot pin the main lcore %u to cpu %d: %s", main_lcore,
 			lcores[main_lcore].cpu, strerror(-ret));

@@ -48,7 +48,9 @@ struct eal_mem {
 	size_t page_sz[PX_MAX_NUMA_NODES]; /* page size used on each socket (0: none) */
 	unsigned int nsockets;
 	uint64_t limit;
-	uint64_t held; /* bytes in segments */
+	uint64_t held;                            /* bytes in segments */
+	uint64_t socket_limit[PX_MAX_NUMA_NODES]; /* --socket-limit (0: none) */
+	uint64_t socket_held[PX_MAX_NUMA_NODES];  /* bytes in segments, per socket */
 };
 
 extern struct eal_mem eal_mem;

@@ -121,6 +121,14 @@ static int seg_place(struct eal_seg *seg, size_t len, int socket)
 			seg->len >> 10, (unsigned long)(eal_mem.limit >> 20));
 		return -ENOMEM;
 	}
+	if (eal_mem.socket_limit[socket] &&
+	    eal_mem.socket_held[socket] + seg->len > eal_mem.socket_limit[socket]) {
+		MEM_LOG(NOTICE,
+			"cannot grow by %zu KiB on socket %d: its --socket-limit of %lu MiB is reached",
+			seg->len >> 10, socket,
+			(unsigned long)(eal_mem.socket_limit[socket] >> 20));
+		return -ENOMEM;
+	}
 	seg->va = arena_find(seg->len, PX_MAX(pg, MEM_GRANULE));
 	if (seg->va == 0) {
 		MEM_LOG(ERR, "the %zu GiB virtual arena is full", eal_mem.arena_len >> 30);
@@ -185,6 +193,7 @@ struct eal_seg *mem_seg_add(size_t len, int socket, bool pinned)
 	seg->pinned = pinned;
 	index_set(seg, (uint16_t)(seg - eal_mem.segs + 1));
 	eal_mem.held += seg->len;
+	eal_mem.socket_held[socket] += seg->len;
 	heap_seg_init(seg);
 	MEM_LOG(DEBUG, "segment %#lx+%zu MiB on socket %d, %zu KiB pages", (unsigned long)seg->va,
 		seg->len >> 20, socket, seg->page_sz >> 10);
@@ -202,6 +211,7 @@ void mem_seg_release(struct eal_seg *seg)
 	index_set(seg, 0);
 	hp_unmap(&eal_mem, seg);
 	eal_mem.held -= seg->len;
+	eal_mem.socket_held[seg->socket] -= seg->len;
 	seg->used = false;
 	while (eal_mem.nsegs > 0 && !eal_mem.segs[eal_mem.nsegs - 1].used)
 		eal_mem.nsegs--;
@@ -398,8 +408,9 @@ void px_memseg_dump(FILE *f)
 	pthread_mutex_unlock(&eal_mem.lock);
 }
 
-static int arena_init(uint64_t want)
+static int arena_init(uint64_t want, uintptr_t base)
 {
+	void *hint = base ? (void *)base : ARENA_HINT;
 	size_t floor_len = PX_ALIGN_CEIL(PX_MAX(1ULL << 30, 2 * want), 1ULL << 30);
 	size_t len = PX_ALIGN_CEIL(PX_MAX(ARENA_MIN, 2 * want), 1ULL << 30);
 	size_t map_len;
@@ -410,8 +421,8 @@ static int arena_init(uint64_t want)
 	 * twice what was asked for. */
 	for (;;) {
 		map_len = len + (1ULL << 30);
-		p = mmap(ARENA_HINT, map_len, PROT_NONE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		p = mmap(hint, map_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			 0);
 		if (p != MAP_FAILED || len / 2 < floor_len)
 			break;
 		len = PX_ALIGN_CEIL(len / 2, 1ULL << 30);
@@ -423,6 +434,9 @@ static int arena_init(uint64_t want)
 	}
 	/* 1 GiB alignment so 1 GiB pages fit; give back the slack on both sides */
 	a = PX_ALIGN_CEIL((uintptr_t)p, 1ULL << 30);
+	if (base && a != base) /* as DPDK, a hint the kernel did not take is not an error */
+		MEM_LOG(NOTICE, "--base-virtaddr %#lx not respected: memory is at %#lx",
+			(unsigned long)base, (unsigned long)a);
 	if (a > (uintptr_t)p)
 		munmap(p, a - (uintptr_t)p);
 	munmap((void *)(a + len), (uintptr_t)p + map_len - (a + len));
@@ -511,11 +525,15 @@ int eal_mem_init(const struct eal_cfg *cfg)
 	eal_mem.no_huge = cfg->no_huge;
 	eal_mem.iova_mode = cfg->iova_mode == PX_IOVA_PA ? PX_IOVA_PA : PX_IOVA_VA;
 	eal_mem.held = 0;
+	memset(eal_mem.socket_held, 0, sizeof(eal_mem.socket_held));
+	memset(eal_mem.socket_limit, 0, sizeof(eal_mem.socket_limit));
+	memcpy(eal_mem.socket_limit, cfg->socket_limit,
+	       cfg->socket_limit_n * sizeof(cfg->socket_limit[0]));
 	eal_mem.huge_dir = cfg->huge_dir;
 	ret = hp_discover(&eal_mem, cfg);
 	if (ret < 0)
 		goto out;
-	ret = arena_init(want);
+	ret = arena_init(want, (uintptr_t)cfg->base_virtaddr);
 	if (ret < 0)
 		goto out;
 	eal_mem.up = true;

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <px_eal.h>
 
@@ -18,8 +19,9 @@ struct eal_strlist {
 
 struct eal_lcore_cfg {
 	bool enabled;
-	int cpu;    /* CPU the lcore's thread is pinned to */
-	int socket; /* its NUMA node (0 without NUMA) */
+	int cpu;        /* the first CPU of @cpus: px_lcore_to_cpu_id() */
+	int socket;     /* its NUMA node (0 without NUMA) */
+	cpu_set_t cpus; /* CPUs the lcore's thread may run on (--lcores '(0,1)@(2,3)') */
 };
 
 /* Everything the command line says; filled by eal_args_parse() without side effects. */
@@ -42,7 +44,15 @@ struct eal_cfg {
 	bool no_pci;
 	bool help;
 	enum px_iova_mode iova_mode;
-	bool no_telemetry; /* --no-telemetry (--telemetry clears it) */
+	cpu_set_t service;                        /* -s/-S: lcores DPDK would give its services */
+	uint64_t socket_limit[PX_MAX_NUMA_NODES]; /* --socket-limit, bytes per socket (0: none) */
+	unsigned int socket_limit_n;
+	uint64_t base_virtaddr;   /* --base-virtaddr: the memory arena's hint (0: default) */
+	bool no_telemetry;        /* --no-telemetry (--telemetry clears it) */
+	bool log_help;            /* --log-level=help: list the log components and stop */
+	bool version;             /* -v: log the version at start-up */
+	int syslog_facility;      /* --syslog: LOG_USER etc.; -1 when not given */
+	struct eal_strlist notes; /* one line each: why an accepted DPDK option does nothing here */
 };
 
 /* The configuration in force after px_eal_init(). */
@@ -91,6 +101,14 @@ void eal_intr_cleanup(void);
 
 /* ---- eal_log.c ---- */
 int eal_log_apply(const struct eal_strlist *levels);
+/* Also send every message to syslog(3) with @facility (-1: stop); @ident names the program. */
+void eal_log_syslog(int facility, const char *ident);
+/* px_eal_init(): apply the command line's log levels and --syslog, write -v's version and the
+ * notes of the options that do nothing here. eal_log_stop() undoes --syslog. */
+int eal_log_start(const struct eal_cfg *cfg, const char *prog);
+void eal_log_stop(void);
+/* --log-level=help: the forms, then every component and its level. */
+void eal_log_usage(FILE *f);
 
 /* ---- eal_memory.c ---- */
 int eal_mem_init(const struct eal_cfg *cfg);

@@ -23,9 +23,13 @@ extern "C" {
 /**
  * Initialise Pollux from DPDK-compatible command-line options.
  *
- * Options (see px_eal_usage()): -l/--lcores, -c, --main-lcore, -a/--allow, -b/--block, --vdev,
- * -m, --socket-mem, --huge-dir, --no-huge, --iova-mode=va|pa, --log-level, --file-prefix,
- * --no-pci, -n, -h/--help. Parsing stops at the first argument that is not an option, or after
+ * Options (see px_eal_usage()): every option of DPDK 22.11's EAL. Most mean what they mean in
+ * DPDK (-l, --lcores with lcore groups and CPU sets, -c, --main-lcore, -a, -b, --vdev, -m,
+ * --socket-mem, --socket-limit, --huge-dir, --no-huge, --iova-mode, --log-level, --syslog,
+ * --file-prefix, --base-virtaddr, --no-pci, --telemetry, -v, -h); those that cannot apply to
+ * Pollux are accepted and explained by one notice line each (--huge-unlink, --in-memory, -n...);
+ * --proc-type=secondary and --vfio-vf-token are refused. docs/from-dpdk.md lists them all.
+ * Parsing stops at the first argument that is not an option, or after
  * `--`. As in DPDK, the program name is moved to argv[ret] so the application continues with
  * `argc -= ret; argv += ret;` and parses its own options.
  *
@@ -33,8 +37,8 @@ extern "C" {
  * the call may be repeated.
  *
  * @return the number of arguments consumed (>= 0);
- *         -EINVAL bad option or value; -EALREADY already initialised; -ECANCELED `--help` was
- *         given (the usage was printed; the application should exit successfully);
+ *         -EINVAL bad option or value; -EALREADY already initialised; -ECANCELED `--help` or
+ *         `--log-level=help` was given (it was printed; the application should exit successfully);
  *         another negative errno when a resource could not be set up (the log says which).
  */
 int px_eal_init(int argc, char **argv);

@@ -5,8 +5,9 @@
  *
  * Every library and driver registers one component ("eal", "eal.mem", "vfio", "pmd.net.e1000e")
  * and logs through it. Levels are set globally or per component from the command line with
- * `--log-level=LEVEL` or `--log-level=PATTERN:LEVEL` (PATTERN may contain `*` globs), or at run
- * time with px_log_set_level_pattern(). Messages go to stderr unless px_log_set_stream() says
+ * `--log-level=LEVEL`, `--log-level=PATTERN:LEVEL` (PATTERN may contain `*` globs) or
+ * `--log-level=REGEX,LEVEL`, or at run time with px_log_set_level_pattern() and
+ * px_log_set_level_regexp(). Messages go to stderr unless px_log_set_stream() says
  * otherwise. A message below its component's level costs one load and one compare.
  */
 #ifndef PX_LOG_H
@@ -62,6 +63,14 @@ int px_log_register(const char *name, enum px_log_level level);
  */
 int px_log_set_level_pattern(const char *pattern, enum px_log_level level);
 
+/**
+ * Set the level of every component whose name matches the POSIX regular expression @p regex
+ * (unanchored, as DPDK's rte_log_set_level_regexp()), now and for components registered later.
+ * @return number of components changed now (>= 0), -EINVAL for a bad level or expression,
+ *         -ENOMEM
+ */
+int px_log_set_level_regexp(const char *regex, enum px_log_level level);
+
 /** Set the level of every component, now and later. */
 void px_log_set_global_level(enum px_log_level level);
 
@@ -72,7 +81,8 @@ int px_log_get_level(int id);
 int px_log_lookup(const char *name);
 
 /**
- * Parse a level name ("debug", "warning", "err", ...) or number (1-8).
+ * Parse a level name ("debug", "warning", "err", ...), a prefix of DPDK's names ("emergency",
+ * "alert", "critical", "error", "warning", "notice", "info", "debug"), or a number (1-8).
  * @return the level, or -EINVAL
  */
 int px_log_parse_level(const char *s);

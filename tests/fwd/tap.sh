@@ -2,7 +2,9 @@
 # tests/fwd/tap.sh PX_FWD CASE: net_tap in a network namespace made for the test. The tap
 # interfaces ptap0/ptap1 are made beforehand (persistent, multi_queue) so the kernel's raw
 # sockets (python3) can be bound to them before px-fwd attaches; px-fwd brings them up at
-# start. Needs root, /dev/net/tun, iproute2 (`ip`) and python3: exits 77 saying so otherwise.
+# start. The kernel's ping (ping) and DPDK 22.11's dpdk-testpmd (dpdk_*) are peers too. Needs
+# root, /dev/net/tun, iproute2 (`ip`) and python3, and for their cases ping or dpdk-testpmd:
+# exits 77 saying so otherwise.
 set -euo pipefail
 fwd=$1 case=$2
 source "$(dirname "$0")/lib.sh"
@@ -146,6 +148,48 @@ ping)
     wait $! || { cat "$tmp/ping"; echo "FAIL: the kernel's ping through Pollux"; exit 1; }
     cat "$tmp/ping"
     check 'p[0]["rx_packets"] >= 100 and p[0]["tx_packets"] >= 100' "px-fwd answered (at least 100 in, 100 out)"
+    ;;
+dpdk_txonly|dpdk_rxonly)
+    # DPDK 22.11 as the peer: dpdk-testpmd on a tap of DPDK's own net_tap (dtp0), in a kernel
+    # bridge with Pollux's ptap0. txonly: every frame testpmd sent is received by Pollux or
+    # dropped by the kernel at ptap0's full queue (its tx_dropped). rxonly: Pollux sends 20000,
+    # testpmd receives them all but what the kernel dropped on the way (the taps' counters)
+    fwd_need dpdk-testpmd
+    # dtp0 made beforehand (multi_queue, no vnet_hdr: as DPDK's net_tap attaches) and bridged
+    # before testpmd sends, and its counters outlive testpmd
+    ip -n "$ns" tuntap add dev dtp0 mode tap multi_queue
+    ip -n "$ns" link add br0 type bridge mcast_snooping 0
+    for t in ptap0 dtp0; do ip -n "$ns" link set $t master br0; done
+    ip -n "$ns" link set br0 up
+    if [ "$case" = dpdk_txonly ]; then
+        fwd_start -l 0-1 "${a[@]}" -- --forward-mode=rxonly
+        for i in $(seq 200); do  # up, with px-fwd's queue attached
+            [ "$(inns cat /sys/class/net/ptap0/carrier 2>/dev/null)" = 1 ] && break
+            sleep 0.1
+        done
+        testpmd_start net_tap0,iface=dtp0 --forward-mode=txonly
+        sleep 3
+        testpmd_stop
+        sleep 1
+        fwd_stop
+        kdrop=$(inns cat /sys/class/net/ptap0/statistics/tx_dropped)
+        echo "the kernel dropped $kdrop at ptap0"
+        check "p[0]['rx_packets'] > 1000" "Pollux received testpmd's frames"
+        check "p[0]['rx_packets'] + $kdrop == $tp_tx" \
+            "testpmd's $tp_tx sent = Pollux's received + the kernel's drops"
+    else
+        testpmd_start net_tap0,iface=dtp0 --forward-mode=rxonly
+        run -l 0-1 "${a[@]}" -- --forward-mode=txonly --tx-max=20000 --tx-pps=20000 --duration=3
+        sleep 0.5
+        testpmd_stop
+        kdrop=$(($(inns cat /sys/class/net/ptap0/statistics/rx_dropped) + \
+                 $(inns cat /sys/class/net/dtp0/statistics/tx_dropped)))
+        echo "the kernel dropped $kdrop on the way"
+        check 'p[0]["tx_packets"] == 20000 and p[0]["tx_errors"] == 0' "Pollux sent 20000"
+        [ $((tp_rx + tp_missed + kdrop)) -eq 20000 ] && [ "$tp_rx" -gt 1000 ] ||
+            { echo "FAIL: testpmd received $tp_rx, missed $tp_missed, the kernel dropped $kdrop: want 20000 in all"; exit 1; }
+        echo "ok: testpmd's $tp_rx received + $tp_missed missed + $kdrop dropped by the kernel = Pollux's 20000 sent"
+    fi
     ;;
 bad_devargs)
     for args in "iface=a_name_of_16_chars" "iface=lo" "mac=zz:00:00:00:00:01" "mac=01:00:00:00:00:01" \

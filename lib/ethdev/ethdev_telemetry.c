@@ -218,7 +218,8 @@ static int ethdev_link_cmd(const char *cmd, const char *params, struct px_tel_da
 
 /* ---- capture ----------------------------------------------------------------------------- */
 
-#define CAP_SLOTS 2048 /* packets in flight between the lcores and the capture thread */
+#define CAP_SLOTS 2048   /* packets in flight between the lcores and the capture thread */
+#define CAP_TX_BURST 256 /* the most a TX burst sends while captured (copies kept on the stack) */
 
 struct cap_session {
 	uint16_t port;
@@ -328,7 +329,7 @@ uint16_t px_eth_capture_rx_burst(uint16_t port, uint16_t queue, struct px_mbuf *
 uint16_t px_eth_capture_tx_burst(uint16_t port, uint16_t queue, struct px_mbuf **pkts, uint16_t n)
 {
 	const struct px_eth_fp_ops *p = &px_eth_fp_ops[port];
-	struct px_capture_rec *recs[n];
+	struct px_capture_rec *recs[CAP_TX_BURST];
 	struct cap_session *s;
 	uint16_t nb, i;
 	uint64_t ts;
@@ -340,6 +341,8 @@ uint16_t px_eth_capture_tx_burst(uint16_t port, uint16_t queue, struct px_mbuf *
 	}
 	if (s == NULL)
 		return p->tx_pkt_burst(p->txq[queue], pkts, n);
+	/* A burst may take fewer than offered: the caller keeps the rest. */
+	n = PX_MIN(n, CAP_TX_BURST);
 	ts = cap_now_ns();
 	for (i = 0; i < n; i++)
 		recs[i] = cap_copy(s, pkts[i], queue, PX_CAPTURE_TX, ts);
@@ -523,7 +526,12 @@ static int ethdev_capture_cmd(const char *cmd, const char *params, struct px_tel
 	if (ret == 0)
 		ret = -pthread_create(&t, NULL, cap_thread, s);
 	if (ret < 0) {
-		ETHDEV_LOG(ERR, "capture %s: %s", params, strerror(-ret));
+		if (ret == -EINVAL)
+			ETHDEV_LOG(ERR,
+				   "/ethdev/capture,%s: the parameters are PORT,rx|tx|rxtx,SNAPLEN",
+				   params);
+		else
+			ETHDEV_LOG(ERR, "/ethdev/capture,%s: %s", params, strerror(-ret));
 		cap_free(s);
 		return ret;
 	}

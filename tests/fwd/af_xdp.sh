@@ -208,10 +208,54 @@ testpmd_rx)
     echo "testpmd received $got"
     check "p[0]['tx_packets'] == 20000 and $got == 20000" "testpmd received the 20000 frames Pollux sent"
     ;;
+xdp_prog)
+    # xdp_prog=: libxdp's own XSK program loaded as the user's (it redirects to xsks_map by RX
+    # queue); 500 frames from the kernel arrive, and the program is gone after px-fwd
+    prog=$(ls /usr/lib/*/bpf/xsk_def_xdp_prog.o 2>/dev/null | head -1)
+    [ -n "$prog" ] || { echo "SKIP: no xsk_def_xdp_prog.o (libxdp1) to load as xdp_prog"; exit 77; }
+    send vb 500 1.0
+    run -l 0-1 --log-level=pmd.net.af_xdp:info --vdev "net_af_xdp0,iface=va,xdp_prog=$prog" -- \
+        --forward-mode=rxonly --duration=2.5
+    wait
+    grep -q "va queue 0: copy mode, native XDP (xdp_prog)" "$tmp/out" ||
+        { echo "FAIL: the log does not say the socket runs under xdp_prog"; exit 1; }
+    check 'p[0]["rx_packets"] == 500' "500 received through the user's program"
+    ;;
+bad_prog)
+    # a program the verifier refuses (it reads the packet unchecked): px-fwd fails at start
+    # with one line naming xdp_prog and the verifier, and leaves nothing attached
+    fwd_need clang
+    cat >"$tmp/bad.c" <<'C'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks_map SEC(".maps");
+SEC("xdp")
+int bad(struct xdp_md *ctx)
+{
+	unsigned char *data = (void *)(long)ctx->data;
+	return data[100] == 7 ? XDP_DROP : bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS);
+}
+char _license[] SEC("license") = "GPL";
+C
+    clang -O2 -g -target bpf -I"/usr/include/$(gcc -print-multiarch 2>/dev/null)" -c "$tmp/bad.c" \
+        -o "$tmp/bad.o" 2>"$tmp/err" || { echo "SKIP: clang cannot build a BPF object: $(tail -1 "$tmp/err")"; exit 77; }
+    rc=0
+    inns "$fwd" -l 0 --no-huge -m 64 --vdev "net_af_xdp0,iface=va,xdp_prog=$tmp/bad.o" -- --duration=0.1 >"$tmp/out" 2>&1 || rc=$?
+    grep "xdp_prog" "$tmp/out" | head -1
+    [ $rc -ne 0 ] && grep -q "xdp_prog=.*refused the program.*verifier" "$tmp/out" ||
+        { cat "$tmp/out"; echo "FAIL: exit $rc, or no line naming xdp_prog and the verifier"; exit 1; }
+    echo "ok: the refused program is reported in one line"
+    ;;
 bad_devargs)
     for args in "" "iface=nosuchif0" "iface=va,queue_count=0" "iface=va,queue_count=2" \
                 "iface=va,start_queue=1" "iface=va,force_copy=2" "iface=va,busy_budget=x" \
                 "iface=va,xdp_prog=/nonexistent.o" "iface=va,xdp_prog=$tmp/notbpf.o" \
+                "iface=va,xdp_prog=$(ls /usr/lib/*/bpf/xdpfilt_alw_all.o 2>/dev/null | head -1)" \
                 "iface=va,shared_umem=1" "iface=va,use_cni=1" "iface=va,bogus=1"; do
         echo "not an ELF file" >"$tmp/notbpf.o"
         rc=0

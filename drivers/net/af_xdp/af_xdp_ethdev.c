@@ -754,6 +754,7 @@ static int parse_refused(const char *key, const char *value, void *opaque)
 static int axdp_parse_prog(const struct px_kvargs *args, struct axdp_priv *priv)
 {
 	const char *path = px_kvargs_get(args, "xdp_prog");
+	char why[128];
 	long err;
 
 	if (path == NULL)
@@ -765,10 +766,12 @@ static int axdp_parse_prog(const struct px_kvargs *args, struct axdp_priv *priv)
 	err = libxdp_get_error(priv->prog);
 	if (err) {
 		priv->prog = NULL;
+		/* libbpf has codes of its own from 4000 (LIBBPF_ERRNO__START) */
+		libbpf_strerror((int)err, why, sizeof(why));
 		AXDP_LOG(ERR,
 			 "net_af_xdp: xdp_prog=%s: cannot open it as a BPF object with an XDP "
 			 "program: %s (build it with clang -O2 -g -target bpf -c)",
-			 path, strerror((int)-err));
+			 path, why);
 		return -EINVAL;
 	}
 	if (bpf_object__find_map_by_name(xdp_program__bpf_obj(priv->prog), "xsks_map") == NULL) {

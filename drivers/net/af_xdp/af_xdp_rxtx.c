@@ -47,6 +47,7 @@ uint16_t axdp_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 	struct axdp_umem *um = &q->um;
 	uint64_t bytes = 0;
 	uint32_t idx, got = xsk_ring_cons__peek(&q->rx, n, &idx);
+	uint16_t n_ok = 0;
 
 	if (got == 0) {
 		if (q->held < q->fill_target)
@@ -64,18 +65,25 @@ uint16_t axdp_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 
 		*axdp_owned(um, m) = 0;
 		m->data_off = (uint16_t)(data - (uint8_t *)m->buf_addr);
+		/* the kernel may fill the slot's padding past the data room: such a frame
+		 * does not fit the mbuf */
+		if (px_unlikely(m->data_off + d->len > m->buf_len)) {
+			px_pktmbuf_free(m);
+			px_counter64_add(&q->rx_errs, 1);
+			continue;
+		}
 		m->data_len = (uint16_t)d->len;
 		m->pkt_len = d->len;
 		m->port = q->port;
 		bytes += d->len;
-		pkts[i] = m;
+		pkts[n_ok++] = m;
 	}
 	xsk_ring_cons__release(&q->rx, got);
 	q->held -= got;
 	axdp_fill(q, q->fill_target - q->held);
-	px_counter64_add(&q->rx_pkts, got);
+	px_counter64_add(&q->rx_pkts, n_ok);
 	px_counter64_add(&q->rx_bytes, bytes);
-	return (uint16_t)got;
+	return n_ok;
 }
 
 void axdp_complete(struct axdp_queue *q)

@@ -20,6 +20,10 @@
 /* One stream: packets from (rx_port, rxq) go to (tx_port, txq). Only its lcore writes it. */
 struct fwd_stream {
 	uint16_t rx_port, rxq, tx_port, txq;
+	/* --record-burst-stats: [n] bursts of n packets (RX: received, TX: sent), 0..FWD_MAX_BURST;
+	 * NULL without the option: one predictable branch per burst, on this first line */
+	uint64_t *rx_bursts;
+	uint64_t *tx_bursts;
 	uint64_t rx_pkts;
 	uint64_t tx_pkts;
 	uint64_t drops;          /* received, not accepted by the TX queue, freed */
@@ -33,11 +37,7 @@ struct fwd_stream {
 	uint64_t next_tsc;       /* txonly rate limit: earliest next burst */
 	uint64_t bad_ip_cksum;   /* csum: IPv4 header checksums found wrong */
 	uint64_t bad_l4_cksum;   /* csum: UDP/TCP checksums found wrong */
-	uint64_t
-		core_cycles; /* --record-core-cycles: TSC cycles of the bursts that moved packets */
-	uint64_t
-		*rx_bursts; /* --record-burst-stats: [n] RX bursts of n packets, 0..FWD_MAX_BURST */
-	uint64_t *tx_bursts; /* --record-burst-stats: [n] TX bursts that sent n packets */
+	uint64_t core_cycles;    /* --record-core-cycles: cycles of the bursts that moved packets */
 } __px_cache_aligned;
 
 struct fwd_mode;

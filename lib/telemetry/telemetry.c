@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -367,11 +368,17 @@ static int tel_bind(int fd, const char *path)
 
 static int tel_listen(const char *dir)
 {
-	int fd, ret = -EADDRINUSE;
+	int fd, dfd, ret = -EADDRINUSE;
 
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
+	/* Processes of one prefix starting together: between another's bind and its listen, its
+	 * socket answers nobody and would pass for a stale one. The directory's lock orders them.
+	 */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		flock(dfd, LOCK_EX);
 	for (int inst = 0; inst < TEL_MAX_INSTANCES && ret == -EADDRINUSE; inst++) {
 		int n = inst ? snprintf(srv.path, sizeof(srv.path), "%s/%s:%d", dir,
 					TEL_SOCKET_NAME, inst)
@@ -385,6 +392,8 @@ static int tel_listen(const char *dir)
 	}
 	if (ret == 0 && listen(fd, 4) < 0)
 		ret = -errno;
+	if (dfd >= 0)
+		close(dfd); /* and the lock with it */
 	if (ret < 0) {
 		close(fd);
 		return ret;

@@ -251,6 +251,36 @@ C
         { cat "$tmp/out"; echo "FAIL: exit $rc, or no line naming xdp_prog and the verifier"; exit 1; }
     echo "ok: the refused program is reported in one line"
     ;;
+pool_too_small)
+    # a pool too small for the fill ring: the start fails with one line naming the fix, and
+    # takes back what it did (no program on va, every mbuf back in the pool)
+    rc=0
+    inns "$fwd" -l 0-1 --no-huge -m 64 "${a[@]}" -- --total-num-mbufs=500 --duration=0.1 >"$tmp/out" 2>&1 || rc=$?
+    grep "net_af_xdp0" "$tmp/out" | head -1
+    [ $rc -ne 0 ] && grep -q "fewer than 1024 free mbufs for the fill ring: make the pool larger" "$tmp/out" &&
+        grep -q "all 500 back in pool" "$tmp/out" ||
+        { cat "$tmp/out"; echo "FAIL: exit $rc, no line naming the pool, or mbufs not back"; exit 1; }
+    echo "ok: refused at start, every mbuf back"
+    ;;
+queue_busy)
+    # a second px-fwd on the queue a first one holds: refused (EBUSY) with the fix named, and
+    # the first keeps receiving: 500 frames from the kernel, its program still there after
+    run -l 0 "${a[@]}" -- --forward-mode=rxonly --duration=10 &
+    px_pid=$!
+    for _ in $(seq 300); do inns ip link show va | grep -q "prog/xdp" && break; sleep 0.1; done
+    sleep 0.5
+    rc=0
+    inns "$fwd" -l 1 --no-huge -m 64 --file-prefix=second "${a[@]}" -- --duration=0.1 >"$tmp/out2" 2>&1 || rc=$?
+    grep "net_af_xdp0" "$tmp/out2" | head -1
+    [ $rc -ne 0 ] && grep -q "Device or resource busy (another XDP socket" "$tmp/out2" ||
+        { cat "$tmp/out2"; echo "FAIL: exit $rc, or no line saying the queue is busy"; exit 1; }
+    inns ip link show va | grep -q "prog/xdp" ||
+        { echo "FAIL: the refused second port took the first one's XDP program away"; exit 1; }
+    send vb 500 0
+    wait $!
+    wait "$px_pid"
+    check 'p[0]["rx_packets"] == 500' "the first px-fwd received all 500 frames"
+    ;;
 bad_devargs)
     for args in "" "iface=nosuchif0" "iface=va,queue_count=0" "iface=va,queue_count=2" \
                 "iface=va,start_queue=1" "iface=va,force_copy=2" "iface=va,busy_budget=x" \

@@ -517,8 +517,15 @@ static int axdp_start(struct px_eth_dev *dev)
 		}
 	}
 	if (ret < 0)
-		return ret;
+		goto undo;
 	return axdp_link_update(dev, 0);
+undo:
+	/* back to the state before the first start: no socket, no UMEM, no program left on the
+	 * interface should the application exit without closing the port */
+	for (unsigned int i = 0; i < AXDP_MAX_QUEUES; i++)
+		axdp_queue_close(&priv->q[i]);
+	axdp_prog_detach(priv);
+	return ret;
 }
 
 static int axdp_stop(struct px_eth_dev *dev)

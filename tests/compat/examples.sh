@@ -108,6 +108,30 @@ helloworld)
         grep -q "^hello from core $c\$" "$tmp/out" || fail "no hello from lcore $c"
     done
     ;;
+timer)
+    # timer0: every second on the main lcore; timer1: one-shot, re-armed by its callback every
+    # third of a second on the next lcore in turn (lib/timer through rte_timer.h). The example
+    # loops for ever: line-buffered output, then SIGTERM.
+    [ "$(nproc)" -ge 2 ] || { echo "SKIP: timer on lcores 0-1 needs two CPUs"; exit 77; }
+    fwd_need stdbuf
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+        start stdbuf -oL "$tmp/timer/build/timer" -l 0-1 --no-huge -m 64
+    sleep 3.5
+    kill -TERM "$pid"
+    wait "$pid" || true
+    cat "$tmp/out"
+    python3 - "$tmp/out" <<'PY' || exit 1
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+t0 = [l for l in lines if l.startswith("timer0_cb() on lcore")]
+t1 = [int(l.split()[-1]) for l in lines if l.startswith("timer1_cb() on lcore")]
+ok = 2 <= len(t0) <= 4 and all(l.endswith("lcore 0") for l in t0)
+ok = ok and 8 <= len(t1) <= 12 and all(a != b for a, b in zip(t1, t1[1:]))
+print("%s: timer0 ran %d times on lcore 0, timer1 %d times on lcores %s" %
+      ("ok" if ok else "FAIL", len(t0), len(t1), t1))
+sys.exit(0 if ok else 1)
+PY
+    ;;
 link_status_interrupt)
     # It asks for link-state-change interrupts (intr_conf.lsc = 1), which no vdev has: the
     # configure must fail with DPDK's -ENOTSUP, not pretend (on e1000e it can run).

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -23,6 +24,7 @@
 #include <rte_random.h>
 #include <rte_ring.h>
 #include <rte_string_fns.h>
+#include <rte_timer.h>
 
 static int failures;
 
@@ -139,6 +141,43 @@ static void check_unsupported(uint16_t port, struct rte_mempool *mp)
 	CHECK(rte_eth_dev_socket_id(RTE_MAX_ETHPORTS - 1) == -1 && rte_errno == EINVAL);
 }
 
+static unsigned int fired[2];
+
+static void timer_cb(struct rte_timer *tim, void *arg)
+{
+	unsigned int *n = arg;
+
+	(*n)++;
+	if (n == &fired[1] && *n == 3)
+		CHECK(rte_timer_stop(tim) == 0); /* a periodic timer stopping itself */
+}
+
+/* Timers (lib/timer through rte_timer.h): run by rte_timer_manage() on their lcore once due. */
+static void check_timers(void)
+{
+	struct rte_timer single = RTE_TIMER_INITIALIZER, periodic;
+	uint64_t hz = rte_get_timer_hz(), t0 = rte_get_timer_cycles();
+
+	rte_timer_init(&periodic);
+	CHECK(rte_timer_reset(&single, hz / 100, SINGLE, 0, timer_cb, &fired[0]) ==
+	      -1); /* no init */
+	CHECK(rte_timer_subsystem_init() == 0 && rte_timer_subsystem_init() == -EALREADY);
+	CHECK(rte_timer_reset(&single, hz / 100, SINGLE, 5, timer_cb, &fired[0]) ==
+	      -1); /* lcore 5 */
+	CHECK(rte_timer_reset(&single, hz / 100, SINGLE, rte_lcore_id(), timer_cb, &fired[0]) == 0);
+	CHECK(rte_timer_reset(&periodic, hz / 200, PERIODICAL, rte_lcore_id(), timer_cb,
+			      &fired[1]) == 0);
+	CHECK(rte_timer_pending(&single) && rte_timer_next_ticks() > 0);
+	CHECK(rte_timer_manage() == 0 && fired[0] == 0); /* not due yet */
+	while (rte_get_timer_cycles() - t0 < hz / 10)
+		rte_timer_manage();
+	CHECK(fired[0] == 1 && !rte_timer_pending(&single));   /* once */
+	CHECK(fired[1] == 3 && !rte_timer_pending(&periodic)); /* until it stopped itself */
+	CHECK(rte_timer_next_ticks() == -ENOENT);
+	CHECK(rte_timer_reset(&single, hz, SINGLE, rte_lcore_id(), timer_cb, &fired[0]) == 0);
+	CHECK(rte_timer_stop(&single) == 0 && !rte_timer_pending(&single));
+}
+
 static uint64_t unsent;
 
 /* Port 0 and port 1 are a net_ring pair: what 0 sends, 1 receives. */
@@ -194,6 +233,7 @@ int main(int argc, char **argv)
 	CHECK(ret == (int)RTE_DIM(eal) - 2); /* argv[0] is handed back */
 	CHECK(rte_lcore_count() == 1 && rte_lcore_id() == 0 && rte_lcore_index(-1) == 0);
 	check_ring();
+	check_timers();
 	mp = rte_pktmbuf_pool_create("compat_mp", 511, 32, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				     (int)rte_socket_id());
 	CHECK(mp != NULL);

@@ -193,6 +193,8 @@ static __px_always_inline int fwd_rx_fix_tx_loop(struct fwd_lcore *lc, fwd_fix_t
 void fwd_stats_start(void);
 void fwd_stats_print_period(double seconds);
 int fwd_stats_final(void);
+/* The run's start (@start) or end, for the seconds and rates of fwd_stats_final() */
+void fwd_stats_mark(bool start);
 /* --stats-json: the counters fwd_stats_final() took, and fwd_mbufs */
 void fwd_stats_write_json(void);
 /* The prompt's views, in testpmd's formats: what start set up, the forward statistics at stop,

@@ -212,19 +212,27 @@ void fwd_stats_write_json(void)
 }
 
 /* Prints the summary; returns 1 when rxonly --check saw a bad frame. */
+static uint64_t run_start_tsc, run_end_tsc;
+
+void fwd_stats_mark(bool start)
+{
+	if (start) {
+		run_start_tsc = px_get_tsc_cycles();
+		run_end_tsc = 0;
+	} else {
+		run_end_tsc = px_get_tsc_cycles();
+	}
+}
+
 int fwd_stats_final(void)
 {
 	static struct port_totals t[PX_MAX_ETHPORTS];
-	static uint64_t start_tsc;
 	uint64_t rx = 0, tx = 0, drops = 0, bad = 0;
 	double secs;
 	uint16_t p;
 
-	if (start_tsc == 0) { /* first call: remember the start */
-		start_tsc = px_get_tsc_cycles();
-		return 0;
-	}
-	secs = (double)(px_get_tsc_cycles() - start_tsc) / px_get_tsc_hz();
+	secs = (double)((run_end_tsc ? run_end_tsc : px_get_tsc_cycles()) - run_start_tsc) /
+	       px_get_tsc_hz();
 	collect(t);
 	collect_records();
 	printf("---- px-fwd summary: %s mode, %.2f s ----\n", fwd_cfg.mode->name, secs);

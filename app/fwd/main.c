@@ -212,7 +212,7 @@ static int run(const unsigned int *lcore_ids, unsigned int n)
 		return -EINVAL;
 	}
 	fwd_stats_start();
-	fwd_stats_final(); /* marks the start */
+	fwd_stats_mark(true);
 	if (fwd_cfg.tx_first && fwd_tx_first() < 0) {
 		fprintf(stderr, "px-fwd: --tx-first: the pool has no mbufs for the first bursts\n");
 		return -ENOMEM;
@@ -258,6 +258,7 @@ int fwd_start(bool tx_first)
 	fwd_txonly_prepare();
 	n = map_streams(lcore_ids);
 	fwd_stats_start();
+	fwd_stats_mark(true);
 	fwd_stats_show_start(lcore_ids, n);
 	if (tx_first && fwd_tx_first() < 0) {
 		printf("start tx_first: the pool has no mbufs for the first bursts\n");
@@ -281,6 +282,7 @@ int fwd_stop_forwarding(void)
 	__atomic_store_n(&fwd_stop, 1, __ATOMIC_RELAXED);
 	printf("Waiting for lcores to finish...\n");
 	px_mp_wait_lcore();
+	fwd_stats_mark(false);
 	running = false;
 	fwd_stats_show_forward();
 	printf("\nDone.\n");
@@ -289,12 +291,16 @@ int fwd_stop_forwarding(void)
 
 static int interactive(void)
 {
+	/* no SA_RESTART: Ctrl-C ends the read at the prompt, which then quits (as testpmd) */
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	sigaction(SIGINT, &sa, NULL);
 	if (px_get_next_lcore(-1, 1, 0) >= PX_MAX_LCORE) {
 		fprintf(stderr, "px-fwd: -i needs a forwarding lcore besides the main one, which "
 				"runs the prompt (e.g. -l 0-1)\n");
 		return -EINVAL;
 	}
-	fwd_stats_final(); /* marks the start */
+	fwd_stats_mark(true);
 	if (fwd_cfg.auto_start) {
 		printf("Start automatic packet forwarding\n");
 		fwd_start(fwd_cfg.tx_first);

@@ -198,7 +198,22 @@ def errors():
     p.cmd("# a comment")
     p.growing(0, "after bad commands")
     p.cmd("stop", r"Done\.")
-    p.end(b"\x04", r"Bye\.\.\.")  # Ctrl-D at an empty line: end of input
+    # Ctrl-D at an empty line: end of input. Typed once libedit reads in raw mode: a ^D that
+    # reaches the terminal in cooked mode, between two lines, is an empty read the switch drops
+    time.sleep(0.3)
+    p.end(b"\x04", r"Bye\.\.\.")
+    # not a terminal (a script's pipe): plain lines, the same commands and answers
+    rc = subprocess.run([FWD, "--no-huge", "-m", "256", "-l", "0-1"] + RING_PAIR + ["--", "-i"],
+                        input="start tx_first\nbogus\nshow port stats 0\nstop\nquit\n",
+                        capture_output=True, text=True, timeout=60)
+    for w in ["Command not found: 'bogus'", "NIC statistics for port 0", "Forward statistics for port 1", "Bye..."]:
+        if rc.returncode != 0 or w not in rc.stdout:
+            fail("commands through a pipe: exit %d, no %r" % (rc.returncode, w), rc.stdout + rc.stderr)
+    print("ok: commands through a pipe (plain lines): the same answers, exit 0")
+    # Ctrl-C while forwarding: as quit, the forward statistics, then the end
+    p = Prompt(["-l", "0-1"] + RING_PAIR)
+    p.cmd("start tx_first", r"io packet forwarding")
+    p.end(b"\x03", r"Forward statistics for port 0", r"Bye\.\.\.")
 
 
 def auto_start():

@@ -127,7 +127,7 @@ static int port_stop(uint16_t p)
 	ret = fwd_port_stop(p);
 	if (ret < 0)
 		printf("Port %u: stop failed: %s\n", p, strerror(-ret));
-	printf("Done\n");
+	printf("Checking link statuses...\nDone\n");
 	return ret;
 }
 

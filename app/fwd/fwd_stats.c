@@ -432,6 +432,7 @@ int fwd_stats_show_info(uint16_t p)
 	printf("Device name: %s\n", name);
 	printf("Driver name: %s\n", info.driver_name);
 	printf("Connect to socket: %d\n", px_eth_dev_socket_id(p));
+	printf("memory allocation on the socket: %d\n", px_eth_dev_socket_id(p));
 	printf("Link status: %s\n", link.link_status ? "up" : "down");
 	printf("Link speed: %s\n", link_speed_str(link.link_speed, speed, sizeof(speed)));
 	printf("Link duplex: %s\n", link.link_duplex ? "full-duplex" : "half-duplex");

@@ -39,8 +39,9 @@ struct block {
 
 static void put(struct block *b, const void *p, size_t n)
 {
-	if (b->len + n <= sizeof(b->buf))
-		memcpy(b->buf + b->len, p, n);
+	/* Past the end, only the length grows: finish() refuses the block. */
+	if (n > 0 && b->len < sizeof(b->buf) && n <= sizeof(b->buf) - b->len)
+		memcpy(&b->buf[b->len], p, n);
 	b->len += n;
 }
 
@@ -53,7 +54,7 @@ static void pad4(struct block *b)
 {
 	static const uint8_t zero[4];
 
-	put(b, zero, (4 - b->len % 4) % 4);
+	put(b, zero, (size_t)(-b->len & 3));
 }
 
 static void opt(struct block *b, uint16_t code, const void *val, uint16_t len)

@@ -6,12 +6,19 @@ set(fwd_has_pcap "")
 if(TARGET px_net_pcap)
     set(fwd_has_pcap 1)
 endif()
-foreach(c jumbo offloads portmask topology record nb_cores csum_ring 5tswap_ring csum 5tswap
-          flowgen bad_values)
+set(fwd_opt_cases jumbo offloads portmask topology record nb_cores csum_ring 5tswap_ring csum 5tswap
+                  flowgen bad_values)
+if(TARGET px_net_tap) # the kernel's jumbo ping through a tap (root, else 77)
+    list(APPEND fwd_opt_cases jumbo_ping_tap)
+endif()
+foreach(c ${fwd_opt_cases})
     add_test(NAME fwd_opt_${c} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/opts.sh $<TARGET_FILE:px-fwd> ${c})
     set_tests_properties(fwd_opt_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77
                          ENVIRONMENT "PX_FWD_HAS_PCAP=${fwd_has_pcap}")
 endforeach()
+if(TARGET px_net_tap)
+    set_tests_properties(fwd_opt_jumbo_ping_tap PROPERTIES RUN_SERIAL ON)
+endif()
 foreach(c commands errors topology auto_start)
     add_test(NAME fwd_prompt_${c}
              COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/prompt.py $<TARGET_FILE:px-fwd> ${c})

@@ -164,6 +164,31 @@ jumbo)
     refused "${pair[*]} -- --txpkts=9000 --max-pkt-len=9000 --mbuf-size=9200" "--txpkts=9000 is longer than --max-pkt-len=9000"
     refused "${pair[*]} -- --txpkts=3000 --mbuf-size=2176" "raise --mbuf-size to 3128"
     ;;
+jumbo_ping_tap)
+    # the kernel's ping with 9000-byte IP packets (DF set) out of a tap, answered by px-fwd
+    # icmpecho on its other side: --max-pkt-len sets the tap's MTU, --mbuf-size holds a frame
+    fwd_need_root "a network namespace and a tap interface"
+    [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun (modprobe tun)"; exit 77; }
+    fwd_need ip ping
+    fwd_netns pxjumbo
+    ip -n "$ns" tuntap add dev ptap0 mode tap multi_queue vnet_hdr 2>"$tmp/err" ||
+        { echo "SKIP: cannot create a tap interface: $(cat "$tmp/err")"; exit 77; }
+    ip -n "$ns" addr add 10.9.0.1/24 dev ptap0
+    (
+        for _ in $(seq 50); do # until px-fwd has the tap up and answers
+            ip netns exec "$ns" ping -n -c 1 -W 1 -s 8972 -M do 10.9.0.2 >/dev/null 2>&1 && break
+            sleep 0.2
+        done
+        ip netns exec "$ns" ping -n -q -c 20 -i 0.05 -W 1 -s 8972 -M do 10.9.0.2 >"$tmp/ping" 2>&1
+    ) &
+    fwd_timeout=30 run -l 0-1 --vdev net_tap0,iface=ptap0 -- --forward-mode=icmpecho --icmp-ip=0,10.9.0.2 \
+        --max-pkt-len=9018 --mbuf-size=9142 --duration=8
+    wait $! || true
+    cat "$tmp/ping"
+    grep -q "8972(9000) bytes" "$tmp/ping" && grep -q " 0% packet loss" "$tmp/ping" ||
+        { echo "FAIL: 20 pings of 9000 bytes through px-fwd, none lost"; exit 1; }
+    check 'p[0]["rx_packets"] >= 20 and p[0]["tx_packets"] >= 20 and p[0]["rx_bytes"] >= 20 * 9014' "px-fwd answered 9014-byte frames"
+    ;;
 offloads)
     # what software ports cannot do is refused naming the port and the capability
     refused "--vdev net_null0 -- --enable-rx-cksum" "port 0 (net_null0)" "no RX checksum offload for IPv4 UDP TCP"

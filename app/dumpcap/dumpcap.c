@@ -96,9 +96,44 @@ static int parse_autostop(const char *s, struct opts *o)
 	return -EINVAL;
 }
 
+enum { OPT_PREFIX = 256, OPT_DIRECTION };
+
+/* The options that take a number or a word: -c, -a, -s, --direction. */
+static int parse_value(int c, const char *arg, struct opts *o)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'c':
+		if (parse_u64(arg, &o->count) == 0 && o->count > 0)
+			return 0;
+		fprintf(stderr, "px-dumpcap: -c wants a packet count > 0, not '%s'\n", arg);
+		return -EINVAL;
+	case 'a':
+		if (parse_autostop(arg, o) == 0)
+			return 0;
+		fprintf(stderr, "px-dumpcap: -a wants duration:SECONDS or packets:N, not '%s'\n",
+			arg);
+		return -EINVAL;
+	case 's':
+		if (parse_u64(arg, &v) == 0 && v > 0 && v <= DEFAULT_SNAPLEN) {
+			o->snaplen = (uint32_t)v;
+			return 0;
+		}
+		fprintf(stderr, "px-dumpcap: -s wants 1..%d, not '%s'\n", DEFAULT_SNAPLEN, arg);
+		return -EINVAL;
+	default: /* OPT_DIRECTION */
+		if (strcmp(arg, "rx") == 0 || strcmp(arg, "tx") == 0 || strcmp(arg, "rxtx") == 0) {
+			o->dir = arg;
+			return 0;
+		}
+		fprintf(stderr, "px-dumpcap: --direction is rx, tx or rxtx, not '%s'\n", arg);
+		return -EINVAL;
+	}
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_PREFIX = 256, OPT_DIRECTION };
 	static const struct option longopts[] = {
 		{"interface", required_argument, NULL, 'i'},
 		{"file", required_argument, NULL, 'w'},
@@ -112,70 +147,27 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"direction", required_argument, NULL, OPT_DIRECTION},
 		{NULL, 0, NULL, 0},
 	};
-	uint64_t v;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "i:w:c:a:s:f:Dqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
+		if (c == 'i')
 			o->iface = optarg;
-			break;
-		case 'w':
+		else if (c == 'w')
 			o->file = optarg;
-			break;
-		case 'f':
+		else if (c == 'f')
 			o->filter = optarg;
-			break;
-		case 'D':
+		else if (c == 'D')
 			o->list = true;
-			break;
-		case 'q':
+		else if (c == 'q')
 			o->quiet = true;
-			break;
-		case OPT_PREFIX:
+		else if (c == OPT_PREFIX)
 			o->prefix = optarg;
-			break;
-		case 'c':
-			if (parse_u64(optarg, &o->count) < 0 || o->count == 0) {
-				fprintf(stderr,
-					"px-dumpcap: -c wants a packet count > 0, not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'a':
-			if (parse_autostop(optarg, o) < 0) {
-				fprintf(stderr,
-					"px-dumpcap: -a wants duration:SECONDS or packets:N, not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 's':
-			if (parse_u64(optarg, &v) < 0 || v == 0 || v > DEFAULT_SNAPLEN) {
-				fprintf(stderr, "px-dumpcap: -s wants 1..%d, not '%s'\n",
-					DEFAULT_SNAPLEN, optarg);
-				return -EINVAL;
-			}
-			o->snaplen = (uint32_t)v;
-			break;
-		case OPT_DIRECTION:
-			if (strcmp(optarg, "rx") && strcmp(optarg, "tx") &&
-			    strcmp(optarg, "rxtx")) {
-				fprintf(stderr,
-					"px-dumpcap: --direction is rx, tx or rxtx, not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			o->dir = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
+		else if (c == 'h')
+			return usage(stdout), 1;
+		else if (c == '?' || c == ':')
+			return usage(stderr), -EINVAL;
+		else if (parse_value(c, optarg, o) < 0)
 			return -EINVAL;
-		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "px-dumpcap: unexpected argument '%s'\n", argv[optind]);
@@ -463,8 +455,9 @@ int main(int argc, char **argv)
 	char name[128];
 	int tfd, port, ret;
 
-	if (parse_args(argc, argv, &o) < 0)
-		return 2;
+	ret = parse_args(argc, argv, &o);
+	if (ret != 0)
+		return ret < 0 ? 2 : 0; /* -h: 0 */
 	if (compile_filter(&o, &c) < 0)
 		return 2;
 	tfd = tel_connect(o.prefix);

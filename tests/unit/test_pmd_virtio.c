@@ -456,3 +456,28 @@ static int test_virtio_promisc(void)
 	return vpair_close(&p);
 }
 PX_TEST(virtio_promisc_autotest, PX_TEST_F_LAB, test_virtio_promisc)
+
+/* A device that does not offer VIRTIO_F_ACCESS_PLATFORM (QEMU without iommu_platform=on) would
+ * DMA around the IOMMU: behind one, the probe must refuse it, naming the feature and the fix.
+ * PX_VIRTIO_REFUSE names such a device (the lab's virtio-noplatform NIC). */
+static int test_virtio_access_platform(void)
+{
+	const char *addr = getenv("PX_VIRTIO_REFUSE");
+	const char *log;
+	char args[128];
+	int ret;
+
+	if (addr == NULL)
+		PX_TEST_SKIP("PX_VIRTIO_REFUSE (a virtio device without iommu_platform=on on "
+			     "vfio-pci) is not set: the lab's virtio-noplatform NIC");
+	snprintf(args, sizeof(args), "-l 0 -m 64 -a %s", addr);
+	px_test_log_capture_start();
+	ret = px_test_eal_init(args);
+	log = px_test_log_capture_stop();
+	PX_TEST_ASSERT_EQ(ret, -ENOTSUP, "EAL init with the device: the probe refuses it");
+	PX_TEST_ASSERT(strstr(log, "VIRTIO_F_ACCESS_PLATFORM") != NULL &&
+			       strstr(log, "iommu_platform=on") != NULL,
+		       "the message names the feature and the fix: %s", log);
+	return PX_TEST_OK;
+}
+PX_TEST(virtio_access_platform_autotest, PX_TEST_F_LAB, test_virtio_access_platform)

@@ -29,7 +29,8 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
 
   --arch ARCH        x86_64, aarch64 or ppc64le
   --nics LIST        NIC models on one hub, comma separated: e1000e, e1000,
-                     virtio, virtio-packed (packed=on), vmxnet3, or "none"
+                     virtio, virtio-packed (packed=on), virtio-noplatform
+                     (no iommu_platform), vmxnet3, or "none"
                      (default: e1000e,e1000e)
   --build-dir DIR    take guest binaries from DIR, do not build
   --no-build         take guest binaries from build/lab-ARCH, do not build

@@ -109,8 +109,13 @@ lab_qemu_nics() {
             # The same, offering VIRTIO_F_RING_PACKED as well.
             dev=virtio-net-pci,disable-legacy=on,iommu_platform=on,packed=on
             ;;
+        virtio-noplatform)
+            # Without VIRTIO_F_ACCESS_PLATFORM: a driver must refuse it (its DMA
+            # would bypass the IOMMU).
+            dev=virtio-net-pci,disable-legacy=on
+            ;;
         *)
-            echo "lab: unknown NIC model '$model' (e1000e, e1000, virtio, virtio-packed, vmxnet3)" >&2
+            echo "lab: unknown NIC model '$model' (e1000e, e1000, virtio, virtio-packed, virtio-noplatform, vmxnet3)" >&2
             return 2
             ;;
         esac

@@ -189,6 +189,70 @@ jumbo_ping_tap)
         { echo "FAIL: 20 pings of 9000 bytes through px-fwd, none lost"; exit 1; }
     check 'p[0]["rx_packets"] >= 20 and p[0]["tx_packets"] >= 20 and p[0]["rx_bytes"] >= 20 * 9014' "px-fwd answered 9014-byte frames"
     ;;
+csum_offload_tap)
+    # csum with the TX checksum offloads on a tap (--tx-offloads=0x6): 50 UDP datagrams with a
+    # wrong IPv4 header checksum and a wrong UDP checksum arrive on ptap1 from a raw socket;
+    # csum counts them bad and sends them out of ptap0 with the offload flags, the tap has them
+    # completed, and a UDP socket of the kernel on 10.9.0.1 receives all 50 (the kernel drops a
+    # wrong IPv4 checksum, and a wrong UDP checksum without the offload's NEEDS_CSUM). io mode,
+    # which leaves them wrong, is the control: none received.
+    fwd_need_root "a network namespace and tap interfaces"
+    [ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun (modprobe tun)"; exit 77; }
+    fwd_need ip
+    fwd_netns pxcsum
+    for t in ptap0 ptap1; do
+        ip -n "$ns" tuntap add dev $t mode tap multi_queue vnet_hdr 2>"$tmp/err" ||
+            { echo "SKIP: cannot create a tap interface: $(cat "$tmp/err")"; exit 77; }
+    done
+    ip -n "$ns" addr add 10.9.0.1/24 dev ptap0
+    for mode in io csum; do
+        inns python3 - "$tmp/got" <<'PY' &
+import socket, struct, sys, time
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+r.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+end = time.time() + 20
+while True:  # 10.9.0.1 is usable once px-fwd has ptap0 up
+    try:
+        r.bind(("10.9.0.1", 5000)); break
+    except OSError:
+        if time.time() > end: raise
+        time.sleep(0.05)
+for iface in ("ptap0", "ptap1"):  # up, with px-fwd's descriptor attached
+    while open("/sys/class/net/%s/carrier" % iface).read().strip() != "1":
+        time.sleep(0.05)
+time.sleep(0.5)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("ptap1", 0))
+for i in range(50):
+    payload = bytes([i]) * 64
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 8 + len(payload), i, 0, 64, 17, 0x1234,
+                     bytes([10, 9, 0, 2]), bytes([10, 9, 0, 1]))
+    udp = struct.pack("!HHHH", 6000, 5000, 8 + len(payload), 0xbad0)
+    s.send(b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x09\x08\x00" + ip + udp + payload)
+r.settimeout(2)
+got = 0
+try:
+    while True:
+        d = r.recv(2048)
+        got += len(d) == 64
+except socket.timeout:
+    pass
+open(sys.argv[1], "w").write(str(got))
+PY
+        rx=$!
+        fwd_timeout=40 run -l 0-1 --vdev net_tap0,iface=ptap0 --vdev net_tap1,iface=ptap1 -- \
+            --forward-mode=$mode --tx-offloads=0x6 --eth-peer=0,ff:ff:ff:ff:ff:ff --duration=6
+        wait $rx
+        echo "$mode: the kernel's UDP socket received $(cat "$tmp/got") of 50"
+        check 'p[1]["rx_packets"] >= 50' "$mode: the 50 datagrams arrived on ptap1"
+        if [ $mode = io ]; then
+            [ "$(cat "$tmp/got")" = 0 ] || { echo "FAIL: io passed wrong checksums the kernel took"; exit 1; }
+        else
+            check 'p[1]["rx_bad_ip_csum"] >= 50 and p[1]["rx_bad_l4_csum"] >= 50' "csum: the wrong checksums counted"
+            [ "$(cat "$tmp/got")" = 50 ] || { echo "FAIL: the kernel took $(cat "$tmp/got") of 50 after csum with offloads"; exit 1; }
+        fi
+    done
+    ;;
 offloads)
     # what software ports cannot do is refused naming the port and the capability
     refused "--vdev net_null0 -- --enable-rx-cksum" "port 0 (net_null0)" "no RX checksum offload for IPv4 UDP TCP"

@@ -481,3 +481,40 @@ static int test_virtio_access_platform(void)
 	return PX_TEST_OK;
 }
 PX_TEST(virtio_access_platform_autotest, PX_TEST_F_LAB, test_virtio_access_platform)
+
+/* The control queue's MAC filters: an extra unicast address (MAC_TABLE_SET) is received while
+ * it is in the table; a new port address (MAC_ADDR_SET) replaces the old one; both survive a
+ * stop and start. */
+static int test_virtio_mac_filter(void)
+{
+	struct px_ether_addr extra, own, other = {{0x02, 0x00, 0x00, 0x00, 0x11, 0x22}};
+	struct px_eth_conf conf;
+	struct vpair p;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = vpair_open(&p, &conf);
+	if (ret != PX_TEST_OK)
+		return ret;
+	if (vpair_start(&p) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	own = p.mac[1];
+	extra = own;
+	extra.addr_bytes[5] ^= 0x55;
+	PX_TEST_ASSERT_EQ(vframe_to(&p, extra.addr_bytes), 0, "extra address, not in the table");
+	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_add(p.port[1], &extra), 0, "add");
+	PX_TEST_ASSERT_EQ(vframe_to(&p, extra.addr_bytes), 1, "extra address in the table");
+	PX_TEST_ASSERT_EQ(vframe_to(&p, own.addr_bytes), 1, "own address still");
+	PX_TEST_ASSERT_EQ(px_eth_dev_stop(p.port[1]), 0, "stop");
+	PX_TEST_ASSERT_EQ(px_eth_dev_start(p.port[1]), 0, "start");
+	PX_TEST_ASSERT_EQ(vframe_to(&p, extra.addr_bytes), 1, "extra address after restart");
+	PX_TEST_ASSERT_EQ(px_eth_dev_mac_addr_remove(p.port[1], &extra), 0, "remove");
+	PX_TEST_ASSERT_EQ(vframe_to(&p, extra.addr_bytes), 0, "extra address removed");
+	PX_TEST_ASSERT_EQ(px_eth_dev_default_mac_addr_set(p.port[1], &other), 0, "new address");
+	PX_TEST_ASSERT_EQ(vframe_to(&p, other.addr_bytes), 1, "frame to the new address");
+	PX_TEST_ASSERT_EQ(vframe_to(&p, own.addr_bytes), 0, "frame to the old address");
+	PX_TEST_ASSERT_EQ(px_eth_dev_default_mac_addr_set(p.port[1], &own), 0, "old address");
+	PX_TEST_ASSERT_EQ(vframe_to(&p, own.addr_bytes), 1, "frame to the old address again");
+	return vpair_close(&p);
+}
+PX_TEST(virtio_mac_filter_autotest, PX_TEST_F_LAB, test_virtio_mac_filter)

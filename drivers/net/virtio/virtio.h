@@ -145,11 +145,15 @@ uint16_t virtio_packed_rx_refill(struct virtio_queue *vq, bool notify);
 
 /* ---- control queue (virtio_ctrl.c) -------------------------------------------------------- */
 
-#define VIRTIO_CTRL_DATA_MAX 64
+#define VIRTIO_CTRL_DATA_MAX 256
 /* §5.1.6.5.1 packet receive filtering */
 #define VIRTIO_NET_CTRL_RX 0
 #define VIRTIO_NET_CTRL_RX_PROMISC 0
 #define VIRTIO_NET_CTRL_RX_ALLMULTI 1
+/* §5.1.6.5.2 setting MAC address filtering */
+#define VIRTIO_NET_CTRL_MAC 1
+#define VIRTIO_NET_CTRL_MAC_TABLE_SET 0 /* le32 n, n unicast MACs; le32 m, m multicast MACs */
+#define VIRTIO_NET_CTRL_MAC_ADDR_SET 1  /* the MAC address (VIRTIO_NET_F_CTRL_MAC_ADDR) */
 
 /* Bytes of the command buffer the control queue needs after its ring. */
 size_t virtio_ctrl_buf_size(void);

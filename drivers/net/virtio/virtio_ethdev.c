@@ -54,7 +54,8 @@ static const char *const virtio_valid_args[] = {VIRTIO_ARG_PACKED_VQ, NULL};
 	 VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |    \
 	 VIRTIO_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |  \
 	 VIRTIO_BIT(VIRTIO_NET_F_MTU) | VIRTIO_BIT(VIRTIO_NET_F_SPEED_DUPLEX) |  \
-	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ) | VIRTIO_BIT(VIRTIO_NET_F_CTRL_RX))
+	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ) | VIRTIO_BIT(VIRTIO_NET_F_CTRL_RX) |   \
+	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_MAC_ADDR))
 #define VIRTIO_CTRL_DESC 64 /* control queue entries (QEMU 7.2 offers 64) */
 
 struct virtio_adapter {
@@ -428,15 +429,72 @@ static int virtio_rx_mode(struct px_eth_dev *dev, uint8_t cmd, bool on)
 	return ret;
 }
 
-static int virtio_rx_mode_apply(struct px_eth_dev *dev)
+/* §5.1.6.5.2: the port's MAC address (VIRTIO_NET_F_CTRL_MAC_ADDR). */
+static int virtio_mac_addr_cmd(struct px_eth_dev *dev, const struct px_ether_addr *mac)
 {
+	struct virtio_adapter *ad = adapter_of(dev);
 	int ret;
 
-	if (!has(adapter_of(dev)->features, VIRTIO_NET_F_CTRL_RX))
-		return 0;
-	ret = virtio_rx_mode(dev, VIRTIO_NET_CTRL_RX_PROMISC, dev->promiscuous);
-	if (ret == 0)
-		ret = virtio_rx_mode(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, dev->all_multicast);
+	if (!has(ad->features, VIRTIO_NET_F_CTRL_MAC_ADDR) || ad->cvq == NULL)
+		return -ENOTSUP;
+	ret = virtio_ctrl_cmd(ad->cvq, VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET,
+			      mac->addr_bytes, PX_ETHER_ADDR_LEN);
+	if (ret < 0)
+		VIRTIO_LOG(ERR, "%s: control queue, MAC address: %s", dev->name, strerror(-ret));
+	return ret;
+}
+
+/* §5.1.6.5.2 MAC_TABLE_SET: the extra unicast addresses (ethdev's entries 1.., entry @index
+ * replaced by @mac, none when NULL), no multicast ones; the device accepts frames to them on
+ * top of its own address. */
+static int virtio_mac_table_cmd(struct px_eth_dev *dev, uint32_t index,
+				const struct px_ether_addr *mac)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	uint8_t buf[2 * sizeof(uint32_t) + PX_ETH_MAX_MAC_ADDRS * PX_ETHER_ADDR_LEN];
+	uint32_t n = 0, le;
+	size_t off = sizeof(le);
+	int ret;
+
+	if (!has(ad->features, VIRTIO_NET_F_CTRL_RX) || ad->cvq == NULL)
+		return -ENOTSUP;
+	for (uint32_t i = 1; i < PX_ETH_MAX_MAC_ADDRS; i++) {
+		const struct px_ether_addr *a = i == index ? mac : &dev->mac_addrs[i];
+
+		if (a == NULL || px_ether_addr_is_zero(a))
+			continue;
+		memcpy(buf + off, a->addr_bytes, PX_ETHER_ADDR_LEN);
+		off += PX_ETHER_ADDR_LEN;
+		n++;
+	}
+	le = htole32(n);
+	memcpy(buf, &le, sizeof(le));
+	le = 0;
+	memcpy(buf + off, &le, sizeof(le));
+	off += sizeof(le);
+	ret = virtio_ctrl_cmd(ad->cvq, VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_TABLE_SET, buf,
+			      (uint32_t)off);
+	if (ret < 0)
+		VIRTIO_LOG(ERR, "%s: control queue, MAC table (%u entries): %s", dev->name, n,
+			   strerror(-ret));
+	return ret;
+}
+
+/* After DRIVER_OK: the receive filters as the port has them (the reset cleared the device's). */
+static int virtio_rx_mode_apply(struct px_eth_dev *dev)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	int ret = 0;
+
+	if (has(ad->features, VIRTIO_NET_F_CTRL_MAC_ADDR))
+		ret = virtio_mac_addr_cmd(dev, &dev->mac);
+	if (ret == 0 && has(ad->features, VIRTIO_NET_F_CTRL_RX)) {
+		ret = virtio_rx_mode(dev, VIRTIO_NET_CTRL_RX_PROMISC, dev->promiscuous);
+		if (ret == 0)
+			ret = virtio_rx_mode(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, dev->all_multicast);
+		if (ret == 0)
+			ret = virtio_mac_table_cmd(dev, 0, NULL);
+	}
 	return ret;
 }
 
@@ -587,7 +645,7 @@ static int virtio_dev_infos_get(struct px_eth_dev *dev, struct px_eth_dev_info *
 	info->max_mtu = ad->max_mtu;
 	info->min_mtu = VIRTIO_MIN_MTU;
 	info->max_rx_pktlen = ad->max_mtu + VIRTIO_FRAME_OVERHEAD;
-	info->max_mac_addrs = 1;
+	info->max_mac_addrs = has(f, VIRTIO_NET_F_CTRL_RX) ? PX_ETH_MAX_MAC_ADDRS : 1;
 	info->rx_offload_capa = has(f, VIRTIO_NET_F_MRG_RXBUF) ? PX_ETH_RX_OFFLOAD_SCATTER : 0;
 	if (has(f, VIRTIO_NET_F_GUEST_CSUM))
 		info->rx_offload_capa |= PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM;
@@ -769,6 +827,28 @@ static int virtio_allmulticast_disable(struct px_eth_dev *dev)
 	return virtio_rx_mode_set(dev, VIRTIO_NET_CTRL_RX_ALLMULTI, false);
 }
 
+/* Stopped, the address is only noted (ethdev keeps it; start applies it). */
+static int virtio_mac_addr_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
+{
+	if (!has(adapter_of(dev)->dev_features, VIRTIO_NET_F_CTRL_MAC_ADDR))
+		return -ENOTSUP;
+	return dev->started ? virtio_mac_addr_cmd(dev, mac) : 0;
+}
+
+static int virtio_mac_addr_add(struct px_eth_dev *dev, const struct px_ether_addr *mac,
+			       uint32_t index)
+{
+	if (!has(adapter_of(dev)->dev_features, VIRTIO_NET_F_CTRL_RX))
+		return -ENOTSUP;
+	return dev->started ? virtio_mac_table_cmd(dev, index, mac) : 0;
+}
+
+static void virtio_mac_addr_remove(struct px_eth_dev *dev, uint32_t index)
+{
+	if (dev->started)
+		virtio_mac_table_cmd(dev, index, NULL);
+}
+
 static const struct px_eth_dev_ops virtio_ops = {
 	.dev_infos_get = virtio_dev_infos_get,
 	.dev_configure = virtio_dev_configure,
@@ -790,6 +870,9 @@ static const struct px_eth_dev_ops virtio_ops = {
 	.promiscuous_disable = virtio_promiscuous_disable,
 	.allmulticast_enable = virtio_allmulticast_enable,
 	.allmulticast_disable = virtio_allmulticast_disable,
+	.mac_addr_set = virtio_mac_addr_set,
+	.mac_addr_add = virtio_mac_addr_add,
+	.mac_addr_remove = virtio_mac_addr_remove,
 };
 
 /* ---- probe / remove ----------------------------------------------------------------------- */

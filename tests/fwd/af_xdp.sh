@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# tests/fwd/af_xdp.sh PX_FWD CASE: net_af_xdp on a veth pair (va <-> vb) in a network namespace
+# tests/fwd/af_xdp.sh PX_FWD CASE [CTL]: net_af_xdp on a veth pair (va <-> vb) in a network namespace
 # made for the test, with the kernel's raw sockets (python3), its ping, and DPDK 22.11's
 # dpdk-testpmd as the peers. A veth has no zero-copy: every case runs in copy mode (native XDP
 # on the veth). Needs root, iproute2 and AF_XDP in the kernel: exits 77 saying so otherwise.
 set -euo pipefail
-fwd=$1 case=$2
+fwd=$1 case=$2 ctl=${3:-}
 source "$(dirname "$0")/lib.sh"
 fwd_need_root "network namespaces, XDP programs, AF_XDP sockets"
 fwd_need ip python3
@@ -41,24 +41,45 @@ open(out, "w").write("\n".join(sent) + "\n")
 PY
 }
 
-# capture IFACE SECONDS OUT: every frame IFACE receives (not those it sends) for SECONDS, as hex
+# capture IFACE OUT: every frame IFACE receives (not those it sends), as hex lines in OUT, until
+# capture_stop; returns once the socket is bound
 capture() {
-    inns python3 - "$@" <<'PY' &
-import socket, sys, time
+    inns python3 - "$@" "$tmp/capstop" <<'PY' &
+import os, socket, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE: room for every frame
 s.bind((sys.argv[1], 0))
 s.settimeout(0.1)
-end, out = time.time() + float(sys.argv[2]), []
-while time.time() < end:
+open(sys.argv[2] + ".ready", "w").close()
+out = []
+while not os.path.exists(sys.argv[3]):
     try:
         f, addr = s.recvfrom(65536)
     except socket.timeout:
         continue
     if addr[2] != socket.PACKET_OUTGOING:
         out.append(f.hex())
-open(sys.argv[3], "w").write("\n".join(out) + "\n")
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
 PY
+    cap_pid=$!
+    for _ in $(seq 300); do [ -e "$2.ready" ] && return 0; sleep 0.1; done
+    echo "FAIL: the capture on $1 did not start"; exit 1
+}
+
+# capture_stop: what is in flight arrives, then the capture ends and writes its file
+capture_stop() {
+    sleep 0.5
+    touch "$tmp/capstop"
+    wait "$cap_pid"
+}
+
+# wait_xdp IFACE: until an XDP program is on IFACE (a px-fwd port is up), 30 s at most
+wait_xdp() {
+    for _ in $(seq 300); do
+        inns ip link show "$1" | grep -q "prog/xdp" && { sleep 0.2; return 0; }
+        sleep 0.1
+    done
+    echo "FAIL: no XDP program on $1 after 30 s"; exit 1
 }
 
 # testpmd_start ROLE VDEV: dpdk-testpmd in ROLE (txonly|rxonly) on VDEV, in the background,
@@ -102,9 +123,9 @@ PY
 case $case in
 tx_to_kernel)
     # Pollux sends 1000 frames of 1514 bytes on va; a raw socket on vb gets every one
-    capture vb 4 "$tmp/vb"; sleep 0.5
+    capture vb "$tmp/vb"
     run -l 0-1 "${a[@]}" -- --forward-mode=txonly --tx-max=1000 --txpkts=1514 --tx-pps=20000 --duration=1
-    wait
+    capture_stop
     check 'p[0]["tx_packets"] == 1000 and p[0]["tx_bytes"] == 1514000' "1000 frames of 1514 bytes sent"
     python3 - "$tmp/vb" <<'PY'
 import sys
@@ -117,9 +138,12 @@ PY
     ;;
 rx_from_kernel)
     # a raw socket on vb sends 500 frames of 60..1514 bytes; Pollux receives every one on va
-    send vb 500 1.0
-    run -l 0-1 "${a[@]}" -- --forward-mode=rxonly --duration=2.5
-    wait
+    run -l 0-1 "${a[@]}" -- --forward-mode=rxonly --duration=4 &
+    px_pid=$!
+    wait_xdp va
+    send vb 500 0
+    wait $!
+    wait "$px_pid"
     check 'p[0]["rx_packets"] == 500' "500 received"
     check 'p[0]["rx_bytes"] == sum(60 + i * (1514 - 60) // 499 for i in range(500))' "every byte counted"
     check 'p[0]["rx_missed"] == 0' "nothing dropped by the kernel"
@@ -127,10 +151,14 @@ rx_from_kernel)
 echo)
     # a raw socket on vb sends 500 frames of 60..1514 bytes; px-fwd (io, one port: it sends
     # back where it receives) returns each through va; vb gets them back byte for byte
-    capture vb 4 "$tmp/back"
-    send vb 500 1.0
-    run -l 0-1 "${a[@]}" -- --forward-mode=io --duration=3
-    wait
+    capture vb "$tmp/back"
+    run -l 0-1 "${a[@]}" -- --forward-mode=io --duration=4 &
+    px_pid=$!
+    wait_xdp va
+    send vb 500 0
+    wait $!
+    wait "$px_pid"
+    capture_stop
     check 'p[0]["rx_packets"] == 500 and p[0]["tx_packets"] == 500' "500 received and sent back"
     python3 - "$tmp/sent" "$tmp/back" <<'PY'
 import sys
@@ -172,11 +200,14 @@ icmpecho)
     # ICMP through AF_XDP
     fwd_need ping
     ip -n "$ns" addr add 10.99.0.1/24 dev vb
-    (sleep 1; inns ping -c 100 -i 0.01 -W 1 10.99.0.2 >"$tmp/ping" 2>&1; echo "rc $?" >>"$tmp/ping") &
-    run -l 0-1 "${a[@]}" -- --forward-mode=icmpecho --icmp-ip=0,10.99.0.2 --duration=5
-    wait
-    cat "$tmp/ping" | tail -3
-    grep -q " 0% packet loss" "$tmp/ping" && grep -q "^rc 0" "$tmp/ping" ||
+    run -l 0-1 "${a[@]}" -- --forward-mode=icmpecho --icmp-ip=0,10.99.0.2 --duration=8 &
+    px_pid=$!
+    wait_xdp va
+    rc=0
+    inns ping -c 100 -i 0.01 -W 1 10.99.0.2 >"$tmp/ping" 2>&1 || rc=$?
+    wait "$px_pid"
+    tail -3 "$tmp/ping"
+    [ $rc -eq 0 ] && grep -q " 0% packet loss" "$tmp/ping" ||
         { echo "FAIL: ping through px-fwd lost replies"; exit 1; }
     check 'p[0]["rx_packets"] >= 100 and p[0]["tx_packets"] >= 100' "100 echo requests answered"
     echo "ok: 100 pings, 0% loss, answered by Pollux"
@@ -186,9 +217,7 @@ testpmd_tx)
     # says it sent was received or counted as missed (XDP_STATISTICS), none lost unaccounted
     run -l 0 "${a[@]}" -- --forward-mode=rxonly --duration=15 &
     px_pid=$!
-    # ready once its XDP program is on va
-    for _ in $(seq 300); do inns ip link show va | grep -q "prog/xdp" && break; sleep 0.1; done
-    sleep 0.5
+    wait_xdp va
     testpmd_start txonly net_af_xdp0,iface=vb
     sleep 3
     testpmd_stop
@@ -213,10 +242,13 @@ xdp_prog)
     # queue); 500 frames from the kernel arrive, and the program is gone after px-fwd
     prog=$(ls /usr/lib/*/bpf/xsk_def_xdp_prog.o 2>/dev/null | head -1)
     [ -n "$prog" ] || { echo "SKIP: no xsk_def_xdp_prog.o (libxdp1) to load as xdp_prog"; exit 77; }
-    send vb 500 1.0
     run -l 0-1 --log-level=pmd.net.af_xdp:info --vdev "net_af_xdp0,iface=va,xdp_prog=$prog" -- \
-        --forward-mode=rxonly --duration=2.5
-    wait
+        --forward-mode=rxonly --duration=4 &
+    px_pid=$!
+    wait_xdp va
+    send vb 500 0
+    wait $!
+    wait "$px_pid"
     grep -q "va queue 0: copy mode, native XDP (xdp_prog)" "$tmp/out" ||
         { echo "FAIL: the log does not say the socket runs under xdp_prog"; exit 1; }
     check 'p[0]["rx_packets"] == 500' "500 received through the user's program"
@@ -267,8 +299,7 @@ queue_busy)
     # the first keeps receiving: 500 frames from the kernel, its program still there after
     run -l 0 "${a[@]}" -- --forward-mode=rxonly --duration=10 &
     px_pid=$!
-    for _ in $(seq 300); do inns ip link show va | grep -q "prog/xdp" && break; sleep 0.1; done
-    sleep 0.5
+    wait_xdp va
     rc=0
     inns "$fwd" -l 1 --no-huge -m 64 --file-prefix=second "${a[@]}" -- --duration=0.1 >"$tmp/out2" 2>&1 || rc=$?
     grep "net_af_xdp0" "$tmp/out2" | head -1
@@ -280,6 +311,18 @@ queue_busy)
     wait $!
     wait "$px_pid"
     check 'p[0]["rx_packets"] == 500' "the first px-fwd received all 500 frames"
+    ;;
+ctl)
+    # the ethdev API on va (test_af_xdp_ctl.c): control, stats, xstats, no leak in 3 rounds
+    [ -n "$ctl" ] || { echo "af_xdp.sh: case ctl needs the test program"; exit 2; }
+    inns timeout 60 "$ctl" -l 0 --no-huge -m 128 ||
+        { echo "FAIL: test_af_xdp_ctl"; exit 1; }
+    # the same under a program of the user's (libxdp's own, loaded as xdp_prog=)
+    prog=$(ls /usr/lib/*/bpf/xsk_def_xdp_prog.o 2>/dev/null | head -1)
+    if [ -n "$prog" ]; then
+        inns timeout 60 "$ctl" -l 0 --no-huge -m 128 -- "xdp_prog=$prog" ||
+            { echo "FAIL: test_af_xdp_ctl with xdp_prog=$prog"; exit 1; }
+    fi
     ;;
 bad_devargs)
     for args in "" "iface=nosuchif0" "iface=va,queue_count=0" "iface=va,queue_count=2" \

@@ -49,6 +49,7 @@ struct axdp_umem {
 struct axdp_queue {
 	struct xsk_socket *xsk;
 	int fd;
+	int xsks_map_fd; /* xdp_prog's XSKMAP while the socket is in it, else -1 */
 	uint16_t port;
 	uint16_t qid; /* the interface's queue */
 	struct xsk_ring_cons rx;

@@ -50,6 +50,8 @@
 /* af_xdp.rst: the kernel puts XDP_PACKET_HEADROOM before every received frame */
 #define AXDP_XDP_HEADROOM 256
 #define AXDP_MIN_CHUNK 2048 /* XDP_UMEM_MIN_CHUNK_SIZE */
+#define AXDP_BUSY_TRIES 50  /* a queue answering EBUSY: tried again for 50 x 20 ms */
+#define AXDP_BUSY_WAIT_US 20000
 
 static const char axdp_params[] = "iface=<string> start_queue=<int> queue_count=<int> "
 				  "busy_budget=<int> xdp_prog=<path> force_copy=<0|1> "
@@ -168,6 +170,14 @@ static void axdp_queue_close(struct axdp_queue *q)
 {
 	struct axdp_umem *um = &q->um;
 
+	/* the user's program's map holds the socket, and with it the queue, until the entry
+	 * goes (libxdp's own program: xsk_socket__delete takes it out) */
+	if (q->xsks_map_fd >= 0) {
+		uint32_t key = q->qid;
+
+		(void)bpf_map_delete_elem(q->xsks_map_fd, &key);
+	}
+	q->xsks_map_fd = -1;
 	if (q->xsk != NULL)
 		xsk_socket__delete(q->xsk);
 	q->xsk = NULL;
@@ -297,21 +307,32 @@ static int axdp_xsk_open(struct axdp_priv *priv, unsigned int i, struct px_mempo
 {
 	struct axdp_queue *q = &priv->q[i];
 	uint32_t xdp_flags = priv->skb_mode ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-	int ret = -EOPNOTSUPP;
+	int ret;
 
-	if (!priv->force_copy)
-		ret = axdp_xsk_try(priv, i, mp, XDP_ZEROCOPY, xdp_flags, name);
-	if (ret < 0)
-		ret = axdp_xsk_try(priv, i, mp, XDP_COPY, xdp_flags, name);
-	if (ret == -EOPNOTSUPP && priv->prog == NULL && !priv->skb_mode) {
-		priv->skb_mode = true;
-		ret = axdp_xsk_try(priv, i, mp, XDP_COPY, XDP_FLAGS_SKB_MODE, name);
+	/* the kernel frees a closed socket's hold on its queue after an RCU grace period, in a
+	 * work item (xp_release_deferred): a queue this process closed a moment ago may answer
+	 * EBUSY for a while */
+	for (unsigned int tries = 0;; tries++) {
+		ret = -EOPNOTSUPP;
+		if (!priv->force_copy)
+			ret = axdp_xsk_try(priv, i, mp, XDP_ZEROCOPY, xdp_flags, name);
+		if (ret < 0)
+			ret = axdp_xsk_try(priv, i, mp, XDP_COPY, xdp_flags, name);
+		if (ret == -EOPNOTSUPP && priv->prog == NULL && !priv->skb_mode) {
+			priv->skb_mode = true;
+			xdp_flags = XDP_FLAGS_SKB_MODE;
+			ret = axdp_xsk_try(priv, i, mp, XDP_COPY, xdp_flags, name);
+		}
+		if (ret != -EBUSY || tries == AXDP_BUSY_TRIES)
+			break;
+		usleep(AXDP_BUSY_WAIT_US);
 	}
 	if (ret < 0) {
 		axdp_xsk_error(priv, q, ret, name);
 		return ret;
 	}
 	if (priv->prog != NULL) {
+		q->xsks_map_fd = priv->xsks_map_fd;
 		ret = xsk_socket__update_xskmap(q->xsk, priv->xsks_map_fd);
 		if (ret < 0) {
 			AXDP_LOG(
@@ -889,8 +910,10 @@ static struct axdp_priv *axdp_priv_new(void)
 		return NULL;
 	priv->xsks_map_fd = -1;
 	priv->ctl_fd = -1;
-	for (unsigned int i = 0; i < AXDP_MAX_QUEUES; i++)
+	for (unsigned int i = 0; i < AXDP_MAX_QUEUES; i++) {
 		priv->q[i].fd = -1;
+		priv->q[i].xsks_map_fd = -1;
+	}
 	return priv;
 }
 

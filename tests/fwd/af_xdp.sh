@@ -82,6 +82,17 @@ wait_xdp() {
     echo "FAIL: no XDP program on $1 after 30 s"; exit 1
 }
 
+# run_send PX-FWD-ARGS...: run in the background; once its port is up on va, a raw socket on vb
+# sends 500 frames (send); returns when px-fwd has ended
+run_send() {
+    run "$@" &
+    local px=$!
+    wait_xdp va
+    send vb 500 0
+    wait $!
+    wait "$px"
+}
+
 # testpmd_start ROLE VDEV: dpdk-testpmd in ROLE (txonly|rxonly) on VDEV, in the background,
 # its output in $tmp/testpmd; returns once it forwards. testpmd_stop: the end of its stdin
 # stops it, and it prints its statistics.
@@ -138,12 +149,7 @@ PY
     ;;
 rx_from_kernel)
     # a raw socket on vb sends 500 frames of 60..1514 bytes; Pollux receives every one on va
-    run -l 0-1 "${a[@]}" -- --forward-mode=rxonly --duration=4 &
-    px_pid=$!
-    wait_xdp va
-    send vb 500 0
-    wait $!
-    wait "$px_pid"
+    run_send -l 0-1 "${a[@]}" -- --forward-mode=rxonly --duration=4
     check 'p[0]["rx_packets"] == 500' "500 received"
     check 'p[0]["rx_bytes"] == sum(60 + i * (1514 - 60) // 499 for i in range(500))' "every byte counted"
     check 'p[0]["rx_missed"] == 0' "nothing dropped by the kernel"
@@ -152,12 +158,7 @@ echo)
     # a raw socket on vb sends 500 frames of 60..1514 bytes; px-fwd (io, one port: it sends
     # back where it receives) returns each through va; vb gets them back byte for byte
     capture vb "$tmp/back"
-    run -l 0-1 "${a[@]}" -- --forward-mode=io --duration=4 &
-    px_pid=$!
-    wait_xdp va
-    send vb 500 0
-    wait $!
-    wait "$px_pid"
+    run_send -l 0-1 "${a[@]}" -- --forward-mode=io --duration=4
     capture_stop
     check 'p[0]["rx_packets"] == 500 and p[0]["tx_packets"] == 500' "500 received and sent back"
     python3 - "$tmp/sent" "$tmp/back" <<'PY'
@@ -242,13 +243,8 @@ xdp_prog)
     # queue); 500 frames from the kernel arrive, and the program is gone after px-fwd
     prog=$(ls /usr/lib/*/bpf/xsk_def_xdp_prog.o 2>/dev/null | head -1)
     [ -n "$prog" ] || { echo "SKIP: no xsk_def_xdp_prog.o (libxdp1) to load as xdp_prog"; exit 77; }
-    run -l 0-1 --log-level=pmd.net.af_xdp:info --vdev "net_af_xdp0,iface=va,xdp_prog=$prog" -- \
-        --forward-mode=rxonly --duration=4 &
-    px_pid=$!
-    wait_xdp va
-    send vb 500 0
-    wait $!
-    wait "$px_pid"
+    run_send -l 0-1 --log-level=pmd.net.af_xdp:info --vdev "net_af_xdp0,iface=va,xdp_prog=$prog" -- \
+        --forward-mode=rxonly --duration=4
     grep -q "va queue 0: copy mode, native XDP (xdp_prog)" "$tmp/out" ||
         { echo "FAIL: the log does not say the socket runs under xdp_prog"; exit 1; }
     check 'p[0]["rx_packets"] == 500' "500 received through the user's program"

@@ -208,18 +208,23 @@ csum_offload_tap)
     for mode in io csum; do
         inns python3 - "$tmp/got" <<'PY' &
 import socket, struct, sys, time
-r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-r.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 end = time.time() + 20
-while True:  # 10.9.0.1 is usable once px-fwd has ptap0 up
+while True:  # a fresh socket each try: one whose bind failed may stay unusable
+    r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    r.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         r.bind(("10.9.0.1", 5000)); break
     except OSError:
+        r.close()
         if time.time() > end: raise
         time.sleep(0.05)
-for iface in ("ptap0", "ptap1"):  # up, with px-fwd's descriptor attached
-    while open("/sys/class/net/%s/carrier" % iface).read().strip() != "1":
-        time.sleep(0.05)
+def carrier(iface):  # up, with px-fwd's descriptor attached (EINVAL while down)
+    try:
+        return open("/sys/class/net/%s/carrier" % iface).read().strip() == "1"
+    except OSError:
+        return False
+while not (carrier("ptap0") and carrier("ptap1")):
+    time.sleep(0.05)
 time.sleep(0.5)
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(("ptap1", 0))

@@ -242,6 +242,16 @@ bench() {
 		echo "DETAIL $m claimed_sent pollux=$ad dpdk=$bd unit=Mpps (each program's own TX rate; the BENCH line is what reached va)"
 	fi
 	log "$m rounds: pollux ${px[*]} | dpdk ${dp[*]}"
+	stalled pollux "$m" "${px[@]}"
+	stalled dpdk "$m" "${dp[@]}"
+}
+
+# stalled SIDE METRIC RATE...: say so when a round measured nothing at all
+stalled() {
+	local side=$1 m=$2 n=0 r
+	shift 2
+	for r in "$@"; do [ "$r" != 0.000 ] || n=$((n + 1)); done
+	[ $n = 0 ] || echo "WARN $m $side measured 0 in $n of $# rounds: it stopped moving frames (a stall, not a slow run; its output shows the live rates)"
 }
 
 rx_ceiling="" tx_ceiling=""

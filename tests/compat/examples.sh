@@ -33,7 +33,7 @@ echo "ok: $ex copied untouched ($(wc -l <"$tmp/md5") files match dpdk-doc's md5s
 # Built with its own Makefile, as against DPDK: only PKG_CONFIG_PATH differs.
 export PKG_CONFIG_PATH=$build/compat/dpdk/pkgconfig
 make -C "$tmp/$ex" >"$tmp/make.log" 2>&1 || { cat "$tmp/make.log"; fail "make in $ex"; }
-grep -q -- "-l:libpollux.a" "$tmp/make.log" || { cat "$tmp/make.log"; fail "$ex not linked with Pollux"; }
+grep -q -- "-lpollux_dpdk -lpollux\b\|-l:libpollux.a" "$tmp/make.log" || { cat "$tmp/make.log"; fail "$ex not linked with Pollux"; }
 echo "ok: $ex built by its Makefile against Pollux's libdpdk.pc"
 
 frames make "$tmp/in.pcap" 100

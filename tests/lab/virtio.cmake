@@ -12,11 +12,12 @@ px_add_lab_test(NAME lab_<arch>_virtio ARCH all NICS virtio virtio
 # that offers packed ones).
 px_add_lab_test(NAME lab_<arch>_virtio_packed ARCH all NICS virtio-packed virtio-packed
                 COMMAND "PX_VIRTIO_DEVARGS=packed_vq=1 px-test ${_virtio_cases_sh} && PX_VIRTIO_DEVARGS=packed_vq=0 px-test virtio_txrx_autotest")
-# A real, independent peer: the guest kernel's virtio_net on the second port (MTU 9000) pings
+# Real, independent peers: the guest kernel's virtio_net on the second port (MTU 9000) pings
 # Pollux's icmpecho (px-fwd, scatter, frames up to 9018 bytes) on the first: 100 echo requests,
 # 0 % loss, then 3 each of 60..9014-byte frames (mergeable RX buffers and TX chains on both
 # sides; the kernel checks every reply's checksum, which px-fwd updates incrementally, so a
-# corrupted byte shows as a loss). First, a third NIC without iommu_platform=on: the probe must
+# corrupted byte shows as a loss); then the kernel's e1000e on a fourth NIC takes over the
+# address and pings 20 times. First, a third NIC without iommu_platform=on: the probe must
 # refuse it.
-px_add_lab_test(NAME lab_<arch>_virtio_kernel ARCH all NICS virtio virtio virtio-noplatform
-                COMMAND "set -e; set -- $PX_LAB_PORTS; PX_VIRTIO_REFUSE=$3 px-test virtio_access_platform_autotest; ifc=$(px-lab-kbind --up $2 virtio_net); ip addr add 10.9.0.1/24 dev $ifc; ip link set dev $ifc mtu 9000; px-fwd -l 0-1 -m 64 -a $1 -- --forward-mode=icmpecho --icmp-ip=0,10.9.0.2 --max-pkt-len=9018 --enable-scatter --duration=32 --stats-period=0 --rxd=128 --txd=128 --total-num-mbufs=512 >/tmp/fwd.log 2>&1 & fwd=$!; sleep 3; ping -c 100 -i 0.1 -W 2 10.9.0.2 >/tmp/ping.log || true; ok=0; for s in 18 100 1472 1473 2000 4000 8000 8972; do ping -c 3 -i 0.1 -W 2 -s $s 10.9.0.2 >/tmp/p.$s || true; tail -2 /tmp/p.$s; grep -q '3 packets received' /tmp/p.$s && ok=$((ok+1)); done; wait $fwd; cat /tmp/ping.log /tmp/fwd.log; grep -q '100 packets transmitted, 100 packets received, 0% packet loss' /tmp/ping.log && [ $ok = 8 ]")
+px_add_lab_test(NAME lab_<arch>_virtio_kernel ARCH all NICS virtio virtio virtio-noplatform e1000e
+                COMMAND "set -e; set -- $PX_LAB_PORTS; PX_VIRTIO_REFUSE=$3 px-test virtio_access_platform_autotest; ifc=$(px-lab-kbind --up $2 virtio_net); ife=$(px-lab-kbind --up $4 e1000e); ip addr add 10.9.0.1/24 dev $ifc; ip link set dev $ifc mtu 9000; px-fwd -l 0-1 -m 64 -a $1 -- --forward-mode=icmpecho --icmp-ip=0,10.9.0.2 --max-pkt-len=9018 --enable-scatter --duration=60 --stats-period=0 --rxd=128 --txd=128 --total-num-mbufs=512 >/tmp/fwd.log 2>&1 & fwd=$!; sleep 3; ping -c 100 -i 0.1 -W 2 10.9.0.2 >/tmp/ping.log || true; ok=0; for s in 18 100 1472 1473 2000 4000 8000 8972; do ping -c 3 -i 0.1 -W 2 -s $s 10.9.0.2 >/tmp/p.$s || true; tail -2 /tmp/p.$s; grep -q '3 packets received' /tmp/p.$s && ok=$((ok+1)); done; ip addr del 10.9.0.1/24 dev $ifc; ip addr add 10.9.0.1/24 dev $ife; ping -c 20 -i 0.1 -W 2 10.9.0.2 >/tmp/pe.log || true; kill -INT $fwd; wait $fwd; cat /tmp/ping.log /tmp/pe.log /tmp/fwd.log; grep -q '100 packets transmitted, 100 packets received, 0% packet loss' /tmp/ping.log && grep -q '20 packets transmitted, 20 packets received, 0% packet loss' /tmp/pe.log && [ $ok = 8 ]")

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The virtio-net PMD's burst functions against a simulated device, on the host (no VFIO, no
+ * QEMU): the test plays the device side of split (VIRTIO 1.2 §2.7) and packed (§2.8) rings in
+ * ordinary memory whose IOVAs are its virtual addresses. What the TX queue's chains carry (after
+ * the 12-byte header) is delivered as frames into the RX queue's buffers, spread over several
+ * with num_buffers as a mergeable-buffer device does. Thousands of frames of 60..9014 bytes,
+ * single segments and chains, wrap both rings many times; every byte is compared; the device's
+ * notification suppression (NO_NOTIFY / avail_event / packed DISABLE and DESC) decides the
+ * notifies the driver may write. The same harness can count instructions per packet under
+ * callgrind (docs/virtio.md).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "px_test.h"
+#include "px_eal.h"
+#include "px_ethdev.h"
+#include "px_mbuf.h"
+#include "px_mempool.h"
+
+#include "virtio.h"
+
+#define SIM_DESC 64
+#define SIM_NB_MBUF 1024
+#define SIM_MAX_FRAME 9014
+#define SIM_HDR 12
+#define SIM_NO_NOTIFY 0xffff
+
+struct sim_queue {
+	struct virtio_queue vq;
+	struct px_memzone mz;
+	volatile uint16_t doorbell;
+	/* the device's side */
+	uint16_t last_avail; /* split: avail entries taken; packed: next position to read */
+	uint16_t used;       /* split: used->idx; packed: next position to write */
+	bool avail_wrap, used_wrap;
+};
+
+static size_t sim_ring_size(bool packed, size_t *drv, size_t *dev)
+{
+	*drv = SIM_DESC * 16;
+	*dev = packed ? *drv + 4 : PX_ALIGN_CEIL(*drv + 4 + 2 * SIM_DESC + 2, 64);
+	return packed ? *dev + 4 : *dev + 4 + 8 * SIM_DESC + 2;
+}
+
+static int sim_queue_init(struct sim_queue *q, bool packed, bool event_idx, bool tx,
+			  struct px_mempool *mp)
+{
+	struct virtio_queue *vq = &q->vq;
+	size_t drv, dev, len = sim_ring_size(packed, &drv, &dev);
+	uint8_t *base;
+
+	memset(q, 0, sizeof(*q));
+	len = PX_ALIGN_CEIL(len, 64) + SIM_DESC * SIM_HDR;
+	base = aligned_alloc(4096, PX_ALIGN_CEIL(len, 4096));
+	PX_TEST_ASSERT(base != NULL, "ring memory");
+	q->mz.addr = base;
+	q->mz.len = len;
+	q->mz.iova = (uint64_t)(uintptr_t)base;
+	vq->mz = &q->mz;
+	vq->packed_ring = packed;
+	if (packed) {
+		vq->packed.desc = (void *)base;
+		vq->packed.driver = (void *)(base + drv);
+		vq->packed.device = (void *)(base + dev);
+	} else {
+		vq->split.desc = (void *)base;
+		vq->split.avail = (void *)(base + drv);
+		vq->split.used = (void *)(base + dev);
+	}
+	vq->hdrs = (void *)(base + PX_ALIGN_CEIL(sim_ring_size(packed, &drv, &dev), 64));
+	vq->hdrs_iova = (uint64_t)(uintptr_t)vq->hdrs;
+	vq->sw_ring = calloc(SIM_DESC, sizeof(*vq->sw_ring));
+	vq->id_next = calloc(SIM_DESC, sizeof(uint16_t));
+	vq->chain_len = calloc(SIM_DESC, sizeof(uint16_t));
+	vq->chain_end = calloc(SIM_DESC, sizeof(uint16_t));
+	PX_TEST_ASSERT(vq->sw_ring && vq->id_next && vq->chain_len && vq->chain_end, "memory");
+	vq->notify = &q->doorbell;
+	q->doorbell = SIM_NO_NOTIFY;
+	vq->mp = tx ? NULL : mp;
+	vq->nb_desc = SIM_DESC;
+	vq->mask = SIM_DESC - 1;
+	vq->vq_index = tx ? 1 : 0;
+	vq->free_thresh = tx ? 16 : 16;
+	vq->hdr_size = SIM_HDR;
+	vq->event_idx = event_idx;
+	vq->mrg_rxbuf = true;
+	virtio_queue_reset(vq);
+	q->avail_wrap = q->used_wrap = true;
+	return PX_TEST_OK;
+}
+
+static void sim_queue_free(struct sim_queue *q)
+{
+	virtio_queue_drop_mbufs(&q->vq);
+	free(q->vq.sw_ring);
+	free(q->vq.id_next);
+	free(q->vq.chain_len);
+	free(q->vq.chain_end);
+	free(q->mz.addr);
+}
+
+/* ---- the device's side of the rings -------------------------------------------------------- */
+
+/* The next available chain: its head id, its descriptors' (addr, len) and their count; false
+ * when nothing is available. The chain stays available until sim_use(). */
+struct sim_chain {
+	uint16_t id, n;
+	uint64_t addr[SIM_DESC];
+	uint32_t len[SIM_DESC];
+};
+
+static bool sim_peek(struct sim_queue *q, uint16_t skip_pos, bool skip_wrap, struct sim_chain *c)
+{
+	struct virtio_queue *vq = &q->vq;
+
+	c->n = 0;
+	if (!vq->packed_ring) {
+		uint16_t idx = le16toh(vq->split.avail->idx), d;
+
+		if ((uint16_t)(idx - q->last_avail) <= skip_pos)
+			return false;
+		px_smp_rmb();
+		c->id = d = le16toh(vq->split.avail->ring[(q->last_avail + skip_pos) & vq->mask]);
+		for (;;) {
+			volatile struct vring_desc *e = &vq->split.desc[d];
+
+			c->addr[c->n] = le64toh(e->addr);
+			c->len[c->n++] = le32toh(e->len);
+			if (!(le16toh(e->flags) & VRING_DESC_F_NEXT))
+				return true;
+			d = le16toh(e->next);
+		}
+	}
+	for (uint16_t pos = skip_pos, wrap = skip_wrap;;) {
+		volatile struct vring_packed_desc *e = &vq->packed.desc[pos];
+		uint16_t f = le16toh(e->flags);
+
+		if ((bool)(f & VRING_PACKED_DESC_F_AVAIL) != (bool)wrap ||
+		    (bool)(f & VRING_PACKED_DESC_F_USED) == (bool)wrap)
+			return false;
+		px_smp_rmb();
+		c->addr[c->n] = le64toh(e->addr);
+		c->len[c->n++] = le32toh(e->len);
+		c->id = le16toh(e->id);
+		if (++pos == SIM_DESC) {
+			pos = 0;
+			wrap = !wrap;
+		}
+		if (!(f & VRING_DESC_F_NEXT))
+			return true;
+	}
+}
+
+/* Mark @n chains used (ids and written lengths), the first one's entry published last. */
+static void sim_use(struct sim_queue *q, struct sim_chain *c, const uint32_t *written, int n)
+{
+	struct virtio_queue *vq = &q->vq;
+
+	if (!vq->packed_ring) {
+		for (int i = 0; i < n; i++) {
+			vq->split.used->ring[(q->used + i) & vq->mask].id = htole32(c[i].id);
+			vq->split.used->ring[(q->used + i) & vq->mask].len = htole32(written[i]);
+		}
+		q->used = (uint16_t)(q->used + n);
+		q->last_avail = (uint16_t)(q->last_avail + n);
+		px_smp_wmb();
+		vq->split.used->idx = htole16(q->used);
+		return;
+	}
+	uint16_t first = q->used, first_flags = 0;
+
+	for (int i = 0; i < n; i++) {
+		volatile struct vring_packed_desc *e = &vq->packed.desc[q->used];
+		uint16_t f =
+			q->used_wrap ? VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED : 0;
+
+		e->id = htole16(c[i].id);
+		e->len = htole32(written[i]);
+		if (i == 0)
+			first_flags = f;
+		else
+			e->flags = htole16(f);
+		for (uint16_t k = 0; k < c[i].n; k++) {
+			if (++q->used == SIM_DESC) {
+				q->used = 0;
+				q->used_wrap = !q->used_wrap;
+			}
+		}
+	}
+	q->last_avail = q->used;
+	q->avail_wrap = q->used_wrap;
+	px_smp_wmb();
+	vq->packed.desc[first].flags = htole16(first_flags);
+}
+
+/* Take every available TX chain: the frame after the header goes into @frames (each
+ * SIM_MAX_FRAME bytes, their lengths in @lens); @return how many. */
+static int sim_tx(struct sim_queue *q, uint8_t (*frames)[SIM_MAX_FRAME], uint32_t *lens, int max)
+{
+	struct sim_chain c;
+	int n = 0;
+
+	while (n < max && sim_peek(q, q->vq.packed_ring ? q->last_avail : 0, q->avail_wrap, &c)) {
+		uint32_t off = 0, skip = SIM_HDR, zero = 0;
+
+		for (uint16_t i = 0; i < c.n; i++) {
+			const uint8_t *p = (const uint8_t *)(uintptr_t)c.addr[i];
+			uint32_t l = c.len[i], s = PX_MIN(skip, l);
+
+			skip -= s;
+			if (l > s && off + (l - s) <= SIM_MAX_FRAME)
+				memcpy(frames[n] + off, p + s, l - s);
+			off += l - s;
+		}
+		lens[n++] = off;
+		sim_use(q, &c, &zero, 1);
+	}
+	return n;
+}
+
+/* Deliver a frame into RX buffers (header + data, num_buffers as MRG_RXBUF); false when the
+ * queue has too few buffers now. */
+static bool sim_rx(struct sim_queue *q, const uint8_t *frame, uint32_t len)
+{
+	struct sim_chain c[SIM_DESC];
+	uint32_t written[SIM_DESC], left = len + SIM_HDR, off = 0;
+	uint16_t pos = q->last_avail;
+	bool wrap = q->avail_wrap;
+	int n = 0;
+
+	while (left > 0) {
+		uint16_t skip = q->vq.packed_ring ? 0 : (uint16_t)n;
+
+		if (!sim_peek(q, q->vq.packed_ring ? pos : skip, wrap, &c[n]))
+			return false;
+		written[n] = PX_MIN(left, c[n].len[0]);
+		left -= written[n];
+		if (q->vq.packed_ring && ++pos == SIM_DESC) {
+			pos = 0;
+			wrap = !wrap;
+		}
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		uint8_t *p = (uint8_t *)(uintptr_t)c[i].addr[0];
+		uint32_t w = written[i];
+
+		if (i == 0) {
+			struct virtio_net_hdr h = {.num_buffers = htole16((uint16_t)n)};
+
+			memcpy(p, &h, SIM_HDR);
+			p += SIM_HDR;
+			w -= SIM_HDR;
+		}
+		memcpy(p, frame + off, w);
+		off += w;
+	}
+	sim_use(q, c, written, n);
+	return true;
+}
+
+/* ---- the test ------------------------------------------------------------------------------ */
+
+static uint8_t sim_byte(uint32_t seq, uint32_t off)
+{
+	return (uint8_t)(seq * 29u + off * 13u + (off >> 7));
+}
+
+static uint32_t sim_len(uint32_t seq)
+{
+	static const uint32_t lens[] = {60, 1514, 9014, 61, 2048, 2060, 4000, 777, 6001, 128};
+
+	return lens[seq % PX_DIM(lens)];
+}
+
+static struct px_mbuf *sim_frame(struct px_mempool *mp, uint32_t seq, uint32_t seg)
+{
+	uint32_t len = sim_len(seq);
+	struct px_mbuf *head = NULL;
+
+	for (uint32_t off = 0; off < len;) {
+		uint32_t n = PX_MIN(seg, len - off);
+		struct px_mbuf *m = px_pktmbuf_alloc(mp);
+
+		if (m == NULL || (head && px_pktmbuf_chain(head, m) != 0)) {
+			px_pktmbuf_free(m);
+			px_pktmbuf_free(head);
+			return NULL;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			px_pktmbuf_mtod(m, uint8_t *)[i] = sim_byte(seq, off + i);
+		m->data_len = (uint16_t)n;
+		if (head == NULL)
+			head = m;
+		head->pkt_len = off + n;
+		off += n;
+	}
+	return head;
+}
+
+static int sim_check(struct px_mbuf *m, uint32_t seq)
+{
+	uint32_t off = 0;
+
+	PX_TEST_ASSERT_EQ(m->pkt_len, sim_len(seq), "length of frame %u", seq);
+	for (const struct px_mbuf *s = m; s; s = s->next)
+		for (uint32_t i = 0; i < s->data_len; i++, off++)
+			PX_TEST_ASSERT_EQ(px_pktmbuf_mtod(s, const uint8_t *)[i],
+					  sim_byte(seq, off), "byte %u of frame %u", off, seq);
+	PX_TEST_ASSERT_EQ(off, m->pkt_len, "segments add up");
+	return PX_TEST_OK;
+}
+
+/* Every mbuf's IOVA is its address: the simulated device reads and writes through it. */
+static struct px_mempool *sim_pool(void)
+{
+	struct px_mbuf *all[SIM_NB_MBUF];
+	struct px_mempool *mp = px_pktmbuf_pool_create("virtio_sim", SIM_NB_MBUF, 0, 0,
+						       PX_MBUF_DEFAULT_BUF_SIZE, 0);
+
+	if (mp == NULL || px_pktmbuf_alloc_bulk(mp, all, SIM_NB_MBUF) != 0)
+		return NULL;
+	for (unsigned int i = 0; i < SIM_NB_MBUF; i++)
+		all[i]->buf_iova = (uint64_t)(uintptr_t)all[i]->buf_addr;
+	px_pktmbuf_free_bulk(all, SIM_NB_MBUF);
+	return mp;
+}
+
+/* The device asks for notifies (or not) through its suppression structure. */
+static void sim_want_notify(struct sim_queue *q, bool want)
+{
+	struct virtio_queue *vq = &q->vq;
+
+	if (vq->packed_ring) {
+		vq->packed.device->flags = htole16(want ? VRING_PACKED_EVENT_FLAG_ENABLE
+							: VRING_PACKED_EVENT_FLAG_DISABLE);
+	} else if (vq->event_idx) {
+		/* avail_event: notify when the index passes the one the device has seen */
+		*(volatile uint16_t *)&vq->split.used->ring[SIM_DESC] =
+			htole16(want ? q->last_avail : (uint16_t)(q->last_avail + 0x8000));
+	} else {
+		vq->split.used->flags = htole16(want ? 0 : VRING_USED_F_NO_NOTIFY);
+	}
+}
+
+static int sim_run(bool packed, bool event_idx)
+{
+	static uint8_t frames[8][SIM_MAX_FRAME];
+	struct sim_queue *tx = calloc(1, sizeof(*tx)), *rx = calloc(1, sizeof(*rx));
+	uint32_t lens[8], next_tx = 0, next_rx = 0, pend_i = 0, pend_n = 0, n = 3000;
+	uint64_t kicks = 0, bursts = 0;
+	struct px_mempool *mp;
+
+	PX_TEST_ASSERT(px_test_eal_init("-l 0 --no-huge --no-pci -m 64") >= 0, "EAL");
+	mp = sim_pool();
+	PX_TEST_ASSERT(mp != NULL, "pool");
+	if (sim_queue_init(tx, packed, event_idx, true, mp) != PX_TEST_OK ||
+	    sim_queue_init(rx, packed, event_idx, false, mp) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	PX_TEST_ASSERT_EQ(virtio_rx_refill(&rx->vq, false), 0, "RX ring filled");
+	while (next_rx < n) {
+		struct px_mbuf *pkts[8];
+		uint16_t nb = 0, sent, got;
+		bool want = (next_tx / 256) % 2 == 0; /* the device alternates */
+
+		sim_want_notify(tx, want);
+		while (pend_i == pend_n && nb < 8 && next_tx + nb < n &&
+		       (pkts[nb] = sim_frame(mp, next_tx + nb, (next_tx + nb) % 3 ? 2048 : 700)))
+			nb++;
+		tx->doorbell = SIM_NO_NOTIFY;
+		sent = nb ? (packed ? virtio_xmit_pkts_packed : virtio_xmit_pkts)(&tx->vq, pkts, nb)
+			  : 0;
+		px_pktmbuf_free_bulk(pkts + sent, nb - sent);
+		if (sent) {
+			bursts++;
+			kicks += tx->doorbell != SIM_NO_NOTIFY;
+			PX_TEST_ASSERT_EQ(tx->doorbell != SIM_NO_NOTIFY, want,
+					  "a notify exactly when the device wants one (frame %u)",
+					  next_tx);
+		}
+		next_tx += sent;
+		if (pend_i == pend_n) {
+			pend_n = (uint32_t)sim_tx(tx, frames, lens, 8);
+			pend_i = 0;
+		}
+		/* a frame the RX ring cannot take now waits, in order, for the next round */
+		while (pend_i < pend_n && sim_rx(rx, frames[pend_i], lens[pend_i]))
+			pend_i++;
+		got = (packed ? virtio_recv_pkts_packed : virtio_recv_pkts)(&rx->vq, pkts, 8);
+		for (uint16_t i = 0; i < got; i++) {
+			int ret = sim_check(pkts[i], next_rx++);
+
+			px_pktmbuf_free(pkts[i]);
+			if (ret != PX_TEST_OK)
+				return ret;
+		}
+	}
+	printf("%s rings%s: %u frames, %" PRIu64 " of %" PRIu64 " TX bursts notified\n",
+	       packed ? "packed" : "split", event_idx ? " (event idx)" : "", n, kicks, bursts);
+	sim_queue_free(tx);
+	sim_queue_free(rx);
+	free(tx);
+	free(rx);
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), SIM_NB_MBUF, "every mbuf back");
+	px_mempool_free(mp);
+	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "EAL cleanup");
+	return PX_TEST_OK;
+}
+
+static int test_virtio_sim_split(void)
+{
+	return sim_run(false, false);
+}
+PX_TEST(virtio_sim_split_autotest, 0, test_virtio_sim_split)
+
+static int test_virtio_sim_split_event_idx(void)
+{
+	return sim_run(false, true);
+}
+PX_TEST(virtio_sim_split_event_idx_autotest, 0, test_virtio_sim_split_event_idx)
+
+static int test_virtio_sim_packed(void)
+{
+	return sim_run(true, false);
+}
+PX_TEST(virtio_sim_packed_autotest, 0, test_virtio_sim_packed)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
@@ -178,6 +179,82 @@ static void check_timers(void)
 	CHECK(rte_timer_stop(&single) == 0 && !rte_timer_pending(&single));
 }
 
+/* Two lcores at once: lcore 1 arms, re-arms and stops timers that lcore 0 runs, and a periodic
+ * timer of lcore 0 is stopped from lcore 1 while it may be running. Every callback must run on
+ * lcore 0, and every timer end stopped. */
+#define MT_TIMERS 64
+#define MT_ROUNDS 20000
+
+static struct rte_timer mt_timers[MT_TIMERS], mt_periodic;
+static unsigned int mt_fired, mt_last, mt_wrong_lcore, mt_periodic_fired;
+static volatile int mt_done;
+
+static void mt_cb(struct rte_timer *tim, void *arg)
+{
+	(void)tim;
+	if (rte_lcore_id() != 0)
+		mt_wrong_lcore++;
+	__atomic_add_fetch((unsigned int *)arg, 1, __ATOMIC_RELAXED); /* read by lcore 1 */
+}
+
+static int mt_worker(void *arg)
+{
+	unsigned int i, busy = 0;
+
+	(void)arg;
+	for (i = 0; i < MT_ROUNDS; i++) {
+		struct rte_timer *t = &mt_timers[i % MT_TIMERS];
+		int ret = (i & 3) ? rte_timer_reset(t, i & 7, SINGLE, 0, mt_cb, &mt_fired)
+				  : rte_timer_stop(t);
+
+		if (ret == -1)
+			busy++; /* running on lcore 0 at that moment: allowed */
+		else if (ret != 0)
+			return 1;
+		if ((i & 1023) == 0)
+			rte_delay_us(1);
+	}
+	/* Last, each timer armed once more and let run: lcore 0 must run them all (within 2 s; the
+	 * ticks are few, but the two lcores' cycle counters need not agree to the microsecond). */
+	for (i = 0; i < MT_TIMERS; i++)
+		rte_timer_reset_sync(&mt_timers[i], 10, SINGLE, 0, mt_cb, &mt_last);
+	for (uint64_t t0 = rte_get_timer_cycles();
+	     __atomic_load_n(&mt_last, __ATOMIC_RELAXED) < MT_TIMERS &&
+	     rte_get_timer_cycles() - t0 < 2 * rte_get_timer_hz();)
+		rte_delay_us(10);
+	rte_timer_stop_sync(&mt_periodic);
+	printf("timer mt: %u of %u calls found the timer busy\n", busy, MT_ROUNDS);
+	__atomic_store_n(&mt_done, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void check_timers_mt(void)
+{
+	unsigned int i;
+
+	if (rte_lcore_count() < 2) {
+		printf("timer mt: skipped, one lcore\n");
+		return;
+	}
+	for (i = 0; i < MT_TIMERS; i++)
+		rte_timer_init(&mt_timers[i]);
+	rte_timer_init(&mt_periodic);
+	CHECK(rte_timer_reset(&mt_periodic, 1000, PERIODICAL, 0, mt_cb, &mt_periodic_fired) == 0);
+	CHECK(rte_eal_remote_launch(mt_worker, NULL, 1) == 0);
+	while (!__atomic_load_n(&mt_done, __ATOMIC_ACQUIRE))
+		rte_timer_manage();
+	CHECK(rte_eal_wait_lcore(1) == 0);
+	rte_timer_manage();
+	CHECK(mt_wrong_lcore == 0);
+	CHECK(mt_last == MT_TIMERS && mt_periodic_fired > 0);
+	CHECK(!rte_timer_pending(&mt_periodic));
+	for (i = 0; i < MT_TIMERS; i++)
+		CHECK(!rte_timer_pending(&mt_timers[i]));
+	CHECK(rte_timer_next_ticks() == -ENOENT);
+	printf("timer mt: %u + %u one-shot and %u periodic callbacks, all on lcore 0\n", mt_fired,
+	       mt_last, mt_periodic_fired);
+}
+
 static uint64_t unsent;
 
 /* Port 0 and port 1 are a net_ring pair: what 0 sends, 1 receives. */
@@ -217,6 +294,7 @@ static void check_forward(struct rte_mempool *mp)
 
 int main(int argc, char **argv)
 {
+	char *lcores = "0-1";
 	char *eal[] = {argv[0], "-l",     "0",         "--no-huge", "-m",
 		       "128",   "--vdev", "net_ring0", "--vdev",    "net_ring1,peer=net_ring0",
 		       NULL};
@@ -225,15 +303,19 @@ int main(int argc, char **argv)
 	int ret;
 
 	(void)argc;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		lcores = "0"; /* the two-lcore timer test is then skipped */
+	eal[2] = lcores;
 	check_types();
 	check_helpers();
 	ret = rte_eal_init((int)RTE_DIM(eal) - 1, eal);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "rte_eal_init: %s\n", rte_strerror(rte_errno));
 	CHECK(ret == (int)RTE_DIM(eal) - 2); /* argv[0] is handed back */
-	CHECK(rte_lcore_count() == 1 && rte_lcore_id() == 0 && rte_lcore_index(-1) == 0);
+	CHECK(rte_lcore_id() == 0 && rte_lcore_index(-1) == 0);
 	check_ring();
 	check_timers();
+	check_timers_mt();
 	mp = rte_pktmbuf_pool_create("compat_mp", 511, 32, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				     (int)rte_socket_id());
 	CHECK(mp != NULL);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_telemetry.h"
 
 PX_LOG_REGISTER(ethdev_logtype, "ethdev", DEFAULT)
 
@@ -247,6 +248,7 @@ int px_eth_dev_configure(uint16_t port, uint16_t nb_rxq, uint16_t nb_txq,
 	ret = check_conf(dev, &info, nb_rxq, nb_txq, conf);
 	if (ret < 0)
 		return ret;
+	ethdev_telemetry_lock(); /* telemetry reads the configuration whole */
 	release_queues(dev);
 	dev->conf = *conf;
 	dev->nb_rx_queues = nb_rxq;
@@ -257,6 +259,7 @@ int px_eth_dev_configure(uint16_t port, uint16_t nb_rxq, uint16_t nb_txq,
 	dev->configured = ret == 0;
 	if (ret < 0)
 		dev->nb_rx_queues = dev->nb_tx_queues = 0;
+	ethdev_telemetry_unlock();
 	return ret;
 }
 
@@ -385,7 +388,10 @@ int px_eth_dev_start(uint16_t port)
 	fp->txq = dev->tx_queues;
 	__atomic_store_n(&fp->nb_rxq, dev->nb_rx_queues, __ATOMIC_RELEASE);
 	__atomic_store_n(&fp->nb_txq, dev->nb_tx_queues, __ATOMIC_RELEASE);
+	/* under the lock: what the port was given before it started is seen by telemetry */
+	ethdev_telemetry_lock();
 	dev->started = true;
+	ethdev_telemetry_unlock();
 	return 0;
 }
 
@@ -398,7 +404,9 @@ int px_eth_dev_stop(uint16_t port)
 		return 0;
 	__atomic_store_n(&px_eth_fp_ops[port].nb_rxq, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&px_eth_fp_ops[port].nb_txq, 0, __ATOMIC_RELEASE);
+	ethdev_telemetry_lock();
 	dev->started = false;
+	ethdev_telemetry_unlock();
 	return dev->ops->dev_stop(dev);
 }
 
@@ -422,8 +430,10 @@ int px_eth_dev_close(uint16_t port)
 	if (px_log_enabled(ethdev_logtype, PX_LOG_DEBUG))
 		eth_dev_xstats_log(port);
 	px_eth_dev_stop(port);
+	ethdev_telemetry_lock(); /* no telemetry command reads the port while it goes */
 	release_queues(dev);
 	ret = dev->ops->dev_close ? dev->ops->dev_close(dev) : 0;
 	eth_dev_release_port(dev);
+	ethdev_telemetry_unlock();
 	return ret;
 }

@@ -33,6 +33,7 @@
 #include <telemetry_server.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_telemetry.h"
 #include "px_capture.h"
 
 /* ---- the commands ------------------------------------------------------------------------ */
@@ -523,8 +524,18 @@ static int ethdev_capture_cmd(const char *cmd, const char *params, struct px_tel
 	ret = cap_parse(params, s);
 	if (ret == 0)
 		ret = cap_setup(s);
-	if (ret == 0)
+	if (ret == 0) {
+		/* the answer first: once the thread runs, the session is its to free */
+		px_tel_start_dict(d, NULL);
+		px_tel_add_string(d, "socket", s->path);
+		px_tel_add_int(d, "port", s->port);
+		px_tel_add_string(d, "name", eth_dev_get(s->port)->name);
+		px_tel_add_int(d, "snaplen", s->snaplen);
+		px_tel_add_int(d, "rx", !!(s->dirs & PX_CAPTURE_RX));
+		px_tel_add_int(d, "tx", !!(s->dirs & PX_CAPTURE_TX));
+		px_tel_end(d);
 		ret = -pthread_create(&t, NULL, cap_thread, s);
+	}
 	if (ret < 0) {
 		if (ret == -EINVAL)
 			ETHDEV_LOG(ERR,
@@ -536,31 +547,60 @@ static int ethdev_capture_cmd(const char *cmd, const char *params, struct px_tel
 		return ret;
 	}
 	pthread_setname_np(t, "px-capture");
-	pthread_detach(t);
-	px_tel_start_dict(d, NULL);
-	px_tel_add_string(d, "socket", s->path);
-	px_tel_add_int(d, "port", s->port);
-	px_tel_add_string(d, "name", eth_dev_get(s->port)->name);
-	px_tel_add_int(d, "snaplen", s->snaplen);
-	px_tel_add_int(d, "rx", !!(s->dirs & PX_CAPTURE_RX));
-	px_tel_add_int(d, "tx", !!(s->dirs & PX_CAPTURE_TX));
-	px_tel_end(d);
+	pthread_detach(t); /* s is the thread's now: it frees it */
 	return 0;
+}
+
+/* ---- registration ------------------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	px_telemetry_cb fn;
+	const char *help;
+} ethdev_cmds[] = {
+	{"/ethdev/list", ethdev_list_cmd,
+	 "Returns list of available ethdev ports. Takes no parameters"},
+	{"/ethdev/info", ethdev_info_cmd,
+	 "Returns the device info for a port. Parameters: int port_id"},
+	{"/ethdev/stats", ethdev_stats_cmd,
+	 "Returns the common stats for a port. Parameters: int port_id"},
+	{"/ethdev/xstats", ethdev_xstats_cmd,
+	 "Returns the extended stats for a port. Parameters: int port_id"},
+	{"/ethdev/link_status", ethdev_link_cmd,
+	 "Returns the link status for a port. Parameters: int port_id"},
+	{"/ethdev/capture", ethdev_capture_cmd,
+	 "Starts a packet capture (px-dumpcap). Parameters: int port_id, rx|tx|rxtx, int snaplen"},
+};
+
+static pthread_mutex_t ethdev_tel_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void ethdev_telemetry_lock(void)
+{
+	pthread_mutex_lock(&ethdev_tel_lock);
+}
+
+void ethdev_telemetry_unlock(void)
+{
+	pthread_mutex_unlock(&ethdev_tel_lock);
+}
+
+/* Every command, with the lock that keeps px_eth_dev_close() from freeing the port it reads. */
+static int ethdev_cmd(const char *cmd, const char *params, struct px_tel_data *d)
+{
+	int ret = -ENOENT;
+
+	for (size_t i = 0; i < PX_DIM(ethdev_cmds); i++) {
+		if (strcmp(cmd, ethdev_cmds[i].name) != 0)
+			continue;
+		ethdev_telemetry_lock();
+		ret = ethdev_cmds[i].fn(cmd, params, d);
+		ethdev_telemetry_unlock();
+	}
+	return ret;
 }
 
 __attribute__((constructor)) static void ethdev_telemetry_register(void)
 {
-	px_telemetry_register_cmd("/ethdev/list", ethdev_list_cmd,
-				  "Returns list of available ethdev ports. Takes no parameters");
-	px_telemetry_register_cmd("/ethdev/info", ethdev_info_cmd,
-				  "Returns the device info for a port. Parameters: int port_id");
-	px_telemetry_register_cmd("/ethdev/stats", ethdev_stats_cmd,
-				  "Returns the common stats for a port. Parameters: int port_id");
-	px_telemetry_register_cmd("/ethdev/xstats", ethdev_xstats_cmd,
-				  "Returns the extended stats for a port. Parameters: int port_id");
-	px_telemetry_register_cmd("/ethdev/link_status", ethdev_link_cmd,
-				  "Returns the link status for a port. Parameters: int port_id");
-	px_telemetry_register_cmd("/ethdev/capture", ethdev_capture_cmd,
-				  "Starts a packet capture (px-dumpcap). Parameters: int port_id, "
-				  "rx|tx|rxtx, int snaplen");
+	for (size_t i = 0; i < PX_DIM(ethdev_cmds); i++)
+		px_telemetry_register_cmd(ethdev_cmds[i].name, ethdev_cmd, ethdev_cmds[i].help);
 }

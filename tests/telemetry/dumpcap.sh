@@ -34,7 +34,9 @@ PY
 
 stop_fwd() {
     kill -TERM "$fwd_pid" # px-fwd stops as on Ctrl-C and prints its summary
-    wait "$pid" || { cat "$tmp/fwd.out"; echo "FAIL: px-fwd exited $?"; exit 1; }
+    local rc=0
+    wait "$pid" || rc=$?
+    [ $rc = 0 ] || { cat "$tmp/fwd.out"; echo "FAIL: px-fwd exited $rc"; exit 1; }
     cat "$tmp/fwd.out"
     check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0' \
         "px-fwd stops cleanly, every mbuf back"

@@ -20,6 +20,9 @@ for _ in $(seq 50); do [ -S "$rundir/dpdk_telemetry.v2" ] && break; sleep 0.1; d
 [ -S "$rundir/dpdk_telemetry.v2" ] || { cat "$tmp/out"; echo "FAIL: no socket $rundir/dpdk_telemetry.v2"; exit 1; }
 
 ask() { printf '%s\n' "$@" | python3 "$client" -f "$prefix"; }
+sent() { ask /ethdev/stats,0 | python3 -c 'import json,sys; print(json.load(sys.stdin)["/ethdev/stats"]["opackets"])'; }
+# The socket is there from px_eal_init(), before px-fwd starts its ports: wait for traffic.
+for _ in $(seq 100); do [ "$(sent 2>/dev/null || echo 0)" -gt 0 ] && break; sleep 0.1; done
 ask / /info /help,/ethdev/stats /eal/params /eal/lcore/list /ethdev/list /ethdev/info,0 \
     /ethdev/stats,0 /ethdev/xstats,1 /ethdev/link_status,0 /mempool/list \
     >"$tmp/answers"
@@ -64,14 +67,15 @@ for n, ok in checks:
     print("ok:" if ok else "FAIL:", n)
 sys.exit(1 if bad else 0)
 PY
-before=$(ask /ethdev/stats,0 | python3 -c 'import json,sys; print(json.load(sys.stdin)["/ethdev/stats"]["opackets"])')
+before=$(sent)
 python3 "$here/client.py" "$rundir/dpdk_telemetry.v2"
 sleep 0.5
-after=$(ask /ethdev/stats,0 | python3 -c 'import json,sys; print(json.load(sys.stdin)["/ethdev/stats"]["opackets"])')
+after=$(sent)
 [ "$after" -gt "$before" ] || { echo "FAIL: port 0 stopped sending ($before -> $after) after the bad clients"; exit 1; }
 echo "ok: still forwarding after the bad clients ($before -> $after packets sent)"
 kill -INT "$pid" # px-fwd stops on SIGINT as on Ctrl-C, and prints its summary
-wait "$pid" || { cat "$tmp/out"; echo "FAIL: px-fwd exited $?"; exit 1; }
+rc=0; wait "$pid" || rc=$?
+[ $rc = 0 ] || { cat "$tmp/out"; echo "FAIL: px-fwd exited $rc"; exit 1; }
 cat "$tmp/out"
 check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and p[0]["tx_packets"] > 0' \
     "px-fwd exits cleanly, every mbuf back"

@@ -24,6 +24,7 @@
 #include <rte_mbuf.h>
 #include <rte_random.h>
 #include <rte_ring.h>
+#include <rte_spinlock.h>
 #include <rte_string_fns.h>
 #include <rte_timer.h>
 
@@ -76,6 +77,25 @@ static void check_helpers(void)
 		CHECK(r < 10);
 	}
 	CHECK(rte_rand_max(0) == 0);
+}
+
+static void check_locks(void)
+{
+	rte_spinlock_t sl = RTE_SPINLOCK_INITIALIZER;
+	rte_spinlock_recursive_t slr = RTE_SPINLOCK_RECURSIVE_INITIALIZER;
+
+	CHECK(rte_spinlock_trylock(&sl) == 1 && rte_spinlock_trylock(&sl) == 0);
+	CHECK(rte_spinlock_is_locked(&sl));
+	rte_spinlock_unlock(&sl);
+	rte_spinlock_lock(&sl);
+	rte_spinlock_unlock(&sl);
+	CHECK(!rte_spinlock_is_locked(&sl));
+	rte_spinlock_recursive_lock(&slr);
+	CHECK(rte_spinlock_recursive_trylock(&slr) == 1); /* the holder again */
+	rte_spinlock_recursive_unlock(&slr);
+	CHECK(rte_spinlock_is_locked(&slr.sl));
+	rte_spinlock_recursive_unlock(&slr);
+	CHECK(!rte_spinlock_is_locked(&slr.sl));
 }
 
 static void check_ring(void)
@@ -308,6 +328,7 @@ int main(int argc, char **argv)
 	eal[2] = lcores;
 	check_types();
 	check_helpers();
+	check_locks();
 	ret = rte_eal_init((int)RTE_DIM(eal) - 1, eal);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "rte_eal_init: %s\n", rte_strerror(rte_errno));

@@ -235,8 +235,13 @@ testpmd_rx)
     sleep 0.5
     testpmd_stop
     got=$(testpmd_count RX-packets)
-    echo "testpmd received $got"
-    check "p[0]['tx_packets'] == 20000 and $got == 20000" "testpmd received the 20000 frames Pollux sent"
+    # on a loaded machine testpmd may not keep up: what it missed the kernel counts, as vb's
+    # RX drops (its XDP redirect found testpmd's ring full) or va's TX drops (vb's queue full)
+    lost=$(inns ip -s -j link show vb | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["dropped"])')
+    lost=$((lost + $(inns ip -s -j link show va | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["dropped"])')))
+    echo "testpmd received $got, the kernel dropped $lost"
+    check "p[0]['tx_packets'] == 20000 and $got + $lost == 20000 and $got >= 10000" \
+        "testpmd received the 20000 frames Pollux sent, but for those the kernel counted as dropped"
     ;;
 xdp_prog)
     # xdp_prog=: libxdp's own XSK program loaded as the user's (it redirects to xsks_map by RX

@@ -50,7 +50,7 @@ static void usage(FILE *f)
 		"  --total-num-mbufs=N   mbufs in the pool (default: enough for every queue)\n"
 		"  --mbcache=N           per-lcore cache of the pool, 0-%d (default 256; 0: every\n"
 		"                        get and put goes through the pool's ring)\n"
-		"  --eth-peer=P,MAC      mac mode: destination MAC for packets sent on port P\n"
+		"  --eth-peer=P,MAC      mac and csum modes: destination MAC of what port P sends\n"
 		"  --icmp-ip=P,IPV4      icmpecho: the address port P answers for\n"
 		"  --check               rxonly: verify txonly's payload and sequence numbers\n"
 		"  --tx-first            send one burst of txonly frames per stream, then forward\n"
@@ -64,7 +64,8 @@ static void usage(FILE *f)
 		"                        see the accounting at exit fail\n"
 		"  -h, --help\n"
 		"At exit, after closing the ports, every mbuf must be back in the pool exactly once.\n"
-		"Exit status: 0 ok, 1 bad frames seen (--check) or run-time error, 2 bad options,\n"
+		"Exit status: 0 ok, 1 bad frames seen (--check) or run-time error, 2 bad options\n"
+		"or a port that cannot do what they ask (the port and the capability on stderr),\n"
 		"3 an mbuf leaked or was freed twice (the pool, the counts and the port on stderr).\n",
 		PX_PKTMBUF_HEADROOM, PX_PKTMBUF_HEADROOM + 2048, FWD_MAX_BURST, FWD_MAX_FRAME,
 		PX_MEMPOOL_CACHE_MAX_SIZE);

@@ -539,12 +539,12 @@ PX_TEST(eal_options_refused_autotest, PX_TEST_F_FAST, test_eal_options_refused)
 /* --base-virtaddr places the memory; --socket-limit caps what the heap may grow to. */
 static int test_eal_options_memory(void)
 {
-	const uintptr_t base = 0x3000000000ull;
+	const uintptr_t base = 0x200000000000ull; /* above ASan's shadow memory, below 2^47 */
 	void *small, *big;
 	int ret;
 
 	ret = init_quiet(
-		"--no-huge --no-telemetry -l 0 --base-virtaddr 0x3000000000 --socket-limit 4");
+		"--no-huge --no-telemetry -l 0 --base-virtaddr 0x200000000000 --socket-limit 4");
 	PX_TEST_ASSERT_EQ(ret, 8, "init");
 	small = px_malloc("test", 1 << 20, 0);
 	PX_TEST_ASSERT(small != NULL, "1 MiB fits in 4 MiB");

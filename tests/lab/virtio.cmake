@@ -1,7 +1,7 @@
 # The virtio-net PMD (docs/virtio.md) on QEMU's virtio-net-pci (iommu_platform=on,
 # disable-legacy=on) behind the virtual IOMMU, every arch. Three boots per arch.
 set(_virtio_cases virtio_txrx_autotest virtio_stopstart_autotest virtio_jumbo_autotest
-                   virtio_promisc_autotest virtio_mac_filter_autotest)
+                   virtio_promisc_autotest virtio_mac_filter_autotest virtio_rx_intr_autotest)
 string(REPLACE ";" " " _virtio_cases_sh "${_virtio_cases}")
 # Split rings: two ports on one hub, frames of 60..1514 bytes both ways (single segments and
 # TX chains), 50 start/stop cycles, jumbo frames through mergeable RX buffers.

@@ -43,10 +43,12 @@ uint64_t virtio_pci_device_features(struct virtio_pci *vp);
 void virtio_pci_driver_features(struct virtio_pci *vp, uint64_t features);
 /* The largest size of queue @q, 0 when the queue does not exist. */
 uint16_t virtio_pci_queue_max(struct virtio_pci *vp, uint16_t q);
-/* Program queue @q (size, ring addresses, no MSI-X vector), enable it and return the address
- * its notifications are written to, or NULL when the notify offset lies outside the region. */
+/* Program queue @q (size, ring addresses, MSI-X @vector or VIRTIO_MSI_NO_VECTOR), enable it
+ * and return the address its notifications are written to; NULL when the notify offset lies
+ * outside the region or the device refuses the vector. */
 volatile uint16_t *virtio_pci_queue_setup(struct virtio_pci *vp, uint16_t q, uint16_t size,
-					  uint64_t desc, uint64_t driver, uint64_t device);
+					  uint64_t desc, uint64_t driver, uint64_t device,
+					  uint16_t vector);
 /* Read @len bytes at @off of the device configuration, consistently (§4.1.4.3.1:
  * config_generation unchanged across the read). */
 void virtio_pci_read_dev_config(struct virtio_pci *vp, uint32_t off, void *buf, uint32_t len);
@@ -136,6 +138,11 @@ static inline void virtio_id_put(struct virtio_queue *vq, uint16_t id)
 	vq->free_head = id;
 	vq->nb_free++;
 }
+
+/* RX interrupts (virtio_rxtx.c): ask the device for one at the next used buffer, and say
+ * whether one is used already (the caller then wakes itself); or ask for none. */
+bool virtio_rx_intr_arm(struct virtio_queue *vq);
+void virtio_rx_intr_disarm(struct virtio_queue *vq);
 
 /* Drop every mbuf the queue holds (stopped device). */
 void virtio_queue_drop_mbufs(struct virtio_queue *vq);

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 
 #include "ethdev_driver.h"
 #include "px_ether.h"
@@ -66,6 +67,8 @@ struct virtio_adapter {
 	uint64_t features;        /* negotiated at the last start (or probe) */
 	bool packed;              /* packed rings: decided at probe (offer and devargs) */
 	struct virtio_queue *cvq; /* the control queue, from the first start with CTRL_VQ */
+	int rx_intr_fd; /* MSI-X vector 0 (RX queue 0) while started with intr_conf.rxq, else -1 */
+	bool intr_on;   /* MSI-X enabled (px_pci_intr_enable) */
 	uint16_t max_mtu;
 };
 
@@ -368,8 +371,9 @@ static void virtio_tx_queue_release(struct px_eth_dev *dev, uint16_t q)
 	dev->tx_queues[q] = NULL;
 }
 
-/* §4.1.5.1.3: tell the device where a queue's rings are, from the negotiated features. */
-static int virtio_queue_start(struct virtio_adapter *ad, struct virtio_queue *vq)
+/* §4.1.5.1.3: tell the device where a queue's rings are, from the negotiated features, and
+ * which MSI-X vector it signals (VIRTIO_MSI_NO_VECTOR: none). */
+static int virtio_queue_start(struct virtio_adapter *ad, struct virtio_queue *vq, uint16_t vector)
 {
 	size_t drv_off, dev_off;
 	uint64_t iova = vq->mz->iova;
@@ -381,7 +385,7 @@ static int virtio_queue_start(struct virtio_adapter *ad, struct virtio_queue *vq
 	vq->rx_csum = has(ad->features, VIRTIO_NET_F_GUEST_CSUM);
 	virtio_queue_reset(vq);
 	vq->notify = virtio_pci_queue_setup(&ad->vp, vq->vq_index, vq->nb_desc, iova,
-					    iova + drv_off, iova + dev_off);
+					    iova + drv_off, iova + dev_off, vector);
 	return vq->notify ? 0 : -EIO;
 }
 
@@ -408,7 +412,7 @@ static int virtio_ctrl_start(struct px_eth_dev *dev)
 		ad->cvq->ctrl_buf = ad->cvq->extra;
 		ad->cvq->ctrl_buf_iova = ad->cvq->extra_iova;
 	}
-	return virtio_queue_start(ad, ad->cvq);
+	return virtio_queue_start(ad, ad->cvq, VIRTIO_MSI_NO_VECTOR);
 }
 
 /* §5.1.6.5.1: promiscuous and all-multicast as the port says (QEMU's device starts
@@ -524,11 +528,36 @@ static int virtio_check_mtu(struct px_eth_dev *dev)
 
 static void virtio_quiesce(struct virtio_adapter *ad)
 {
-	/* §2.4: after the reset the device uses no buffer and writes no ring */
+	/* §2.4: after the reset the device uses no buffer, writes no ring, raises nothing */
 	if (virtio_pci_reset(&ad->vp) < 0)
 		VIRTIO_LOG(ERR, "%s: reset did not complete: bus mastering off regardless",
 			   ad->pci->name);
 	pci_bus_master(ad->pci, false);
+	if (ad->intr_on) {
+		px_pci_intr_disable(ad->pci);
+		ad->intr_on = false;
+	}
+	ad->rx_intr_fd = -1;
+}
+
+/* intr_conf.rxq: one MSI-X vector (0) for RX queue 0, before the queue is told about it. */
+static int virtio_init_intr(struct px_eth_dev *dev, uint16_t *rx_vector)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	int fd, ret;
+
+	*rx_vector = VIRTIO_MSI_NO_VECTOR;
+	if (!dev->conf.intr_conf.rxq)
+		return 0;
+	ret = px_pci_intr_enable(ad->pci, 1, &fd);
+	if (ret < 0) {
+		VIRTIO_LOG(ERR, "%s: cannot enable an MSI-X vector: %s", dev->name, strerror(-ret));
+		return ret;
+	}
+	ad->intr_on = true;
+	ad->rx_intr_fd = fd;
+	*rx_vector = 0;
+	return 0;
 }
 
 static void virtio_queues_drop_mbufs(struct px_eth_dev *dev)
@@ -545,6 +574,7 @@ static int virtio_dev_start(struct px_eth_dev *dev)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
 	struct virtio_queue *rxq = dev->rx_queues[0], *txq = dev->tx_queues[0];
+	uint16_t rx_vector;
 	int ret;
 
 	if (rxq == NULL || txq == NULL) {
@@ -555,9 +585,11 @@ static int virtio_dev_start(struct px_eth_dev *dev)
 	if (ret == 0)
 		ret = virtio_check_mtu(dev);
 	if (ret == 0)
-		ret = virtio_queue_start(ad, rxq);
+		ret = virtio_init_intr(dev, &rx_vector);
 	if (ret == 0)
-		ret = virtio_queue_start(ad, txq);
+		ret = virtio_queue_start(ad, rxq, rx_vector);
+	if (ret == 0)
+		ret = virtio_queue_start(ad, txq, VIRTIO_MSI_NO_VECTOR);
 	if (ret == 0)
 		ret = virtio_ctrl_start(dev);
 	if (ret < 0)
@@ -849,6 +881,33 @@ static void virtio_mac_addr_remove(struct px_eth_dev *dev, uint32_t index)
 		virtio_mac_table_cmd(dev, index, NULL);
 }
 
+/* ---- RX interrupts ------------------------------------------------------------------------ */
+
+/* Arm the queue's interrupt; a buffer used before the device could see the request would
+ * raise none, so then the eventfd is signalled here: no wake-up is lost. */
+static int virtio_rx_queue_intr_enable(struct px_eth_dev *dev, uint16_t q)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+
+	if (ad->rx_intr_fd < 0)
+		return -EINVAL; /* not started */
+	if (virtio_rx_intr_arm(dev->rx_queues[q]) && eventfd_write(ad->rx_intr_fd, 1) < 0)
+		return -errno;
+	return 0;
+}
+
+static int virtio_rx_queue_intr_disable(struct px_eth_dev *dev, uint16_t q)
+{
+	virtio_rx_intr_disarm(dev->rx_queues[q]);
+	return 0;
+}
+
+static int virtio_rx_queue_intr_fd(struct px_eth_dev *dev, uint16_t q)
+{
+	(void)q;
+	return adapter_of(dev)->rx_intr_fd < 0 ? -EINVAL : adapter_of(dev)->rx_intr_fd;
+}
+
 static const struct px_eth_dev_ops virtio_ops = {
 	.dev_infos_get = virtio_dev_infos_get,
 	.dev_configure = virtio_dev_configure,
@@ -873,6 +932,9 @@ static const struct px_eth_dev_ops virtio_ops = {
 	.mac_addr_set = virtio_mac_addr_set,
 	.mac_addr_add = virtio_mac_addr_add,
 	.mac_addr_remove = virtio_mac_addr_remove,
+	.rx_queue_intr_enable = virtio_rx_queue_intr_enable,
+	.rx_queue_intr_disable = virtio_rx_queue_intr_disable,
+	.rx_queue_intr_fd = virtio_rx_queue_intr_fd,
 };
 
 /* ---- probe / remove ----------------------------------------------------------------------- */
@@ -928,6 +990,7 @@ static int virtio_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
 	if (ad == NULL)
 		return -ENOMEM;
 	ad->pci = pci;
+	ad->rx_intr_fd = -1;
 	ret = virtio_init_device(ad);
 	if (ret < 0)
 		goto free_adapter;

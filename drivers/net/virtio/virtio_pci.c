@@ -213,16 +213,24 @@ uint16_t virtio_pci_queue_max(struct virtio_pci *vp, uint16_t q)
 	return rd16(vp->common, VIRTIO_PCI_COMMON_Q_SIZE);
 }
 
-/* §4.1.5.1.3 virtqueue configuration, before DRIVER_OK. No MSI-X vector: the driver polls. */
+/* §4.1.5.1.3 virtqueue configuration, before DRIVER_OK; MSI-X vector @vector or
+ * VIRTIO_MSI_NO_VECTOR (the driver polls). §4.1.5.1.2: a vector the device cannot use reads
+ * back as VIRTIO_MSI_NO_VECTOR. */
 volatile uint16_t *virtio_pci_queue_setup(struct virtio_pci *vp, uint16_t q, uint16_t size,
-					  uint64_t desc, uint64_t driver, uint64_t device)
+					  uint64_t desc, uint64_t driver, uint64_t device,
+					  uint16_t vector)
 {
 	volatile uint8_t *c = vp->common;
 	uint64_t off;
 
 	wr16(c, VIRTIO_PCI_COMMON_Q_SELECT, q);
 	wr16(c, VIRTIO_PCI_COMMON_Q_SIZE, size);
-	wr16(c, VIRTIO_PCI_COMMON_Q_MSIX, VIRTIO_MSI_NO_VECTOR);
+	wr16(c, VIRTIO_PCI_COMMON_Q_MSIX, vector);
+	if (rd16(c, VIRTIO_PCI_COMMON_Q_MSIX) != vector) {
+		VPCI_LOG(ERR, "%s: queue %u: the device refused MSI-X vector %u", vp->pci->name, q,
+			 vector);
+		return NULL;
+	}
 	wr64(c, VIRTIO_PCI_COMMON_Q_DESCLO, desc);
 	wr64(c, VIRTIO_PCI_COMMON_Q_AVAILLO, driver);
 	wr64(c, VIRTIO_PCI_COMMON_Q_USEDLO, device);

@@ -92,6 +92,47 @@ static inline void split_no_interrupt(struct virtio_queue *vq)
 		*split_used_event(vq) = htole16((uint16_t)(vq->used_idx - 1));
 }
 
+/* §2.7.7 / §2.8.10: the driver's side of interrupt suppression. Split: NO_INTERRUPT off, or with
+ * EVENT_IDX used_event = the next used index; packed: ENABLE, or DESC at the next used
+ * position. A full barrier, then the check for a buffer used meanwhile (no lost wake-up). */
+bool virtio_rx_intr_arm(struct virtio_queue *vq)
+{
+	if (vq->packed_ring) {
+		uint16_t f;
+		bool avail, used;
+
+		if (vq->event_idx) {
+			vq->packed.driver->off_wrap =
+				htole16((uint16_t)(vq->used_idx | (vq->used_wrap ? 0x8000 : 0)));
+			px_smp_wmb();
+			vq->packed.driver->flags = htole16(VRING_PACKED_EVENT_FLAG_DESC);
+		} else {
+			vq->packed.driver->flags = htole16(VRING_PACKED_EVENT_FLAG_ENABLE);
+		}
+		px_smp_mb();
+		f = le16toh(vq->packed.desc[vq->used_idx].flags);
+		avail = f & VRING_PACKED_DESC_F_AVAIL;
+		used = f & VRING_PACKED_DESC_F_USED;
+		return avail == used && used == vq->used_wrap;
+	}
+	if (vq->event_idx)
+		*split_used_event(vq) = htole16(vq->used_idx);
+	else
+		vq->split.avail->flags = 0;
+	px_smp_mb();
+	return le16toh(vq->split.used->idx) != vq->used_idx;
+}
+
+void virtio_rx_intr_disarm(struct virtio_queue *vq)
+{
+	if (vq->packed_ring)
+		vq->packed.driver->flags = htole16(VRING_PACKED_EVENT_FLAG_DISABLE);
+	else if (vq->event_idx)
+		*split_used_event(vq) = htole16((uint16_t)(vq->used_idx - 1));
+	else
+		vq->split.avail->flags = htole16(VRING_AVAIL_F_NO_INTERRUPT);
+}
+
 /* ---- receive ------------------------------------------------------------------------------ */
 
 static uint16_t split_rx_refill(struct virtio_queue *vq, bool notify)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ethdev_driver.h"
+#include "ethdev_telemetry.h"
 #include "px_cycles.h"
 
 #define CALL_OP(dev, op, ...) ((dev)->ops->op ? (dev)->ops->op((dev), ##__VA_ARGS__) : -ENOTSUP)
@@ -216,8 +217,11 @@ static int set_flag(uint16_t port, bool on, bool is_promisc)
 		ret = on ? CALL_OP(dev, promiscuous_enable) : CALL_OP(dev, promiscuous_disable);
 	else
 		ret = on ? CALL_OP(dev, allmulticast_enable) : CALL_OP(dev, allmulticast_disable);
-	if (ret == 0)
+	if (ret == 0) {
+		ethdev_telemetry_lock(); /* telemetry's /ethdev/info reads it */
 		*flag = on;
+		ethdev_telemetry_unlock();
+	}
 	return ret;
 }
 
@@ -279,8 +283,11 @@ int px_eth_dev_default_mac_addr_set(uint16_t port, const struct px_ether_addr *m
 		return -EINVAL;
 	}
 	ret = CALL_OP(dev, mac_addr_set, mac);
-	if (ret == 0)
+	if (ret == 0) {
+		ethdev_telemetry_lock();
 		dev->mac = *mac;
+		ethdev_telemetry_unlock();
+	}
 	return ret;
 }
 
@@ -358,8 +365,11 @@ int px_eth_dev_set_mtu(uint16_t port, uint16_t mtu)
 		return -EINVAL;
 	}
 	ret = CALL_OP(dev, mtu_set, mtu);
-	if (ret == 0)
+	if (ret == 0) {
+		ethdev_telemetry_lock();
 		dev->mtu = mtu;
+		ethdev_telemetry_unlock();
+	}
 	return ret;
 }
 

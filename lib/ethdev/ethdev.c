@@ -430,6 +430,8 @@ int px_eth_dev_close(uint16_t port)
 	if (px_log_enabled(ethdev_logtype, PX_LOG_DEBUG))
 		eth_dev_xstats_log(port);
 	px_eth_dev_stop(port);
+	/* Callbacks first, unlocked: a running one may call a setter, which takes the lock. */
+	ethdev_callbacks_release(port);
 	ethdev_telemetry_lock(); /* no telemetry command reads the port while it goes */
 	release_queues(dev);
 	ret = dev->ops->dev_close ? dev->ops->dev_close(dev) : 0;

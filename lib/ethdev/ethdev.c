@@ -362,6 +362,10 @@ int px_eth_dev_start(uint16_t port)
 
 	GET_DEV_OR_RET(dev, port);
 	fp = &px_eth_fp_ops[port];
+	if (dev->removed) {
+		ETHDEV_LOG(ERR, "%s: the device is being removed; close the port", dev->name);
+		return -EIO;
+	}
 	if (dev->started)
 		return 0;
 	if (!dev->configured) {
@@ -417,8 +421,33 @@ int px_eth_dev_reset(uint16_t port)
 	GET_DEV_OR_RET(dev, port);
 	if (dev->ops->dev_reset == NULL)
 		return -ENOTSUP;
+	if (dev->removed)
+		return -EIO;
 	px_eth_dev_stop(port);
 	return dev->ops->dev_reset(dev);
+}
+
+int px_eth_dev_is_removed(uint16_t port)
+{
+	struct px_eth_dev *dev;
+
+	GET_DEV_OR_RET(dev, port);
+	return dev->removed;
+}
+
+void eth_dev_removed(struct px_eth_dev *dev)
+{
+	if (dev->removed)
+		return;
+	dev->removed = true;
+	/* as at stop: bursts see no queues and return 0, without touching the driver */
+	__atomic_store_n(&px_eth_fp_ops[dev->port_id].nb_rxq, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&px_eth_fp_ops[dev->port_id].nb_txq, 0, __ATOMIC_RELEASE);
+	ETHDEV_LOG(WARNING,
+		   "port %u (%s): the device is being removed; its bursts return 0 from now on. "
+		   "Close the port (px_eth_dev_close) to give the device back",
+		   dev->port_id, dev->name);
+	eth_dev_callback_process(dev, PX_ETH_EVENT_INTR_RMV, NULL);
 }
 
 int px_eth_dev_close(uint16_t port)

@@ -79,6 +79,7 @@ struct px_eth_dev {
 	struct px_eth_conf conf;
 	bool configured;
 	bool started;
+	bool removed; /* the device is going away (eth_dev_removed): bursts get 0, start refused */
 	bool promiscuous;
 	bool all_multicast;
 	uint16_t mtu;
@@ -126,6 +127,15 @@ void eth_dev_xstats_log(uint16_t port);
 /* Call the callbacks registered for @event on @dev (from the driver's interrupt handler, on
  * the EAL interrupt thread). @return the number of callbacks called. */
 int eth_dev_callback_process(struct px_eth_dev *dev, enum px_eth_event_type event, void *ret_param);
+
+/*
+ * The device behind @p dev is going away (the kernel asked for it back: hot unplug, unbind).
+ * From now on the port's bursts return 0 without calling the driver, px_eth_dev_start() is
+ * refused, and the application's PX_ETH_EVENT_INTR_RMV callbacks run (here, in the caller's
+ * thread). The device itself stays usable until the application closes the port; a PCI PMD's
+ * close then gives it back to the kernel (px_pci_release), which completes the removal.
+ */
+void eth_dev_removed(struct px_eth_dev *dev);
 /* Drop every callback of @port (its release). */
 void ethdev_callbacks_release(uint16_t port);
 

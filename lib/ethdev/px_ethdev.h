@@ -212,10 +212,8 @@ extern struct px_eth_fp_ops px_eth_fp_ops[PX_MAX_ETHPORTS];
 
 /** @cond internal */
 /* The bursts while a capture is active: the driver's burst and a copy for the capture tool. */
-uint16_t px_eth_capture_rx_burst(uint16_t port, uint16_t queue, struct px_mbuf **pkts,
-				 uint16_t n);
-uint16_t px_eth_capture_tx_burst(uint16_t port, uint16_t queue, struct px_mbuf **pkts,
-				 uint16_t n);
+uint16_t px_eth_capture_rx_burst(uint16_t port, uint16_t queue, struct px_mbuf **pkts, uint16_t n);
+uint16_t px_eth_capture_tx_burst(uint16_t port, uint16_t queue, struct px_mbuf **pkts, uint16_t n);
 /** @endcond */
 
 /**
@@ -314,6 +312,12 @@ int px_eth_dev_stop(uint16_t port);
 int px_eth_dev_reset(uint16_t port);
 /** Stop if needed, release queues and the port; its id becomes free. @return 0, -ENODEV. */
 int px_eth_dev_close(uint16_t port);
+/**
+ * Is the port's device being removed (PX_ETH_EVENT_INTR_RMV was raised)? Its bursts return 0
+ * and it cannot be started; close it, and a PCI port's device goes back to the kernel.
+ * @return 1 removed, 0 not, -ENODEV no such port
+ */
+int px_eth_dev_is_removed(uint16_t port);
 
 /** @return 0, -ENODEV, -EINVAL (NULL). */
 int px_eth_stats_get(uint16_t port, struct px_eth_stats *stats);

@@ -19,6 +19,7 @@
 #include <linux/vfio.h>
 
 #include <bus_driver.h>
+#include <px_intr.h>
 #include <px_log.h>
 #include <px_vfio.h>
 
@@ -40,6 +41,7 @@ struct pci_dev {
 	int req_fd;
 	px_pci_req_cb_t req_cb;
 	void *req_arg;
+	bool req_intr; /* req_fd watched by the interrupt thread for the driver's request hook */
 };
 
 static struct px_pci_driver *drivers;
@@ -144,18 +146,35 @@ static void link_base(const char *dir, const char *name, char *out, size_t sz)
 	}
 }
 
+static struct pci_dev *find_dev(const struct px_pci_addr *a)
+{
+	for (struct px_pci_device *d = devices; d; d = d->next)
+		if (!memcmp(&d->addr, a, sizeof(*a)))
+			return px_container_of(d, struct pci_dev, pub);
+	return NULL;
+}
+
+/* Add the device @name of sysfs directory @root, or refresh what sysfs says of one known but
+ * not open (it may have been unplugged and plugged again). An open one is left alone. */
 static int scan_one(const char *root, const char *name)
 {
+	struct px_pci_addr a;
 	struct pci_dev *pd;
 	char dir[PATH_MAX / 2], grp[16];
+	bool known;
 
-	pd = calloc(1, sizeof(*pd));
-	if (pd == NULL)
-		return -ENOMEM;
-	pd->req_fd = -1;
-	if (px_pci_addr_parse(name, &pd->pub.addr)) {
-		free(pd);
+	if (px_pci_addr_parse(name, &a))
 		return 0;
+	pd = find_dev(&a);
+	known = pd != NULL;
+	if (known && pd->vdev)
+		return 0;
+	if (!known) {
+		pd = calloc(1, sizeof(*pd));
+		if (pd == NULL)
+			return -ENOMEM;
+		pd->req_fd = -1;
+		pd->pub.addr = a;
 	}
 	snprintf(dir, sizeof(dir), "%s/%s", root, name);
 	snprintf(pd->pub.name, sizeof(pd->pub.name), "%.15s", name);
@@ -168,8 +187,10 @@ static int scan_one(const char *root, const char *name)
 	link_base(dir, "driver", pd->pub.kdrv, sizeof(pd->pub.kdrv));
 	link_base(dir, "iommu_group", grp, sizeof(grp));
 	pd->pub.iommu_group = grp[0] ? atoi(grp) : -1;
-	pd->pub.next = devices;
-	devices = &pd->pub;
+	if (!known) {
+		pd->pub.next = devices;
+		devices = &pd->pub;
+	}
 	return 0;
 }
 
@@ -315,6 +336,49 @@ static void map_bars(struct pci_dev *pd)
 	}
 }
 
+/* The request notifier of a device whose driver has a request hook, on the interrupt thread. */
+static void request_intr(int fd, void *arg)
+{
+	struct pci_dev *pd = arg;
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) != sizeof(v))
+		return; /* drained already */
+	PCI_LOG(NOTICE, "%s: the kernel asks for the device back (unbind or unplug)", pd->pub.name);
+	if (pd->pub.driver && pd->pub.driver->request)
+		pd->pub.driver->request(&pd->pub);
+}
+
+/* Arm the request notifier for the driver's request hook (nothing to do without one). */
+static void request_arm(struct pci_dev *pd)
+{
+	int fd;
+
+	if (pd->pub.driver->request == NULL ||
+	    px_vfio_device_irq_count(pd->vdev, VFIO_PCI_REQ_IRQ_INDEX) < 1)
+		return;
+	fd = px_vfio_device_req_notifier(pd->vdev);
+	if (fd < 0 || px_intr_callback_register(fd, request_intr, pd)) {
+		PCI_LOG(WARNING,
+			"%s: cannot arm the device-request notifier: an unplug will wait "
+			"until the port is closed",
+			pd->pub.name);
+		return;
+	}
+	pd->req_fd = fd;
+	pd->req_intr = true;
+}
+
+/* Stop watching for the driver's request hook (the application takes over, or release). */
+static void request_disarm(struct pci_dev *pd)
+{
+	if (!pd->req_intr)
+		return;
+	px_intr_callback_unregister(pd->req_fd, request_intr, pd);
+	pd->req_intr = false;
+	pd->req_fd = -1;
+}
+
 static int probe_one(struct pci_dev *pd, struct px_pci_driver *drv)
 {
 	struct px_vfio_group *g;
@@ -344,23 +408,42 @@ static int probe_one(struct pci_dev *pd, struct px_pci_driver *drv)
 		return ret;
 	}
 	pd->pub.driver = drv;
+	request_arm(pd);
 	return 0;
+}
+
+/* Probe every device a driver matches that is not open yet. @return how many were probed. */
+static int probe_all(void)
+{
+	int n = 0;
+
+	for (struct px_pci_device *dev = devices; dev; dev = dev->next) {
+		struct pci_dev *pd = px_container_of(dev, struct pci_dev, pub);
+		const struct px_pci_driver *drv = match(dev);
+		int ret;
+
+		if (drv == NULL || pd->vdev || !allowed(dev))
+			continue;
+		ret = probe_one(pd, (struct px_pci_driver *)drv);
+		if (ret)
+			return ret;
+		n += dev->driver != NULL;
+	}
+	return n;
 }
 
 static int pci_probe(void)
 {
-	for (struct px_pci_device *dev = devices; dev; dev = dev->next) {
-		const struct px_pci_driver *drv = match(dev);
-		int ret;
+	int ret = probe_all();
 
-		if (drv == NULL || !allowed(dev))
-			continue;
-		ret = probe_one(px_container_of(dev, struct pci_dev, pub),
-				(struct px_pci_driver *)drv);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return ret < 0 ? ret : 0;
+}
+
+int px_pci_rescan(void)
+{
+	int ret = pci_scan();
+
+	return ret < 0 ? ret : probe_all();
 }
 
 static void pci_cleanup(void)
@@ -471,6 +554,7 @@ int px_pci_req_register(struct px_pci_device *dev, px_pci_req_cb_t cb, void *arg
 
 	if (pd->vdev == NULL)
 		return -ENODEV;
+	request_disarm(pd); /* the application's callback replaces the driver's hook */
 	if (cb == NULL) {
 		/* the kernel keeps its trigger: an eventfd nobody reads costs nothing */
 		if (pd->req_fd >= 0)

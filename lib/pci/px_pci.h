@@ -52,12 +52,19 @@ struct px_pci_device {
 	struct px_pci_device *next;
 };
 
-/** A PCI driver. probe returns 0 or -errno; remove undoes it. */
+/**
+ * A PCI driver. probe returns 0 or -errno; remove undoes it. request (optional): the kernel
+ * asks for the device back (hot unplug, unbind); the driver stops using it and tells its users,
+ * who release it. lib/pci arms the request notifier for every device such a driver probed, and
+ * the hook runs on the EAL's interrupt thread (px_intr.h); px_pci_req_register() takes the
+ * device's requests over for the application instead.
+ */
 struct px_pci_driver {
 	const char *name;
 	const struct px_pci_id *id_table;
 	int (*probe)(struct px_pci_driver *drv, struct px_pci_device *dev);
 	int (*remove)(struct px_pci_device *dev);
+	void (*request)(struct px_pci_device *dev);
 	struct px_pci_driver *next;
 };
 
@@ -103,11 +110,14 @@ int px_pci_reset(struct px_pci_device *dev);
  *
  * The kernel cannot take a device away from a process: an unbind or unplug blocks until the
  * process closes the device, and meanwhile the kernel signals the device-request interrupt
- * (VFIO_PCI_REQ_IRQ_INDEX), again every 10 s. There is no interrupt thread: the application
- * waits for requests itself, either by calling px_pci_req_poll() from a control thread or by
- * adding px_pci_req_fd() to its own epoll loop and calling px_pci_req_poll(0) when it is
- * readable. The callback runs there; it stops whatever uses the device (every lcore!) and
- * calls px_pci_release(), after which the kernel completes the unbind. */
+ * (VFIO_PCI_REQ_IRQ_INDEX), again every 10 s. A device probed by a driver with a request
+ * hook (every PMD: the port raises PX_ETH_EVENT_INTR_RMV, and closing it releases the device)
+ * is watched on the EAL's interrupt thread. To handle requests itself, an application arms
+ * px_pci_req_register() for the device and waits, either by calling px_pci_req_poll() from a
+ * control thread or by adding px_pci_req_fd() to its own epoll loop and calling
+ * px_pci_req_poll(0) when it is readable. The callback runs there; it stops whatever uses the
+ * device (every lcore!) and calls px_pci_release(), after which the kernel completes the
+ * unbind. */
 
 /** Called from px_pci_req_poll() when the kernel asks for @p dev back. */
 typedef void (*px_pci_req_cb_t)(struct px_pci_device *dev, void *arg);
@@ -141,6 +151,15 @@ int px_pci_req_poll(int timeout_ms);
  * @return 0, or -ENODEV when it is not open.
  */
 int px_pci_release(struct px_pci_device *dev);
+
+/**
+ * Look at the bus again (after a hot plug): devices new in sysfs are added, and those not
+ * open (new, or released earlier and back, e.g. unplugged and plugged again) are probed when
+ * a driver matches, they are bound to vfio-pci and allowed by -a/-b; a device not bound to
+ * vfio-pci is named with the px-devbind command that binds it.
+ * @return the number of devices probed, or -errno (the first probe that failed)
+ */
+int px_pci_rescan(void);
 
 #pragma GCC visibility pop
 

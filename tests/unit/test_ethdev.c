@@ -613,7 +613,22 @@ static int test_ethdev_events(void)
 	PX_TEST_ASSERT_EQ(eth_dev_callback_process(eth_dev_get(p), PX_ETH_EVENT_INTR_RMV, NULL), 0,
 			  "callbacks released with the port");
 	PX_TEST_ASSERT_EQ(other.calls, 0, "never called");
+
+	/* the device goes away (a PCI PMD's request hook): RMV once, no start; the lab's
+	 * e1000e_hotplug_autotest sees the bursts return 0 */
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p, PX_ETH_EVENT_INTR_RMV, ev_cb, &other), 0,
+			  "RMV callback");
+	PX_TEST_ASSERT_EQ(px_eth_dev_is_removed(p), 0, "not removed yet");
+	px_test_log_capture_start();
+	eth_dev_removed(eth_dev_get(p));
+	eth_dev_removed(eth_dev_get(p));
+	PX_TEST_ASSERT_EQ(px_eth_dev_start(p), -EIO, "a removed port cannot start");
+	px_test_log_capture_stop();
+	PX_TEST_ASSERT_EQ(other.calls, 1, "RMV raised once");
+	PX_TEST_ASSERT(other.port == p && other.event == PX_ETH_EVENT_INTR_RMV, "its arguments");
+	PX_TEST_ASSERT_EQ(px_eth_dev_is_removed(p), 1, "removed");
 	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close");
+	PX_TEST_ASSERT_EQ(px_eth_dev_is_removed(p), -ENODEV, "closed");
 	return PX_TEST_OK;
 }
 PX_TEST(ethdev_event_autotest, PX_TEST_F_FAST, test_ethdev_events)

@@ -16,14 +16,17 @@
 #include "px_test.h"
 
 #define TEST_VENDOR 0xfeed /* no real device has it: real sysfs devices never match */
+/* Fake devices sit in PCI domain 00fe, which no real machine here has: one address is one
+ * device to lib/pci, so a fake 0000:00:03.0 would be taken for the host's own 00:03.0 when the
+ * EAL scans the real bus. */
 
 struct fake_dev {
 	const char *name, *vendor, *device, *class_id, *drv, *group;
 };
 
 static const struct fake_dev fake_devs[] = {
-	{"0000:00:03.0", "0xfeed", "0x0001", "0x020000", "e1000e", "7"},
-	{"0000:00:04.0", "0xfeed", "0x0002", "0x020000", "ixgbe", NULL},
+	{"00fe:00:03.0", "0xfeed", "0x0001", "0x020000", "e1000e", "7"},
+	{"00fe:00:04.0", "0xfeed", "0x0002", "0x020000", "ixgbe", NULL},
 	{"0001:05:00.1", "0x8086", "0x10d3", "0x020000", NULL, "9"},
 };
 
@@ -134,8 +137,8 @@ static int scan_checks(const char *root)
 	for (d = px_pci_devices(); d; d = d->next)
 		n++;
 	PX_TEST_ASSERT_EQ(n, 3, "three devices, the other file skipped");
-	d = find_dev("0000:00:03.0");
-	PX_TEST_ASSERT(d != NULL, "0000:00:03.0 found");
+	d = find_dev("00fe:00:03.0");
+	PX_TEST_ASSERT(d != NULL, "00fe:00:03.0 found");
 	PX_TEST_ASSERT(d->id.vendor_id == 0xfeed && d->id.device_id == 1, "IDs");
 	PX_TEST_ASSERT(d->id.subsystem_vendor_id == 0x1af4 && d->id.subsystem_device_id == 0x1100,
 		       "subsystem IDs");
@@ -144,7 +147,7 @@ static int scan_checks(const char *root)
 	PX_TEST_ASSERT(strcmp(d->kdrv, "e1000e") == 0, "kernel driver: '%s'", d->kdrv);
 	PX_TEST_ASSERT_EQ(d->iommu_group, 7, "IOMMU group");
 	PX_TEST_ASSERT(d->driver == NULL && d->bar[0] == NULL, "not probed");
-	d = find_dev("0000:00:04.0");
+	d = find_dev("00fe:00:04.0");
 	PX_TEST_ASSERT(d != NULL && d->iommu_group == -1, "no IOMMU group: -1");
 	d = find_dev("0001:05:00.1");
 	PX_TEST_ASSERT(d != NULL, "0001:05:00.1 found");
@@ -227,7 +230,7 @@ static bool warned(const char *log, const char *addr, const char *drv)
 	snprintf(want, sizeof(want),
 		 "%s (feed:%04x) matches net_pcitest but is bound to %s: "
 		 "px-devbind --bind=vfio-pci %s",
-		 addr, strcmp(addr, "0000:00:03.0") ? 2 : 1, drv, addr);
+		 addr, strcmp(addr, "00fe:00:03.0") ? 2 : 1, drv, addr);
 	return strstr(log, want) != NULL;
 }
 
@@ -237,17 +240,17 @@ static int probe_checks(const char *root)
 
 	probes = 0;
 	PX_TEST_ASSERT_EQ(probe_log(root, "-l 0 --no-huge", log, sizeof(log)), 0, "EAL init");
-	PX_TEST_ASSERT(warned(log, "0000:00:03.0", "e1000e"), "03.0 and its fix named: %s", log);
-	PX_TEST_ASSERT(warned(log, "0000:00:04.0", "ixgbe"), "04.0 and its fix named: %s", log);
+	PX_TEST_ASSERT(warned(log, "00fe:00:03.0", "e1000e"), "03.0 and its fix named: %s", log);
+	PX_TEST_ASSERT(warned(log, "00fe:00:04.0", "ixgbe"), "04.0 and its fix named: %s", log);
 	PX_TEST_ASSERT_EQ(probes, 0, "nothing on vfio-pci: no probe");
-	PX_TEST_ASSERT_EQ(probe_log(root, "-l 0 --no-huge -b 0000:00:03.0", log, sizeof(log)), 0,
+	PX_TEST_ASSERT_EQ(probe_log(root, "-l 0 --no-huge -b 00fe:00:03.0", log, sizeof(log)), 0,
 			  "EAL init -b");
-	PX_TEST_ASSERT(!warned(log, "0000:00:03.0", "e1000e"), "-b: 03.0 left alone: %s", log);
-	PX_TEST_ASSERT(warned(log, "0000:00:04.0", "ixgbe"), "-b: 04.0 still used: %s", log);
-	PX_TEST_ASSERT_EQ(probe_log(root, "-l 0 --no-huge -a 00:04.0,foo=1", log, sizeof(log)), 0,
-			  "EAL init -a with devargs");
-	PX_TEST_ASSERT(!warned(log, "0000:00:03.0", "e1000e"), "-a: 03.0 not listed: %s", log);
-	PX_TEST_ASSERT(warned(log, "0000:00:04.0", "ixgbe"), "-a: 04.0 listed: %s", log);
+	PX_TEST_ASSERT(!warned(log, "00fe:00:03.0", "e1000e"), "-b: 03.0 left alone: %s", log);
+	PX_TEST_ASSERT(warned(log, "00fe:00:04.0", "ixgbe"), "-b: 04.0 still used: %s", log);
+	PX_TEST_ASSERT_EQ(probe_log(root, "-l 0 --no-huge -a 00fe:00:04.0,foo=1", log, sizeof(log)),
+			  0, "EAL init -a with devargs");
+	PX_TEST_ASSERT(!warned(log, "00fe:00:03.0", "e1000e"), "-a: 03.0 not listed: %s", log);
+	PX_TEST_ASSERT(warned(log, "00fe:00:04.0", "ixgbe"), "-a: 04.0 listed: %s", log);
 	return PX_TEST_OK;
 }
 

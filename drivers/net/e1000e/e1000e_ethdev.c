@@ -528,14 +528,16 @@ static int e1000e_dev_stop(struct px_eth_dev *dev)
 static int e1000e_dev_close(struct px_eth_dev *dev)
 {
 	struct e1000e_adapter *ad = adapter_of(dev);
+	struct px_pci_device *pci = ad->pci;
 
 	/* ethdev stopped the port and released the queues; make sure the device is quiet even if
 	 * it never started */
 	e1000e_quiesce(ad);
-	ad->pci->priv = NULL;
+	pci->priv = NULL;
 	free(ad);
 	dev->dev_private = NULL;
-	return 0;
+	/* a device being removed goes back to the kernel now, which completes the unplug */
+	return dev->removed ? px_pci_release(pci) : 0;
 }
 
 /* px_eth_dev_reset(): the port is stopped (bus mastering off); a global reset brings the MAC
@@ -1035,6 +1037,16 @@ static int e1000e_remove(struct px_pci_device *pci)
 	return px_eth_dev_close(dev->port_id);
 }
 
+/* The kernel asks for the device back (unplug): the port stops bursting and tells the
+ * application (PX_ETH_EVENT_INTR_RMV), which closes it. */
+static void e1000e_request(struct px_pci_device *pci)
+{
+	struct e1000e_adapter *ad = pci->priv;
+
+	if (ad)
+		eth_dev_removed(ad->eth);
+}
+
 /* ---- registration ------------------------------------------------------------------------- */
 
 static const struct px_pci_id e1000e_ids[] = {
@@ -1047,6 +1059,7 @@ static struct px_pci_driver e1000e_driver = {
 	.id_table = e1000e_ids,
 	.probe = e1000e_probe,
 	.remove = e1000e_remove,
+	.request = e1000e_request,
 };
 
 void driver_init_e1000e(void);

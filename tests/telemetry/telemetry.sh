@@ -81,3 +81,12 @@ check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and
     "px-fwd exits cleanly, every mbuf back"
 [ ! -e "$rundir/dpdk_telemetry.v2" ] || { echo "FAIL: the socket is left behind"; exit 1; }
 echo "ok: the socket is removed at exit"
+
+# --no-telemetry: no socket while the process runs
+"$fwd" --no-huge -m 256 --no-telemetry --file-prefix "$prefix" --vdev net_null0 -- \
+    --forward-mode=io --duration=2 --stats-period=0 >"$tmp/out2" 2>&1 &
+pid=$!
+sleep 1
+[ ! -e "$rundir/dpdk_telemetry.v2" ] || { echo "FAIL: --no-telemetry, yet $rundir/dpdk_telemetry.v2"; exit 1; }
+wait "$pid" || { cat "$tmp/out2"; echo "FAIL: px-fwd --no-telemetry failed"; exit 1; }
+echo "ok: --no-telemetry: no socket"

@@ -19,7 +19,8 @@
 # side is printed; BENCH_STAT=best: the best round), SECS (measured seconds per run, default 4), WARM (seconds skipped after the
 # first statistics line, default 1), BENCH_KERNEL_BUILD (Pollux Release build dir, default
 # build/bench-kernel), BENCH_PXFWD (use this px-fwd instead of building one), BENCH_KERNEL_RPS=0
-# (va's receive work stays on the core that sent the frame: the measured core for _tx).
+# (va's receive work stays on the core that sent the frame: the measured core for _tx),
+# BENCH_KERNEL_DEVARGS (appended to both sides' vdev, e.g. ",framecnt=8192").
 # Needs root (network namespace, veth, PF_PACKET, XDP); otherwise says so and skips.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -102,17 +103,20 @@ have_px_xdp() { grep -qa 'net_af_xdp' "$pxfwd"; }
 # net_af_packet's rings come from its devargs (framecnt, the same defaults) on both.
 descs=(--rxd=2048 --txd=2048)
 
+# BENCH_KERNEL_DEVARGS=",framecnt=8192": more devargs for the vdev, the same on both sides
+devargs=${BENCH_KERNEL_DEVARGS:-}
+
 # start SIDE DRIVER MODE: the program on vb in the background, output in $tmp/out, pid in $pid
 start() {
 	local side=$1 drv=$2 mode=$3
 	: >"$tmp/out" # exists before the program's shell opens it
 	if [ "$side" = pollux ]; then
 		ip netns exec "$ns" "$pxfwd" --lcores "0@$scpu,1@$mcpu" --no-huge -m 256 --no-pci --log-level=error \
-			--vdev "net_${drv}0,iface=vb" -- --forward-mode="$mode" --txpkts=64 "${descs[@]}" \
+			--vdev "net_${drv}0,iface=vb$devargs" -- --forward-mode="$mode" --txpkts=64 "${descs[@]}" \
 			--stats-period=1 --stats-json="$tmp/px.json" >"$tmp/out" 2>&1 &
 	else
 		ip netns exec "$ns" stdbuf -oL dpdk-testpmd --lcores "0@$scpu,1@$mcpu" --no-huge -m 512 --no-pci \
-			--file-prefix="pxbench$$" --log-level=error --vdev "net_${drv}0,iface=vb" -- \
+			--file-prefix="pxbench$$" --log-level=error --vdev "net_${drv}0,iface=vb$devargs" -- \
 			--forward-mode="$mode" --txpkts=64 "${descs[@]}" --total-num-mbufs=16384 --auto-start \
 			--stats-period=1 >"$tmp/out" 2>&1 </dev/null &
 	fi

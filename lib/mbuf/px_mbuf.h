@@ -113,7 +113,7 @@ struct px_mbuf {
 	uint16_t reserved2[3];
 	uint64_t udata64;       /**< free for the application */
 	struct px_mbuf *direct; /**< indirect mbuf: the mbuf that owns buf_addr */
-	uint64_t reserved3[2];
+	uint8_t dynfield[16] __px_aligned(8); /**< dynamic fields (px_mbuf_dyn.h) */
 };
 
 /** Private data of a packet mbuf pool (px_mempool_get_priv()). */

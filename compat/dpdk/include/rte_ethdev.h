@@ -720,6 +720,8 @@ int rte_eth_dev_rss_hash_update(uint16_t port_id, struct rte_eth_rss_conf *rss_c
 int rte_eth_dev_rss_hash_conf_get(uint16_t port_id, struct rte_eth_rss_conf *rss_conf);
 int rte_eth_dev_vlan_filter(uint16_t port_id, uint16_t vlan_id, int on);
 int rte_eth_timesync_enable(uint16_t port_id);
+/** The device clock (for hardware timestamps): -ENOTSUP. */
+int rte_eth_read_clock(uint16_t port_id, uint64_t *clock);
 
 #pragma GCC visibility pop
 

@@ -551,3 +551,9 @@ int rte_eth_timesync_enable(uint16_t port_id)
 {
 	return port_unsupported(port_id, "rte_eth_timesync_enable");
 }
+
+int rte_eth_read_clock(uint16_t port_id, uint64_t *clock)
+{
+	(void)clock;
+	return port_unsupported(port_id, "rte_eth_read_clock (no device clock)");
+}

@@ -132,6 +132,19 @@ print("%s: timer0 ran %d times on lcore 0, timer1 %d times on lcores %s" %
 sys.exit(0 if ok else 1)
 PY
     ;;
+rxtx_callbacks)
+    # Builds, and forwards, but the RX/TX callbacks it is about are not in Pollux: each
+    # rte_eth_add_rx/tx_callback must be refused with a logged -ENOTSUP (the example ignores
+    # the NULL it gets back).
+    start "$tmp/$ex/build/$ex" -l 0 --no-huge -m 256 --vdev net_ring0 --vdev net_ring1,peer=net_ring0
+    sleep 2
+    kill -TERM "$pid"
+    wait "$pid" || true
+    cat "$tmp/out"
+    [ "$(grep -c 'callbacks (rte_eth_add_[rt]x_callback) is not supported by Pollux' "$tmp/out")" = 4 ] ||
+        fail "$ex: want the 4 callbacks (2 ports, RX and TX) refused"
+    echo "ok: $ex runs with its callbacks refused (-ENOTSUP), each logged"
+    ;;
 link_status_interrupt)
     # It asks for link-state-change interrupts (intr_conf.lsc = 1), which no vdev has: the
     # configure must fail with DPDK's -ENOTSUP, not pretend (on e1000e it can run).

@@ -22,6 +22,7 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_random.h>
 #include <rte_ring.h>
 #include <rte_spinlock.h>
@@ -96,6 +97,37 @@ static void check_locks(void)
 	CHECK(rte_spinlock_is_locked(&slr.sl));
 	rte_spinlock_recursive_unlock(&slr);
 	CHECK(!rte_spinlock_is_locked(&slr.sl));
+}
+
+/* Dynamic fields: registered by name, found again by name, kept apart, refused when full. */
+static void check_dynfields(struct rte_mempool *mp)
+{
+	const struct rte_mbuf_dynfield a = {.name = "compat_a", .size = 8, .align = 8};
+	const struct rte_mbuf_dynfield b = {.name = "compat_b", .size = 4, .align = 4};
+	struct rte_mbuf_dynfield big = {.name = "compat_big", .size = 16, .align = 8};
+	struct rte_mbuf_dynfield a2 = a;
+	int oa = rte_mbuf_dynfield_register(&a), ob = rte_mbuf_dynfield_register(&b), ots;
+	uint64_t flag = 0;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+
+	CHECK(oa >= (int)sizeof(struct rte_mbuf) / 2 && ob >= 0 && (oa + 8 <= ob || ob + 4 <= oa));
+	CHECK(oa % 8 == 0 && rte_mbuf_dynfield_register(&a) == oa);
+	CHECK(rte_mbuf_dynfield_lookup("compat_b", NULL) == ob);
+	a2.size = 4;
+	CHECK(rte_mbuf_dynfield_register(&a2) == -1 && rte_errno == EEXIST);
+	CHECK(rte_mbuf_dynfield_register(&big) == -1 && rte_errno == ENOSPC);
+	CHECK(rte_mbuf_dynfield_lookup("compat_none", NULL) == -1 && rte_errno == ENOENT);
+	CHECK(m != NULL);
+	if (m != NULL) {
+		*RTE_MBUF_DYNFIELD(m, oa, uint64_t *) = 0x1122334455667788ull;
+		*RTE_MBUF_DYNFIELD(m, ob, uint32_t *) = 0xaabbccdd;
+		CHECK(*RTE_MBUF_DYNFIELD(m, oa, uint64_t *) == 0x1122334455667788ull &&
+		      m->pkt_len == 0 && m->next == NULL && m->pool == mp);
+		rte_pktmbuf_free(m);
+	}
+	/* 8 + 4 of 16 bytes used: the 8-byte timestamp no longer fits. */
+	CHECK(rte_mbuf_dyn_rx_timestamp_register(&ots, &flag) == -1 && rte_errno == ENOSPC);
+	CHECK(rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL) >= 23);
 }
 
 static void check_ring(void)
@@ -349,6 +381,7 @@ int main(int argc, char **argv)
 	if (mp == NULL || rte_eth_dev_count_avail() != 2)
 		rte_exit(EXIT_FAILURE, "no pool or ports\n");
 	check_unsupported(0, mp);
+	check_dynfields(mp);
 	CHECK(setup_port(0, mp) == 0);
 	CHECK(setup_port(1, mp) == 0);
 	check_forward(mp);

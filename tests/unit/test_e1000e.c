@@ -295,6 +295,8 @@ static int test_e1000e_txrx(void)
 }
 PX_TEST(e1000e_txrx_autotest, PX_TEST_F_LAB, test_e1000e_txrx)
 
+/* Start and stop many times without a leak, then traffic; px_eth_dev_reset() mid-traffic (frames
+ * in flight) and traffic again, every mbuf accounted for. */
 static int test_e1000e_stopstart(void)
 {
 	struct pair p;
@@ -311,6 +313,19 @@ static int test_e1000e_stopstart(void)
 		PX_TEST_ASSERT_EQ(px_mempool_avail_count(p.mp), p.avail_idle, "leak at cycle %d",
 				  i);
 	}
+	if (pair_start(&p) != PX_TEST_OK || run_traffic(&p, 0, 100) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	/* px_eth_dev_reset() with frames in flight: it stops the port (its mbufs back in the
+	 * pool), resets the MAC, keeps the configuration; started again, the port carries traffic
+	 */
+	for (uint32_t i = 0; i < 8; i++) {
+		struct px_mbuf *m = frame_make(&p, 0, i);
+
+		PX_TEST_ASSERT(m != NULL && px_eth_tx_burst(p.port[0], 0, &m, 1) == 1, "tx");
+	}
+	for (int k = 0; k < 2; k++)
+		PX_TEST_ASSERT_EQ(px_eth_dev_reset(p.port[k]), 0, "reset of port %u", p.port[k]);
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(p.mp), p.avail_idle, "mbufs back after reset");
 	return pair_start_traffic_close(&p);
 }
 PX_TEST(e1000e_stopstart_autotest, PX_TEST_F_LAB, test_e1000e_stopstart)

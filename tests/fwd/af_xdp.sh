@@ -11,7 +11,7 @@ fwd_need ip python3
 fwd_tmp
 fwd_netns pxaxdp
 queues=1
-[ "$case" = io_2q ] && queues=2
+case $case in io_2q | spread_2q) queues=2 ;; esac
 ip -n "$ns" link add va numrxqueues $queues numtxqueues $queues type veth \
     peer name vb numrxqueues $queues numtxqueues $queues
 ip -n "$ns" link set va up
@@ -195,6 +195,35 @@ io_2q)
             { echo "FAIL: va queue $q did not receive 32 frames"; exit 1; }
     done
     echo "ok: 32 frames on each of va's queues"
+    ;;
+spread_2q)
+    # the kernel spreads flows: a raw socket on vb sends 400 UDP frames of 16 flows (source
+    # ports); vb's TX queue is picked by the flow hash, and a veth hands each to va's RX queue of
+    # that number: both of Pollux's queues on va receive some, together all 400
+    run -l 0-1 --log-level=pmd.net.af_xdp:info --vdev net_af_xdp0,iface=va,queue_count=2 -- \
+        --forward-mode=rxonly --rxq=2 --txq=2 --duration=4 &
+    px_pid=$!
+    wait_xdp va
+    inns python3 - <<'PY'
+import socket, struct
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("vb", 0))
+for i in range(400):
+    udp = struct.pack("!HHHH", 1024 + i % 16, 9, 8 + 18, 0) + bytes(18)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i, 0, 64, 17, 0,
+                     bytes([10, 99, 0, 1]), bytes([10, 99, 0, 2]))
+    s.send(b"\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00" + ip + udp)
+PY
+    wait "$px_pid"
+    check 'p[0]["rx_packets"] == 400' "all 400 received"
+    python3 - "$tmp/out" <<'PY'
+import re, sys
+q = {int(a): int(b) for a, b in re.findall(r"net_af_xdp0: va queue (\d): rx (\d+) ", open(sys.argv[1]).read())}
+if sorted(q) != [0, 1] or min(q.values()) == 0 or sum(q.values()) != 400:
+    print("FAIL: per queue", q)
+    sys.exit(1)
+print("ok: the flows were spread: queue 0 got %d, queue 1 got %d" % (q[0], q[1]))
+PY
     ;;
 icmpecho)
     # the kernel's ping from vb (10.99.0.1) to 10.99.0.2, answered by px-fwd on va: ARP and

@@ -385,11 +385,19 @@ static int probe_one(struct pci_dev *pd, struct px_pci_driver *drv)
 	int ret;
 
 	if (strcmp(pd->pub.kdrv, "vfio-pci")) {
-		PCI_LOG(WARNING,
-			"%s (%04x:%04x) matches %s but is bound to %s: "
-			"px-devbind --bind=vfio-pci %s",
-			pd->pub.name, pd->pub.id.vendor_id, pd->pub.id.device_id, drv->name,
-			pd->pub.kdrv[0] ? pd->pub.kdrv : "no driver", pd->pub.name);
+		/* A warning with the fix where the user named the device (-a) or no driver holds
+		 * it; a device the kernel drives and nobody named (often the machine's own NIC,
+		 * which binding to vfio-pci would cut off) is left alone with a debug line. */
+		int level = eal_bus_arg(EAL_BUS_ALLOW, 0) || !pd->pub.kdrv[0] ? PX_LOG_WARNING
+									      : PX_LOG_DEBUG;
+
+		if (px_log_enabled(pci_logtype, level))
+			px_log_write(pci_logtype, level,
+				     "%s (%04x:%04x) matches %s but is bound to %s: "
+				     "px-devbind --bind=vfio-pci %s",
+				     pd->pub.name, pd->pub.id.vendor_id, pd->pub.id.device_id,
+				     drv->name, pd->pub.kdrv[0] ? pd->pub.kdrv : "no driver",
+				     pd->pub.name);
 		return 0;
 	}
 	g = group_get(pd->pub.iommu_group);

@@ -3,7 +3,8 @@
 #
 # Builds libpollux and px-fwd. As root, it then shows real traffic: two network namespaces that
 # can reach each other only through px-fwd (a veth pair into each, px-fwd forwarding between the
-# two veths on net_af_packet), and the kernel's ping from one to the other, printed live. Then
+# two veths on net_af_xdp, or net_af_packet where AF_XDP cannot be had), and the kernel's ping
+# from one to the other, printed live. Then
 # (and without root, instead) px-fwd runs for a few seconds on in-memory ports (no NIC, no VFIO,
 # no hugepages needed) with live statistics, and it says how to run it on a real NIC.
 # With --lab: boots the x86_64 lab (QEMU, virtual IOMMU) and shows px-fwd forwarding between
@@ -80,7 +81,8 @@ real_traffic() {
     done
     say "real traffic: namespace A (10.77.0.1) and B (10.77.0.2), each with a veth into a third, where px-fwd runs"
     cat <<'TXT'
-    A's only way to B is px-fwd: net_af_packet ports on the two veths (pa, pb), io mode, every
+    A's only way to B is px-fwd: ports on the two veths (pa, pb) through AF_XDP sockets
+    (net_af_xdp) or, where those cannot be had, packet sockets (net_af_packet); io mode, every
     frame one port receives sent out of the other. First, without px-fwd, A cannot reach B:
 TXT
     if ip netns exec $a ping -c 1 -W 1 10.77.0.2 >/dev/null 2>&1; then
@@ -88,18 +90,27 @@ TXT
         return 1
     fi
     echo "    ping 10.77.0.2: no reply (as it should be)"
-    ip netns exec $f build/app/fwd/px-fwd -l "$cores" --no-huge -m 256 \
-        --vdev net_af_packet0,iface=pa --vdev net_af_packet1,iface=pb \
-        -- --forward-mode=io --stats-period=0 --duration=$((n / 5 + 4)) >"$log" 2>&1 &
-    fwd=$!
-    # px-fwd prints its first line once its ports have started
-    for _ in $(seq 50); do grep -q "px-fwd: io mode" "$log" && break; sleep 0.1; done
-    echo "    now with px-fwd forwarding ($n pings from A to B, live):"
+    # AF_XDP sockets where the kernel and the build have them, else packet sockets
+    for pmd in af_xdp af_packet; do
+        ip netns exec $f build/app/fwd/px-fwd -l "$cores" --no-huge -m 256 \
+            --vdev net_${pmd}0,iface=pa --vdev net_${pmd}1,iface=pb \
+            -- --forward-mode=io --stats-period=0 --duration=$((n / 5 + 4)) >"$log" 2>&1 &
+        fwd=$!
+        # px-fwd prints its first line once its ports have started
+        for _ in $(seq 100); do
+            grep -q "px-fwd: io mode" "$log" || ! kill -0 $fwd 2>/dev/null && break
+            sleep 0.1
+        done
+        grep -q "px-fwd: io mode" "$log" && break
+        wait $fwd || true
+        [ $pmd = af_packet ] || echo "    (net_af_xdp did not start here: $(grep -m1 -i "af_xdp" "$log" || tail -n 1 "$log"); using net_af_packet)"
+    done
+    echo "    now with px-fwd forwarding on net_$pmd ($n pings from A to B, live):"
     ip netns exec $a ping -c $n -i 0.2 -W 1 10.77.0.2 | sed 's/^/    /' || rc=1
     wait $fwd || rc=1
     sed 's/^/    /' "$log"
     if [ $rc = 0 ]; then
-        echo "ping: every reply came back through Pollux (net_af_packet, px-fwd io)"
+        echo "ping: every reply came back through Pollux (net_$pmd, px-fwd io)"
     else
         warn "ping through px-fwd failed"
     fi

@@ -15,7 +15,8 @@ component:
 """
 import json, os, re, shlex, subprocess, sys, tempfile
 
-ORDER = ["telemetry", "eal", "vfio", "pci", "vdev", "ring", "mempool", "mbuf", "net", "ethdev"]
+ORDER = ["telemetry", "eal", "timer", "vfio", "pci", "vdev", "ring", "mempool", "mbuf", "net", "ethdev",
+         "ethutil"]
 
 
 def rank(c):

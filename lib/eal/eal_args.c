@@ -577,7 +577,10 @@ static void default_lcores(struct eal_cfg *cfg, const cpu_set_t *online)
 	}
 }
 
-/* Service lcores leave the application's lcores, as rte_service_init() takes them in DPDK. */
+/*
+ * Service lcores leave the application's lcores, as rte_service_init() takes them in DPDK; the
+ * default main lcore (the first) stays, as DPDK's eal_adjust_config() gives it back.
+ */
 static int apply_service(struct eal_cfg *cfg)
 {
 	char list[256];
@@ -591,6 +594,12 @@ static int apply_service(struct eal_cfg *cfg)
 			cfg->main_lcore, list);
 		return -EINVAL;
 	}
+	for (int l = 0; l < PX_MAX_LCORE && !cfg->main_set; l++) {
+		if (cfg->lcore[l].enabled) {
+			CPU_CLR(l, &cfg->service);
+			break;
+		}
+	}
 	for (int l = 0; l < PX_MAX_LCORE; l++) {
 		if (CPU_ISSET(l, &cfg->service) && cfg->lcore[l].enabled) {
 			cfg->lcore[l].enabled = false;
@@ -599,7 +608,7 @@ static int apply_service(struct eal_cfg *cfg)
 	}
 	return note(
 		cfg,
-		"-s/-S %s: Pollux has no service cores (no rte_service); as in DPDK these lcores are not the application's, and they run nothing",
+		"-s/-S %s: Pollux has no service cores (no rte_service); as in DPDK these lcores, but for the main lcore, are not the application's, and they run nothing",
 		list);
 }
 
@@ -1214,11 +1223,6 @@ static int check_cfg(struct eal_cfg *cfg)
 	}
 	if (apply_service(cfg) < 0)
 		return -EINVAL;
-	if (cfg->lcore_count == 0) {
-		EAL_LOG(ERR,
-			"invalid arguments: every lcore is a service lcore (-s/-S); expected -l with cores outside them");
-		return -EINVAL;
-	}
 	if (cfg->main_set && !cfg->lcore[cfg->main_lcore].enabled) {
 		EAL_LOG(ERR,
 			"invalid argument '--main-lcore %u': lcore %u is not in the core list; expected one of the cores given by -l",

@@ -75,10 +75,11 @@ static int service_taken(const struct eal_cfg *cfg)
 	return PX_TEST_OK;
 }
 
-static int service_first(const struct eal_cfg *cfg)
+static int service_main(const struct eal_cfg *cfg)
 {
-	/* -s 0x1: the default main lcore is the first one left */
-	PX_TEST_ASSERT_EQ(cfg->main_lcore, 1, "main lcore");
+	/* -s 0x1 without --main-lcore: lcore 0 is the default main lcore, and stays (as in DPDK) */
+	PX_TEST_ASSERT_EQ(cfg->main_lcore, 0, "main lcore");
+	PX_TEST_ASSERT(cfg->lcore[0].enabled, "main lcore kept");
 	return PX_TEST_OK;
 }
 
@@ -166,9 +167,10 @@ static const struct opt_case cases[] = {
 	{"-l 0-3 --main-lcore 2", SAME, NULL, main_two},
 	{"-l 0-3 -s 0xc", NOTED, "-s/-S 2-3: Pollux has no service cores", service_taken},
 	{"-l 0-3 -S 2-3", NOTED, "no rte_service", service_taken},
-	{"-l 0-3 -s 0x1", NOTED, "-s/-S 0:", service_first},
+	{"-l 0-3 -s 0x1", NOTED, "-s/-S 0:", service_main},
+	{"-l 0 -S 0", NOTED, "-s/-S 0:", service_main},
+	{"-l 1-3 --main-lcore 3 -S 1-2", NOTED, "-s/-S 1-2:", NULL},
 	{"-l 0-1 -s 0x1 --main-lcore 0", REFUSED, "also a service lcore", NULL},
-	{"-l 0 -S 0", REFUSED, "every lcore is a service lcore", NULL},
 	{"-s 0xg", REFUSED, "hexadecimal", NULL},
 	{"-S 200", REFUSED, "beyond PX_MAX_LCORE", NULL},
 	/* memory */

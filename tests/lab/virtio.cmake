@@ -2,16 +2,20 @@
 # disable-legacy=on) behind the virtual IOMMU, every arch. Three boots per arch.
 set(_virtio_cases virtio_txrx_autotest virtio_stopstart_autotest virtio_jumbo_autotest
                    virtio_promisc_autotest virtio_mac_filter_autotest virtio_rx_intr_autotest)
+# One px-test process per case: on aarch64 an EAL brought up again in the same process with
+# -a options sometimes probes no PCI device at all (no VFIO container opened, px_eal_init()
+# returns 0; seen from the 4th to the 6th init, also at commit 24207df; not understood yet).
 string(REPLACE ";" " " _virtio_cases_sh "${_virtio_cases}")
+set(_virtio_each "for t in ${_virtio_cases_sh}; do px-test $t || exit 1; done")
 # Split rings: two ports on one hub, frames of 60..1514 bytes both ways (single segments and
 # TX chains), 50 start/stop cycles, jumbo frames through mergeable RX buffers.
 px_add_lab_test(NAME lab_<arch>_virtio ARCH all NICS virtio virtio
-                COMMAND px-test ${_virtio_cases})
+                COMMAND "${_virtio_each}")
 # Packed rings (packed=on): the same cases with packed_vq=1 (the probe fails unless the device
 # offers VIRTIO_F_RING_PACKED), then traffic with packed_vq=0 (split rings forced on a device
 # that offers packed ones).
 px_add_lab_test(NAME lab_<arch>_virtio_packed ARCH all NICS virtio-packed virtio-packed
-                COMMAND "PX_VIRTIO_DEVARGS=packed_vq=1 px-test ${_virtio_cases_sh} && PX_VIRTIO_DEVARGS=packed_vq=0 px-test virtio_txrx_autotest")
+                COMMAND "export PX_VIRTIO_DEVARGS=packed_vq=1; ${_virtio_each}; PX_VIRTIO_DEVARGS=packed_vq=0 px-test virtio_txrx_autotest")
 # Real, independent peers: the guest kernel's virtio_net on the second port (MTU 9000) pings
 # Pollux's icmpecho (px-fwd, scatter, frames up to 9018 bytes) on the first: 100 echo requests,
 # 0 % loss, then 3 each of 60..9014-byte frames (mergeable RX buffers and TX chains on both

@@ -333,7 +333,8 @@ static int test_virtio_txrx(void)
 }
 PX_TEST(virtio_txrx_autotest, PX_TEST_F_LAB, test_virtio_txrx)
 
-/* Start and stop (each a device reset) many times: no mbuf leaks, traffic after. */
+/* Start and stop (each a device reset) many times: no mbuf leaks, traffic after; then
+ * px_eth_dev_reset() with frames in flight, and traffic again. */
 static int test_virtio_stopstart(void)
 {
 	struct px_eth_conf conf;
@@ -352,6 +353,21 @@ static int test_virtio_stopstart(void)
 		PX_TEST_ASSERT_EQ(px_mempool_avail_count(p.mp), p.avail_idle, "leak at cycle %d",
 				  i);
 	}
+	if (vpair_start(&p) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	for (int src = 0; src < 2; src++)
+		if (vtraffic(&p, src, 300, len_small, 2048) != PX_TEST_OK)
+			return PX_TEST_FAILED;
+	/* px_eth_dev_reset() with frames in flight: stops, resets, keeps the configuration;
+	 * started again the port carries traffic and no mbuf is lost */
+	for (int i = 0; i < 8; i++) {
+		struct px_mbuf *m = vframe_make(&p, 0, (uint32_t)i, 1000, 2048);
+
+		PX_TEST_ASSERT(m != NULL && px_eth_tx_burst(p.port[0], 0, &m, 1) == 1, "tx");
+	}
+	for (int k = 0; k < 2; k++)
+		PX_TEST_ASSERT_EQ(px_eth_dev_reset(p.port[k]), 0, "reset of port %u", p.port[k]);
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(p.mp), p.avail_idle, "mbufs back after reset");
 	if (vpair_start(&p) != PX_TEST_OK)
 		return PX_TEST_FAILED;
 	for (int src = 0; src < 2; src++)

@@ -648,6 +648,19 @@ static int virtio_dev_close(struct px_eth_dev *dev)
 	return 0;
 }
 
+/* px_eth_dev_reset(): the port is stopped (the device already reset); reset it again and
+ * check it still negotiates, as after a DEVICE_NEEDS_RESET. Counters and configuration are
+ * kept; start programs everything again. */
+static int virtio_dev_reset(struct px_eth_dev *dev)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	int ret = virtio_negotiate(ad, &dev->conf);
+
+	if (ret < 0)
+		VIRTIO_LOG(ERR, "%s: reset failed: %s", dev->name, strerror(-ret));
+	return ret;
+}
+
 static int virtio_dev_configure(struct px_eth_dev *dev)
 {
 	(void)dev;
@@ -914,6 +927,7 @@ static const struct px_eth_dev_ops virtio_ops = {
 	.dev_start = virtio_dev_start,
 	.dev_stop = virtio_dev_stop,
 	.dev_close = virtio_dev_close,
+	.dev_reset = virtio_dev_reset,
 	.mtu_set = virtio_mtu_set,
 	.rx_queue_setup = virtio_rx_queue_setup,
 	.tx_queue_setup = virtio_tx_queue_setup,

@@ -196,7 +196,10 @@ static void sim_use(struct sim_queue *q, struct sim_chain *c, const uint32_t *wr
 }
 
 /* Take every available TX chain: the frame after the header goes into @frames (each
- * SIM_MAX_FRAME bytes, their lengths in @lens); @return how many. */
+ * SIM_MAX_FRAME bytes, their lengths in @lens), the header into sim_last_hdr; @return how
+ * many. */
+static struct virtio_net_hdr sim_last_hdr;
+
 static int sim_tx(struct sim_queue *q, uint8_t (*frames)[SIM_MAX_FRAME], uint32_t *lens, int max)
 {
 	struct sim_chain c;
@@ -209,6 +212,7 @@ static int sim_tx(struct sim_queue *q, uint8_t (*frames)[SIM_MAX_FRAME], uint32_
 			const uint8_t *p = (const uint8_t *)(uintptr_t)c.addr[i];
 			uint32_t l = c.len[i], s = PX_MIN(skip, l);
 
+			memcpy((uint8_t *)&sim_last_hdr + (SIM_HDR - skip), p, s);
 			skip -= s;
 			if (l > s && off + (l - s) <= SIM_MAX_FRAME)
 				memcpy(frames[n] + off, p + s, l - s);
@@ -220,9 +224,9 @@ static int sim_tx(struct sim_queue *q, uint8_t (*frames)[SIM_MAX_FRAME], uint32_
 	return n;
 }
 
-/* Deliver a frame into RX buffers (header + data, num_buffers as MRG_RXBUF); false when the
- * queue has too few buffers now. */
-static bool sim_rx(struct sim_queue *q, const uint8_t *frame, uint32_t len)
+/* Deliver a frame into RX buffers (header with @hdr_flags, num_buffers as MRG_RXBUF); false
+ * when the queue has too few buffers now. */
+static bool sim_rx(struct sim_queue *q, const uint8_t *frame, uint32_t len, uint8_t hdr_flags)
 {
 	struct sim_chain c[SIM_DESC];
 	uint32_t written[SIM_DESC], left = len + SIM_HDR, off = 0;
@@ -248,7 +252,8 @@ static bool sim_rx(struct sim_queue *q, const uint8_t *frame, uint32_t len)
 		uint32_t w = written[i];
 
 		if (i == 0) {
-			struct virtio_net_hdr h = {.num_buffers = htole16((uint16_t)n)};
+			struct virtio_net_hdr h = {.flags = hdr_flags,
+						   .num_buffers = htole16((uint16_t)n)};
 
 			memcpy(p, &h, SIM_HDR);
 			p += SIM_HDR;
@@ -386,7 +391,7 @@ static int sim_run(bool packed, bool event_idx)
 			pend_i = 0;
 		}
 		/* a frame the RX ring cannot take now waits, in order, for the next round */
-		while (pend_i < pend_n && sim_rx(rx, frames[pend_i], lens[pend_i]))
+		while (pend_i < pend_n && sim_rx(rx, frames[pend_i], lens[pend_i], 0))
 			pend_i++;
 		got = (packed ? virtio_recv_pkts_packed : virtio_recv_pkts)(&rx->vq, pkts, 8);
 		for (uint16_t i = 0; i < got; i++) {
@@ -426,3 +431,61 @@ static int test_virtio_sim_packed(void)
 	return sim_run(true, false);
 }
 PX_TEST(virtio_sim_packed_autotest, 0, test_virtio_sim_packed)
+
+/* The virtio-net header's offload fields (§5.1.6.2): a UDP/IPv4 packet that asks for its L4
+ * checksum carries NEEDS_CSUM with csum_start = l2_len + l3_len and csum_offset = 6 (the UDP
+ * checksum field) when VIRTIO_NET_F_CSUM is negotiated, a zero header otherwise; on receive
+ * (VIRTIO_NET_F_GUEST_CSUM) DATA_VALID becomes L4_CKSUM_GOOD and NEEDS_CSUM L4_CKSUM_NONE. */
+static int test_virtio_sim_offload(void)
+{
+	static uint8_t frame[1][SIM_MAX_FRAME];
+	static const uint8_t rx_hdr[] = {0, VIRTIO_NET_HDR_F_DATA_VALID,
+					 VIRTIO_NET_HDR_F_NEEDS_CSUM};
+	static const uint64_t rx_flags[] = {0, PX_MBUF_F_RX_L4_CKSUM_GOOD,
+					    PX_MBUF_F_RX_L4_CKSUM_NONE};
+	struct sim_queue *tx = calloc(1, sizeof(*tx)), *rx = calloc(1, sizeof(*rx));
+	struct px_mempool *mp;
+	uint32_t len;
+
+	PX_TEST_ASSERT(px_test_eal_init("-l 0 --no-huge --no-pci -m 64") >= 0, "EAL");
+	mp = sim_pool();
+	PX_TEST_ASSERT(mp != NULL, "pool");
+	if (sim_queue_init(tx, false, false, true, mp) != PX_TEST_OK ||
+	    sim_queue_init(rx, false, false, false, mp) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	rx->vq.rx_csum = true;
+	PX_TEST_ASSERT_EQ(virtio_rx_refill(&rx->vq, false), 0, "RX ring filled");
+	for (int csum = 0; csum < 2; csum++) {
+		struct px_mbuf *m = sim_frame(mp, 0, 2048);
+
+		tx->vq.tx_csum = csum;
+		m->ol_flags = PX_MBUF_F_TX_IPV4 | PX_MBUF_F_TX_UDP_CKSUM;
+		m->l2_len = 14;
+		m->l3_len = 20;
+		PX_TEST_ASSERT_EQ(virtio_xmit_pkts(&tx->vq, &m, 1), 1, "tx");
+		PX_TEST_ASSERT_EQ(sim_tx(tx, frame, &len, 1), 1, "the device took it");
+		PX_TEST_ASSERT_EQ(sim_last_hdr.flags, csum ? VIRTIO_NET_HDR_F_NEEDS_CSUM : 0,
+				  "NEEDS_CSUM with CSUM negotiated only");
+		PX_TEST_ASSERT_EQ(le16toh(sim_last_hdr.csum_start), csum ? 34 : 0, "csum_start");
+		PX_TEST_ASSERT_EQ(le16toh(sim_last_hdr.csum_offset), csum ? 6 : 0, "csum_offset");
+		PX_TEST_ASSERT_EQ(sim_last_hdr.gso_type, VIRTIO_NET_HDR_GSO_NONE, "no GSO");
+	}
+	for (unsigned int i = 0; i < PX_DIM(rx_hdr); i++) {
+		struct px_mbuf *m;
+
+		PX_TEST_ASSERT(sim_rx(rx, frame[0], len, rx_hdr[i]), "delivered");
+		PX_TEST_ASSERT_EQ(virtio_recv_pkts(&rx->vq, &m, 1), 1, "rx");
+		PX_TEST_ASSERT_EQ(m->ol_flags & PX_MBUF_F_RX_L4_CKSUM_MASK, rx_flags[i],
+				  "checksum flags of header flags %#x", rx_hdr[i]);
+		px_pktmbuf_free(m);
+	}
+	sim_queue_free(tx);
+	sim_queue_free(rx);
+	free(tx);
+	free(rx);
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), SIM_NB_MBUF, "every mbuf back");
+	px_mempool_free(mp);
+	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "EAL cleanup");
+	return PX_TEST_OK;
+}
+PX_TEST(virtio_sim_offload_autotest, 0, test_virtio_sim_offload)

@@ -350,6 +350,19 @@ static void sim_want_notify(struct sim_queue *q, bool want)
 	}
 }
 
+/* The queues freed, every mbuf back in the pool, the EAL down. */
+static int sim_teardown(struct sim_queue *tx, struct sim_queue *rx, struct px_mempool *mp)
+{
+	sim_queue_free(tx);
+	sim_queue_free(rx);
+	free(tx);
+	free(rx);
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), SIM_NB_MBUF, "every mbuf back");
+	px_mempool_free(mp);
+	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "EAL cleanup");
+	return PX_TEST_OK;
+}
+
 static int sim_run(bool packed, bool event_idx)
 {
 	static uint8_t frames[8][SIM_MAX_FRAME];
@@ -404,14 +417,7 @@ static int sim_run(bool packed, bool event_idx)
 	}
 	printf("%s rings%s: %u frames, %" PRIu64 " of %" PRIu64 " TX bursts notified\n",
 	       packed ? "packed" : "split", event_idx ? " (event idx)" : "", n, kicks, bursts);
-	sim_queue_free(tx);
-	sim_queue_free(rx);
-	free(tx);
-	free(rx);
-	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), SIM_NB_MBUF, "every mbuf back");
-	px_mempool_free(mp);
-	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "EAL cleanup");
-	return PX_TEST_OK;
+	return sim_teardown(tx, rx, mp);
 }
 
 static int test_virtio_sim_split(void)
@@ -479,13 +485,6 @@ static int test_virtio_sim_offload(void)
 				  "checksum flags of header flags %#x", rx_hdr[i]);
 		px_pktmbuf_free(m);
 	}
-	sim_queue_free(tx);
-	sim_queue_free(rx);
-	free(tx);
-	free(rx);
-	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), SIM_NB_MBUF, "every mbuf back");
-	px_mempool_free(mp);
-	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "EAL cleanup");
-	return PX_TEST_OK;
+	return sim_teardown(tx, rx, mp);
 }
 PX_TEST(virtio_sim_offload_autotest, 0, test_virtio_sim_offload)

@@ -130,6 +130,17 @@ static int vpair_start(struct vpair *p)
 	return PX_TEST_OK;
 }
 
+/* Both ports with the default configuration, started. */
+static int vpair_up(struct vpair *p)
+{
+	static const struct px_eth_conf conf;
+	int ret = vpair_open(p, &conf);
+
+	if (ret != PX_TEST_OK)
+		return ret;
+	return vpair_start(p) == PX_TEST_OK ? PX_TEST_OK : PX_TEST_FAILED;
+}
+
 static int vpair_close(struct vpair *p)
 {
 	for (int i = 0; i < 2; i++)
@@ -311,16 +322,11 @@ static int vstats_check(struct vpair *p, int src, uint32_t n, len_fn len)
 
 static int test_virtio_txrx(void)
 {
-	struct px_eth_conf conf;
 	struct vpair p;
-	int ret;
+	int ret = vpair_up(&p);
 
-	memset(&conf, 0, sizeof(conf));
-	ret = vpair_open(&p, &conf);
 	if (ret != PX_TEST_OK)
 		return ret;
-	if (vpair_start(&p) != PX_TEST_OK)
-		return PX_TEST_FAILED;
 	for (int src = 0; src < 2; src++) {
 		PX_TEST_ASSERT_EQ(px_eth_stats_reset(p.port[0]), 0, "stats reset");
 		PX_TEST_ASSERT_EQ(px_eth_stats_reset(p.port[1]), 0, "stats reset");
@@ -441,17 +447,12 @@ static int vframe_to(struct vpair *p, const uint8_t dst[6])
 static int test_virtio_promisc(void)
 {
 	static const uint8_t mcast[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
-	struct px_eth_conf conf;
 	uint8_t foreign[6];
 	struct vpair p;
-	int ret;
+	int ret = vpair_up(&p);
 
-	memset(&conf, 0, sizeof(conf));
-	ret = vpair_open(&p, &conf);
 	if (ret != PX_TEST_OK)
 		return ret;
-	if (vpair_start(&p) != PX_TEST_OK)
-		return PX_TEST_FAILED;
 	memcpy(foreign, &p.mac[1], 6);
 	foreign[5] ^= 0x55;
 	PX_TEST_ASSERT_EQ(px_eth_promiscuous_get(p.port[1]), 0, "not promiscuous after start");
@@ -507,16 +508,11 @@ PX_TEST(virtio_access_platform_autotest, PX_TEST_F_LAB, test_virtio_access_platf
 static int test_virtio_mac_filter(void)
 {
 	struct px_ether_addr extra, own, other = {{0x02, 0x00, 0x00, 0x00, 0x11, 0x22}};
-	struct px_eth_conf conf;
 	struct vpair p;
-	int ret;
+	int ret = vpair_up(&p);
 
-	memset(&conf, 0, sizeof(conf));
-	ret = vpair_open(&p, &conf);
 	if (ret != PX_TEST_OK)
 		return ret;
-	if (vpair_start(&p) != PX_TEST_OK)
-		return PX_TEST_FAILED;
 	own = p.mac[1];
 	extra = own;
 	extra.addr_bytes[5] ^= 0x55;

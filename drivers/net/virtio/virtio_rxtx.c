@@ -190,19 +190,22 @@ uint16_t virtio_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
 	px_io_rmb(); /* the index before the entries it covers */
 	while (nb < n && done < nb_used) {
 		volatile struct vring_used_elem *e = &used->ring[(vq->used_idx + done) & vq->mask];
-		struct px_mbuf *m = rx_take(vq, le32toh(e->id)), *last;
+		uint32_t id = le32toh(e->id);
+		struct px_mbuf *m, *last;
 		uint16_t nbuf;
 
-		if (px_unlikely(m == NULL)) {
-			errs++;
+		if (px_unlikely(id >= vq->nb_desc || vq->sw_ring[id] == NULL)) {
+			errs++; /* an id the driver never gave: skip the entry */
 			done++;
 			continue;
 		}
-		nbuf = rx_first(vq, m, le32toh(e->len));
-		if (px_unlikely(nbuf == 0 || nbuf > nb_used - done)) {
-			/* a broken header, or (never from QEMU, which publishes whole packets) the
-			 * rest of the packet not yet used: drop what is there */
-			errs++;
+		nbuf = rx_num_buffers(vq, vq->sw_ring[id]);
+		if (px_unlikely(nbuf > nb_used - done))
+			break; /* the rest of the packet is not used yet (QEMU publishes whole ones)
+				*/
+		m = rx_take(vq, id);
+		if (px_unlikely(!rx_first(vq, m, le32toh(e->len)) || nbuf == 0)) {
+			errs++; /* shorter than the header, or num_buffers 0 */
 			px_pktmbuf_free(m);
 			done++;
 			continue;

@@ -30,6 +30,17 @@ static inline uint64_t rx_csum_flags(const struct virtio_net_hdr *h)
 	return 0;
 }
 
+/* The buffers the packet starting in @m spans: num_buffers of its header with MRG_RXBUF
+ * (§5.1.6.4), else 1. Read before the buffer is taken off the ring, so a packet whose other
+ * buffers are not used yet can wait for the next burst. */
+static inline uint16_t rx_num_buffers(const struct virtio_queue *vq, const struct px_mbuf *m)
+{
+	const struct virtio_net_hdr *h =
+		(const void *)((const char *)m->buf_addr + m->data_off - vq->hdr_size);
+
+	return vq->mrg_rxbuf ? le16toh(h->num_buffers) : 1;
+}
+
 /* Take the mbuf of used id @id off the ring (NULL for an id the driver never gave). */
 static inline struct px_mbuf *rx_take(struct virtio_queue *vq, uint32_t id)
 {
@@ -43,24 +54,20 @@ static inline struct px_mbuf *rx_take(struct virtio_queue *vq, uint32_t id)
 	return m;
 }
 
-/*
- * The first buffer of a packet, @len bytes written by the device: the header, then data.
- * Returns the buffers the packet spans (num_buffers with MRG_RXBUF, else 1), 0 for a broken
- * header.
- */
-static inline uint16_t rx_first(struct virtio_queue *vq, struct px_mbuf *m, uint32_t len)
+/* The first buffer of a packet, @len bytes written by the device: the header, then data.
+ * @return false when the device wrote less than a header. */
+static inline bool rx_first(struct virtio_queue *vq, struct px_mbuf *m, uint32_t len)
 {
 	const struct virtio_net_hdr *h =
 		(const void *)((char *)m->buf_addr + m->data_off - vq->hdr_size);
-	uint16_t nbuf = vq->mrg_rxbuf ? le16toh(h->num_buffers) : 1;
 
 	if (px_unlikely(len < vq->hdr_size))
-		return 0;
+		return false;
 	m->data_len = (uint16_t)(len - vq->hdr_size);
 	m->pkt_len = m->data_len;
 	m->port = vq->port_id;
 	m->ol_flags = vq->rx_csum ? rx_csum_flags(h) : 0;
-	return nbuf;
+	return true;
 }
 
 /* A further buffer of a mergeable packet: no header, data from the buffer's start. */

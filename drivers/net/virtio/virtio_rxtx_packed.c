@@ -151,25 +151,25 @@ uint16_t virtio_recv_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
 	while (nb < n && desc_is_used(vq, vq->used_idx, vq->used_wrap)) {
 		volatile struct vring_packed_desc *d = &vq->packed.desc[vq->used_idx];
 		struct px_mbuf *m, *last;
-		uint16_t nbuf;
+		uint16_t nbuf, id;
 
 		px_io_rmb(); /* the flags before the id and length they cover */
-		m = vq->sw_ring[le16toh(d->id) < vq->nb_desc ? le16toh(d->id) : 0];
-		if (px_unlikely(le16toh(d->id) >= vq->nb_desc || m == NULL)) {
-			errs++;
+		id = le16toh(d->id);
+		if (px_unlikely(id >= vq->nb_desc || vq->sw_ring[id] == NULL)) {
+			errs++; /* an id the driver never gave: skip the slot */
 			used_advance(vq, 1);
 			continue;
 		}
-		nbuf = vq->mrg_rxbuf
-			       ? le16toh(((const struct virtio_net_hdr *)((char *)m->buf_addr +
-									  m->data_off -
-									  vq->hdr_size))
-						 ->num_buffers)
-			       : 1;
+		nbuf = rx_num_buffers(vq, vq->sw_ring[id]);
 		if (nbuf > 1 && !used_run_ready(vq, nbuf))
 			break; /* the rest of the packet is not used yet: next burst */
-		m = rx_take(vq, le16toh(d->id));
-		nbuf = rx_first(vq, m, le32toh(d->len));
+		m = rx_take(vq, id);
+		if (px_unlikely(!rx_first(vq, m, le32toh(d->len)) || nbuf == 0)) {
+			errs++; /* shorter than the header, or num_buffers 0 */
+			px_pktmbuf_free(m);
+			used_advance(vq, 1);
+			continue;
+		}
 		used_advance(vq, 1);
 		last = m;
 		for (uint16_t k = 1; k < nbuf; k++) {

@@ -12,17 +12,16 @@
  * SEND_REQUEST, and kicks the kernel once per burst with sendto()). With qpairs > 1 the sockets
  * form one PACKET_FANOUT_HASH group, so the kernel spreads flows over the queues.
  */
+#include <assert.h>
 #include <errno.h>
 #include <arpa/inet.h>
-#include <linux/ethtool.h>
 #include <linux/if_packet.h>
-#include <linux/sockios.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -76,7 +75,7 @@ struct afp_queue {
 } __px_cache_aligned;
 
 struct afp_priv {
-	char iface[IF_NAMESIZE];
+	struct eth_netdev nd; /* first (the shared ops find it there); nd.fd is rxq[0].fd */
 	int ifindex;
 	unsigned int qpairs;
 	uint32_t blocksz, framesz, framecnt;
@@ -85,6 +84,7 @@ struct afp_priv {
 	struct afp_queue rxq[AFP_MAX_QUEUES];
 	struct afp_queue txq[AFP_MAX_QUEUES];
 };
+static_assert(offsetof(struct afp_priv, nd) == 0, "ethdev_netdev.h: private data starts with it");
 
 PX_LOG_REGISTER(afp_pmd_logtype, "pmd.net.af_packet", DEFAULT)
 #define AFP_LOG(lvl, ...) PX_LOG(lvl, afp_pmd_logtype, __VA_ARGS__)
@@ -239,58 +239,7 @@ static uint16_t afp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 	return done;
 }
 
-/* ---- the interface, through ioctl(2) on a queue's socket ---- */
-
-static int afp_ifreq(struct afp_priv *priv, unsigned long req, struct ifreq *ifr)
-{
-	return eth_netdev_ioctl(priv->rxq[0].fd, priv->iface, req, ifr);
-}
-
-static uint32_t afp_link_speed(struct afp_priv *priv)
-{
-	struct ethtool_cmd cmd = {.cmd = ETHTOOL_GSET};
-	struct ifreq ifr = {.ifr_data = (void *)&cmd};
-	uint32_t speed;
-
-	if (afp_ifreq(priv, SIOCETHTOOL, &ifr) < 0)
-		return PX_ETH_SPEED_NUM_UNKNOWN;
-	speed = ethtool_cmd_speed(&cmd);
-	return speed == 0 || speed == (uint32_t)SPEED_UNKNOWN ? PX_ETH_SPEED_NUM_UNKNOWN : speed;
-}
-
-static int afp_link_update(struct px_eth_dev *dev, int wait)
-{
-	struct afp_priv *priv = dev->dev_private;
-	struct ifreq ifr = {0};
-	int ret = afp_ifreq(priv, SIOCGIFFLAGS, &ifr);
-
-	(void)wait;
-	if (ret < 0)
-		return ret;
-	dev->link = (struct px_eth_link){.link_duplex = 1};
-	if ((ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING)) {
-		dev->link.link_status = 1;
-		dev->link.link_speed = afp_link_speed(priv);
-	}
-	return 0;
-}
-
-static int afp_set_flag(struct px_eth_dev *dev, short flag, bool on)
-{
-	struct afp_priv *priv = dev->dev_private;
-
-	return eth_netdev_set_flag(dev, priv->rxq[0].fd, priv->iface, flag, on);
-}
-
-static int afp_set_link_up(struct px_eth_dev *dev)
-{
-	return afp_set_flag(dev, IFF_UP, true);
-}
-
-static int afp_set_link_down(struct px_eth_dev *dev)
-{
-	return afp_set_flag(dev, IFF_UP, false);
-}
+/* ---- the interface: ethdev_netdev's ops on queue pair 0's socket, but for these ---- */
 
 /* Membership in promiscuous/all-multicast is counted by the kernel per socket: one is enough,
  * and it ends with the socket. */
@@ -303,7 +252,7 @@ static int afp_membership(struct px_eth_dev *dev, unsigned short type, bool on)
 		       on ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
 		int ret = -errno;
 
-		AFP_LOG(ERR, "%s: %s: %s", dev->name, priv->iface, strerror(-ret));
+		AFP_LOG(ERR, "%s: %s: %s", dev->name, priv->nd.iface, strerror(-ret));
 		return ret;
 	}
 	return 0;
@@ -343,14 +292,7 @@ static int afp_mtu_set(struct px_eth_dev *dev, uint16_t mtu)
 			priv->framesz);
 		return -EINVAL;
 	}
-	return eth_netdev_mtu_set(dev, priv->rxq[0].fd, priv->iface, mtu);
-}
-
-static int afp_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
-{
-	struct afp_priv *priv = dev->dev_private;
-
-	return eth_netdev_mac_set(dev, priv->rxq[0].fd, priv->iface, mac);
+	return eth_netdev_mtu_set(dev, mtu);
 }
 
 /* ---- control ---- */
@@ -392,7 +334,7 @@ static int afp_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, i
 
 static int afp_start(struct px_eth_dev *dev)
 {
-	return afp_link_update(dev, 0);
+	return eth_netdev_link_update(dev, 0);
 }
 
 static int afp_stop(struct px_eth_dev *dev)
@@ -502,7 +444,7 @@ static const struct px_eth_dev_ops afp_ops = {
 	.dev_close = afp_close,
 	.rx_queue_setup = afp_rxq_setup,
 	.tx_queue_setup = afp_txq_setup,
-	.link_update = afp_link_update,
+	.link_update = eth_netdev_link_update,
 	.stats_get = afp_stats_get,
 	.stats_reset = afp_stats_reset,
 	.xstats_get_names = afp_xstats_get_names,
@@ -511,10 +453,10 @@ static const struct px_eth_dev_ops afp_ops = {
 	.promiscuous_disable = afp_promisc_off,
 	.allmulticast_enable = afp_allmulti_on,
 	.allmulticast_disable = afp_allmulti_off,
-	.mac_addr_set = afp_mac_set,
+	.mac_addr_set = eth_netdev_mac_set,
 	.mtu_set = afp_mtu_set,
-	.dev_set_link_up = afp_set_link_up,
-	.dev_set_link_down = afp_set_link_down,
+	.dev_set_link_up = eth_netdev_set_link_up,
+	.dev_set_link_down = eth_netdev_set_link_down,
 };
 
 /* ---- sockets and rings (packet_mmap) ---- */
@@ -617,7 +559,7 @@ static int afp_queue_open(struct afp_priv *priv, unsigned int q, const char *nam
 	(void)setsockopt(rq->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
 	if (bind(rq->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		ret = -errno;
-		AFP_LOG(ERR, "%s: bind to %s: %s", name, priv->iface, strerror(-ret));
+		AFP_LOG(ERR, "%s: bind to %s: %s", name, priv->nd.iface, strerror(-ret));
 		return ret;
 	}
 	if (priv->qpairs > 1) {
@@ -635,12 +577,12 @@ static int parse_iface(const char *key, const char *value, void *opaque)
 {
 	struct afp_priv *priv = opaque;
 
-	if (strlen(value) >= sizeof(priv->iface)) {
+	if (strlen(value) >= sizeof(priv->nd.iface)) {
 		AFP_LOG(ERR, "net_af_packet: %s=%s: an interface name has at most %d characters",
 			key, value, IF_NAMESIZE - 1);
 		return -EINVAL;
 	}
-	strcpy(priv->iface, value);
+	strcpy(priv->nd.iface, value);
 	priv->ifindex = (int)if_nametoindex(value);
 	if (priv->ifindex == 0) {
 		AFP_LOG(ERR, "net_af_packet: %s=%s: no such interface (ip link show lists them)",
@@ -779,13 +721,14 @@ static int afp_probe(const char *name, const struct px_kvargs *args)
 	dev->tx_pkt_burst = afp_tx;
 	for (unsigned int q = 0; q < priv->qpairs; q++)
 		priv->rxq[q].port = priv->txq[q].port = dev->port_id;
-	ret = eth_netdev_read(dev, priv->rxq[0].fd, priv->iface);
+	priv->nd.fd = priv->rxq[0].fd;
+	ret = eth_netdev_read(dev);
 	if (ret < 0)
 		goto release_port;
 	eth_dev_probing_finish(dev);
 	AFP_LOG(INFO,
 		"%s: port %u on %s, %u queue pair%s, %u frames of %u bytes in %u-byte blocks%s",
-		name, dev->port_id, priv->iface, priv->qpairs, priv->qpairs > 1 ? "s" : "",
+		name, dev->port_id, priv->nd.iface, priv->qpairs, priv->qpairs > 1 ? "s" : "",
 		priv->framecnt, priv->framesz, priv->blocksz,
 		priv->qdisc_bypass ? ", qdisc bypass" : "");
 	return 0;

@@ -15,6 +15,7 @@
  * no XDP. The log says which. docs/af_xdp.md has the devargs, the modes and the limits.
  */
 #include <dirent.h>
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/ethtool.h>
@@ -23,6 +24,7 @@
 #include <linux/sockios.h>
 #include <net/ethernet.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +60,7 @@ static const char axdp_params[] = "iface=<string> start_queue=<int> queue_count=
 				  "shared_umem=<0|1> use_cni=<0|1>";
 
 struct axdp_priv {
-	char iface[IF_NAMESIZE];
+	struct eth_netdev nd; /* first (the shared ops find it there); nd.fd an AF_INET socket */
 	int ifindex;
 	uint32_t start_queue, queue_count, busy_budget;
 	bool force_copy;
@@ -66,12 +68,12 @@ struct axdp_priv {
 	struct xdp_program *prog; /* the user's program, attached by this driver at start */
 	enum xdp_attach_mode prog_mode;
 	int xsks_map_fd;
-	int ctl_fd;    /* an AF_INET socket for the interface's ioctls */
 	bool skb_mode; /* generic XDP: the driver has no native XDP */
 	uint16_t nb_rxd[AXDP_MAX_QUEUES], nb_txd[AXDP_MAX_QUEUES];
 	struct xdp_statistics base[AXDP_MAX_QUEUES]; /* XDP_STATISTICS at the last reset */
 	struct axdp_queue q[AXDP_MAX_QUEUES];
 };
+static_assert(offsetof(struct axdp_priv, nd) == 0, "ethdev_netdev.h: private data starts with it");
 
 PX_LOG_REGISTER(axdp_logtype, "pmd.net.af_xdp", DEFAULT)
 #define AXDP_LOG(lvl, ...) PX_LOG(lvl, axdp_logtype, __VA_ARGS__)
@@ -210,7 +212,7 @@ static int axdp_prog_attach(struct axdp_priv *priv, const char *name)
 		AXDP_LOG(ERR,
 			 "%s: xdp_prog=%s: the kernel refused the program on %s: %s (see "
 			 "--log-level=pmd.net.af_xdp:debug for the verifier's log)",
-			 name, priv->prog_path, priv->iface, strerror(-ret));
+			 name, priv->prog_path, priv->nd.iface, strerror(-ret));
 		return ret;
 	}
 	priv->skb_mode = priv->prog_mode == XDP_MODE_SKB;
@@ -261,7 +263,7 @@ static int axdp_xsk_try(struct axdp_priv *priv, unsigned int i, struct px_mempoo
 
 	if (ret < 0)
 		return ret;
-	ret = xsk_socket__create(&q->xsk, priv->iface, q->qid, q->um.umem, &q->rx, &q->tx, &cfg);
+	ret = xsk_socket__create(&q->xsk, priv->nd.iface, q->qid, q->um.umem, &q->rx, &q->tx, &cfg);
 	if (ret < 0) {
 		q->xsk = NULL;
 		axdp_queue_close(q);
@@ -296,7 +298,7 @@ static void axdp_xsk_error(const struct axdp_priv *priv, const struct axdp_queue
 		      "ethtool -l)";
 	else if (ret == -ENOMEM)
 		fix = " (locked memory: raise ulimit -l)";
-	AXDP_LOG(ERR, "%s: XDP socket on %s queue %u: %s%s", name, priv->iface, q->qid,
+	AXDP_LOG(ERR, "%s: XDP socket on %s queue %u: %s%s", name, priv->nd.iface, q->qid,
 		 strerror(-ret), fix);
 }
 
@@ -346,7 +348,7 @@ static int axdp_xsk_open(struct axdp_priv *priv, unsigned int i, struct px_mempo
 	axdp_busy_poll(q, name);
 	AXDP_LOG(INFO,
 		 "%s: %s queue %u: %s mode, %s XDP%s, %u+%u descriptors, UMEM over mempool %s",
-		 name, priv->iface, q->qid, axdp_zerocopy(q) ? "zero-copy" : "copy",
+		 name, priv->nd.iface, q->qid, axdp_zerocopy(q) ? "zero-copy" : "copy",
 		 priv->skb_mode ? "generic (SKB)" : "native",
 		 priv->prog != NULL ? " (xdp_prog)" : "", q->rx_size, q->tx_size, mp->name);
 	return 0;
@@ -362,68 +364,6 @@ static uint32_t axdp_pow2(uint32_t n)
 }
 
 /* ---- the interface ---- */
-
-static int axdp_link_update(struct px_eth_dev *dev, int wait)
-{
-	struct axdp_priv *priv = dev->dev_private;
-	struct ethtool_cmd cmd = {.cmd = ETHTOOL_GSET};
-	struct ifreq ifr = {0};
-	int ret = eth_netdev_ioctl(priv->ctl_fd, priv->iface, SIOCGIFFLAGS, &ifr);
-
-	(void)wait;
-	if (ret < 0)
-		return ret;
-	dev->link = (struct px_eth_link){.link_duplex = 1};
-	if (!(ifr.ifr_flags & IFF_UP) || !(ifr.ifr_flags & IFF_RUNNING))
-		return 0;
-	dev->link.link_status = 1;
-	dev->link.link_speed = PX_ETH_SPEED_NUM_UNKNOWN;
-	ifr.ifr_data = (void *)&cmd;
-	if (eth_netdev_ioctl(priv->ctl_fd, priv->iface, SIOCETHTOOL, &ifr) == 0) {
-		uint32_t speed = ethtool_cmd_speed(&cmd);
-
-		if (speed != 0 && speed != (uint32_t)SPEED_UNKNOWN)
-			dev->link.link_speed = speed;
-	}
-	return 0;
-}
-
-static int axdp_set_flag(struct px_eth_dev *dev, short flag, bool on)
-{
-	struct axdp_priv *priv = dev->dev_private;
-
-	return eth_netdev_set_flag(dev, priv->ctl_fd, priv->iface, flag, on);
-}
-
-static int axdp_set_link_up(struct px_eth_dev *dev)
-{
-	return axdp_set_flag(dev, IFF_UP, true);
-}
-
-static int axdp_set_link_down(struct px_eth_dev *dev)
-{
-	return axdp_set_flag(dev, IFF_UP, false);
-}
-
-static int axdp_promisc_on(struct px_eth_dev *dev)
-{
-	return axdp_set_flag(dev, IFF_PROMISC, true);
-}
-
-static int axdp_promisc_off(struct px_eth_dev *dev)
-{
-	return axdp_set_flag(dev, IFF_PROMISC, false);
-}
-
-static int axdp_allmulti_on(struct px_eth_dev *dev)
-{
-	return axdp_set_flag(dev, IFF_ALLMULTI, true);
-}
-
-static int axdp_allmulti_off(struct px_eth_dev *dev)
-{
-	return axdp_set_flag(dev, IFF_ALLMULTI, false);
-}
 
 /* The largest frame a queue takes: the data room after XDP_PACKET_HEADROOM, as the sockets
  * are over the application's pool; before the first start, a px-fwd-sized pool's. */
@@ -445,14 +385,7 @@ static int axdp_mtu_set(struct px_eth_dev *dev, uint16_t mtu)
 			 dev->name, mtu, mtu + ETH_HLEN + 4, axdp_max_frame(priv));
 		return -EINVAL;
 	}
-	return eth_netdev_mtu_set(dev, priv->ctl_fd, priv->iface, mtu);
-}
-
-static int axdp_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
-{
-	struct axdp_priv *priv = dev->dev_private;
-
-	return eth_netdev_mac_set(dev, priv->ctl_fd, priv->iface, mac);
+	return eth_netdev_mtu_set(dev, mtu);
 }
 
 /* ---- control ---- */
@@ -539,7 +472,7 @@ static int axdp_start(struct px_eth_dev *dev)
 	}
 	if (ret < 0)
 		goto undo;
-	return axdp_link_update(dev, 0);
+	return eth_netdev_link_update(dev, 0);
 undo:
 	/* back to the state before the first start: no socket, no UMEM, no program left on the
 	 * interface should the application exit without closing the port */
@@ -690,8 +623,8 @@ static void axdp_priv_free(struct axdp_priv *priv)
 		axdp_queue_close(&priv->q[i]);
 	axdp_prog_detach(priv);
 	xdp_program__close(priv->prog);
-	if (priv->ctl_fd >= 0)
-		close(priv->ctl_fd);
+	if (priv->nd.fd >= 0)
+		close(priv->nd.fd);
 	free(priv->prog_path);
 	free(priv);
 }
@@ -707,7 +640,7 @@ static int axdp_close(struct px_eth_dev *dev)
 
 		axdp_xdp_stats(priv, i, &xs);
 		AXDP_LOG(INFO, "%s: %s queue %u: rx %" PRIu64 " tx %" PRIu64 " missed %" PRIu64,
-			 dev->name, priv->iface, q->qid, px_counter64_fetch(&q->rx_pkts),
+			 dev->name, priv->nd.iface, q->qid, px_counter64_fetch(&q->rx_pkts),
 			 px_counter64_fetch(&q->tx_pkts),
 			 (uint64_t)(xs.rx_dropped + xs.rx_ring_full));
 	}
@@ -723,19 +656,19 @@ static const struct px_eth_dev_ops axdp_ops = {
 	.dev_close = axdp_close,
 	.rx_queue_setup = axdp_rxq_setup,
 	.tx_queue_setup = axdp_txq_setup,
-	.link_update = axdp_link_update,
+	.link_update = eth_netdev_link_update,
 	.stats_get = axdp_stats_get,
 	.stats_reset = axdp_stats_reset,
 	.xstats_get_names = axdp_xstats_get_names,
 	.xstats_get = axdp_xstats_get,
-	.promiscuous_enable = axdp_promisc_on,
-	.promiscuous_disable = axdp_promisc_off,
-	.allmulticast_enable = axdp_allmulti_on,
-	.allmulticast_disable = axdp_allmulti_off,
-	.mac_addr_set = axdp_mac_set,
+	.promiscuous_enable = eth_netdev_promisc_enable,
+	.promiscuous_disable = eth_netdev_promisc_disable,
+	.allmulticast_enable = eth_netdev_allmulti_enable,
+	.allmulticast_disable = eth_netdev_allmulti_disable,
+	.mac_addr_set = eth_netdev_mac_set,
 	.mtu_set = axdp_mtu_set,
-	.dev_set_link_up = axdp_set_link_up,
-	.dev_set_link_down = axdp_set_link_down,
+	.dev_set_link_up = eth_netdev_set_link_up,
+	.dev_set_link_down = eth_netdev_set_link_down,
 };
 
 /* ---- devargs and what the host must offer ---- */
@@ -744,12 +677,12 @@ static int parse_iface(const char *key, const char *value, void *opaque)
 {
 	struct axdp_priv *priv = opaque;
 
-	if (strlen(value) >= sizeof(priv->iface)) {
+	if (strlen(value) >= sizeof(priv->nd.iface)) {
 		AXDP_LOG(ERR, "net_af_xdp: %s=%s: an interface name has at most %d characters", key,
 			 value, IF_NAMESIZE - 1);
 		return -EINVAL;
 	}
-	strcpy(priv->iface, value);
+	strcpy(priv->nd.iface, value);
 	priv->ifindex = (int)if_nametoindex(value);
 	if (priv->ifindex == 0) {
 		AXDP_LOG(ERR, "net_af_xdp: %s=%s: no such interface (ip link show lists them)", key,
@@ -853,10 +786,10 @@ static uint32_t axdp_iface_queues(const struct axdp_priv *priv)
 	struct dirent *e;
 	DIR *d;
 
-	if (eth_netdev_ioctl(priv->ctl_fd, priv->iface, SIOCETHTOOL, &ifr) == 0 &&
+	if (eth_netdev_ioctl(priv->nd.fd, priv->nd.iface, SIOCETHTOOL, &ifr) == 0 &&
 	    ch.combined_count + ch.rx_count > 0)
 		return PX_MIN(ch.combined_count + ch.rx_count, ch.combined_count + ch.tx_count);
-	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", priv->iface);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", priv->nd.iface);
 	d = opendir(path);
 	if (d == NULL)
 		return 0;
@@ -893,8 +826,8 @@ static int axdp_check_host(struct axdp_priv *priv, const char *name)
 			"%s: start_queue=%u queue_count=%u: %s has %u queue%s (0..%u): lower them, "
 			"or give the interface more (ethtool -L %s combined N; a veth: ip link "
 			"add ... numrxqueues N numtxqueues N, then ethtool -L %s rx N tx N)",
-			name, priv->start_queue, priv->queue_count, priv->iface, nq,
-			nq > 1 ? "s" : "", nq - 1, priv->iface, priv->iface);
+			name, priv->start_queue, priv->queue_count, priv->nd.iface, nq,
+			nq > 1 ? "s" : "", nq - 1, priv->nd.iface, priv->nd.iface);
 		return -EINVAL;
 	}
 	return 0;
@@ -909,7 +842,7 @@ static struct axdp_priv *axdp_priv_new(void)
 	if (priv == NULL)
 		return NULL;
 	priv->xsks_map_fd = -1;
-	priv->ctl_fd = -1;
+	priv->nd.fd = -1;
 	for (unsigned int i = 0; i < AXDP_MAX_QUEUES; i++) {
 		priv->q[i].fd = -1;
 		priv->q[i].xsks_map_fd = -1;
@@ -930,8 +863,8 @@ static int axdp_probe(const char *name, const struct px_kvargs *args)
 	ret = axdp_parse(args, priv);
 	if (ret < 0)
 		goto free_priv;
-	priv->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (priv->ctl_fd < 0) {
+	priv->nd.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (priv->nd.fd < 0) {
 		ret = -errno;
 		goto free_priv;
 	}
@@ -954,11 +887,11 @@ static int axdp_probe(const char *name, const struct px_kvargs *args)
 		priv->q[i].port = dev->port_id;
 		priv->q[i].qid = (uint16_t)(priv->start_queue + i);
 	}
-	ret = eth_netdev_read(dev, priv->ctl_fd, priv->iface);
+	ret = eth_netdev_read(dev);
 	if (ret < 0)
 		goto release_port;
 	eth_dev_probing_finish(dev);
-	AXDP_LOG(INFO, "%s: port %u on %s, queues %u..%u%s%s", name, dev->port_id, priv->iface,
+	AXDP_LOG(INFO, "%s: port %u on %s, queues %u..%u%s%s", name, dev->port_id, priv->nd.iface,
 		 priv->start_queue, priv->start_queue + priv->queue_count - 1,
 		 priv->force_copy ? ", copy mode forced" : "",
 		 priv->prog_path != NULL ? ", xdp_prog" : "");

@@ -12,6 +12,7 @@
  * (IFF_VNET_HDR), through which TX asks the kernel to finish UDP/TCP checksums and RX learns
  * which ones the kernel has already checked.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
@@ -61,9 +62,10 @@ struct tap_queue {
 } __px_cache_aligned;
 
 struct tap_priv {
-	char iface[IF_NAMESIZE]; /* as asked (may hold %d), then the kernel's name */
-	int ctl;                 /* a datagram socket for the interface ioctls */
-	short tun_flags;         /* what queue 0 attached with; every queue attaches alike */
+	/* first (the shared ops find it there): nd.iface as asked (may hold %d), then the
+	 * kernel's name; nd.fd a datagram socket for the interface ioctls */
+	struct eth_netdev nd;
+	short tun_flags; /* what queue 0 attached with; every queue attaches alike */
 	bool has_mac;
 	struct px_ether_addr mac;
 	unsigned int nb_fds;
@@ -71,6 +73,7 @@ struct tap_priv {
 	struct tap_queue rxq[TAP_MAX_QUEUES];
 	struct tap_queue txq[TAP_MAX_QUEUES];
 };
+static_assert(offsetof(struct tap_priv, nd) == 0, "ethdev_netdev.h: private data starts with it");
 
 PX_LOG_REGISTER(tap_pmd_logtype, "pmd.net.tap", DEFAULT)
 #define TAP_LOG(lvl, ...) PX_LOG(lvl, tap_pmd_logtype, __VA_ARGS__)
@@ -212,7 +215,7 @@ static uint16_t tap_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 
 static int tap_ifreq(struct tap_priv *priv, unsigned long req, struct ifreq *ifr)
 {
-	return eth_netdev_ioctl(priv->ctl, priv->iface, req, ifr);
+	return eth_netdev_ioctl(priv->nd.fd, priv->nd.iface, req, ifr);
 }
 
 /* Poll the interface's flags until @flag is set or @ms have passed. IFF_RUNNING follows
@@ -246,57 +249,6 @@ static int tap_link_update(struct px_eth_dev *dev, int wait)
 	return 0;
 }
 
-static int tap_set_flag(struct px_eth_dev *dev, short flag, bool on)
-{
-	struct tap_priv *priv = dev->dev_private;
-
-	return eth_netdev_set_flag(dev, priv->ctl, priv->iface, flag, on);
-}
-
-static int tap_set_link_up(struct px_eth_dev *dev)
-{
-	return tap_set_flag(dev, IFF_UP, true);
-}
-
-static int tap_set_link_down(struct px_eth_dev *dev)
-{
-	return tap_set_flag(dev, IFF_UP, false);
-}
-
-static int tap_promisc_on(struct px_eth_dev *dev)
-{
-	return tap_set_flag(dev, IFF_PROMISC, true);
-}
-
-static int tap_promisc_off(struct px_eth_dev *dev)
-{
-	return tap_set_flag(dev, IFF_PROMISC, false);
-}
-
-static int tap_allmulti_on(struct px_eth_dev *dev)
-{
-	return tap_set_flag(dev, IFF_ALLMULTI, true);
-}
-
-static int tap_allmulti_off(struct px_eth_dev *dev)
-{
-	return tap_set_flag(dev, IFF_ALLMULTI, false);
-}
-
-static int tap_mtu_set(struct px_eth_dev *dev, uint16_t mtu)
-{
-	struct tap_priv *priv = dev->dev_private;
-
-	return eth_netdev_mtu_set(dev, priv->ctl, priv->iface, mtu);
-}
-
-static int tap_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
-{
-	struct tap_priv *priv = dev->dev_private;
-
-	return eth_netdev_mac_set(dev, priv->ctl, priv->iface, mac);
-}
-
 /* ---- queues: one /dev/net/tun descriptor each (tuntap, "Multiqueue tuntap interface") ---- */
 
 /* Attach a new descriptor to the interface with @flags. @return it, or -errno. */
@@ -314,14 +266,14 @@ static int tap_fd_open(struct tap_priv *priv, short flags, const char *name)
 					 : "");
 		return ret;
 	}
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", priv->iface);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", priv->nd.iface);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		ret = -errno;
 		close(fd);
 		return ret;
 	}
 	/* the kernel's name: dtap%d becomes dtap0 */
-	snprintf(priv->iface, sizeof(priv->iface), "%s", ifr.ifr_name);
+	snprintf(priv->nd.iface, sizeof(priv->nd.iface), "%s", ifr.ifr_name);
 	return fd;
 }
 
@@ -348,14 +300,15 @@ static int tap_configure(struct px_eth_dev *dev)
 
 		if (fd < 0) {
 			TAP_LOG(ERR, "%s: cannot attach queue %u to %s: %s", dev->name, q,
-				priv->iface, strerror(-fd));
+				priv->nd.iface, strerror(-fd));
 			tap_fds_close(priv, 1);
 			return fd;
 		}
 		priv->fds[q] = fd;
 		priv->nb_fds = q + 1;
 	}
-	TAP_LOG(INFO, "%s: %s with %u queue%s", dev->name, priv->iface, want, want > 1 ? "s" : "");
+	TAP_LOG(INFO, "%s: %s with %u queue%s", dev->name, priv->nd.iface, want,
+		want > 1 ? "s" : "");
 	return 0;
 }
 
@@ -404,20 +357,20 @@ static int tap_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, i
  * by a bridge or route that does not see it up yet. */
 static int tap_start(struct px_eth_dev *dev)
 {
-	int ret = tap_set_link_up(dev);
+	int ret = eth_netdev_set_link_up(dev);
 
 	if (ret == 0)
 		ret = tap_link_update(dev, 1);
 	if (ret == 0 && !dev->link.link_status)
 		TAP_LOG(NOTICE, "%s: %s is not running after %d ms", dev->name,
-			((struct tap_priv *)dev->dev_private)->iface, TAP_LINK_WAIT_MS);
+			eth_netdev(dev)->iface, TAP_LINK_WAIT_MS);
 	return ret;
 }
 
 static int tap_stop(struct px_eth_dev *dev)
 {
 	dev->link.link_status = 0;
-	return tap_set_link_down(dev);
+	return eth_netdev_set_link_down(dev);
 }
 
 static int tap_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
@@ -443,8 +396,8 @@ static int tap_stats_reset(struct px_eth_dev *dev)
 static void tap_priv_free(struct tap_priv *priv)
 {
 	tap_fds_close(priv, 0);
-	if (priv->ctl >= 0)
-		close(priv->ctl);
+	if (priv->nd.fd >= 0)
+		close(priv->nd.fd);
 	free(priv);
 }
 
@@ -467,14 +420,14 @@ static const struct px_eth_dev_ops tap_ops = {
 	.link_update = tap_link_update,
 	.stats_get = tap_stats_get,
 	.stats_reset = tap_stats_reset,
-	.promiscuous_enable = tap_promisc_on,
-	.promiscuous_disable = tap_promisc_off,
-	.allmulticast_enable = tap_allmulti_on,
-	.allmulticast_disable = tap_allmulti_off,
-	.mac_addr_set = tap_mac_set,
-	.mtu_set = tap_mtu_set,
-	.dev_set_link_up = tap_set_link_up,
-	.dev_set_link_down = tap_set_link_down,
+	.promiscuous_enable = eth_netdev_promisc_enable,
+	.promiscuous_disable = eth_netdev_promisc_disable,
+	.allmulticast_enable = eth_netdev_allmulti_enable,
+	.allmulticast_disable = eth_netdev_allmulti_disable,
+	.mac_addr_set = eth_netdev_mac_set,
+	.mtu_set = eth_netdev_mtu_set,
+	.dev_set_link_up = eth_netdev_set_link_up,
+	.dev_set_link_down = eth_netdev_set_link_down,
 };
 
 /* Create (or attach to) the interface with queue 0's descriptor: IFF_NAPI where the kernel
@@ -491,12 +444,12 @@ static int tap_create(struct tap_priv *priv, const char *name)
 	if (fd == -EPERM)
 		TAP_LOG(ERR,
 			"%s: iface=%s: cannot create or attach: %s (needs CAP_NET_ADMIN: run as root)",
-			name, priv->iface, strerror(-fd));
+			name, priv->nd.iface, strerror(-fd));
 	else if (fd < 0 && fd != -ENOENT && fd != -EACCES)
 		TAP_LOG(ERR,
 			"%s: iface=%s: cannot create or attach: %s (is there an interface of that "
 			"name that is not a multi-queue tap? ip link show lists them)",
-			name, priv->iface, strerror(-fd));
+			name, priv->nd.iface, strerror(-fd));
 	if (fd < 0)
 		return fd;
 	priv->fds[0] = fd;
@@ -513,12 +466,12 @@ static int parse_iface(const char *key, const char *value, void *opaque)
 {
 	struct tap_priv *priv = opaque;
 
-	if (*value == '\0' || strlen(value) >= sizeof(priv->iface)) {
+	if (*value == '\0' || strlen(value) >= sizeof(priv->nd.iface)) {
 		TAP_LOG(ERR, "net_tap: %s=%s: an interface name has 1 to %d characters", key, value,
 			IF_NAMESIZE - 1);
 		return -EINVAL;
 	}
-	strcpy(priv->iface, value);
+	strcpy(priv->nd.iface, value);
 	return 0;
 }
 
@@ -547,7 +500,7 @@ static int tap_parse(const struct px_kvargs *args, struct tap_priv *priv)
 {
 	int ret = 0;
 
-	strcpy(priv->iface, TAP_DEFAULT_IFACE);
+	strcpy(priv->nd.iface, TAP_DEFAULT_IFACE);
 	if (args == NULL)
 		return 0;
 	if (px_kvargs_count(args, "iface") > 1 || px_kvargs_count(args, "mac") > 1) {
@@ -564,10 +517,10 @@ static int tap_parse(const struct px_kvargs *args, struct tap_priv *priv)
 
 static int tap_port_init(struct px_eth_dev *dev, struct tap_priv *priv)
 {
-	int ret = priv->has_mac ? tap_mac_set(dev, &priv->mac) : 0;
+	int ret = priv->has_mac ? eth_netdev_mac_set(dev, &priv->mac) : 0;
 
 	if (ret == 0)
-		ret = eth_netdev_read(dev, priv->ctl, priv->iface);
+		ret = eth_netdev_read(dev);
 	return ret;
 }
 
@@ -581,8 +534,8 @@ static int tap_probe(const char *name, const struct px_kvargs *args)
 		return -ENOMEM;
 	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++)
 		priv->fds[q] = priv->rxq[q].fd = priv->txq[q].fd = -1;
-	priv->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ret = priv->ctl < 0 ? -errno : tap_parse(args, priv);
+	priv->nd.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ret = priv->nd.fd < 0 ? -errno : tap_parse(args, priv);
 	if (ret == 0)
 		ret = tap_create(priv, name);
 	if (ret < 0)
@@ -603,7 +556,8 @@ static int tap_probe(const char *name, const struct px_kvargs *args)
 	if (ret < 0)
 		goto release_port;
 	eth_dev_probing_finish(dev);
-	TAP_LOG(INFO, "%s: port %u on tap interface %s, NAPI %s", name, dev->port_id, priv->iface,
+	TAP_LOG(INFO, "%s: port %u on tap interface %s, NAPI %s", name, dev->port_id,
+		priv->nd.iface,
 		(priv->tun_flags & IFF_NAPI) ? "on" : "off (the kernel does not offer it)");
 	return 0;
 release_port:

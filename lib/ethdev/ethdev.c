@@ -427,6 +427,14 @@ int px_eth_dev_reset(uint16_t port)
 	return dev->ops->dev_reset(dev);
 }
 
+void eth_dev_removed_by_name(const char *name)
+{
+	struct px_eth_dev *dev = eth_dev_get_by_name(name);
+
+	if (dev)
+		eth_dev_removed(dev);
+}
+
 int px_eth_dev_is_removed(uint16_t port)
 {
 	struct px_eth_dev *dev;

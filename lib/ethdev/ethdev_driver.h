@@ -151,6 +151,8 @@ struct px_eth_dev *eth_dev_get_by_name(const char *name);
 /* Close the port called @name: a vdev driver's remove. 0 when there is no such port (the
  * application may have closed it already), else px_eth_dev_close()'s result. */
 int eth_dev_close_by_name(const char *name);
+/* eth_dev_removed() for the port called @name, if there is one: a PCI driver's request hook. */
+void eth_dev_removed_by_name(const char *name);
 /* The port's device, or NULL for an unknown port. */
 struct px_eth_dev *eth_dev_get(uint16_t port);
 

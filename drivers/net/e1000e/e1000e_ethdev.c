@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/pci_regs.h>
 
 #include "ethdev_driver.h"
 #include "px_counter.h"
@@ -131,21 +130,6 @@ PX_LOG_REGISTER(e1000e_logtype, "pmd.net.e1000e", DEFAULT);
 static struct e1000e_adapter *adapter_of(struct px_eth_dev *dev)
 {
 	return dev->dev_private;
-}
-
-/* PCI_COMMAND.MASTER: the device may DMA only while it is set. */
-static int e1000e_bus_master(struct e1000e_adapter *ad, bool on)
-{
-	uint16_t cmd;
-	int ret;
-
-	ret = px_pci_cfg_read(ad->pci, PCI_COMMAND, &cmd, sizeof(cmd));
-	if (ret < 0)
-		return ret;
-	cmd = le16toh(cmd);
-	cmd = on ? (cmd | PCI_COMMAND_MASTER) : (cmd & ~PCI_COMMAND_MASTER);
-	cmd = htole16(cmd);
-	return px_pci_cfg_write(ad->pci, PCI_COMMAND, &cmd, sizeof(cmd));
 }
 
 /* RAL0/RAH0 as the NVM auto-read left them (§10.2.5: little-endian byte order, AV = valid). */
@@ -407,7 +391,7 @@ static void e1000e_quiesce(struct e1000e_adapter *ad)
 	e1000e_write(ad->hw, E1000_TCTL, 0);
 	e1000e_write(ad->hw, E1000_IMC, E1000_IMC_ALL);
 	e1000e_flush(ad->hw);
-	e1000e_bus_master(ad, false);
+	pci_bus_master(ad->pci, false);
 	if (ad->lsc_fd >= 0) {
 		/* waits for a running handler, unless this is it (a callback stopping the port) */
 		px_intr_callback_unregister(ad->lsc_fd, e1000e_lsc_intr, ad->eth);
@@ -496,7 +480,7 @@ static int e1000e_dev_start(struct px_eth_dev *dev)
 	if (ret < 0)
 		goto drop_mbufs;
 	e1000e_init_tx(dev->tx_queues[0]);
-	ret = e1000e_bus_master(ad, true);
+	ret = pci_bus_master(ad->pci, true);
 	if (ret < 0)
 		goto drop_mbufs;
 	/* §4.6.7, last step: the transmitter on; it fetches nothing before the first TDT write */
@@ -983,7 +967,7 @@ static int e1000e_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
 	ad->hw = pci->bar[0];
 	ad->rx_intr_fd = -1;
 	ad->lsc_fd = -1;
-	ret = e1000e_bus_master(ad, false);
+	ret = pci_bus_master(ad->pci, false);
 	if (ret == 0)
 		ret = e1000e_reset_and_init(ad);
 	if (ret < 0) {
@@ -1027,24 +1011,15 @@ free_adapter:
 /* At bus cleanup: close the port if the application did not. */
 static int e1000e_remove(struct px_pci_device *pci)
 {
-	struct px_eth_dev *dev;
-
-	if (pci->priv == NULL)
-		return 0;
-	dev = eth_dev_get_by_name(pci->name);
-	if (dev == NULL)
-		return 0;
-	return px_eth_dev_close(dev->port_id);
+	return pci->priv ? eth_dev_close_by_name(pci->name) : 0;
 }
 
 /* The kernel asks for the device back (unplug): the port stops bursting and tells the
- * application (PX_ETH_EVENT_INTR_RMV), which closes it. */
+ * application (PX_ETH_EVENT_INTR_RMV), which closes it; the close releases the device. */
 static void e1000e_request(struct px_pci_device *pci)
 {
-	struct e1000e_adapter *ad = pci->priv;
-
-	if (ad)
-		eth_dev_removed(ad->eth);
+	if (pci->priv)
+		eth_dev_removed_by_name(pci->name);
 }
 
 /* ---- registration ------------------------------------------------------------------------- */

@@ -640,12 +640,15 @@ static int virtio_dev_close(struct px_eth_dev *dev)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
 
+	struct px_pci_device *pci = ad->pci;
+
 	virtio_quiesce(ad);
 	virtio_queue_free(ad->cvq);
-	ad->pci->priv = NULL;
+	pci->priv = NULL;
 	free(ad);
 	dev->dev_private = NULL;
-	return 0;
+	/* a device being removed goes back to the kernel now, which completes the unplug */
+	return dev->removed ? px_pci_release(pci) : 0;
 }
 
 /* px_eth_dev_reset(): the port is stopped (the device already reset); reset it again and
@@ -1042,14 +1045,15 @@ free_adapter:
 /* At bus cleanup: close the port if the application did not. */
 static int virtio_remove(struct px_pci_device *pci)
 {
-	struct px_eth_dev *dev;
+	return pci->priv ? eth_dev_close_by_name(pci->name) : 0;
+}
 
-	if (pci->priv == NULL)
-		return 0;
-	dev = eth_dev_get_by_name(pci->name);
-	if (dev == NULL)
-		return 0;
-	return px_eth_dev_close(dev->port_id);
+/* The kernel asks for the device back (unplug): the port stops bursting and tells the
+ * application (PX_ETH_EVENT_INTR_RMV), which closes it; the close releases the device. */
+static void virtio_request(struct px_pci_device *pci)
+{
+	if (pci->priv)
+		eth_dev_removed_by_name(pci->name);
 }
 
 /* ---- registration ------------------------------------------------------------------------- */
@@ -1067,6 +1071,7 @@ static struct px_pci_driver virtio_driver = {
 	.id_table = virtio_ids,
 	.probe = virtio_probe,
 	.remove = virtio_remove,
+	.request = virtio_request,
 };
 
 void driver_init_virtio(void);

@@ -67,4 +67,43 @@ static inline int bench_usage(const char *prog, const char *const *metrics)
 	return 2;
 }
 
+/* The objects a producer enqueues: 1..n (never NULL). */
+static inline void bench_fill_objs(void **objs, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		objs[i] = (void *)(uintptr_t)(i + 1);
+}
+
+#ifdef B_EAL_INIT
+/*
+ * main() of a twin: `prog EAL-ARGS -- METRIC ITERS` runs @run(METRIC, ITERS) for a METRIC in
+ * @metrics (NULL-terminated) between the side's EAL init and cleanup (B_EAL_INIT, B_EAL_CLEANUP).
+ */
+static inline int bench_main(int argc, char **argv, const char *const *metrics,
+			     int (*run)(const char *m, uint64_t iters))
+{
+	int ret = B_EAL_INIT(argc, argv);
+
+	if (ret < 0) {
+		fprintf(stderr, "EAL init failed: %d\n", ret);
+		return 1;
+	}
+	argc -= ret;
+	argv += ret;
+	if (argc > 1 && strcmp(argv[1], "--") == 0) {
+		argc--;
+		argv++;
+	}
+	if (argc != 3)
+		return bench_usage(argv[0], metrics);
+	for (int i = 0; metrics[i]; i++)
+		if (strcmp(argv[1], metrics[i]) == 0) {
+			ret = run(argv[1], strtoull(argv[2], NULL, 0));
+			B_EAL_CLEANUP();
+			return ret;
+		}
+	return bench_usage(argv[0], metrics);
+}
+#endif
+
 #endif /* BENCH_COMMON_H */

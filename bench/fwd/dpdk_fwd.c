@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * DPDK 22.11 twin of px-fwd's io, txonly and rxonly loops, for bench/fwd/run.sh. Debian 12 does
- * not package dpdk-testpmd, so this is testpmd's io/txonly/rxonly forwarding written against
- * rte_ethdev the way px-fwd is written against px_ethdev: the same bursts, the same per-packet
- * work (txonly copies a 64-byte template and writes a sequence number and a source port).
+ * A minimal DPDK 22.11 loop of px-fwd's io, txonly and rxonly work, for bench/fwd/run.sh's DETAIL
+ * line. The benchmark itself compares px-fwd with DPDK's own dpdk-testpmd (Debian's dpdk-dev,
+ * /usr/bin/dpdk-testpmd); this program is the same forwarding written directly against
+ * rte_ethdev, without testpmd's framework (streams, per-stream counters, its txonly frame
+ * builder), so the gap between the two DPDK numbers is what testpmd itself costs. The same
+ * bursts, the same per-packet work (txonly copies a 64-byte template and writes a sequence
+ * number and a source port).
  *
  *   dpdk_fwd EAL-ARGS -- MODE SECONDS        prints "packets=<n> seconds=<s>"
  */

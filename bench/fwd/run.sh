@@ -1,70 +1,176 @@
 #!/usr/bin/env bash
-# bench/fwd/run.sh [METRIC...] — px-fwd against DPDK 22.11 on two null ports, one forwarding
-# lcore, 64-byte packets: fwd_null_io, fwd_null_txonly, fwd_null_rxonly (Mpps, higher is
-# better), and instructions per packet under callgrind (two run lengths, the difference).
-# DPDK's side is bench/fwd/dpdk_fwd.c (Debian 12 has no dpdk-testpmd; see its header).
+# bench/fwd/run.sh [METRIC...] — Pollux's px-fwd against DPDK 22.11's own dpdk-testpmd (Debian's
+# dpdk-dev) on two null ports, one forwarding lcore, bursts of 32, 64-byte packets:
+# fwd_null_io, fwd_null_txonly, fwd_null_rxonly (Mpps, higher is better), and instructions per
+# packet under callgrind (two run lengths, the difference).
+#
+# Both programs get the same EAL arguments (-l 0-1 --no-huge -m 512 --no-pci, vdevs net_null0 and
+# net_null1 with no devargs) and --forward-mode=MODE --burst=32 --txpkts=64; testpmd also
+# --total-num-mbufs=16384 (its default pool does not fit in 512 MB without hugepages) and
+# --auto-start. The rate is what each program measures itself: the per-second live statistics
+# (px-fwd --stats-period=1, testpmd --stats-period 1), summed over the two ports (tx for io and
+# txonly, rx for rxonly), averaged over SECS periods after the first (warm-up) one.
+# A DETAIL line gives bench/fwd/dpdk_fwd.c, a minimal DPDK loop of the same work without testpmd's
+# framework (its own count over its own run time), as a floor for what DPDK's library costs.
+#
 # Prints BENCH lines as bench/compare.sh does. Environment: ROUNDS (default 5), CG=0 skips
-# callgrind, SECS (default 2).
+# callgrind, SECS (default 3), TWIN=0 skips the DETAIL line, BENCH_PXFWD (a px-fwd to use).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=$root/build/bench-fwd
-rounds=${ROUNDS:-5} secs=${SECS:-2}
+rounds=${ROUNDS:-5} secs=${SECS:-3}
 metrics=("$@")
 [ ${#metrics[@]} -gt 0 ] || metrics=(fwd_null_io fwd_null_txonly fwd_null_rxonly)
 die() { echo "fwd bench: $*" >&2; exit 1; }
+log() { echo "fwd bench: $*" >&2; }
 
+command -v dpdk-testpmd >/dev/null || {
+	for m in "${metrics[@]}"; do echo "BENCH $m skipped: needs dpdk-testpmd (apt-get install dpdk-dev)"; done
+	exit 0
+}
 if ! pkg-config --exists libdpdk; then
-    apt-get install -y libdpdk-dev >/dev/null || die "cannot install libdpdk-dev"
+	apt-get install -y libdpdk-dev >/dev/null || die "cannot install libdpdk-dev"
 fi
 mkdir -p "$out"
-cmake -S "$root" -B "$out/pollux" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-    -DPX_LAB=OFF >"$out/build.log" 2>&1 || { cat "$out/build.log"; die "configure failed"; }
-ninja -C "$out/pollux" px-fwd >>"$out/build.log" 2>&1 || { cat "$out/build.log"; die "build failed"; }
-# shellcheck disable=SC2046
-cc -O3 -march=corei7 $(pkg-config --cflags libdpdk) "$here/dpdk_fwd.c" \
-    $(pkg-config --libs libdpdk) -o "$out/dpdk_fwd"
-pxfwd=$out/pollux/app/fwd/px-fwd
-eal="-l 0-1 --no-huge -m 512 --vdev net_null0 --vdev net_null1 --log-level=error"
+if [ -n "${BENCH_PXFWD:-}" ]; then
+	pxfwd=$BENCH_PXFWD
+else
+	cmake -S "$root" -B "$out/pollux" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+		-DPX_LAB=OFF >"$out/build.log" 2>&1 || { cat "$out/build.log"; die "configure failed"; }
+	ninja -C "$out/pollux" px-fwd >>"$out/build.log" 2>&1 || { cat "$out/build.log"; die "build failed"; }
+	pxfwd=$out/pollux/app/fwd/px-fwd
+fi
+if [ "${TWIN:-1}" != 0 ]; then
+	# shellcheck disable=SC2046
+	cc -O3 -march=corei7 $(pkg-config --cflags libdpdk) "$here/dpdk_fwd.c" \
+		$(pkg-config --libs libdpdk) -o "$out/dpdk_fwd"
+fi
+eal=(-l 0-1 --no-huge -m 512 --no-pci --vdev net_null0 --vdev net_null1 --log-level=error)
+fwdargs=(--burst=32 --txpkts=64)
 
-# run_px MODE SECONDS [wrapper...] -> "packets seconds"
-run_px() {
-    local m=$1 s=$2; shift 2
-    "$@" "$pxfwd" $eal --no-pci -- --forward-mode="$m" --duration="$s" --stats-period=0 \
-        --stats-json="$out/px.json" >/dev/null 2>&1 || die "px-fwd failed"
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["ports"]
+# start SIDE MODE PERIOD [wrapper...]: the program in the background, output in $out/out, pid in $pid
+start() {
+	local side=$1 m=$2 period=$3
+	shift 3
+	if [ "$side" = px ]; then
+		"$@" "$pxfwd" "${eal[@]}" -- --forward-mode="$m" "${fwdargs[@]}" --stats-period="$period" \
+			>"$out/out" 2>&1 </dev/null &
+	else
+		stdbuf -oL "$@" dpdk-testpmd "${eal[@]}" --file-prefix="pxfwd$$" -- --forward-mode="$m" \
+			"${fwdargs[@]}" --total-num-mbufs=16384 --auto-start --stats-period "$period" \
+			>"$out/out" 2>&1 </dev/null &
+	fi
+	pid=$!
+}
+stop() {
+	local i
+	kill -INT "$pid" 2>/dev/null || true
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+# values SIDE MODE: the per-port live rates in Mpps, in order (two lines per period)
+values() {
+	local dir=tx
+	[ "$2" = rxonly ] && dir=rx
+	if [ "$1" = px ]; then # "port N: rx X Mpps G Gbps | tx Y Mpps ..."
+		awk -v d=$dir '/^port [0-9]+: rx .* Mpps/ { print (d == "rx") ? $4 : $10 }' "$out/out"
+	else # "  Rx-pps:   N   Rx-bps: ..." / "  Tx-pps: ..."
+		[ $dir = rx ] && dir=Rx-pps: || dir=Tx-pps:
+		awk -v d=$dir '$1 == d { printf "%.6f\n", $2 / 1e6 }' "$out/out"
+	fi
+}
+# rate SIDE MODE: mean Mpps (both ports) over SECS periods after the warm-up ones.
+# testpmd prints a first block at once (rates 0), px-fwd its first line after one period.
+rate() {
+	local skip=1 i
+	[ "$1" = dp ] && skip=2
+	start "$1" "$2" 1
+	for ((i = 0; i < 10 * (secs + skip + 1) + 600; i++)); do # at most a minute to start
+		[ "$(values "$1" "$2" | wc -l)" -ge $((2 * (secs + skip))) ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	stop
+	values "$1" "$2" | awk -v a=$((2 * skip)) -v b=$((2 * (skip + secs))) \
+		'NR > a && NR <= b { s += $1; n++ } END { if (n >= 2) printf "%.3f\n", s / (n / 2); else print "" }'
+	[ "$(values "$1" "$2" | wc -l)" -ge $((2 * (secs + skip))) ] ||
+		{ log "$1 $2 printed too few statistics; its output:"; tail -20 "$out/out" >&2; }
+}
+twin() {
+	"$out/dpdk_fwd" "${eal[@]}" --no-shconf --file-prefix=pxfwd$$ -- "$1" "$secs" 2>/dev/null |
+		sed -n 's/^packets=\([0-9]*\) seconds=\(.*\)$/\1 \2/p' | awk '{printf "%.3f\n", $1 / $2 / 1e6}'
+}
+# packets SIDE MODE: the program's total after it stopped (tx for io/txonly, rx for rxonly)
+packets() {
+	if [ "$1" = px ]; then
+		python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
 k="rx_packets" if sys.argv[2]=="rxonly" else "tx_packets"
-print(sum(x[k] for x in p), d["seconds"])' "$out/px.json" "$m"
+print(sum(x[k] for x in d["ports"]))' "$out/px.json" "$2"
+	else # after "Accumulated forward statistics for all ports": "RX-packets: N ..." "TX-packets: N"
+		local k=TX-packets:
+		[ "$2" = rxonly ] && k=RX-packets:
+		awk -v k=$k '/Accumulated forward statistics/ { a = 1 } a && $1 == k { print $2; exit }' "$out/out"
+	fi
 }
-run_dpdk() {
-    local m=$1 s=$2; shift 2
-    "$@" "$out/dpdk_fwd" $eal --no-pci --no-shconf --file-prefix=pxfwd$$ -- "$m" "$s" 2>/dev/null |
-        sed -n 's/^packets=\([0-9]*\) seconds=\(.*\)$/\1 \2/p'
+# cg SIDE MODE SECONDS FILE: one run under callgrind, SECONDS of forwarding; prints its packets
+cg() {
+	local side=$1 m=$2 s=$3 f=$4 i
+	if [ "$side" = px ]; then
+		valgrind --tool=callgrind --callgrind-out-file="$f" "$pxfwd" "${eal[@]}" -- \
+			--forward-mode="$m" "${fwdargs[@]}" --duration="$s" --stats-period=0 \
+			--stats-json="$out/px.json" >"$out/out" 2>&1 </dev/null || die "px-fwd failed under valgrind"
+	else
+		# one statistics block at the start, then none (period 1000 s): the main lcore sleeps;
+		# forwarding starts once that block is printed
+		start dp "$m" 1000 valgrind --tool=callgrind --callgrind-out-file="$f"
+		for ((i = 0; i < 1200; i++)); do
+			grep -aq 'Tx-pps:' "$out/out" && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		sleep "$s"
+		stop
+	fi
+	packets "$side" "$m"
 }
-median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-mpps() { awk '{printf "%.3f\n", $1 / $2 / 1e6}'; }
 instr() { # instr SIDE MODE -> instructions per packet (difference of two run lengths)
-    local side=$1 m=$2 r1 r2 i1 i2
-    r1=$("run_$side" "$m" 1 valgrind --tool=callgrind --callgrind-out-file="$out/cg1" )
-    r2=$("run_$side" "$m" 2 valgrind --tool=callgrind --callgrind-out-file="$out/cg2" )
-    i1=$(awk '/^(summary|totals):/ {print $2; exit}' "$out/cg1")
-    i2=$(awk '/^(summary|totals):/ {print $2; exit}' "$out/cg2")
-    awk -v i1="$i1" -v i2="$i2" -v p1="${r1%% *}" -v p2="${r2%% *}" \
-        'BEGIN {printf "%.1f\n", (i2 - i1) / (p2 - p1)}'
+	local side=$1 m=$2 p1 p2 i1 i2
+	p1=$(cg "$side" "$m" 2 "$out/cg1")
+	p2=$(cg "$side" "$m" 4 "$out/cg2")
+	i1=$(awk '/^(summary|totals):/ {print $2; exit}' "$out/cg1")
+	i2=$(awk '/^(summary|totals):/ {print $2; exit}' "$out/cg2")
+	log "$side $m callgrind: $i1 instructions for $p1 packets, $i2 for $p2"
+	awk -v i1="$i1" -v i2="$i2" -v p1="$p1" -v p2="$p2" \
+		'BEGIN {if (p2 > p1 && i1 != "" && i2 != "") printf "%.1f\n", (i2 - i1) / (p2 - p1); else print "nan"}'
 }
+# shellcheck source=../common/stats.sh
+. "$root/bench/common/stats.sh"
 
 for metric in "${metrics[@]}"; do
-    m=${metric#fwd_null_}
-    case $m in io|txonly|rxonly) ;; *) die "unknown metric $metric" ;; esac
-    px=() dp=()
-    for ((r = 0; r < rounds; r++)); do
-        px+=("$(run_px "$m" "$secs" | mpps)")
-        dp+=("$(run_dpdk "$m" "$secs" | mpps)")
-    done
-    a=$(printf '%s\n' "${px[@]}" | median) b=$(printf '%s\n' "${dp[@]}" | median)
-    echo "BENCH $metric pollux=$a dpdk=$b unit=Mpps ratio=$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.3f", a/b}') better=higher"
-    if [ "${CG:-1}" != 0 ] && command -v valgrind >/dev/null; then
-        a=$(instr px "$m") b=$(instr dpdk "$m")
-        echo "BENCH ${metric}_instr pollux=$a dpdk=$b unit=instr/pkt ratio=$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.3f", a/b}') better=lower"
-    fi
+	m=${metric#fwd_null_}
+	case $m in io|txonly|rxonly) ;; *) die "unknown metric $metric" ;; esac
+	px=() dp=() tw=()
+	for ((r = 0; r < rounds; r++)); do
+		px+=("$(rate px "$m")")
+		dp+=("$(rate dp "$m")")
+		[ "${TWIN:-1}" = 0 ] || tw+=("$(twin "$m")")
+	done
+	log "$metric px-fwd: ${px[*]}"
+	log "$metric dpdk-testpmd: ${dp[*]}"
+	a=$(printf '%s\n' "${px[@]}" | grep -v '^$' | median)
+	b=$(printf '%s\n' "${dp[@]}" | grep -v '^$' | median)
+	echo "BENCH $metric pollux=$a dpdk=$b unit=Mpps ratio=$(ratio "$a" "$b") better=higher"
+	if [ "${TWIN:-1}" != 0 ]; then
+		log "$metric dpdk_fwd twin: ${tw[*]}"
+		echo "DETAIL $metric dpdk_fwd_twin=$(printf '%s\n' "${tw[@]}" | grep -v '^$' | median) unit=Mpps (bench/fwd/dpdk_fwd.c: the same work on rte_ethdev without testpmd)"
+	fi
+	if [ "${CG:-1}" != 0 ] && command -v valgrind >/dev/null; then
+		a=$(instr px "$m") b=$(instr dp "$m")
+		echo "BENCH ${metric}_instr pollux=$a dpdk=$b unit=instr/pkt ratio=$(ratio "$a" "$b") better=lower"
+	fi
 done

@@ -39,8 +39,7 @@ static BENCH_NOINLINE uint64_t bench_loop_mbuf(B_MEMPOOL *mp, uint64_t iters)
 	return bench_tsc() - t0;
 }
 
-static const char *const pool_metrics[] = {"mempool_cache_bulk32", "mbuf_alloc_free_bulk32",
-					   NULL};
+static const char *const pool_metrics[] = {"mempool_cache_bulk32", "mbuf_alloc_free_bulk32", NULL};
 
 static int run_metric(const char *m, uint64_t iters)
 {
@@ -71,25 +70,5 @@ static int run_metric(const char *m, uint64_t iters)
 
 int main(int argc, char **argv)
 {
-	int ret = B_EAL_INIT(argc, argv);
-
-	if (ret < 0) {
-		fprintf(stderr, "EAL init failed: %d\n", ret);
-		return 1;
-	}
-	argc -= ret;
-	argv += ret;
-	if (argc > 1 && strcmp(argv[1], "--") == 0) {
-		argc--;
-		argv++;
-	}
-	if (argc != 3)
-		return bench_usage(argv[0], pool_metrics);
-	for (int i = 0; pool_metrics[i]; i++)
-		if (strcmp(argv[1], pool_metrics[i]) == 0) {
-			ret = run_metric(argv[1], strtoull(argv[2], NULL, 0));
-			B_EAL_CLEANUP();
-			return ret;
-		}
-	return bench_usage(argv[0], pool_metrics);
+	return bench_main(argc, argv, pool_metrics, run_metric);
 }

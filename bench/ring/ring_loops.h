@@ -18,8 +18,7 @@ static BENCH_NOINLINE uint64_t bench_loop_bulk32(B_RING *r, int single, uint64_t
 	void *objs[BURST], *out[BURST];
 	uint64_t t0, i;
 
-	for (i = 0; i < BURST; i++)
-		objs[i] = (void *)(uintptr_t)(i + 1);
+	bench_fill_objs(objs, BURST);
 	t0 = bench_tsc();
 	if (single) {
 		for (i = 0; i < iters; i++) {
@@ -83,8 +82,7 @@ static BENCH_NOINLINE uint64_t bench_loop_2core(B_RING *r, uint64_t iters, unsig
 	void *objs[BURST];
 	uint64_t t0, i;
 
-	for (i = 0; i < BURST; i++)
-		objs[i] = (void *)(uintptr_t)(i + 1);
+	bench_fill_objs(objs, BURST);
 	B_LAUNCH(bench_2core_consumer, &tc, worker);
 	t0 = bench_tsc();
 	__atomic_store_n(&tc.go, 1, __ATOMIC_RELEASE);
@@ -94,8 +92,8 @@ static BENCH_NOINLINE uint64_t bench_loop_2core(B_RING *r, uint64_t iters, unsig
 	return bench_tsc() - t0;
 }
 
-static const char *const ring_metrics[] = {"ring_spsc_bulk32", "ring_mpmc_bulk32",
-					   "ring_spsc_single", "ring_mpmc_single",
+static const char *const ring_metrics[] = {"ring_spsc_bulk32",       "ring_mpmc_bulk32",
+					   "ring_spsc_single",       "ring_mpmc_single",
 					   "ring_spsc_bulk32_2core", NULL};
 
 /* One timed run of metric @m: TSC cycles for @iters iterations; @objs gets the object count. */
@@ -141,25 +139,5 @@ static int run_metric(const char *m, uint64_t iters)
 
 int main(int argc, char **argv)
 {
-	int ret = B_EAL_INIT(argc, argv);
-
-	if (ret < 0) {
-		fprintf(stderr, "EAL init failed: %d\n", ret);
-		return 1;
-	}
-	argc -= ret;
-	argv += ret;
-	if (argc > 1 && strcmp(argv[1], "--") == 0) {
-		argc--;
-		argv++;
-	}
-	if (argc != 3)
-		return bench_usage(argv[0], ring_metrics);
-	for (int i = 0; ring_metrics[i]; i++)
-		if (strcmp(argv[1], ring_metrics[i]) == 0) {
-			ret = run_metric(argv[1], strtoull(argv[2], NULL, 0));
-			B_EAL_CLEANUP();
-			return ret;
-		}
-	return bench_usage(argv[0], ring_metrics);
+	return bench_main(argc, argv, ring_metrics, run_metric);
 }

@@ -10,6 +10,8 @@
 #              BENCH_ITERS_SCALE (multiplies the iteration counts, default 1),
 #              BENCH_STAT=min (report the best round instead of the median: the floor, for a
 #              machine shared with other load).
+# scale (every scale_* metric), scale_<workload>_<N>l: the multi-lcore twins of bench/scale for
+# N = 1, 2, 4, ... up to the CPUs here, see bench/scale/run.sh (BENCH_SCALE_WORKLOADS).
 # af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx: px-fwd against dpdk-testpmd on a veth pair, see
 # bench/kernel/run.sh (root; SECS, WARM, BENCH_KERNEL_BUILD, BENCH_PXFWD).
 #
@@ -64,11 +66,12 @@ build() {
 	cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPX_LAB=OFF \
 		-DBUILD_TESTING=OFF -DPX_BUILD_SHARED=OFF >/dev/null
 	ninja -C "$BUILD" pollux_static >/dev/null
-	local inc="-I$BUILD/include" libs="$BUILD/lib/libpollux.a -lpthread"
+	local inc="-I$BUILD/include" libs="$BUILD/lib/libpollux.a"
 	for d in "$ROOT"/lib/*/; do inc="$inc -I$d"; done
-	grep -q 'PX_HAVE_NUMA 1' "$BUILD/include/px_config.h" && libs="$libs -lnuma"
+	# what linking libpollux.a needs (-pthread, -lnuma, the drivers' libraries): its pollux.pc
+	libs="$libs $(PKG_CONFIG_PATH=$BUILD pkg-config --static --libs pollux | sed 's/-L[^ ]*//g; s/-lpollux//')"
 	mkdir -p "$BUILD/progs"
-	for p in ring mempool; do
+	for p in ring mempool scale; do
 		# shellcheck disable=SC2086
 		cc $CFLAGS -D_GNU_SOURCE $inc -o "$BUILD/progs/pollux_$p" \
 			"$ROOT/bench/$p/pollux_$p.c" $libs
@@ -87,9 +90,8 @@ run() {
 		awk -v m="$m" '$1 == "RESULT" && $2 == m { print $3 }' || true
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print "nan" }'; }
-pick() { if [ "${BENCH_STAT:-median}" = min ]; then sort -g | head -n 1; else median; fi; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.3f", a / b; else print "nan" }'; }
+# shellcheck source=common/stats.sh
+. "$ROOT/bench/common/stats.sh"
 
 # callgrind SIDE METRIC ITERS: instructions executed inside bench_loop_* for ITERS iterations
 callgrind_ir() {
@@ -135,16 +137,20 @@ bench_metric() {
 }
 
 main() {
-	local metrics=() fwd=() kern=() m want_eal=0
+	local metrics=() fwd=() kern=() m want_eal=0 scale=0 sw=() sn=() w n
 	[ $# -eq 0 ] && set -- all
 	for m in "$@"; do
 		case $m in
 		all) metrics+=($ALL); want_eal=1; fwd=(fwd_null_io fwd_null_txonly fwd_null_rxonly)
-		     kern=(af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx) ;;
+		     kern=(af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx); scale=1 ;;
+		scale) scale=1 ;;
+		scale_*_[0-9]*l)
+			w=${m#scale_} n=${w##*_} w=${w%_*} n=${n%l}
+			scale=1 sw+=("$w") sn+=("$n") ;;
 		eal_init_1g) want_eal=1 ;;
 		fwd_null_io|fwd_null_txonly|fwd_null_rxonly) fwd+=("$m") ;;
 		af_packet_rx|af_packet_tx|af_xdp_rx|af_xdp_tx) kern+=("$m") ;;
-		*) [ -n "${PROG[$m]:-}" ] || die "unknown metric $m (known: $ALL eal_init_1g fwd_null_io fwd_null_txonly fwd_null_rxonly af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx all)"
+		*) [ -n "${PROG[$m]:-}" ] || die "unknown metric $m (known: $ALL eal_init_1g fwd_null_io fwd_null_txonly fwd_null_rxonly af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx scale scale_<workload>_<N>l all)"
 		   metrics+=("$m") ;;
 		esac
 	done
@@ -152,6 +158,13 @@ main() {
 		need_dpdk
 		build
 		for m in "${metrics[@]}"; do bench_metric "$m"; done
+	fi
+	if [ $scale = 1 ]; then
+		[ ${#metrics[@]} -gt 0 ] || { need_dpdk; build; }
+		# shellcheck disable=SC2046
+		BENCH_SCALE_BIN=$BUILD/progs BENCH_ROUNDS=$ROUNDS BENCH_ITERS_SCALE=$SCALE \
+			BENCH_SCALE_WORKLOADS="${sw[*]:-${BENCH_SCALE_WORKLOADS:-}}" \
+			bash "$ROOT/bench/scale/run.sh" $(printf '%s\n' "${sn[@]}" | sort -un)
 	fi
 	if [ $want_eal = 1 ]; then
 		if [ -x "$ROOT/bench/eal_init/run.sh" ]; then

@@ -462,6 +462,7 @@ static void pci_cleanup(void)
 		devices = devices->next;
 		if (pd->pub.driver && pd->pub.driver->remove)
 			pd->pub.driver->remove(&pd->pub);
+		request_disarm(pd);
 		px_pci_intr_disable(&pd->pub);
 		px_vfio_device_close(pd->vdev);
 		free(pd);

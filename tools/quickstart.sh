@@ -8,19 +8,22 @@
 # (and without root, instead) px-fwd runs for a few seconds on in-memory ports (no NIC, no VFIO,
 # no hugepages needed) with live statistics, and it says how to run it on a real NIC.
 # With --lab: boots the x86_64 lab (QEMU, virtual IOMMU) and shows px-fwd forwarding between
-# two emulated e1000e NICs through VFIO with the e1000e PMD.
-#   tools/quickstart.sh [--lab] [SECONDS]      (default 4)
+# two emulated NICs through VFIO: e1000e (the default) or virtio-net, with their PMDs.
+#   tools/quickstart.sh [--lab [e1000e|virtio]] [SECONDS]      (default 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/lib.sh
-lab=0
+lab=0 nic=e1000e
 if [ "${1:-}" = --lab ]; then
     lab=1
     shift
+    case ${1:-} in
+    e1000e | virtio) nic=$1; shift ;;
+    esac
 fi
 secs=${1:-4}
 case $secs in
-    ''|*[!0-9.]*) echo "usage: tools/quickstart.sh [--lab] [SECONDS]" >&2; exit 2 ;;
+    ''|*[!0-9.]*) echo "usage: tools/quickstart.sh [--lab [e1000e|virtio]] [SECONDS]" >&2; exit 2 ;;
 esac
 
 cat <<'TXT'
@@ -35,14 +38,14 @@ cmake -S . -B build -G Ninja >/dev/null
 cmake --build build -j "$(nproc)" | tail -n 1
 
 if [ $lab = 1 ]; then
-    say "the lab: Debian's kernel under QEMU (x86_64, intel-iommu), two e1000e NICs on vfio-pci"
-    cat <<'TXT'
-    The guest boots, binds both NICs to vfio-pci, and px-fwd drives them with the e1000e
+    say "the lab: Debian's kernel under QEMU (x86_64, intel-iommu), two $nic NICs on vfio-pci"
+    cat <<TXT
+    The guest boots, binds both NICs to vfio-pci, and px-fwd drives them with the $nic
     poll-mode driver: rings and buffers in hugepages mapped once through the (virtual) IOMMU,
     the data path in userspace. --tx-first puts 2 x 32 frames on the wire; io mode forwards
     every frame each port receives out of the other. Rates are QEMU's emulation, not hardware.
 TXT
-    exec tools/lab/run.sh --arch x86_64 --nics e1000e,e1000e -- \
+    exec tools/lab/run.sh --arch x86_64 --nics $nic,$nic -- \
         "set -- \$PX_LAB_PORTS; px-fwd -l 0-1 -m 64 -a \$1 -a \$2 -- --forward-mode=io --tx-first --duration=$secs --stats-period=1 --rxd=128 --txd=128 --total-num-mbufs=640"
 fi
 

@@ -12,66 +12,11 @@ fwd_tmp
 fwd_netns pxaxdp
 queues=1
 case $case in io_2q | spread_2q) queues=2 ;; esac
-ip -n "$ns" link add va numrxqueues $queues numtxqueues $queues type veth \
-    peer name vb numrxqueues $queues numtxqueues $queues
-ip -n "$ns" link set va up
-ip -n "$ns" link set vb up
+fwd_veth va vb $queues
 a=(--vdev net_af_xdp0,iface=va)
 b=(--vdev net_af_xdp1,iface=vb)
 inns python3 -c 'import socket; socket.socket(44, socket.SOCK_RAW, 0)' 2>"$tmp/err" ||
     { echo "SKIP: no AF_XDP sockets here: $(tail -1 "$tmp/err")"; exit 77; }
-
-# send IFACE N DELAY: after DELAY s, a raw socket on IFACE sends N frames of 60..1514 bytes,
-# frame i filled with byte i, each written to $tmp/sent as hex
-send() {
-    inns python3 - "$@" "$tmp/sent" <<'PY' &
-import socket, sys, time
-iface, n, delay, out = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
-time.sleep(delay)
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((iface, 0))
-sent = []
-for i in range(n):
-    size = 60 + i * (1514 - 60) // (n - 1)
-    f = b"\x02\x00\x00\x00\x00\x01" + b"\x02\x00\x00\x00\x00\x02" + b"\x88\xb5" + bytes([i & 255]) * (size - 14)
-    s.send(f)
-    sent.append(f.hex())
-    time.sleep(0.0005)
-open(out, "w").write("\n".join(sent) + "\n")
-PY
-}
-
-# capture IFACE OUT: every frame IFACE receives (not those it sends), as hex lines in OUT, until
-# capture_stop; returns once the socket is bound
-capture() {
-    inns python3 - "$@" "$tmp/capstop" <<'PY' &
-import os, socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE: room for every frame
-s.bind((sys.argv[1], 0))
-s.settimeout(0.1)
-open(sys.argv[2] + ".ready", "w").close()
-out = []
-while not os.path.exists(sys.argv[3]):
-    try:
-        f, addr = s.recvfrom(65536)
-    except socket.timeout:
-        continue
-    if addr[2] != socket.PACKET_OUTGOING:
-        out.append(f.hex())
-open(sys.argv[2], "w").write("\n".join(out) + "\n")
-PY
-    cap_pid=$!
-    for _ in $(seq 300); do [ -e "$2.ready" ] && return 0; sleep 0.1; done
-    echo "FAIL: the capture on $1 did not start"; exit 1
-}
-
-# capture_stop: what is in flight arrives, then the capture ends and writes its file
-capture_stop() {
-    sleep 0.5
-    touch "$tmp/capstop"
-    wait "$cap_pid"
-}
 
 # wait_xdp IFACE: until an XDP program is on IFACE (a px-fwd port is up), 30 s at most
 wait_xdp() {
@@ -83,60 +28,24 @@ wait_xdp() {
 }
 
 # run_send PX-FWD-ARGS...: run in the background; once its port is up on va, a raw socket on vb
-# sends 500 frames (send); returns when px-fwd has ended
+# sends 500 frames (fwd_send, to $tmp/sent); returns when px-fwd has ended
 run_send() {
     run "$@" &
     local px=$!
     wait_xdp va
-    send vb 500 0
-    wait $!
+    fwd_send vb 500 "$tmp/sent"
     wait "$px"
 }
 
-# testpmd_start ROLE VDEV: dpdk-testpmd in ROLE (txonly|rxonly) on VDEV, in the background,
-# its output in $tmp/testpmd; returns once it forwards. testpmd_stop: the end of its stdin
-# stops it, and it prints its statistics.
-testpmd_start() {
-    fwd_need dpdk-testpmd stdbuf
-    # DPDK's busy_budget (64 by default) stalls its TX on a veth: off
-    (while [ -d "$tmp" ] && [ ! -e "$tmp/stop" ]; do sleep 0.1; done) |
-        inns timeout 60 stdbuf -oL dpdk-testpmd --no-huge -m 512 --no-pci -l 0-1 --file-prefix="tp$$" \
-            --vdev "$2,busy_budget=0" -- --total-num-mbufs=16384 --forward-mode="$1" \
-            --auto-start --stats-period=0 >"$tmp/testpmd" 2>&1 &
-    tp_pid=$!
-    wait_for "Press enter to exit" "$tmp/testpmd" "dpdk-testpmd to start forwarding"
-}
-
-testpmd_stop() {
-    touch "$tmp/stop"
-    wait "$tp_pid" || { cat "$tmp/testpmd"; echo "FAIL: dpdk-testpmd failed"; exit 1; }
-}
-
-# wait_for TEXT FILE WHAT: until FILE holds TEXT (30 s at most)
-wait_for() {
-    for _ in $(seq 300); do
-        grep -q "$1" "$2" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    cat "$2"; echo "FAIL: no '$1' from $3 in 30 s"; exit 1
-}
-
-# testpmd_count WHAT: WHAT (TX-packets or RX-packets) of testpmd's accumulated statistics
-testpmd_count() {
-    python3 - "$tmp/testpmd" "$1" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-acc = t.split("Accumulated forward statistics")[-1]
-print(re.search(sys.argv[2] + r":\s+(\d+)", acc).group(1))
-PY
-}
+# DPDK's busy_budget (64 by default) stalls its TX on a veth: off (testpmd_start in lib.sh)
+tp_vdev=busy_budget=0
 
 case $case in
 tx_to_kernel)
     # Pollux sends 1000 frames of 1514 bytes on va; a raw socket on vb gets every one
-    capture vb "$tmp/vb"
+    fwd_capture vb "$tmp/vb"
     run -l 0-1 "${a[@]}" -- --forward-mode=txonly --tx-max=1000 --txpkts=1514 --tx-pps=20000 --duration=1
-    capture_stop
+    fwd_capture_stop
     check 'p[0]["tx_packets"] == 1000 and p[0]["tx_bytes"] == 1514000' "1000 frames of 1514 bytes sent"
     python3 - "$tmp/vb" <<'PY'
 import sys
@@ -157,9 +66,9 @@ rx_from_kernel)
 echo)
     # a raw socket on vb sends 500 frames of 60..1514 bytes; px-fwd (io, one port: it sends
     # back where it receives) returns each through va; vb gets them back byte for byte
-    capture vb "$tmp/back"
+    fwd_capture vb "$tmp/back"
     run_send -l 0-1 "${a[@]}" -- --forward-mode=io --duration=4
-    capture_stop
+    fwd_capture_stop
     check 'p[0]["rx_packets"] == 500 and p[0]["tx_packets"] == 500' "500 received and sent back"
     python3 - "$tmp/sent" "$tmp/back" <<'PY'
 import sys
@@ -172,16 +81,10 @@ print("ok: 500 frames of 60..1514 bytes went through Pollux and back byte for by
 PY
     ;;
 rxonly_check)
-    # each port sends one burst of txonly frames to the other across the veth; all arrive intact
-    run -l 0-1 "${a[@]}" "${b[@]}" -- --forward-mode=rxonly --check --tx-first --duration=0.5
-    check 'p[0]["rx_packets"] == 32 and p[1]["rx_packets"] == 32' "32 received per port"
-    check 'all(x["rx_bad"] == 0 for x in p)' "content and sequence checked"
+    fwd_rxonly_check "${a[@]}" "${b[@]}"
     ;;
 io)
-    # 2 x 32 frames go round between the two ends of the veth until the end
-    run -l 0-1 "${a[@]}" "${b[@]}" -- --forward-mode=io --tx-first --duration=1
-    check '0 < sum(x["tx_packets"] for x in p) - sum(x["rx_packets"] for x in p) <= 64' "at most 64 frames in flight"
-    check 'min(x["rx_packets"] for x in p) > 1000' "frames went round many times"
+    fwd_io_round "${a[@]}" "${b[@]}"
     ;;
 io_2q)
     # two queue pairs per port, one XDP socket each: 16 flows from vb's two TX queues arrive on
@@ -248,22 +151,22 @@ testpmd_tx)
     run -l 0 "${a[@]}" -- --forward-mode=rxonly --duration=15 &
     px_pid=$!
     wait_xdp va
-    testpmd_start txonly net_af_xdp0,iface=vb
+    testpmd_start "net_af_xdp0,iface=vb,$tp_vdev" --forward-mode=txonly
     sleep 3
     testpmd_stop
     wait "$px_pid"
-    sent=$(testpmd_count TX-packets)
+    sent=$tp_tx
     echo "testpmd sent $sent"
     check "$sent > 1000 and p[0]['rx_packets'] + p[0]['rx_missed'] == $sent" \
         "Pollux received + missed == the $sent frames testpmd sent"
     ;;
 testpmd_rx)
     # Pollux sends 20000 frames (txonly) on va at 20 kpps; DPDK's testpmd counts them on vb
-    testpmd_start rxonly net_af_xdp1,iface=vb
+    testpmd_start "net_af_xdp1,iface=vb,$tp_vdev" --forward-mode=rxonly
     run -l 0-1 "${a[@]}" -- --forward-mode=txonly --tx-max=20000 --tx-pps=20000 --duration=2
     sleep 0.5
     testpmd_stop
-    got=$(testpmd_count RX-packets)
+    got=$tp_rx
     # on a loaded machine testpmd may not keep up: what it missed the kernel counts, as vb's
     # RX drops (its XDP redirect found testpmd's ring full) or va's TX drops (vb's queue full)
     lost=$(inns ip -s -j link show vb | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["dropped"])')
@@ -337,8 +240,7 @@ queue_busy)
         { cat "$tmp/out2"; echo "FAIL: exit $rc, or no line saying the queue is busy"; exit 1; }
     inns ip link show va | grep -q "prog/xdp" ||
         { echo "FAIL: the refused second port took the first one's XDP program away"; exit 1; }
-    send vb 500 0
-    wait $!
+    fwd_send vb 500
     wait "$px_pid"
     check 'p[0]["rx_packets"] == 500' "the first px-fwd received all 500 frames"
     ;;
@@ -355,19 +257,14 @@ ctl)
     fi
     ;;
 bad_devargs)
+    echo "not an ELF file" >"$tmp/notbpf.o"
     for args in "" "iface=nosuchif0" "iface=va,queue_count=0" "iface=va,queue_count=2" \
                 "iface=va,start_queue=1" "iface=va,force_copy=2" "iface=va,busy_budget=x" \
                 "iface=va,xdp_prog=/nonexistent.o" "iface=va,xdp_prog=$tmp/notbpf.o" \
                 "iface=va,xdp_prog=$(ls /usr/lib/*/bpf/xdpfilt_alw_all.o 2>/dev/null | head -1)" \
                 "iface=va,shared_umem=1" "iface=va,use_cni=1" "iface=va,bogus=1"; do
-        echo "not an ELF file" >"$tmp/notbpf.o"
-        rc=0
-        inns "$fwd" -l 0 --no-huge -m 64 --vdev "net_af_xdp0${args:+,$args}" -- --duration=0.1 >"$tmp/out" 2>&1 || rc=$?
-        key=${args##*,}; key=${key%%=*}; key=${key:-iface}
-        if [ $rc -eq 0 ] || ! grep -q "$key" "$tmp/out"; then
-            echo "FAIL: '$args' exit $rc, or no message naming $key"; cat "$tmp/out"; exit 1
-        fi
-        grep "net_af_xdp" "$tmp/out" | head -1
+        key=${args##*,}; key=${key%%=*}
+        fwd_refused net_af_xdp0 "$args" "${key:-iface}"
     done
     # nothing left attached: the failed probes loaded no program
     if inns ip link show va | grep -q xdp; then echo "FAIL: an XDP program is left on va"; exit 1; fi

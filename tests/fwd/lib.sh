@@ -3,6 +3,16 @@
 #   fwd_need_root WHAT           exit 77 unless root, naming WHAT needs it
 #   fwd_need CMD...              exit 77 naming the first missing command
 #   fwd_netns PREFIX             make a network namespace $ns (deleted at exit, IPv6 off); inns CMD
+#   fwd_veth A B [QUEUES]        a veth pair A <-> B in $ns, both up (QUEUES RX and TX queues on each)
+#   fwd_send IFACE N [OUT]       a raw socket on IFACE sends N frames of 60..1514 bytes (byte j of
+#                                frame i's payload is i + j, 0.5 ms apart), OUT their hex, a line each
+#   fwd_capture IFACE OUT [all]  every frame IFACE receives (with all: sends too), as hex lines in OUT,
+#                                in the background until fwd_capture_stop; returns once it listens
+#   fwd_capture_stop             what is in flight arrives, then every capture writes its file
+#   fwd_rxonly_check EAL-ARGS    two ports, each sends one burst of txonly frames to the other
+#                                (a veth): the 32 arrive on each, content and sequence checked
+#   fwd_io_round EAL-ARGS        two ports: 2 x 32 frames go round between them for 1 s
+#   fwd_refused VDEV ARGS KEY    px-fwd on --vdev VDEV,ARGS fails at probe with a message naming KEY
 #   run EAL-ARGS -- APP-ARGS     px-fwd (inside $ns when made, $fwd_timeout s, default 60), exit 0 wanted, its
 #                                output printed, and every mbuf back in the pool exactly once
 #   check 'EXPR' MESSAGE         a Python expression over d (the JSON) and p (its ports)
@@ -145,4 +155,82 @@ fwd_ping() {
         ip netns exec "$1" ping -n -c 1 -W 1 "$2" >/dev/null 2>&1 && break
     done
     ip netns exec "$1" ping -n -q -c 100 -i 0.01 -W 1 "$2" >"$3" 2>&1 && grep -q " 0% packet loss" "$3"
+}
+
+fwd_veth() {
+    local q=()
+    [ -z "${3:-}" ] || q=(numrxqueues "$3" numtxqueues "$3")
+    ip -n "$ns" link add "$1" "${q[@]}" type veth peer name "$2" "${q[@]}"
+    ip -n "$ns" link set "$1" up
+    ip -n "$ns" link set "$2" up
+}
+
+fwd_send() {
+    inns python3 - "$1" "$2" "${3:-/dev/null}" <<'PY'
+import socket, sys, time
+iface, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((iface, 0))
+sent = []
+for i in range(n):
+    size = 60 + i * (1514 - 60) // max(n - 1, 1)
+    f = bytes.fromhex("020000000001020000000002") + b"\x88\xb5" + bytes((i + j) & 255 for j in range(size - 14))
+    s.send(f)
+    sent.append(f.hex())
+    time.sleep(0.0005)
+open(out, "w").write("\n".join(sent) + "\n")
+PY
+}
+
+fwd_capture() {
+    rm -f "$2.ready" "$tmp/capstop"
+    inns python3 - "$1" "$2" "${3:-in}" "$tmp/capstop" <<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE: room for every frame
+s.bind((sys.argv[1], 0))
+s.settimeout(0.1)
+open(sys.argv[2] + ".ready", "w").close()
+out = []
+while not os.path.exists(sys.argv[4]):
+    try:
+        f, addr = s.recvfrom(65536)
+    except socket.timeout:
+        continue
+    if sys.argv[3] == "all" or addr[2] != socket.PACKET_OUTGOING:
+        out.append(f.hex())
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+    fwd_cap_pids+=($!)
+    for _ in $(seq 300); do [ -e "$2.ready" ] && return 0; sleep 0.1; done
+    echo "FAIL: the capture on $1 did not start"; exit 1
+}
+
+fwd_capture_stop() {
+    sleep 0.5
+    touch "$tmp/capstop"
+    local p
+    for p in "${fwd_cap_pids[@]}"; do wait "$p"; done
+    fwd_cap_pids=()
+}
+
+fwd_rxonly_check() {
+    run -l 0-1 "$@" -- --forward-mode=rxonly --check --tx-first --duration=0.5
+    check 'p[0]["rx_packets"] == 32 and p[1]["rx_packets"] == 32' "32 received per port"
+    check 'all(x["rx_bad"] == 0 for x in p)' "content and sequence checked"
+}
+
+fwd_io_round() {
+    run -l 0-1 "$@" -- --forward-mode=io --tx-first --duration=1
+    check '0 < sum(x["tx_packets"] for x in p) - sum(x["rx_packets"] for x in p) <= 64' "at most 64 frames in flight"
+    check 'min(x["rx_packets"] for x in p) > 1000' "frames went round many times"
+}
+
+fwd_refused() {
+    local rc=0
+    inns "$fwd" -l 0 --no-huge -m 64 --vdev "$1${2:+,$2}" -- --duration=0.1 >"$tmp/out" 2>&1 || rc=$?
+    if [ $rc -eq 0 ] || ! grep -q "$3" "$tmp/out"; then
+        echo "FAIL: '$2' exit $rc, or no message naming $3"; cat "$tmp/out"; exit 1
+    fi
+    echo "ok: '$2' refused: $(grep -m1 "$3" "$tmp/out")"
 }

@@ -140,25 +140,15 @@ PY
              "tx_pcap=$tmp/y.pcap,infinite_rx=1|infinite_rx" \
              "rx_pcap=$tmp/empty.pcap,infinite_rx=1|infinite_rx" "iface=lo,rx_pcap=$x|iface" \
              "rx_iface=nosuchif0|rx_iface" "tx_pcap=$tmp/y.pcap,bogus=1|bogus"; do
-        args=${t%|*} key=${t##*|} rc=0
-        "$fwd" -l 0 --no-huge -m 64 --vdev "net_pcap0${args:+,$args}" -- --duration=0.1 >"$tmp/out" 2>&1 || rc=$?
-        if [ $rc -eq 0 ] || ! grep -q "$key" "$tmp/out"; then
-            echo "FAIL: '$args' exit $rc, or no message naming $key"; cat "$tmp/out"; exit 1
-        fi
-        echo "ok: '$args' refused: $(grep -m1 "$key" "$tmp/out")"
+        fwd_refused net_pcap0 "${t%|*}" "${t##*|}"
     done
     ;;
 iface)
     # live interfaces: each end of a veth pair sends one burst of txonly frames to the other
     fwd_need_root "network namespaces, capture"
     fwd_netns pxpcap
-    ip -n "$ns" link add va type veth peer name vb
-    ip -n "$ns" link set va up
-    ip -n "$ns" link set vb up
-    run -l 0-1 --vdev net_pcap0,iface=va --vdev net_pcap1,iface=vb -- --forward-mode=rxonly --check \
-        --tx-first --duration=0.5
-    check 'p[0]["rx_packets"] == 32 and p[1]["rx_packets"] == 32' "32 received per port"
-    check 'all(x["rx_bad"] == 0 for x in p)' "content and sequence checked"
+    fwd_veth va vb
+    fwd_rxonly_check --vdev net_pcap0,iface=va --vdev net_pcap1,iface=vb
     # lo shows a capture each frame twice (out and in): a burst must fit the kernel's ring
     # (one slot of the snapshot length per frame in immediate mode held only half of 32)
     ip -n "$ns" link set lo up

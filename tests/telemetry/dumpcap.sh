@@ -106,25 +106,12 @@ ring)
 exact)
     fwd_need_root "network namespaces, packet sockets"
     fwd_netns pxcap
-    ip -n "$ns" link add va type veth peer name vb
-    ip -n "$ns" link set va up
-    ip -n "$ns" link set vb up
+    fwd_veth va vb
     start_fwd -l 0 --vdev net_af_packet0,iface=va --vdev net_null0 -- --forward-mode=io
     dc -i 0 --direction rx -c 500 -w "$tmp/x.pcapng" 2>"$tmp/err" & cap=$!
     for _ in $(seq 50); do grep -q Capturing "$tmp/err" && break; sleep 0.1; done
     sleep 0.3 # the process publishes the capture once px-dumpcap has connected
-    inns python3 - "$tmp/sent" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind(("vb", 0))
-out = []
-for i in range(500):
-    n = 60 + (i * 37) % 1455
-    f = bytes.fromhex("020000000001020000000002") + b"\x88\xb5" + bytes((i + j) & 0xff for j in range(n - 14))
-    s.send(f)
-    out.append(f.hex())
-open(sys.argv[1], "w").write("\n".join(out) + "\n")
-PY
+    fwd_send vb 500 "$tmp/sent"
     wait $cap; cat "$tmp/err"
     stop_fwd
     check 'p[0]["rx_packets"] == 500' "px-fwd counted 500 frames received"

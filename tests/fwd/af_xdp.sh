@@ -28,12 +28,12 @@ wait_xdp() {
 }
 
 # run_send PX-FWD-ARGS...: run in the background; once its port is up on va, a raw socket on vb
-# sends 500 frames (fwd_send, to $tmp/sent); returns when px-fwd has ended
+# sends 500 frames 0.5 ms apart (fwd_send, to $tmp/sent); returns when px-fwd has ended
 run_send() {
     run "$@" &
     local px=$!
     wait_xdp va
-    fwd_send vb 500 "$tmp/sent"
+    fwd_send vb 500 "$tmp/sent" 0.0005
     wait "$px"
 }
 
@@ -240,7 +240,7 @@ queue_busy)
         { cat "$tmp/out2"; echo "FAIL: exit $rc, or no line saying the queue is busy"; exit 1; }
     inns ip link show va | grep -q "prog/xdp" ||
         { echo "FAIL: the refused second port took the first one's XDP program away"; exit 1; }
-    fwd_send vb 500
+    fwd_send vb 500 /dev/null 0.0005
     wait "$px_pid"
     check 'p[0]["rx_packets"] == 500' "the first px-fwd received all 500 frames"
     ;;

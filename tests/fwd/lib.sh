@@ -4,8 +4,9 @@
 #   fwd_need CMD...              exit 77 naming the first missing command
 #   fwd_netns PREFIX             make a network namespace $ns (deleted at exit, IPv6 off); inns CMD
 #   fwd_veth A B [QUEUES]        a veth pair A <-> B in $ns, both up (QUEUES RX and TX queues on each)
-#   fwd_send IFACE N [OUT]       a raw socket on IFACE sends N frames of 60..1514 bytes (byte j of
-#                                frame i's payload is i + j, 0.5 ms apart), OUT their hex, a line each
+#   fwd_send IFACE N [OUT [GAP]] a raw socket on IFACE sends N frames of 60..1514 bytes (byte j of
+#                                frame i's payload is i + j), GAP s apart (default 0: at once), OUT
+#                                their hex, a line each
 #   fwd_capture IFACE OUT [all]  every frame IFACE receives (with all: sends too), as hex lines in OUT,
 #                                in the background until fwd_capture_stop; returns once it listens
 #   fwd_capture_stop             what is in flight arrives, then every capture writes its file
@@ -22,6 +23,8 @@
 #                                its application options; returns once it forwards (77 without it)
 #   testpmd_stop                 SIGINT; sets tp_rx tp_missed tp_tx from its accumulated forward
 #                                statistics (RX-packets, RX-dropped: imissed, TX-packets)
+#   testpmd_rx_check N KDROP     after Pollux sent N with no error and testpmd_stop: testpmd's
+#                                received + missed + KDROP (the kernel's drops on the way) is N
 #   fwd_ready FILE...            wait until each FILE exists (a background peer is listening), 10 s at most
 #   fwd_xstat PORT NAME          xstat NAME of PORT at its close, from px-fwd's output (run with
 #                                --log-level=ethdev:debug, which logs every nonzero xstat); 0 if absent
@@ -125,6 +128,13 @@ testpmd_stop() {
     echo "dpdk-testpmd: RX-packets $tp_rx RX-dropped (imissed) $tp_missed TX-packets $tp_tx"
 }
 
+testpmd_rx_check() {
+    check "p[0]['tx_packets'] == $1 and p[0]['tx_errors'] == 0" "Pollux sent $1"
+    [ $((tp_rx + tp_missed + $2)) -eq "$1" ] && [ "$tp_rx" -gt 1000 ] ||
+        { echo "FAIL: testpmd received $tp_rx, missed $tp_missed, the kernel dropped $2: want $1 in all"; exit 1; }
+    echo "ok: testpmd's $tp_rx received + $tp_missed missed + $2 dropped by the kernel = Pollux's $1 sent"
+}
+
 check() {
     python3 - "$json" "$1" "$2" <<'PY'
 import json, sys
@@ -166,19 +176,21 @@ fwd_veth() {
 }
 
 fwd_send() {
-    inns python3 - "$1" "$2" "${3:-/dev/null}" <<'PY'
+    inns python3 - "$1" "$2" "${3:-/dev/null}" "${4:-0}" <<'PY'
 import socket, sys, time
-iface, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((iface, 0))
-sent = []
+iface, n, out, gap = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+frames = []
 for i in range(n):
     size = 60 + i * (1514 - 60) // max(n - 1, 1)
-    f = bytes.fromhex("020000000001020000000002") + b"\x88\xb5" + bytes((i + j) & 255 for j in range(size - 14))
+    frames.append(bytes.fromhex("020000000001020000000002") + b"\x88\xb5" +
+                  bytes((i + j) & 255 for j in range(size - 14)))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((iface, 0))
+for f in frames:
     s.send(f)
-    sent.append(f.hex())
-    time.sleep(0.0005)
-open(out, "w").write("\n".join(sent) + "\n")
+    if gap:
+        time.sleep(gap)
+open(out, "w").write("\n".join(f.hex() for f in frames) + "\n")
 PY
 }
 

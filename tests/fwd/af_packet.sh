@@ -111,6 +111,9 @@ dpdk_rxonly)
     echo "the kernel dropped $kdrop on vb"
     testpmd_rx_check 20000 "$kdrop"
     ;;
+tx_backlog)
+    fwd_tx_backlog net_af_packet1,iface=vb
+    ;;
 bad_devargs)
     for args in "" "iface=nosuchif0" "iface=va,qpairs=0" "iface=va,qpairs=17" "iface=va,blocksz=1000" \
                 "iface=va,framesz=100" "iface=va,framecnt=3" "iface=va,qdisc_bypass=2" "iface=va,bogus=1"; do

@@ -256,6 +256,9 @@ ctl)
             { echo "FAIL: test_af_xdp_ctl with xdp_prog=$prog"; exit 1; }
     fi
     ;;
+tx_backlog)
+    fwd_tx_backlog net_af_xdp1,iface=vb
+    ;;
 bad_devargs)
     echo "not an ELF file" >"$tmp/notbpf.o"
     for args in "" "iface=nosuchif0" "iface=va,queue_count=0" "iface=va,queue_count=2" \

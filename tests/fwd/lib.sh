@@ -246,3 +246,25 @@ fwd_refused() {
     fi
     echo "ok: '$2' refused: $(grep -m1 "$3" "$tmp/out")"
 }
+
+# fwd_tx_backlog VDEV: px-fwd txonly on vb (VDEV names it) while the peer va's received frames are
+# processed by the other CPU (RPS): the sender's socket buffer fills with frames waiting in that
+# CPU's backlog, and the kernel stops sending with frames left in the PMD's TX ring. The port
+# must keep sending: va still receives in the third second. (A PMD that kicked the kernel only
+# when it had queued something new stopped for good once its ring was full.)
+fwd_tx_backlog() {
+    [ "$(nproc)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (the sender on one, the peer's RPS on the other)"; exit 77; }
+    inns sh -c 'echo 1 > /sys/class/net/va/queues/rx-0/rps_cpus'
+    inns timeout 30 "$fwd" --lcores 0@0,1@1 --no-huge -m 256 --vdev "$1" -- --forward-mode=txonly \
+        --duration=4 --stats-period=0 --stats-json="$json" >"$tmp/out" 2>&1 &
+    local pid=$! a b
+    sleep 2.5
+    a=$(inns cat /sys/class/net/va/statistics/rx_packets)
+    sleep 1
+    b=$(inns cat /sys/class/net/va/statistics/rx_packets)
+    wait $pid || { cat "$tmp/out"; echo "FAIL: px-fwd failed"; exit 1; }
+    cat "$tmp/out"
+    echo "va received $((b - a)) frames in the third second"
+    [ $((b - a)) -gt 1000 ] || { echo "FAIL: the port stopped sending (TX ring full, no kick)"; exit 1; }
+    check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0' "every mbuf back in the pool"
+}

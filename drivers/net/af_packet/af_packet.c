@@ -230,8 +230,11 @@ static uint16_t afp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 		q->frame_cur = q->frame_cur + 1 == q->frame_nr ? 0 : q->frame_cur + 1;
 		queued++;
 	}
-	/* one kick for the burst; frames the kernel cannot take now go with the next kick */
-	if (queued > 0)
+	/* One kick for the burst; frames the kernel cannot take now go with the next kick. A full
+	 * ring kicks too: the kernel stops sending while the socket's send buffer is full (frames
+	 * still in another CPU's backlog) and leaves the rest of the ring waiting, and with nothing
+	 * new queued no later burst would kick it again: the port would never send another frame. */
+	if (queued > 0 || done < n)
 		(void)sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
 	px_counter64_add(&q->stats.pkts, queued);
 	px_counter64_add(&q->stats.bytes, bytes);

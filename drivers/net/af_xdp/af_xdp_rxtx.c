@@ -214,7 +214,9 @@ uint16_t axdp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 		if (k < want)
 			break; /* ring full or no mbuf */
 	}
-	if (queued > 0)
+	/* a full ring kicks too: the kernel may have stopped with frames in it (its socket's send
+	 * buffer full), and with nothing new queued no later burst would kick it again */
+	if (queued > 0 || done < n)
 		axdp_kick(q, queued);
 	px_counter64_add(&q->tx_pkts, queued);
 	px_counter64_add(&q->tx_bytes, bytes);

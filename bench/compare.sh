@@ -123,11 +123,7 @@ bench_metric() {
 		px+=("$(run pollux "$m" "$it")")
 		dp+=("$(run dpdk "$m" "$it")")
 	done
-	log "$m pollux: ${px[*]}"
-	log "$m dpdk:   ${dp[*]}"
-	p=$(printf '%s\n' "${px[@]}" | grep -v '^$' | pick)
-	d=$(printf '%s\n' "${dp[@]}" | grep -v '^$' | pick)
-	echo "BENCH $m pollux=$p dpdk=$d unit=cycles/obj ratio=$(ratio "$p" "$d") better=lower"
+	report "$m" cycles/obj lower "${px[*]}" "${dp[*]}"
 	if [ "${CG_ITERS[$m]}" -gt 0 ] && [ "${BENCH_NO_CALLGRIND:-0}" != 1 ] &&
 		command -v valgrind >/dev/null; then
 		p=$(instr_per_obj pollux "$m" "${CG_ITERS[$m]}")

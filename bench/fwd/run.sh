@@ -164,11 +164,7 @@ for metric in "${metrics[@]}"; do
 		dp+=("$(rate dp "$m")")
 		[ "${TWIN:-1}" = 0 ] || tw+=("$(twin "$m")")
 	done
-	log "$metric px-fwd: ${px[*]}"
-	log "$metric dpdk-testpmd: ${dp[*]}"
-	a=$(printf '%s\n' "${px[@]}" | grep -v '^$' | median)
-	b=$(printf '%s\n' "${dp[@]}" | grep -v '^$' | median)
-	echo "BENCH $metric pollux=$a dpdk=$b unit=Mpps ratio=$(ratio "$a" "$b") better=higher"
+	report "$metric" Mpps higher "${px[*]}" "${dp[*]}"
 	if [ "${TWIN:-1}" != 0 ]; then
 		log "$metric dpdk_fwd twin: ${tw[*]}"
 		echo "DETAIL $metric dpdk_fwd_twin=$(printf '%s\n' "${tw[@]}" | grep -v '^$' | median) unit=Mpps (bench/fwd/dpdk_fwd.c: the same work on rte_ethdev without testpmd)"

@@ -43,7 +43,7 @@ else
 	counts+=("$ncpu")
 fi
 
-# median, pick, ratio: next to this script in the carried bundle, bench/common in the tree
+# median, pick, ratio, report: next to this script in the carried bundle, bench/common in the tree
 # shellcheck disable=SC1091
 if [ -f "$here/stats.sh" ]; then . "$here/stats.sh"; else . "$here/../common/stats.sh"; fi
 
@@ -68,10 +68,6 @@ for n in "${counts[@]}"; do
 			px+=("$(one pollux "$m" "$n" "$it")")
 			dp+=("$(one dpdk "$m" "$n" "$it")")
 		done
-		log "${m}_${n}l pollux: ${px[*]}"
-		log "${m}_${n}l dpdk:   ${dp[*]}"
-		p=$(printf '%s\n' "${px[@]}" | grep -v '^$' | pick)
-		d=$(printf '%s\n' "${dp[@]}" | grep -v '^$' | pick)
-		echo "BENCH ${m}_${n}l pollux=$p dpdk=$d unit=cycles/obj ratio=$(ratio "$p" "$d") better=lower"
+		report "${m}_${n}l" cycles/obj lower "${px[*]}" "${dp[*]}"
 	done
 done

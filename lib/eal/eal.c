@@ -45,7 +45,7 @@ static int eal_bring_up(struct eal_cfg *cfg)
 
 	/* Calibrating the cycle counter may sleep (20 ms on x86): let it sleep on its own thread
 	 * while memory is populated, which is most of what init costs. */
-	threaded = pthread_create(&cycles, NULL, eal_cycles_thread, NULL) == 0;
+	threaded = px_ctrl_thread_create(&cycles, "px-cycles", eal_cycles_thread, NULL) == 0;
 	if (!threaded)
 		eal_cycles_init();
 	ret = eal_mem_init(cfg);

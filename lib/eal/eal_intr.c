@@ -126,10 +126,9 @@ static int intr_start(void)
 		goto close_fds;
 	}
 	intr.stop = false;
-	ret = -pthread_create(&intr.thread, NULL, intr_thread, NULL);
+	ret = px_ctrl_thread_create(&intr.thread, "px-intr", intr_thread, NULL);
 	if (ret < 0)
 		goto close_fds;
-	pthread_setname_np(intr.thread, "px-intr");
 	intr.thread_up = true;
 	for (unsigned int i = 0; i < INTR_MAX_SOURCES; i++)
 		intr.src[i].fd = -1;

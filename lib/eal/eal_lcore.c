@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,14 +105,13 @@ static int start_worker(unsigned int i)
 
 	pthread_mutex_init(&lc->lock, NULL);
 	pthread_cond_init(&lc->cond, NULL);
-	ret = -pthread_create(&lc->thread, NULL, worker_main, lc);
+	snprintf(name, sizeof(name), "px-lcore-%u", i);
+	ret = px_ctrl_thread_create(&lc->thread, name, worker_main, lc);
 	if (ret < 0) {
 		EAL_LOG(ERR, "cannot create the thread of lcore %u: %s", i, strerror(-ret));
 		goto destroy;
 	}
 	lc->started = true;
-	snprintf(name, sizeof(name), "px-lcore-%u", i);
-	pthread_setname_np(lc->thread, name);
 	ret = pin_to(lc->thread, &lc->cpus);
 	if (ret < 0)
 		EAL_LOG(ERR, "cannot pin lcore %u to cpu %d%s: %s", i, lc->cpu,
@@ -321,4 +321,24 @@ int px_mp_wait_lcore(void)
 			first = ret;
 	}
 	return first;
+}
+
+int px_ctrl_thread_create(pthread_t *thread, const char *name, void *(*start)(void *), void *arg)
+{
+	sigset_t all, old;
+	int ret;
+
+	/* the new thread inherits the creator's mask: block everything but the synchronous
+	 * signals (a fault is delivered to the faulting thread whatever the mask says) */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ret = -pthread_create(thread, NULL, start, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret == 0 && name)
+		pthread_setname_np(*thread, name);
+	return ret;
 }

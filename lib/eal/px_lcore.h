@@ -7,6 +7,7 @@
 #ifndef PX_LCORE_H
 #define PX_LCORE_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include <px_common.h>
@@ -95,6 +96,15 @@ int px_mp_remote_launch(px_lcore_function_t f, void *arg, int call_main);
 
 /** Wait for every worker; @return 0 when all returned 0, else the first non-zero return value. */
 int px_mp_wait_lcore(void);
+
+/**
+ * Start a control thread (DPDK's rte_ctrl_thread_create): @p start(@p arg) on a new thread named
+ * @p name, with every asynchronous signal (SIGINT, SIGTERM, SIGALRM, ...) blocked in it, so
+ * that the application's signal handlers run on its own threads and a blocking call there (a
+ * prompt's read) is the one interrupted. The EAL's own threads (lcores, interrupts, telemetry)
+ * are started this way. @return 0 or -errno
+ */
+int px_ctrl_thread_create(pthread_t *thread, const char *name, void *(*start)(void *), void *arg);
 
 #pragma GCC visibility pop
 

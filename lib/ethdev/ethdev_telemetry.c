@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <px_lcore.h>
 #include <px_mbuf.h>
 #include <px_ring.h>
 #include <px_telemetry.h>
@@ -534,7 +535,7 @@ static int ethdev_capture_cmd(const char *cmd, const char *params, struct px_tel
 		px_tel_add_int(d, "rx", !!(s->dirs & PX_CAPTURE_RX));
 		px_tel_add_int(d, "tx", !!(s->dirs & PX_CAPTURE_TX));
 		px_tel_end(d);
-		ret = -pthread_create(&t, NULL, cap_thread, s);
+		ret = px_ctrl_thread_create(&t, "px-capture", cap_thread, s);
 	}
 	if (ret < 0) {
 		if (ret == -EINVAL)
@@ -546,7 +547,6 @@ static int ethdev_capture_cmd(const char *cmd, const char *params, struct px_tel
 		cap_free(s);
 		return ret;
 	}
-	pthread_setname_np(t, "px-capture");
 	pthread_detach(t); /* s is the thread's now: it frees it */
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -402,6 +403,24 @@ static int tel_listen(const char *dir)
 	return 0;
 }
 
+/* The server's thread, with every asynchronous signal blocked: the application's handlers run
+ * on its own threads (the EAL's px_ctrl_thread_create() does the same above this layer). */
+static int tel_thread_start(void)
+{
+	sigset_t all, old;
+	int ret;
+
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ret = pthread_create(&srv.thread, NULL, tel_thread, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
 int telemetry_start(const char *dir, telemetry_log_fn log)
 {
 	int ret;
@@ -430,7 +449,7 @@ int telemetry_start(const char *dir, telemetry_log_fn log)
 	srv.wake_fd = eventfd(0, EFD_CLOEXEC);
 	for (int i = 0; i < TEL_MAX_CLIENTS; i++)
 		srv.clients[i] = -1;
-	if (srv.wake_fd < 0 || (ret = pthread_create(&srv.thread, NULL, tel_thread, NULL)) != 0) {
+	if (srv.wake_fd < 0 || (ret = tel_thread_start()) != 0) {
 		ret = srv.wake_fd < 0 ? -errno : -ret;
 		tel_log(1, "telemetry: cannot start its thread: %s", strerror(-ret));
 		if (srv.wake_fd >= 0)

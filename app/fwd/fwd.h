@@ -102,6 +102,8 @@ struct fwd_mode {
 
 extern struct fwd_config fwd_cfg;
 extern volatile int fwd_stop;
+/* set by SIGINT/SIGTERM (with fwd_stop): the prompt ends too */
+extern volatile int fwd_interrupted;
 extern struct fwd_stream fwd_streams[FWD_MAX_STREAMS];
 extern unsigned int fwd_nb_streams;
 extern struct px_mempool *fwd_pools[PX_MAX_NUMA_NODES];

@@ -6,6 +6,7 @@
  * A command that is unknown or malformed gets one line saying so, and px-fwd carries on.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,7 +312,40 @@ static void run_line(char *line)
 		printf("Command not found: '%s' (help lists the commands)\n", w[0]);
 }
 
-/* One line from the operator, malloc'd; NULL at end of input. */
+static bool interrupted(void)
+{
+	return __atomic_load_n(&fwd_interrupted, __ATOMIC_RELAXED);
+}
+
+#ifdef PX_FWD_LIBEDIT
+/* libedit reads through this, so a Ctrl-C ends the line with EOF wherever it lands: as SIGINT
+ * (whose handler only sets flags) when the terminal is in cooked mode, where libedit would have
+ * restarted its read, or as the byte 0x03 itself while libedit has the terminal in raw mode. */
+static int prompt_getc(FILE *f)
+{
+	struct pollfd p = {.fd = fileno(f), .events = POLLIN};
+	unsigned char c;
+
+	while (!interrupted()) {
+		int r = poll(&p, 1, 100);
+
+		if (r > 0) {
+			if (read(p.fd, &c, 1) != 1)
+				return EOF;
+			if (c != 0x03)
+				return c;
+			__atomic_store_n(&fwd_interrupted, 1, __ATOMIC_RELAXED);
+			__atomic_store_n(&fwd_stop, 1, __ATOMIC_RELAXED);
+			return EOF;
+		}
+		if (r < 0 && errno != EINTR)
+			return EOF;
+	}
+	return EOF;
+}
+#endif
+
+/* One line from the operator, malloc'd; NULL at end of input or after a Ctrl-C. */
 static char *read_line(bool edit)
 {
 	char *line = NULL;
@@ -328,7 +362,7 @@ static char *read_line(bool edit)
 	(void)edit;
 	printf("px-fwd> ");
 	fflush(stdout);
-	if (getline(&line, &cap, stdin) < 0) {
+	if (getline(&line, &cap, stdin) < 0 || interrupted()) {
 		free(line);
 		return NULL;
 	}
@@ -340,10 +374,13 @@ void fwd_prompt(void)
 	bool edit = isatty(STDIN_FILENO);
 
 #ifdef PX_FWD_LIBEDIT
-	if (edit)
+	if (edit) {
 		using_history();
+		rl_catch_signals = 0; /* px-fwd's handler, not libedit's */
+		rl_getc_function = prompt_getc;
+	}
 #endif
-	while (!quit) {
+	while (!quit && !interrupted()) {
 		char *line = read_line(edit);
 
 		if (line == NULL) { /* end of input: as quit */

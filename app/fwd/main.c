@@ -31,6 +31,7 @@ struct fwd_config fwd_cfg = {
 	.flowgen_flows = 1024,
 };
 volatile int fwd_stop;
+volatile int fwd_interrupted;
 struct fwd_stream fwd_streams[FWD_MAX_STREAMS];
 unsigned int fwd_nb_streams;
 struct px_mempool *fwd_pools[PX_MAX_NUMA_NODES];
@@ -131,6 +132,7 @@ static unsigned int map_streams(unsigned int *lcore_ids)
 static void on_signal(int sig)
 {
 	(void)sig;
+	__atomic_store_n(&fwd_interrupted, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&fwd_stop, 1, __ATOMIC_RELAXED);
 }
 

@@ -12,6 +12,8 @@
 #              machine shared with other load).
 # scale (every scale_* metric), scale_<workload>_<N>l: the multi-lcore twins of bench/scale for
 # N = 1, 2, 4, ... up to the CPUs here, see bench/scale/run.sh (BENCH_SCALE_WORKLOADS).
+# l2fwd_same_source: DPDK's l2fwd example (dpdk-doc) built against DPDK and against Pollux's
+# compatibility layer, run alternately on net_null ports, see bench/compat/run.sh (SECS).
 # af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx: px-fwd against dpdk-testpmd on a veth pair, see
 # bench/kernel/run.sh (root; SECS, WARM, BENCH_KERNEL_BUILD, BENCH_PXFWD).
 #
@@ -133,12 +135,12 @@ bench_metric() {
 }
 
 main() {
-	local metrics=() fwd=() kern=() m want_eal=0 scale=0 sw=() sn=() w n
+	local metrics=() fwd=() kern=() m want_eal=0 scale=0 sw=() sn=() w n compat=0
 	[ $# -eq 0 ] && set -- all
 	for m in "$@"; do
 		case $m in
 		all) metrics+=($ALL); want_eal=1; fwd=(fwd_null_io fwd_null_txonly fwd_null_rxonly)
-		     kern=(af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx); scale=1 ;;
+		     kern=(af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx); scale=1 compat=1 ;;
 		scale) scale=1 ;;
 		scale_*_[0-9]*l)
 			w=${m#scale_} n=${w##*_} w=${w%_*} n=${n%l}
@@ -146,7 +148,8 @@ main() {
 		eal_init_1g) want_eal=1 ;;
 		fwd_null_io|fwd_null_txonly|fwd_null_rxonly) fwd+=("$m") ;;
 		af_packet_rx|af_packet_tx|af_xdp_rx|af_xdp_tx) kern+=("$m") ;;
-		*) [ -n "${PROG[$m]:-}" ] || die "unknown metric $m (known: $ALL eal_init_1g fwd_null_io fwd_null_txonly fwd_null_rxonly af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx scale scale_<workload>_<N>l all)"
+		l2fwd_same_source) compat=1 ;;
+		*) [ -n "${PROG[$m]:-}" ] || die "unknown metric $m (known: $ALL eal_init_1g fwd_null_io fwd_null_txonly fwd_null_rxonly af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx scale scale_<workload>_<N>l l2fwd_same_source all)"
 		   metrics+=("$m") ;;
 		esac
 	done
@@ -173,6 +176,14 @@ main() {
 	fi
 	if [ ${#fwd[@]} -gt 0 ]; then
 		ROUNDS=$ROUNDS bash "$ROOT/bench/fwd/run.sh" "${fwd[@]}"
+	fi
+	if [ $compat = 1 ]; then
+		# DPDK's l2fwd source built against DPDK and against Pollux's compatibility layer
+		need_dpdk
+		[ ${#metrics[@]} -gt 0 ] || [ $scale = 1 ] || build
+		ninja -C "$BUILD" pollux_dpdk >/dev/null
+		bash "$ROOT/bench/compat/run.sh" "$BUILD" "$ROUNDS" "${SECS:-5}" ||
+			log "l2fwd_same_source: skipped (bench/compat/run.sh exit $?)"
 	fi
 	if [ ${#kern[@]} -gt 0 ]; then
 		# root, a veth pair in a fresh netns and dpdk-testpmd; skips with a reason otherwise

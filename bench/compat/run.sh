@@ -39,6 +39,7 @@ PY
 }
 
 printf '%-6s %12s %12s %8s\n' round "DPDK Mpps" "Pollux Mpps" ratio
+all_dpdk=() all_pollux=()
 for r in $(seq 1 "$rounds"); do
     for v in dpdk pollux; do
         extra=()
@@ -50,4 +51,12 @@ for r in $(seq 1 "$rounds"); do
     # shellcheck disable=SC2154
     printf '%-6s %12s %12s %8s\n' "$r" "$rate_dpdk" "$rate_pollux" \
         "$(python3 -c "print('%.2fx' % ($rate_pollux / $rate_dpdk))" 2>/dev/null || echo -)"
+    all_dpdk+=("$rate_dpdk") all_pollux+=("$rate_pollux")
 done
+# the medians, as bench/compare.sh prints every metric
+python3 - "${all_pollux[*]}" "${all_dpdk[*]}" <<'PY'
+import statistics, sys
+p, d = (statistics.median(float(x) for x in a.split()) for a in sys.argv[1:3])
+print("BENCH l2fwd_same_source pollux=%.3f dpdk=%.3f unit=Mpps ratio=%s better=higher"
+      % (p, d, "%.3f" % (p / d) if d > 0 else "nan"))
+PY

@@ -42,6 +42,7 @@ struct pci_dev {
 	px_pci_req_cb_t req_cb;
 	void *req_arg;
 	bool req_intr; /* req_fd watched by the interrupt thread for the driver's request hook */
+	bool gone;     /* not in sysfs at the last px_pci_rescan(): not probed */
 };
 
 static struct px_pci_driver *drivers;
@@ -169,6 +170,8 @@ static int scan_one(const char *root, const char *name)
 	known = pd != NULL;
 	if (known && pd->vdev)
 		return 0;
+	if (known)
+		pd->gone = false;
 	if (!known) {
 		pd = calloc(1, sizeof(*pd));
 		if (pd == NULL)
@@ -430,7 +433,7 @@ static int probe_all(void)
 		const struct px_pci_driver *drv = match(dev);
 		int ret;
 
-		if (drv == NULL || pd->vdev || !allowed(dev))
+		if (drv == NULL || pd->vdev || pd->gone || !allowed(dev))
 			continue;
 		ret = probe_one(pd, (struct px_pci_driver *)drv);
 		if (ret)
@@ -449,7 +452,16 @@ static int pci_probe(void)
 
 int px_pci_rescan(void)
 {
-	int ret = pci_scan();
+	int ret;
+
+	/* a device released earlier and unplugged since is not in sysfs: the scan below finds
+	 * again only what is there, and probe_all() leaves the rest alone */
+	for (struct px_pci_device *d = devices; d; d = d->next) {
+		struct pci_dev *pd = px_container_of(d, struct pci_dev, pub);
+
+		pd->gone = pd->vdev == NULL;
+	}
+	ret = pci_scan();
 
 	return ret < 0 ? ret : probe_all();
 }

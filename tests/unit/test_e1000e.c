@@ -1096,6 +1096,7 @@ static int test_e1000e_hotplug(void)
 	PX_TEST_ASSERT_EQ(px_eth_dev_close(p.port[1]), 0, "close the removed port");
 	PX_TEST_ASSERT_EQ(sysfs_wait("/sys/bus/pci/devices/%s", name, 0, 20000), 0,
 			  "the kernel completed the unplug of %s once the port was closed", name);
+	PX_TEST_ASSERT_EQ(px_pci_rescan(), 0, "a rescan without the device: nothing to probe");
 
 	/* port 0 carries on: it still sends */
 	PX_TEST_ASSERT_EQ(px_eth_stats_get(p.port[0], &st0), 0, "stats");

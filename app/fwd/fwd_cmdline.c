@@ -375,9 +375,10 @@ void fwd_prompt(void)
 
 #ifdef PX_FWD_LIBEDIT
 	if (edit) {
-		using_history();
+		/* before using_history(), which initialises libedit with what these say */
 		rl_catch_signals = 0; /* px-fwd's handler, not libedit's */
 		rl_getc_function = prompt_getc;
+		using_history();
 	}
 #endif
 	while (!quit && !interrupted()) {

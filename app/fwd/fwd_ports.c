@@ -108,21 +108,6 @@ static int conf_offloads(uint16_t p, const char *name, const struct px_eth_dev_i
 	return 0;
 }
 
-/* --max-pkt-len: configure records the MTU, which a driver applies at start or not at all (a
- * tap's kernel interface keeps its own); set it through the driver as well, as testpmd's
- * "port config mtu" does. A driver without mtu_set keeps what configure recorded. */
-static int apply_mtu(uint16_t p, const char *name, uint32_t mtu)
-{
-	int ret = mtu ? px_eth_dev_set_mtu(p, (uint16_t)mtu) : 0;
-
-	if (ret == -ENOTSUP)
-		return 0;
-	if (ret < 0)
-		PORT_ERR(p, name, "--max-pkt-len=%u: setting MTU %u failed: %s",
-			 fwd_cfg.max_pkt_len, mtu, strerror(-ret));
-	return ret;
-}
-
 static int setup_port(uint16_t p, struct px_mempool *mp)
 {
 	struct px_eth_conf conf = {0};
@@ -142,7 +127,6 @@ static int setup_port(uint16_t p, struct px_mempool *mp)
 			 fwd_cfg.nb_txq, strerror(-ret));
 		return ret;
 	}
-	ret = apply_mtu(p, name, conf.rxmode.mtu);
 	for (uint16_t q = 0; q < fwd_cfg.nb_rxq && ret == 0; q++)
 		ret = px_eth_rx_queue_setup(p, q, fwd_cfg.nb_rxd, px_eth_dev_socket_id(p), NULL,
 					    mp);

@@ -227,6 +227,22 @@ static void release_queues(struct px_eth_dev *dev)
 	}
 }
 
+/* rxmode.mtu is the port's MTU from configure on, as px_eth_dev_set_mtu() would set it: the
+ * driver applies it (a kernel interface's MTU, say); one without an mtu_set op reads dev->mtu. */
+static int configure_mtu(struct px_eth_dev *dev, uint16_t mtu)
+{
+	int ret = 0;
+
+	if (dev->ops->mtu_set) /* even when equal: a kernel interface may have another */
+		ret = dev->ops->mtu_set(dev, mtu);
+	if (ret < 0 && ret != -ENOTSUP) {
+		ETHDEV_LOG(ERR, "%s: MTU %u from rxmode.mtu: %s", dev->name, mtu, strerror(-ret));
+		return ret;
+	}
+	dev->mtu = mtu;
+	return 0;
+}
+
 int px_eth_dev_configure(uint16_t port, uint16_t nb_rxq, uint16_t nb_txq,
 			 const struct px_eth_conf *conf)
 {
@@ -253,9 +269,9 @@ int px_eth_dev_configure(uint16_t port, uint16_t nb_rxq, uint16_t nb_txq,
 	dev->conf = *conf;
 	dev->nb_rx_queues = nb_rxq;
 	dev->nb_tx_queues = nb_txq;
-	if (conf->rxmode.mtu)
-		dev->mtu = (uint16_t)conf->rxmode.mtu;
-	ret = dev->ops->dev_configure ? dev->ops->dev_configure(dev) : 0;
+	ret = conf->rxmode.mtu ? configure_mtu(dev, (uint16_t)conf->rxmode.mtu) : 0;
+	if (ret == 0 && dev->ops->dev_configure)
+		ret = dev->ops->dev_configure(dev);
 	dev->configured = ret == 0;
 	if (ret < 0)
 		dev->nb_rx_queues = dev->nb_tx_queues = 0;

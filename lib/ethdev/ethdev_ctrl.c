@@ -373,6 +373,34 @@ int px_eth_dev_set_mtu(uint16_t port, uint16_t mtu)
 	return ret;
 }
 
+int px_eth_dev_vlan_filter(uint16_t port, uint16_t vlan_id, int on)
+{
+	struct px_eth_dev *dev;
+	uint64_t bit, old;
+	int ret;
+
+	GET_DEV_OR_RET(dev, port);
+	if (vlan_id > 4095) {
+		ETHDEV_LOG(ERR, "%s: VLAN %u: ids are 0..4095", dev->name, vlan_id);
+		return -EINVAL;
+	}
+	if (!(dev->conf.rxmode.offloads & PX_ETH_RX_OFFLOAD_VLAN_FILTER)) {
+		ETHDEV_LOG(ERR,
+			   "%s: VLAN filter: configure the port with PX_ETH_RX_OFFLOAD_VLAN_FILTER",
+			   dev->name);
+		return -ENOSYS;
+	}
+	if (dev->ops->vlan_filter_set == NULL)
+		return -ENOTSUP;
+	bit = 1ull << (vlan_id % 64);
+	old = dev->vlan_ids[vlan_id / 64];
+	dev->vlan_ids[vlan_id / 64] = on ? old | bit : old & ~bit;
+	ret = dev->ops->vlan_filter_set(dev, vlan_id, on);
+	if (ret < 0)
+		dev->vlan_ids[vlan_id / 64] = old;
+	return ret;
+}
+
 int px_eth_dev_get_mtu(uint16_t port, uint16_t *mtu)
 {
 	struct px_eth_dev *dev;

@@ -47,6 +47,8 @@ struct px_eth_dev_ops {
 			    uint32_t index);
 	void (*mac_addr_remove)(struct px_eth_dev *dev, uint32_t index);
 	int (*mtu_set)(struct px_eth_dev *dev, uint16_t mtu);
+	/* receive / stop receiving VLAN @vlan_id (dev->vlan_ids already holds the new set) */
+	int (*vlan_filter_set)(struct px_eth_dev *dev, uint16_t vlan_id, int on);
 	int (*rx_queue_intr_enable)(struct px_eth_dev *dev, uint16_t q);
 	int (*rx_queue_intr_disable)(struct px_eth_dev *dev, uint16_t q);
 	int (*rx_queue_intr_fd)(struct px_eth_dev *dev, uint16_t q);
@@ -88,6 +90,8 @@ struct px_eth_dev {
 	uint32_t dev_flags; /* PX_ETH_DEV_F_*, set by the driver at probe */
 	/* extra receive addresses (entry 0 is mac); all-zero = free */
 	struct px_ether_addr mac_addrs[PX_ETH_MAX_MAC_ADDRS];
+	/* VLANs px_eth_dev_vlan_filter() turned on: bit (id % 64) of vlan_ids[id / 64] */
+	uint64_t vlan_ids[4096 / 64];
 };
 
 /* dev_flags: the driver can raise link-state-change interrupts (intr_conf.lsc allowed). */

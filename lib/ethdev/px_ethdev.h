@@ -39,7 +39,10 @@ struct px_mempool;
 #define PX_ETH_RX_OFFLOAD_IPV4_CKSUM (1ull << 1)
 #define PX_ETH_RX_OFFLOAD_UDP_CKSUM (1ull << 2)
 #define PX_ETH_RX_OFFLOAD_TCP_CKSUM (1ull << 3)
+#define PX_ETH_RX_OFFLOAD_TCP_LRO (1ull << 4)
+#define PX_ETH_RX_OFFLOAD_VLAN_FILTER (1ull << 9) /* px_eth_dev_vlan_filter() applies */
 #define PX_ETH_RX_OFFLOAD_SCATTER (1ull << 13)
+#define PX_ETH_RX_OFFLOAD_TIMESTAMP (1ull << 14)
 #define PX_ETH_RX_OFFLOAD_KEEP_CRC (1ull << 16)
 #define PX_ETH_RX_OFFLOAD_RSS_HASH (1ull << 19)
 #define PX_ETH_RX_OFFLOAD_CHECKSUM \
@@ -50,6 +53,11 @@ struct px_mempool;
 #define PX_ETH_TX_OFFLOAD_IPV4_CKSUM (1ull << 1)
 #define PX_ETH_TX_OFFLOAD_UDP_CKSUM (1ull << 2)
 #define PX_ETH_TX_OFFLOAD_TCP_CKSUM (1ull << 3)
+/* segmentation: the application sends one large TCP (UDP) packet with PX_MBUF_F_TX_TCP_SEG
+ * (PX_MBUF_F_TX_UDP_SEG), l2_len, l3_len, l4_len and tso_segsz set, and the pseudo-header
+ * checksum (without the length) in the L4 checksum field; the port sends tso_segsz-sized ones */
+#define PX_ETH_TX_OFFLOAD_TCP_TSO (1ull << 5)
+#define PX_ETH_TX_OFFLOAD_UDP_TSO (1ull << 6)
 #define PX_ETH_TX_OFFLOAD_MULTI_SEGS (1ull << 15)
 #define PX_ETH_TX_OFFLOAD_MBUF_FAST_FREE (1ull << 16)
 
@@ -370,6 +378,15 @@ int px_eth_dev_mac_addr_remove(uint16_t port, const struct px_ether_addr *mac);
 /** @return 0, -ENODEV, -EINVAL (outside min_mtu..max_mtu), -ENOTSUP, -EBUSY (driver needs stop). */
 int px_eth_dev_set_mtu(uint16_t port, uint16_t mtu);
 int px_eth_dev_get_mtu(uint16_t port, uint16_t *mtu);
+
+/**
+ * Receive (@p on != 0) or stop receiving frames tagged with VLAN @p vlan_id, on a port
+ * configured with PX_ETH_RX_OFFLOAD_VLAN_FILTER. ethdev remembers the set, so a driver applies
+ * it again after a reset. Works started or stopped.
+ * @return 0, -ENODEV, -EINVAL (@p vlan_id above 4095), -ENOSYS (the port was not configured
+ * with PX_ETH_RX_OFFLOAD_VLAN_FILTER), -ENOTSUP (the driver has no VLAN filter)
+ */
+int px_eth_dev_vlan_filter(uint16_t port, uint16_t vlan_id, int on);
 
 /**
  * Arm the RX interrupt of a queue (the port must be configured with intr_conf.rxq = 1).

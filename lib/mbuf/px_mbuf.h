@@ -60,7 +60,8 @@ extern "C" {
 #define PX_MBUF_F_TX_TCP_CKSUM (1ull << 52)
 #define PX_MBUF_F_TX_UDP_CKSUM (3ull << 52)
 #define PX_MBUF_F_TX_L4_MASK (3ull << 52)
-#define PX_MBUF_F_TX_TCP_SEG (1ull << 50)
+#define PX_MBUF_F_TX_TCP_SEG (1ull << 50) /**< segment to tso_segsz (PX_ETH_TX_OFFLOAD_TCP_TSO) */
+#define PX_MBUF_F_TX_UDP_SEG (1ull << 42) /**< the same for UDP (PX_ETH_TX_OFFLOAD_UDP_TSO) */
 /* ol_flags: state. */
 #define PX_MBUF_F_INDIRECT (1ull << 62) /**< the data buffer belongs to another mbuf */
 
@@ -111,8 +112,8 @@ struct px_mbuf {
 	};
 	uint16_t priv_size; /**< bytes of the private area after the struct */
 	uint16_t reserved2[3];
-	uint64_t udata64;       /**< free for the application */
-	struct px_mbuf *direct; /**< indirect mbuf: the mbuf that owns buf_addr */
+	uint64_t udata64;                     /**< free for the application */
+	struct px_mbuf *direct;               /**< indirect mbuf: the mbuf that owns buf_addr */
 	uint8_t dynfield[16] __px_aligned(8); /**< dynamic fields (px_mbuf_dyn.h) */
 };
 

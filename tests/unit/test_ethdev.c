@@ -22,6 +22,8 @@ struct fake_q {
 struct fake_priv {
 	int started, stopped, closed;
 	uint64_t hw_counter; /* an xstat of the driver */
+	uint16_t mtu;        /* the last MTU mtu_set applied */
+	int vlan_calls;
 };
 
 static uint16_t fake_rx(void *q, struct px_mbuf **pkts, uint16_t n)
@@ -47,7 +49,7 @@ static int fake_infos(struct px_eth_dev *dev, struct px_eth_dev_info *info)
 	info->driver_name = "net_fake";
 	info->max_rx_queues = 4;
 	info->max_tx_queues = 2;
-	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_CHECKSUM;
+	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_CHECKSUM | PX_ETH_RX_OFFLOAD_VLAN_FILTER;
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->flow_type_rss_offloads = PX_ETH_RSS_IPV4;
 	info->rx_desc_lim = (struct px_eth_desc_lim){.nb_max = 4096, .nb_min = 32, .nb_align = 8};
@@ -163,8 +165,17 @@ static int fake_ok(struct px_eth_dev *dev)
 
 static int fake_mtu(struct px_eth_dev *dev, uint16_t mtu)
 {
-	(void)dev;
-	return mtu == 4242 ? -EBUSY : 0; /* a value the "hardware" refuses */
+	if (mtu == 4242)
+		return -EBUSY; /* a value the "hardware" refuses */
+	((struct fake_priv *)dev->dev_private)->mtu = mtu;
+	return 0;
+}
+
+static int fake_vlan(struct px_eth_dev *dev, uint16_t vlan_id, int on)
+{
+	(void)on;
+	((struct fake_priv *)dev->dev_private)->vlan_calls++;
+	return vlan_id == 4000 ? -EIO : 0; /* one the "hardware" refuses */
 }
 
 static int fake_mac(struct px_eth_dev *dev, const struct px_ether_addr *m)
@@ -201,6 +212,7 @@ static const struct px_eth_dev_ops fake_ops = {
 	.promiscuous_disable = fake_ok,
 	.mac_addr_set = fake_mac,
 	.mtu_set = fake_mtu,
+	.vlan_filter_set = fake_vlan,
 	.rx_queue_intr_enable = fake_intr,
 	.rx_queue_intr_disable = fake_intr,
 	.rx_queue_intr_fd = fake_intr_fd,
@@ -276,6 +288,31 @@ static int test_ethdev_invalid_port(void)
 }
 PX_TEST(ethdev_invalid_port_autotest, PX_TEST_F_FAST, test_ethdev_invalid_port)
 
+/* What configure applied: rxmode.mtu through the driver, and the VLAN filter it enabled. */
+static int test_ethdev_configured(uint16_t p)
+{
+	struct px_eth_dev *dev = eth_dev_get(p);
+	struct fake_priv *fp = dev->dev_private;
+	uint16_t mtu = 0;
+
+	PX_TEST_ASSERT_EQ(px_eth_dev_get_mtu(p, &mtu), 0, "get mtu");
+	PX_TEST_ASSERT_EQ(mtu, 9000, "rxmode.mtu is the port's MTU");
+	PX_TEST_ASSERT_EQ(fp->mtu, 9000, "and the driver applied it");
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_dev_vlan_filter(p, 4096, 1), -EINVAL, "vlan id range");
+	PX_TEST_ASSERT(strstr(px_test_log_capture_stop(), "ids are 0..4095") != NULL, "says why");
+	PX_TEST_ASSERT_EQ(px_eth_dev_vlan_filter(p, 100, 1), 0, "vlan 100 on");
+	PX_TEST_ASSERT_EQ(px_eth_dev_vlan_filter(p, 4095, 1), 0, "vlan 4095 on");
+	PX_TEST_ASSERT_EQ(dev->vlan_ids[100 / 64], 1ull << (100 % 64), "vlan 100 kept");
+	PX_TEST_ASSERT_EQ(dev->vlan_ids[63], 1ull << 63, "vlan 4095 kept");
+	PX_TEST_ASSERT_EQ(px_eth_dev_vlan_filter(p, 4000, 1), -EIO, "driver refuses 4000");
+	PX_TEST_ASSERT_EQ(dev->vlan_ids[4000 / 64], 0, "a refused id is not kept");
+	PX_TEST_ASSERT_EQ(px_eth_dev_vlan_filter(p, 100, 0), 0, "vlan 100 off");
+	PX_TEST_ASSERT_EQ(dev->vlan_ids[100 / 64], 0, "vlan 100 gone");
+	PX_TEST_ASSERT_EQ(fp->vlan_calls, 4, "driver called for each valid request");
+	return PX_TEST_OK;
+}
+
 static int test_ethdev_configure(uint16_t p)
 {
 	struct px_eth_conf conf = {0};
@@ -303,11 +340,17 @@ static int test_ethdev_configure(uint16_t p)
 	PX_TEST_ASSERT(strstr(log, "RX offloads 0x1 are not supported") != NULL,
 		       "names the offload");
 	PX_TEST_ASSERT(strstr(log, "MTU 9001 out of range 68..9000") != NULL, "names the range");
+	conf.rxmode.mtu = 4242;
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 1, 1, &conf), -EBUSY, "mtu the driver refuses");
+	log = px_test_log_capture_stop();
+	PX_TEST_ASSERT(strstr(log, "MTU 4242 from rxmode.mtu") != NULL, "%s", log);
+	PX_TEST_ASSERT_EQ(px_eth_dev_vlan_filter(p, 100, 1), -ENOSYS, "vlan filter not configured");
 	conf.rxmode.mtu = 9000;
-	conf.rxmode.offloads = PX_ETH_RX_OFFLOAD_IPV4_CKSUM;
+	conf.rxmode.offloads = PX_ETH_RX_OFFLOAD_IPV4_CKSUM | PX_ETH_RX_OFFLOAD_VLAN_FILTER;
 	conf.intr_conf.rxq = 1;
 	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 2, 1, &conf), 0, "configure");
-	return PX_TEST_OK;
+	return test_ethdev_configured(p);
 }
 
 static int test_ethdev_queues(uint16_t p)

@@ -542,9 +542,7 @@ int rte_eth_dev_rss_hash_conf_get(uint16_t port_id, struct rte_eth_rss_conf *rss
 
 int rte_eth_dev_vlan_filter(uint16_t port_id, uint16_t vlan_id, int on)
 {
-	(void)vlan_id;
-	(void)on;
-	return port_unsupported(port_id, "rte_eth_dev_vlan_filter");
+	return px_eth_dev_vlan_filter(port_id, vlan_id, on);
 }
 
 int rte_eth_timesync_enable(uint16_t port_id)

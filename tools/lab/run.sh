@@ -17,6 +17,8 @@ REPO=$(cd "$LAB_DIR/../.." && pwd)
 . "$LAB_DIR/lib/fetch.sh"
 # shellcheck source=lib/pack.sh
 . "$LAB_DIR/lib/pack.sh"
+# shellcheck source=lib/tapnet.sh
+. "$LAB_DIR/lib/tapnet.sh"
 
 usage() {
     cat <<USAGE
@@ -40,6 +42,13 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
                      timeout unless given; Ctrl-A X quits QEMU
   --pcap PREFIX      record each port's traffic to PREFIX-p<N>.pcap (N: --nics order)
   --tap IFNAME       connect the host's tap device IFNAME to the NICs' hub
+  --net tap[:N]      instead of the hub, give each NIC a host tap (vnet_hdr=on,
+                     N queues; virtio NICs get mq=on with N > 1) joined by a
+                     Linux bridge in a network namespace of this run (root;
+                     exit 77 when taps cannot be made): checksum offload, TSO
+                     and multi-queue need it (QEMU offers them only on a tap)
+  --nic-props I PROPS  extra -device properties for NIC I (--nics order), e.g.
+                     --nic-props 1 guest_tso4=off,guest_csum=off (repeatable)
   --append ARGS      extra kernel command line arguments
   --mem MB           guest RAM in MiB (default 1024; the kernel reserves 64
                      2 MiB hugepages, a guest command may add more)
@@ -58,7 +67,8 @@ USAGE
 }
 
 arch='' nics=e1000e,e1000e bdir='' build=1 build_only='' timeout='' append='' log='' pcap='' tap=''
-interactive=''
+interactive='' net=hub
+LAB_NIC_PROPS=()
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -72,6 +82,8 @@ while [ $# -gt 0 ]; do
     --mem) LAB_MEM=$2; shift 2 ;;
     --pcap) pcap=$2; shift 2 ;;
     --tap) tap=$2; shift 2 ;;
+    --net) net=$2; shift 2 ;;
+    --nic-props) LAB_NIC_PROPS[$2]=$3; shift 3 ;; # shellcheck disable=SC2034 # arch.sh
     --qemu-arg) qemu_extra+=("$2"); shift 2 ;;
     --log) log=$2; shift 2 ;;
     -i | --interactive) interactive=1; shift ;;
@@ -94,6 +106,16 @@ if [ -n "${PX_LAB_SKIP:-}" ]; then
     exit 77
 fi
 lab_arch_setup "$arch"
+case $net in
+hub) LAB_NET_QUEUES=0 ;;
+tap) LAB_NET_QUEUES=1 ;;
+tap:[1-9] | tap:[1-9][0-9]) LAB_NET_QUEUES=${net#tap:} ;;
+*) echo "lab: --net takes hub, tap or tap:N (queues), not '$net'" >&2; exit 2 ;;
+esac
+if [ "$LAB_NET_QUEUES" -gt 0 ] && [ -n "$tap" ]; then
+    echo "lab: --tap joins a host tap to the hub; --net tap has no hub" >&2
+    exit 2
+fi
 lab_qemu_nics "$nics" >/dev/null || exit 2
 export LAB_NICS=$nics
 if [ -n "$bdir" ]; then
@@ -104,9 +126,10 @@ else
 fi
 
 # Temporary files of this run: the initramfs, the private apt state.
-tmp=''
+tmp='' netns=''
 lab_cleanup() {
     [ -z "$tmp" ] || rm -rf "$tmp"
+    [ -z "$netns" ] || lab_tapnet_cleanup "$netns"
     lab_backports_cleanup
 }
 trap lab_cleanup EXIT
@@ -185,6 +208,12 @@ if [ "$LAB_ARCH" = ppc64le ] && [[ ",$nics," == *,virtio* ]]; then
     append="disable_ddw $append"
 fi
 mapfile -t qemu < <(lab_qemu_machine "$LAB_CACHE/$LAB_ARCH/$LAB_KBOOT" "$tmp/initrd.gz" "$append")
+if [ "$LAB_NET_QUEUES" -gt 0 ]; then
+    # QEMU runs in the namespace that holds the taps and their bridge.
+    netns=pxlab-$$
+    lab_tapnet_setup "$netns" "$nics" "$LAB_NET_QUEUES"
+    qemu=(ip netns exec "$netns" "${qemu[@]}")
+fi
 mapfile -t nicargs < <(lab_qemu_nics "$nics" "$pcap" "$tap")
 qemu+=("${nicargs[@]}" "${qemu_extra[@]}")
 # QEMU's human monitor on a socket: a guest line "PX-LAB-MONITOR: CMD" (px-lab-monitor) is

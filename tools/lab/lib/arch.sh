@@ -87,8 +87,10 @@ lab_qemu_machine() {
 
 # Print the QEMU arguments for the NIC list $1 (comma separated), one per line;
 # with $2, record each port's traffic to $2-p<i>.pcap; with $3, connect the
-# host's tap device $3 to the hub.
-# All ports sit on one hub: a frame sent by one port reaches every other port.
+# host's tap device $3 to the hub. LAB_NIC_PROPS[i]: more -device properties
+# for NIC i.
+# All ports sit on one hub: a frame sent by one port reaches every other port;
+# with LAB_NET_QUEUES > 0 each has a host tap instead (tapnet.sh).
 # On pseries every device behind one PHB shares one IOMMU group, so each NIC
 # after the first gets its own PHB: one group per NIC, as on x86 and arm64.
 lab_qemu_nics() {
@@ -121,6 +123,7 @@ lab_qemu_nics() {
             return 2
             ;;
         esac
+        [ -z "${LAB_NIC_PROPS[$i]:-}" ] || dev=$dev,${LAB_NIC_PROPS[$i]}
         bus=
         if [ "$LAB_ARCH" = ppc64le ]; then
             if [ $i -eq 0 ]; then
@@ -130,7 +133,11 @@ lab_qemu_nics() {
                 bus=,bus=phb$i.0
             fi
         fi
-        printf '%s\n' -netdev "hubport,id=p$i,hubid=0" -device "$dev,netdev=p$i,romfile=$bus"
+        if [ "${LAB_NET_QUEUES:-0}" -gt 0 ]; then
+            lab_tapnet_nic "$i" "$dev" "$bus"
+        else
+            printf '%s\n' -netdev "hubport,id=p$i,hubid=0" -device "$dev,netdev=p$i,romfile=$bus"
+        fi
         [ -z "$pcap" ] || printf '%s\n' -object "filter-dump,id=dump$i,netdev=p$i,file=$pcap-p$i.pcap"
         i=$((i + 1))
     done

@@ -8,7 +8,13 @@
  * namespace of the test's own (needs root). A UDP datagram sent with PX_MBUF_F_TX_IP_CKSUM and
  * PX_MBUF_F_TX_UDP_CKSUM, its IP checksum 0 and only the pseudo-header sum in its UDP checksum,
  * arrives on the other port with both checksums right: the driver computed the first, the
- * kernel (told by the virtio-net header) the second. */
+ * kernel (told by the virtio-net header) the second.
+ *
+ * TSO through the kernel: the same bridge; one TCP packet of 60000 bytes of payload in a chain
+ * of mbufs, sent with PX_MBUF_F_TX_TCP_SEG and an MSS of 1400, is segmented by the kernel (the
+ * other tap offers no TSO to the kernel, so the bridge's transmit segments in software) and
+ * arrives on the other port as 43 segments, each with right IPv4 (or IPv6) and TCP checksums,
+ * at most MSS bytes, whose payloads put together by sequence number are the bytes sent. */
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/sockios.h>
@@ -24,6 +30,7 @@
 #include <px_ether.h>
 #include <px_ip.h>
 #include <px_mbuf.h>
+#include <px_tcp.h>
 #include <px_udp.h>
 #include <px_vdev.h>
 #include "pmd_kernel_peer.h"
@@ -31,6 +38,10 @@
 
 #define CK_PAYLOAD 100
 #define CK_SPORT 4242
+#define TSO_PAYLOAD 60000
+#define TSO_MSS 1400
+#define TSO_SPORT 4343
+#define TSO_ISN 0xfffff000u /* the sequence numbers wrap during the packet */
 
 /* A kernel bridge pxbr0 with @a and @b in it, up (the bridge ioctls of linux/sockios.h).
  * @return 0, 1 when the kernel makes no bridge (no bridge module), -1 on another failure. */
@@ -128,6 +139,34 @@ static int tap_setup(const char *args, uint16_t *port)
 	return pmd_probe("net_tap0", args, port);
 }
 
+/* Two taps @a and @b in a bridge, started with @conf and RX from @mp, as *@p0 and *@p1.
+ * @return 0, 77 or 1. */
+static int tap_bridge_setup(const char *a, const char *b, const struct px_eth_conf *conf,
+			    struct px_mempool **mp, uint16_t *p0, uint16_t *p1)
+{
+	char args[32];
+	int ret;
+
+	snprintf(args, sizeof(args), "iface=%s", a);
+	ret = tap_setup(args, p0);
+	if (ret != 0)
+		return ret;
+	snprintf(args, sizeof(args), "iface=%s", b);
+	PX_TEST_ASSERT_EQ(px_vdev_init("net_tap1", args), 0, "net_tap1");
+	PX_TEST_ASSERT_EQ(px_eth_dev_get_port_by_name("net_tap1", p1), 0, "its port");
+	ret = bridge_up(a, b);
+	if (ret == 1) {
+		px_eal_cleanup();
+		PX_TEST_SKIP("the kernel makes no bridge: %s", strerror(errno));
+	}
+	PX_TEST_ASSERT_EQ(ret, 0, "bridge: %s", strerror(errno));
+	*mp = px_pktmbuf_pool_create("tap_pool", 255, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE, 0);
+	PX_TEST_ASSERT(*mp != NULL, "pool");
+	PX_TEST_ASSERT_EQ(pmd_port_start(*p0, 1, conf, *mp), 0, "start port 0");
+	PX_TEST_ASSERT_EQ(pmd_port_start(*p1, 1, conf, *mp), 0, "start port 1");
+	return 0;
+}
+
 static int test_pmd_tap_cksum(void)
 {
 	const struct px_eth_conf conf = {.txmode.offloads = PX_ETH_TX_OFFLOAD_IPV4_CKSUM |
@@ -138,21 +177,9 @@ static int test_pmd_tap_cksum(void)
 	uint16_t p0, p1;
 	int ret;
 
-	ret = tap_setup("iface=ck0", &p0);
+	ret = tap_bridge_setup("ck0", "ck1", &conf, &mp, &p0, &p1);
 	if (ret != 0)
 		return ret;
-	PX_TEST_ASSERT_EQ(px_vdev_init("net_tap1", "iface=ck1"), 0, "net_tap1");
-	PX_TEST_ASSERT_EQ(px_eth_dev_get_port_by_name("net_tap1", &p1), 0, "its port");
-	ret = bridge_up("ck0", "ck1");
-	if (ret == 1) {
-		px_eal_cleanup();
-		PX_TEST_SKIP("the kernel makes no bridge: %s", strerror(errno));
-	}
-	PX_TEST_ASSERT_EQ(ret, 0, "bridge: %s", strerror(errno));
-	mp = px_pktmbuf_pool_create("tap_pool", 255, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE, 0);
-	PX_TEST_ASSERT(mp != NULL, "pool");
-	PX_TEST_ASSERT_EQ(pmd_port_start(p0, 1, &conf, mp), 0, "start port 0");
-	PX_TEST_ASSERT_EQ(pmd_port_start(p1, 1, &conf, mp), 0, "start port 1");
 	m = udp_frame(mp);
 	PX_TEST_ASSERT(m != NULL, "frame");
 	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p0, 0, &m, 1), 1, "sent");
@@ -170,6 +197,182 @@ static int test_pmd_tap_cksum(void)
 	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
 }
 PX_TEST(pmd_tap_cksum_autotest, PX_TEST_F_FAST, test_pmd_tap_cksum)
+
+static uint8_t tso_byte(uint32_t i)
+{
+	return (uint8_t)(i * 131 + (i >> 9));
+}
+
+/* Ethernet, IPv4 or IPv6, TCP (checksum: the pseudo-header sum without the length, the ethdev
+ * TSO contract), then TSO_PAYLOAD bytes, in a chain of mbufs from @mp, with PX_MBUF_F_TX_TCP_SEG
+ * and an MSS of TSO_MSS. */
+static struct px_mbuf *tso_packet(struct px_mempool *mp, bool v6)
+{
+	const uint16_t l3_len = v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr);
+	const uint16_t hdr = sizeof(struct px_ether_hdr) + l3_len + sizeof(struct px_tcp_hdr);
+	const uint16_t l3_bytes = (uint16_t)(l3_len + sizeof(struct px_tcp_hdr) + TSO_PAYLOAD);
+	struct px_mbuf *m = px_pktmbuf_alloc(mp), *last = m;
+	struct px_ether_hdr *eth;
+	struct px_tcp_hdr *th;
+	uint64_t phdr;
+
+	if (m == NULL)
+		return NULL;
+	eth = (struct px_ether_hdr *)px_pktmbuf_append(m, hdr);
+	*eth = (struct px_ether_hdr){
+		.dst_addr = {{2, 0, 0, 0, 0, 2}},
+		.src_addr = {{2, 0, 0, 0, 0, 1}},
+		.ether_type = px_cpu_to_be_16(v6 ? PX_ETHER_TYPE_IPV6 : PX_ETHER_TYPE_IPV4)};
+	if (v6) {
+		struct px_ipv6_hdr *ip = (struct px_ipv6_hdr *)(eth + 1);
+
+		*ip = (struct px_ipv6_hdr){.vtc_flow = px_cpu_to_be_32(6u << 28),
+					   .proto = PX_IPPROTO_TCP,
+					   .hop_limits = 64,
+					   .src_addr = {0xfd, [15] = 1},
+					   .dst_addr = {0xfd, [15] = 2}};
+		phdr = px_ipv6_phdr_sum(ip); /* payload_len still 0 */
+		ip->payload_len = px_cpu_to_be_16((uint16_t)(l3_bytes - l3_len));
+	} else {
+		struct px_ipv4_hdr *ip = (struct px_ipv4_hdr *)(eth + 1);
+
+		*ip = (struct px_ipv4_hdr){.version_ihl = PX_IPV4_VHL_DEF,
+					   .total_length = px_cpu_to_be_16(l3_bytes),
+					   .time_to_live = 64,
+					   .next_proto_id = PX_IPPROTO_TCP,
+					   .src_addr = px_cpu_to_be_32(PX_IPV4(10, 0, 0, 1)),
+					   .dst_addr = px_cpu_to_be_32(PX_IPV4(10, 0, 0, 2))};
+		phdr = px_ipv4_phdr_sum(ip, 0);
+	}
+	th = px_pktmbuf_mtod_offset(m, struct px_tcp_hdr *, hdr - sizeof(*th));
+	*th = (struct px_tcp_hdr){.src_port = px_cpu_to_be_16(TSO_SPORT),
+				  .dst_port = px_cpu_to_be_16(9),
+				  .sent_seq = px_cpu_to_be_32(TSO_ISN),
+				  .data_off = 5 << 4,
+				  .tcp_flags = PX_TCP_ACK_FLAG | PX_TCP_PSH_FLAG,
+				  .rx_win = px_cpu_to_be_16(65535),
+				  .cksum = px_cksum_fold(phdr)};
+	for (uint32_t i = 0; i < TSO_PAYLOAD; i++) {
+		uint8_t *b;
+
+		if (px_pktmbuf_tailroom(last) == 0) {
+			struct px_mbuf *seg = px_pktmbuf_alloc(mp);
+
+			if (seg == NULL || px_pktmbuf_chain(m, seg) != 0) {
+				px_pktmbuf_free(seg);
+				px_pktmbuf_free(m);
+				return NULL;
+			}
+			last = seg;
+		}
+		b = (uint8_t *)px_pktmbuf_append(m, 1);
+		*b = tso_byte(i);
+	}
+	m->ol_flags = PX_MBUF_F_TX_TCP_SEG | PX_MBUF_F_TX_TCP_CKSUM |
+		      (v6 ? PX_MBUF_F_TX_IPV6 : PX_MBUF_F_TX_IPV4 | PX_MBUF_F_TX_IP_CKSUM);
+	m->l2_len = sizeof(*eth);
+	m->l3_len = l3_len;
+	m->l4_len = sizeof(*th);
+	m->tso_segsz = TSO_MSS;
+	return m;
+}
+
+/* One segment of the TSO packet received: checksums right, at most MSS bytes, its payload where
+ * its sequence number puts it; its payload bytes in *@len. @return 0, or 1 with a message. */
+static int tso_segment_check(struct px_mbuf *m, bool v6, unsigned int *len_out)
+{
+	const uint16_t l3_len = v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr);
+	void *ip = px_pktmbuf_mtod_offset(m, void *, sizeof(struct px_ether_hdr));
+	struct px_tcp_hdr *th = (struct px_tcp_hdr *)((uint8_t *)ip + l3_len);
+	const uint8_t *data = (const uint8_t *)(th + 1);
+	uint32_t off = px_be_to_cpu_32(th->sent_seq) - TSO_ISN;
+	int len = (int)m->pkt_len - (int)(sizeof(struct px_ether_hdr) + l3_len + sizeof(*th));
+
+	PX_TEST_ASSERT(px_pktmbuf_is_contiguous(m), "a segment fits one mbuf");
+	if (v6) {
+		PX_TEST_ASSERT_EQ(px_be_to_cpu_16(((struct px_ipv6_hdr *)ip)->payload_len),
+				  sizeof(*th) + len, "IPv6 payload length");
+		PX_TEST_ASSERT_EQ(px_ipv6_udptcp_cksum_verify(ip, th), 0, "TCP checksum (IPv6)");
+	} else {
+		PX_TEST_ASSERT_EQ(px_be_to_cpu_16(((struct px_ipv4_hdr *)ip)->total_length),
+				  l3_len + sizeof(*th) + len, "IPv4 total length");
+		PX_TEST_ASSERT_EQ(px_ipv4_cksum(ip), 0, "IPv4 header checksum");
+		PX_TEST_ASSERT_EQ(px_ipv4_udptcp_cksum_verify(ip, th), 0, "TCP checksum (IPv4)");
+	}
+	PX_TEST_ASSERT(len > 0 && len <= TSO_MSS, "segment of %d bytes, MSS %d", len, TSO_MSS);
+	PX_TEST_ASSERT(off <= TSO_PAYLOAD - (uint32_t)len, "sequence offset %u", off);
+	for (int i = 0; i < len; i++)
+		PX_TEST_ASSERT_EQ(data[i], tso_byte(off + (uint32_t)i), "payload byte %u",
+				  off + (uint32_t)i);
+	*len_out = (unsigned int)len;
+	return 0;
+}
+
+/* Send one TSO packet from @p0; receive its segments on @p1 (2 s at most). @return 0 or 1. */
+static int tso_roundtrip(uint16_t p0, uint16_t p1, struct px_mempool *mp, bool v6)
+{
+	const uint16_t ethertype = px_cpu_to_be_16(v6 ? PX_ETHER_TYPE_IPV6 : PX_ETHER_TYPE_IPV4);
+	const uint16_t sport_at = sizeof(struct px_ether_hdr) +
+				  (v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr));
+	unsigned int segs = 0, bytes = 0;
+	struct px_mbuf *m = tso_packet(mp, v6);
+
+	PX_TEST_ASSERT(m != NULL, "the TSO packet");
+	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p0, 0, &m, 1), 1, "sent");
+	for (int i = 0; i < 2000 && bytes < TSO_PAYLOAD; i++) {
+		struct px_mbuf *pkts[32];
+		uint16_t n = px_eth_rx_burst(p1, 0, pkts, 32);
+
+		if (n == 0)
+			usleep(1000);
+		for (uint16_t k = 0; k < n; k++) {
+			struct px_ether_hdr *eth = px_pktmbuf_mtod(pkts[k], struct px_ether_hdr *);
+			struct px_tcp_hdr *th =
+				px_pktmbuf_mtod_offset(pkts[k], struct px_tcp_hdr *, sport_at);
+			unsigned int len = 0;
+			int ret = 0;
+
+			if (pkts[k]->pkt_len > sport_at + sizeof(*th) &&
+			    eth->ether_type == ethertype &&
+			    th->src_port == px_cpu_to_be_16(TSO_SPORT)) {
+				ret = tso_segment_check(pkts[k], v6, &len);
+				segs++;
+			}
+			px_pktmbuf_free(pkts[k]);
+			if (ret != 0)
+				return ret;
+			bytes += len;
+		}
+	}
+	PX_TEST_ASSERT_EQ(bytes, TSO_PAYLOAD, "payload bytes received (%u segments)", segs);
+	PX_TEST_ASSERT_EQ(segs, (TSO_PAYLOAD + TSO_MSS - 1) / TSO_MSS, "segments");
+	return 0;
+}
+
+static int test_pmd_tap_tso(void)
+{
+	const struct px_eth_conf conf = {
+		.txmode.offloads = PX_ETH_TX_OFFLOAD_IPV4_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM |
+				   PX_ETH_TX_OFFLOAD_TCP_TSO | PX_ETH_TX_OFFLOAD_MULTI_SEGS};
+	struct px_eth_dev_info info;
+	struct px_mempool *mp;
+	uint16_t p0, p1;
+	int ret;
+
+	ret = tap_bridge_setup("ts0", "ts1", &conf, &mp, &p0, &p1);
+	if (ret != 0)
+		return ret;
+	PX_TEST_ASSERT_EQ(px_eth_dev_info_get(p0, &info), 0, "info");
+	PX_TEST_ASSERT(info.tx_offload_capa & PX_ETH_TX_OFFLOAD_TCP_TSO, "TSO advertised");
+	PX_TEST_ASSERT_EQ(tso_roundtrip(p0, p1, mp, false), 0, "IPv4");
+	PX_TEST_ASSERT_EQ(tso_roundtrip(p0, p1, mp, true), 0, "IPv6");
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p0), 0, "close 0");
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p1), 0, "close 1");
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), 255, "every mbuf back in the pool");
+	px_mempool_free(mp);
+	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
+}
+PX_TEST(pmd_tap_tso_autotest, PX_TEST_F_FAST, test_pmd_tap_tso)
 
 /* Two queues: frames of 16 flows sent by the kernel out of the tap arrive on both queues (the
  * tap's flow hash), each queue's xstats count them and their bytes, TX counts per queue, and a

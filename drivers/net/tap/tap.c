@@ -9,8 +9,8 @@
  * what the kernel sends there is Pollux's to receive. Each RX queue is one file descriptor of
  * /dev/net/tun attached to the interface (IFF_MULTI_QUEUE: the kernel spreads flows over them);
  * a read() is one frame, a writev() sends one. Every frame carries a virtio-net header
- * (IFF_VNET_HDR), through which TX asks the kernel to finish UDP/TCP checksums and RX learns
- * which ones the kernel has already checked.
+ * (IFF_VNET_HDR), through which TX asks the kernel to finish UDP/TCP checksums or to segment
+ * a large TCP packet (TSO), and RX learns which checksums the kernel has already checked.
  */
 #include <assert.h>
 #include <errno.h>
@@ -50,7 +50,7 @@
 #define TAP_LINK_WAIT_MS 2000 /* link_update(wait) and start: for IFF_RUNNING */
 /* DPDK's mac=fixed: 00:64:74:61:70:<n> ("\0dtap" and the n-th such port, as a digit) */
 #define TAP_MAC_FIXED "fixed"
-#define TAP_TX_CKSUM_FLAGS (PX_MBUF_F_TX_IP_CKSUM | PX_MBUF_F_TX_L4_MASK)
+#define TAP_TX_OFFLOAD_FLAGS (PX_MBUF_F_TX_IP_CKSUM | PX_MBUF_F_TX_L4_MASK | PX_MBUF_F_TX_TCP_SEG)
 
 static const char tap_params[] = "iface=<string> mac=<xx:xx:xx:xx:xx:xx|fixed>";
 
@@ -135,16 +135,62 @@ static uint16_t tap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 	return got;
 }
 
-/* Fill the virtio-net header for @m's checksum requests. The IPv4 header checksum has no
- * virtio flag: it is computed here. For UDP/TCP the kernel sums from csum_start to the end and
- * adds the result to the field, which must hold the pseudo-header sum (as on any DPDK-style
- * NIC). @return false when l2_len/l3_len do not fit the first segment. */
+/* TCP segmentation by the kernel: the virtio-net header's GSO fields, as a virtio NIC's TSO
+ * (virtio spec 1.2 §5.1.6.2; the kernel's virtio_net_hdr_to_skb() takes them from a tap
+ * without any TUNSETOFFLOAD, and segments in software where the way out has no TSO). The
+ * kernel first receives the whole packet, so its IP length and IPv4 header checksum must be
+ * right: they are set here, as a NIC rewrites them per segment. Its segmentation
+ * (tcp_gso_segment()) turns the checksum field from the pseudo-header sum over the whole
+ * packet into each segment's: the field must include the L4 length, which the ethdev contract
+ * leaves out (DPDK's virtio PMD adds it the same way, virtio_tso_fix_cksum()).
+ * @return false when the lengths do not describe the packet. */
+static bool tap_tx_tso(struct px_mbuf *m, struct virtio_net_hdr *vh)
+{
+	const uint32_t l3 = m->l2_len, l4 = l3 + m->l3_len, hdr = l4 + m->l4_len;
+	uint8_t *ip = px_pktmbuf_mtod_offset(m, uint8_t *, l3);
+	struct px_tcp_hdr *th = px_pktmbuf_mtod_offset(m, struct px_tcp_hdr *, l4);
+	uint16_t l4_bytes = (uint16_t)(m->pkt_len - l4);
+
+	if (px_unlikely(m->tso_segsz == 0 || m->l4_len < sizeof(*th) || hdr > m->data_len ||
+			m->pkt_len - l3 > UINT16_MAX))
+		return false;
+	if ((ip[0] >> 4) == 6) {
+		struct px_ipv6_hdr *ip6 = (struct px_ipv6_hdr *)ip;
+
+		ip6->payload_len = px_cpu_to_be_16((uint16_t)(m->pkt_len - l3 - sizeof(*ip6)));
+		vh->gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+	} else {
+		struct px_ipv4_hdr *ip4 = (struct px_ipv4_hdr *)ip;
+
+		ip4->total_length = px_cpu_to_be_16((uint16_t)(m->pkt_len - l3));
+		ip4->hdr_checksum = 0;
+		ip4->hdr_checksum = px_ipv4_cksum(ip4);
+		vh->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	}
+	if (th->tcp_flags & PX_TCP_CWR_FLAG)
+		vh->gso_type |= VIRTIO_NET_HDR_GSO_ECN; /* CWR on the first segment only */
+	th->cksum = px_cksum_fold((uint64_t)th->cksum + px_cpu_to_be_16(l4_bytes));
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh->csum_start = (uint16_t)l4;
+	vh->csum_offset = offsetof(struct px_tcp_hdr, cksum);
+	vh->hdr_len = (uint16_t)hdr;
+	vh->gso_size = (uint16_t)m->tso_segsz;
+	return true;
+}
+
+/* Fill the virtio-net header for @m's checksum and segmentation requests. The IPv4 header
+ * checksum has no virtio flag: it is computed here. For UDP/TCP the kernel sums from
+ * csum_start to the end and adds the result to the field, which must hold the pseudo-header
+ * sum (as on any DPDK-style NIC). @return false when l2_len/l3_len do not fit the first
+ * segment. */
 static bool tap_tx_offload(struct px_mbuf *m, struct virtio_net_hdr *vh)
 {
 	uint32_t l4 = (uint32_t)m->l2_len + m->l3_len;
 
 	if (px_unlikely(m->l3_len < sizeof(struct px_ipv4_hdr) || l4 > m->data_len))
 		return false;
+	if (m->ol_flags & PX_MBUF_F_TX_TCP_SEG)
+		return tap_tx_tso(m, vh);
 	if (m->ol_flags & PX_MBUF_F_TX_IP_CKSUM) {
 		struct px_ipv4_hdr *ip = px_pktmbuf_mtod_offset(m, struct px_ipv4_hdr *, m->l2_len);
 
@@ -175,7 +221,7 @@ static int tap_tx_one(struct tap_queue *q, struct px_mbuf *m)
 	const struct px_mbuf *s = m;
 	int nseg = 1;
 
-	if ((m->ol_flags & TAP_TX_CKSUM_FLAGS) && !tap_tx_offload(m, &vh))
+	if ((m->ol_flags & TAP_TX_OFFLOAD_FLAGS) && !tap_tx_offload(m, &vh))
 		return -EINVAL;
 	iov[0] = (struct iovec){.iov_base = &vh, .iov_len = sizeof(vh)};
 	for (; s != NULL && nseg <= TAP_TX_MAX_SEGS; s = s->next, nseg++)
@@ -307,6 +353,12 @@ static int tap_configure(struct px_eth_dev *dev)
 		priv->fds[q] = fd;
 		priv->nb_fds = q + 1;
 	}
+	/* offer the kernel no offload (tuntap: TUNSETOFFLOAD): it then segments and checksums
+	 * what it sends before handing it over, so no received frame exceeds the MTU. An
+	 * interface Pollux attaches to may have had offloads set by its last user. */
+	if (ioctl(priv->fds[0], TUNSETOFFLOAD, 0UL) < 0)
+		TAP_LOG(NOTICE, "%s: cannot clear the offloads of %s: %s", dev->name,
+			priv->nd.iface, strerror(errno));
 	TAP_LOG(INFO, "%s: %s with %u queue%s", dev->name, priv->nd.iface, want,
 		want > 1 ? "s" : "");
 	return 0;
@@ -322,7 +374,8 @@ static int tap_infos(struct px_eth_dev *dev, struct px_eth_dev_info *info)
 	info->max_tx_queues = TAP_MAX_QUEUES;
 	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM;
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS | PX_ETH_TX_OFFLOAD_IPV4_CKSUM |
-				PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM;
+				PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM |
+				PX_ETH_TX_OFFLOAD_TCP_TSO;
 	info->max_rx_pktlen = UINT16_MAX;
 	info->min_mtu = 68;
 	info->max_mtu = UINT16_MAX - ETH_HLEN; /* the tun driver's limit */

@@ -22,29 +22,18 @@
 #include "px_mbuf.h"
 #include "px_mempool.h"
 
-#define NB_MBUF 1024
-#define NB_DESC 128
-#define BURST 32
+#include "virtio_lab.h"
+
 /* Frames on the wire at most: their RX buffers (a jumbo frame takes up to 5) stay below NB_DESC
  * less the RX refill threshold, so QEMU's hub never queues a frame, which would reorder it
  * (docs/fwd.md). */
 #define IN_FLIGHT 64
 #define IN_FLIGHT_JUMBO 16
-#define ETHER_TYPE_TEST 0x88B5 /* IEEE local experimental */
-#define HDR_LEN 14
-#define WAIT_MS 5000
 #define JUMBO_MTU 9000
 #define VIRTIO_PCI_VENDOR "0x1af4"
 
-struct vpair {
-	uint16_t port[2];
-	struct px_ether_addr mac[2];
-	struct px_mempool *mp;
-	unsigned int avail_idle;
-};
-
 /* "-l 0 -m 64 -a ADDR[,devargs] ..." for every virtio device bound to vfio-pci; 0 when none. */
-static int virtio_eal_args(char *buf, size_t len)
+int virtio_eal_args(char *buf, size_t len)
 {
 	const char *devargs = getenv("PX_VIRTIO_DEVARGS");
 	DIR *d = opendir("/sys/bus/pci/drivers/vfio-pci");
@@ -77,7 +66,7 @@ static int virtio_eal_args(char *buf, size_t len)
 	return n;
 }
 
-static int vport_setup(struct vpair *p, int i, const struct px_eth_conf *conf)
+int vport_setup(struct vpair *p, int i, const struct px_eth_conf *conf)
 {
 	int ret = px_eth_dev_configure(p->port[i], 1, 1, conf);
 
@@ -91,7 +80,7 @@ static int vport_setup(struct vpair *p, int i, const struct px_eth_conf *conf)
 }
 
 /* EAL on the virtio devices, the first two virtio ports, a pool; both configured, stopped. */
-static int vpair_open(struct vpair *p, const struct px_eth_conf *conf)
+int vpair_open(struct vpair *p, const struct px_eth_conf *conf)
 {
 	struct px_eth_dev_info info;
 	char args[512];
@@ -119,7 +108,7 @@ static int vpair_open(struct vpair *p, const struct px_eth_conf *conf)
 	return PX_TEST_OK;
 }
 
-static int vpair_start(struct vpair *p)
+int vpair_start(struct vpair *p)
 {
 	struct px_eth_link link;
 
@@ -131,7 +120,7 @@ static int vpair_start(struct vpair *p)
 }
 
 /* Both ports with the default configuration, started. */
-static int vpair_up(struct vpair *p)
+int vpair_up(struct vpair *p)
 {
 	static const struct px_eth_conf conf;
 	int ret = vpair_open(p, &conf);
@@ -141,7 +130,7 @@ static int vpair_up(struct vpair *p)
 	return vpair_start(p) == PX_TEST_OK ? PX_TEST_OK : PX_TEST_FAILED;
 }
 
-static int vpair_close(struct vpair *p)
+int vpair_close(struct vpair *p)
 {
 	for (int i = 0; i < 2; i++)
 		PX_TEST_ASSERT_EQ(px_eth_dev_stop(p->port[i]), 0, "stop");
@@ -160,8 +149,7 @@ static uint8_t frame_byte(uint32_t seq, unsigned int off)
 }
 
 /* Frame @seq of @len bytes from port @src to the other, in segments of at most @seg bytes. */
-static struct px_mbuf *vframe_make(struct vpair *p, int src, uint32_t seq, uint32_t len,
-				   uint32_t seg)
+struct px_mbuf *vframe_make(struct vpair *p, int src, uint32_t seq, uint32_t len, uint32_t seg)
 {
 	struct px_mbuf *head = NULL;
 
@@ -195,7 +183,7 @@ static struct px_mbuf *vframe_make(struct vpair *p, int src, uint32_t seq, uint3
 }
 
 /* Check a received frame (one segment or a chain) against vframe_make(@seq, @len). */
-static int vframe_check(struct vpair *p, int src, struct px_mbuf *m, uint32_t seq, uint32_t len)
+int vframe_check(struct vpair *p, int src, struct px_mbuf *m, uint32_t seq, uint32_t len)
 {
 	uint32_t got, off = 0;
 
@@ -418,7 +406,7 @@ static int test_virtio_jumbo(void)
 PX_TEST(virtio_jumbo_autotest, PX_TEST_F_LAB, test_virtio_jumbo)
 
 /* Send one 60-byte frame from port 0 to @dst; @return the frames port 1 got within 200 ms. */
-static int vframe_to(struct vpair *p, const uint8_t dst[6])
+int vframe_to(struct vpair *p, const uint8_t dst[6])
 {
 	struct px_mbuf *m = vframe_make(p, 0, 7, 60, 2048), *rx[BURST];
 	int got = 0;

@@ -121,7 +121,7 @@ static void cache_init(struct px_mempool_cache *c, uint32_t size, uint32_t flush
 {
 	c->size = size;
 	c->flushthresh = flushthresh;
-	c->len = 0;
+	px_mempool_cache_set_len(c, 0);
 }
 
 static int pool_setup(struct px_mempool *mp, unsigned int cache_size)
@@ -138,6 +138,10 @@ static int pool_setup(struct px_mempool *mp, unsigned int cache_size)
 	mp->ring = px_ring_create(rg_name, mp->size, mp->socket_id, rflags);
 	if (mp->ring == NULL)
 		return -errno;
+	mp->lcore_stats = px_zmalloc_socket(
+		"mempool_stats", sizeof(*mp->lcore_stats) * PX_MAX_LCORE, 0, mp->socket_id);
+	if (mp->lcore_stats == NULL)
+		return -ENOMEM;
 	if (cache_size > 0) {
 		mp->local_cache = px_zmalloc_socket(
 			"mempool_cache", sizeof(*mp->local_cache) * PX_MAX_LCORE, 0, mp->socket_id);
@@ -156,6 +160,7 @@ static void pool_release(struct px_mempool *mp)
 	if (mp->objs_mz != NULL)
 		px_memzone_free(mp->objs_mz);
 	px_free(mp->local_cache);
+	px_free(mp->lcore_stats);
 	px_ring_free(mp->ring);
 	px_memzone_free(mp->mz);
 }
@@ -286,11 +291,13 @@ void px_mempool_cache_free(struct px_mempool_cache *cache)
 
 void px_mempool_cache_flush(struct px_mempool_cache *cache, struct px_mempool *mp)
 {
-	if (cache == NULL || cache->len == 0)
+	uint32_t len = cache != NULL ? px_mempool_cache_len(cache) : 0;
+
+	if (len == 0)
 		return;
-	if (px_ring_enqueue_bulk(mp->ring, cache->objs, cache->len, NULL) == 0)
+	if (px_ring_enqueue_bulk(mp->ring, cache->objs, len, NULL) == 0)
 		px_mempool_debug_bad(mp, cache->objs[0], "ring full on flush (double put?)");
-	cache->len = 0;
+	px_mempool_cache_set_len(cache, 0);
 	cache->stats.cache_ops++;
 }
 
@@ -310,7 +317,7 @@ void px_mempool_cache_flush_put(struct px_mempool *mp, struct px_mempool_cache *
 	}
 	px_mempool_cache_flush(cache, mp);
 	px_mempool_copy_ptrs(cache->objs, obj_table, n);
-	cache->len = n;
+	px_mempool_cache_set_len(cache, n);
 }
 
 /* A get the cache cannot serve: refill it from the ring to its size plus @n in one bulk, then pop;
@@ -320,24 +327,24 @@ int px_mempool_cache_refill_get(struct px_mempool *mp, struct px_mempool_cache *
 				void **obj_table, unsigned int n)
 {
 	struct px_mempool_stats *st = px_mempool_stats_of(mp, cache);
+	uint32_t len;
 
 	if (cache == NULL || n > cache->size) {
 		if (px_ring_dequeue_bulk(mp->ring, obj_table, n, NULL) == 0)
 			goto fail;
 		goto ok;
 	}
-	if (px_ring_dequeue_bulk(mp->ring, &cache->objs[cache->len], cache->size + n - cache->len,
-				 NULL) != 0) {
-		cache->len = cache->size + n;
-	} else if (px_ring_dequeue_bulk(mp->ring, &cache->objs[cache->len], n - cache->len, NULL) !=
-		   0) {
-		cache->len = n;
-	} else {
+	len = px_mempool_cache_len(cache);
+	if (px_ring_dequeue_bulk(mp->ring, &cache->objs[len], cache->size + n - len, NULL) != 0)
+		len = cache->size + n;
+	else if (px_ring_dequeue_bulk(mp->ring, &cache->objs[len], n - len, NULL) != 0)
+		len = n;
+	else
 		goto fail;
-	}
 	cache->stats.cache_ops++;
-	cache->len -= n;
-	px_mempool_copy_ptrs(obj_table, &cache->objs[cache->len], n);
+	len -= n;
+	px_mempool_cache_set_len(cache, len);
+	px_mempool_copy_ptrs(obj_table, &cache->objs[len], n);
 ok:
 	px_mempool_stat_add(st, &st->get_bulk, mp, 1);
 	px_mempool_stat_add(st, &st->get_objs, mp, n);
@@ -353,7 +360,7 @@ unsigned int px_mempool_avail_count(const struct px_mempool *mp)
 
 	if (mp->local_cache != NULL)
 		for (unsigned int i = 0; i < PX_MAX_LCORE; i++)
-			count += __atomic_load_n(&mp->local_cache[i].len, __ATOMIC_RELAXED);
+			count += px_mempool_cache_len(&mp->local_cache[i]);
 	/* A double put can make the free objects seem more than the pool has. */
 	return count > mp->size ? mp->size : count;
 }
@@ -378,6 +385,8 @@ void px_mempool_get_stats(const struct px_mempool *mp, struct px_mempool_stats *
 {
 	memset(st, 0, sizeof(*st));
 	stats_add(st, &mp->shared_stats);
+	for (unsigned int i = 0; i < PX_MAX_LCORE; i++)
+		stats_add(st, &mp->lcore_stats[i].st);
 	if (mp->local_cache != NULL)
 		for (unsigned int i = 0; i < PX_MAX_LCORE; i++)
 			stats_add(st, &mp->local_cache[i].stats);
@@ -444,7 +453,7 @@ int px_mempool_census(struct px_mempool *mp, struct px_mempool_census *c,
 	for (uint32_t i = r->cons.tail; i != r->prod.tail; i++)
 		census_entry(mp, &w, slots[i & r->mask]);
 	for (unsigned int l = 0; mp->local_cache != NULL && l < PX_MAX_LCORE; l++)
-		for (uint32_t i = 0; i < mp->local_cache[l].len; i++)
+		for (uint32_t i = 0; i < px_mempool_cache_len(&mp->local_cache[l]); i++)
 			census_entry(mp, &w, mp->local_cache[l].objs[i]);
 	c->in_use = c->size - c->free;
 	c->bad_put = __atomic_load_n(&mp->shared_stats.bad_put, __ATOMIC_RELAXED);

@@ -42,7 +42,8 @@ extern "C" {
 #endif
 /* Per-call counters on the cache hot path (put_bulk/objs, get_bulk/objs served by the cache):
  * on in debug builds or with PX_MEMPOOL_STATS defined. Counters of the slow path (refills,
- * flushes, failures, calls without a cache) are always kept. */
+ * flushes, failures, calls without a cache) are always kept, per lcore with plain adds: only a
+ * thread that is no lcore counts with atomics, in the pool's shared_stats. */
 #if !defined(PX_MEMPOOL_STATS) && defined(PX_MEMPOOL_DEBUG)
 #define PX_MEMPOOL_STATS 1
 #endif
@@ -84,11 +85,20 @@ struct px_mempool_stats {
 	uint64_t cache_ops; /**< refills and flushes between a cache and the ring */
 };
 
+/** @cond internal */
+/* The counters of one lcore's calls that had no cache, on a line of their own. */
+struct px_mempool_lcore_stats {
+	struct px_mempool_stats st;
+} __px_cache_aligned;
+/** @endcond */
+
 /** A cache: a LIFO stack of free objects for one lcore. */
 struct px_mempool_cache {
 	uint32_t size;        /**< refill target */
 	uint32_t flushthresh; /**< a put that would exceed this flushes the cache */
-	uint32_t len;         /**< objects in the stack */
+	/** Objects in the stack. Written only by the owner, read by px_mempool_avail_count() from
+	 *  any thread: both with relaxed atomics (plain moves on x86 and arm64). */
+	uint32_t len;
 	uint32_t pad;
 	struct px_mempool_stats stats;
 	/* Room for flushthresh objects plus a bulk get's worth above the refill target. */
@@ -117,6 +127,8 @@ struct px_mempool {
 	const struct px_memzone *objs_mz;     /**< the objects */
 	struct px_mempool_stats shared_stats; /**< non-lcore threads (atomic adds) */
 	struct px_mempool_cache *local_cache; /**< PX_MAX_LCORE caches, or NULL */
+	/** PX_MAX_LCORE counters of calls made without a cache by each lcore */
+	struct px_mempool_lcore_stats *lcore_stats;
 } __px_cache_aligned;
 
 /**
@@ -287,15 +299,36 @@ static inline unsigned int px_mempool_debug_flip(struct px_mempool *mp, void *co
 }
 #endif
 
+/* The length of a cache, read by its owner (plain in effect: only the owner writes it). */
+static __px_always_inline uint32_t px_mempool_cache_len(const struct px_mempool_cache *cache)
+{
+	return __atomic_load_n(&cache->len, __ATOMIC_RELAXED);
+}
+
+/* Relaxed: px_mempool_avail_count() reads it from other threads, a snapshot that needs no
+ * ordering; a plain store would be a data race there (the telemetry thread's /mempool/info). */
+static __px_always_inline void px_mempool_cache_set_len(struct px_mempool_cache *cache,
+							uint32_t len)
+{
+	__atomic_store_n(&cache->len, len, __ATOMIC_RELAXED);
+}
+
 static __px_always_inline void px_mempool_copy_ptrs(void **dst, void *const *src, unsigned int n)
 {
 	px_ring_copy64(dst, src, n);
 }
 
+/* Where a call's counters go: its cache's, else the calling lcore's, else (a thread that is no
+ * lcore) the pool's shared ones, which px_mempool_stat_add() adds to atomically. */
 static __px_always_inline struct px_mempool_stats *
 px_mempool_stats_of(struct px_mempool *mp, struct px_mempool_cache *cache)
 {
-	return cache != NULL ? &cache->stats : &mp->shared_stats;
+	unsigned int lcore;
+
+	if (cache != NULL)
+		return &cache->stats;
+	lcore = px_lcore_id();
+	return lcore < PX_MAX_LCORE ? &mp->lcore_stats[lcore].st : &mp->shared_stats;
 }
 
 static inline void px_mempool_stat_add(struct px_mempool_stats *st, uint64_t *ctr,
@@ -321,13 +354,16 @@ static __px_always_inline void px_mempool_generic_put(struct px_mempool *mp, voi
 						      unsigned int n,
 						      struct px_mempool_cache *cache)
 {
+	uint32_t len;
+
 #ifdef PX_MEMPOOL_DEBUG
 	n = px_mempool_debug_flip(mp, obj_table, n, PX_MEMPOOL_COOKIE_USED, PX_MEMPOOL_COOKIE_FREE);
 #endif
-	if (px_likely(cache != NULL) && px_likely(cache->len + n <= cache->flushthresh)) {
-		/* The hot path: push onto the lcore's stack, no atomics. */
-		px_mempool_copy_ptrs(&cache->objs[cache->len], obj_table, n);
-		cache->len += n;
+	len = cache != NULL ? px_mempool_cache_len(cache) : 0;
+	if (px_likely(cache != NULL) && px_likely(len + n <= cache->flushthresh)) {
+		/* The hot path: push onto the lcore's stack, no atomic read-modify-write. */
+		px_mempool_copy_ptrs(&cache->objs[len], obj_table, n);
+		px_mempool_cache_set_len(cache, len + n);
 #ifdef PX_MEMPOOL_STATS
 		cache->stats.put_bulk++;
 		cache->stats.put_objs += n;
@@ -344,12 +380,14 @@ static __px_always_inline void px_mempool_generic_put(struct px_mempool *mp, voi
 static __px_always_inline int px_mempool_generic_get(struct px_mempool *mp, void **obj_table,
 						     unsigned int n, struct px_mempool_cache *cache)
 {
+	uint32_t len = cache != NULL ? px_mempool_cache_len(cache) : 0;
 	int ret;
 
-	if (px_likely(cache != NULL) && px_likely(n <= cache->len)) {
+	if (px_likely(cache != NULL) && px_likely(n <= len)) {
 		/* The hot path: pop the top @n of the stack (the most recently put). */
-		cache->len -= n;
-		px_mempool_copy_ptrs(obj_table, &cache->objs[cache->len], n);
+		len -= n;
+		px_mempool_cache_set_len(cache, len);
+		px_mempool_copy_ptrs(obj_table, &cache->objs[len], n);
 #ifdef PX_MEMPOOL_STATS
 		cache->stats.get_bulk++;
 		cache->stats.get_objs += n;

@@ -2,7 +2,10 @@
 /* Two-lcore mempool stress: both lcores get and put through their caches; the worker also hands
  * objects to the main lcore through a ring, which frees them (cross-lcore free, so caches flush
  * and refill). Each object carries an owner word claimed by CAS on get and released on put: two
- * owners at once means an object was handed out twice. At the end every object is free once. */
+ * owners at once means an object was handed out twice. At the end every object is free once.
+ * The main lcore also reads px_mempool_avail_count() as telemetry's /mempool/info does while
+ * the worker's cache moves (ThreadSanitizer checks that read). A pool without a cache runs too:
+ * its per-lcore counters of calls must add up exactly to what both lcores got and put. */
 #include <stdlib.h>
 
 #include <px_eal.h>
@@ -18,6 +21,7 @@ struct mstress {
 	struct px_ring *handoff; /* worker -> main */
 	int worker_done;
 	unsigned long dup;
+	uint64_t got[3], put[3]; /* objects each lcore (me = 1, 2) got and put */
 };
 
 static void claim(struct mstress *s, void **objs, unsigned int n, uint32_t me)
@@ -45,16 +49,19 @@ static void round_(struct mstress *s, unsigned int k, uint32_t me)
 
 	if (px_mempool_get_bulk(s->mp, objs, n) < 0)
 		return;
+	s->got[me] += n;
 	claim(s, objs, n, me);
 	if (me == 2) {
 		/* The main lcore releases what it receives, so the owner is cleared there. */
 		handed = px_ring_sp_enqueue_burst(s->handoff, objs, n / 2, NULL);
 		release(&objs[handed], n - handed);
 		px_mempool_put_bulk(s->mp, &objs[handed], n - handed);
+		s->put[me] += n - handed;
 		return;
 	}
 	release(objs, n);
 	px_mempool_put_bulk(s->mp, objs, n);
+	s->put[me] += n;
 }
 
 static void drain_handoff(struct mstress *s)
@@ -65,6 +72,7 @@ static void drain_handoff(struct mstress *s)
 	while ((n = px_ring_sc_dequeue_burst(s->handoff, objs, 64, NULL)) != 0) {
 		release(objs, n);
 		px_mempool_put_bulk(s->mp, objs, n);
+		s->put[1] += n;
 	}
 }
 
@@ -87,18 +95,14 @@ static void zero_obj(struct px_mempool *mp, void *arg, void *obj, unsigned int i
 	*(uint32_t *)obj = 0;
 }
 
-static int test_mempool_stress(void)
+/* One run on a pool with a cache of @cache objects per lcore (0: none). */
+static int stress_pool(unsigned int worker, unsigned int cache)
 {
 	struct mstress s = {0};
-	unsigned int worker, k = 0;
+	struct px_mempool_stats st;
+	unsigned int k = 0, avail;
 
-	PX_TEST_ASSERT(px_test_eal_init("-l 0-1 --no-huge") >= 0, "init");
-	worker = px_get_next_lcore(-1, 1, 0);
-	if (worker >= PX_MAX_LCORE) {
-		px_eal_cleanup();
-		PX_TEST_SKIP("needs two lcores (-l 0-1)");
-	}
-	s.mp = px_mempool_create("mp_stress", POOL_SIZE, 64, 128, 0, NULL, NULL, zero_obj, NULL,
+	s.mp = px_mempool_create("mp_stress", POOL_SIZE, 64, cache, 0, NULL, NULL, zero_obj, NULL,
 				 PX_SOCKET_ID_ANY, 0);
 	s.handoff = px_ring_create("mp_handoff", 1024, PX_SOCKET_ID_ANY,
 				   PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ);
@@ -108,14 +112,37 @@ static int test_mempool_stress(void)
 		if (k < ROUNDS)
 			round_(&s, k++, 1);
 		drain_handoff(&s);
+		avail = px_mempool_avail_count(s.mp);
+		PX_TEST_ASSERT(avail <= POOL_SIZE, "avail_count %u over the pool size", avail);
 	}
 	PX_TEST_ASSERT_EQ(px_wait_lcore(worker), 0, "worker");
 	drain_handoff(&s);
 	PX_TEST_ASSERT_EQ(s.dup, 0, "objects handed out to two owners at once");
 	PX_TEST_ASSERT_EQ(px_mempool_avail_count(s.mp), POOL_SIZE, "every object came back");
 	PX_TEST_ASSERT_EQ(px_mempool_audit(s.mp), 0, "none free twice");
+	px_mempool_get_stats(s.mp, &st);
+	if (cache == 0) {
+		PX_TEST_ASSERT_EQ(st.get_objs, s.got[1] + s.got[2], "every object got is counted");
+		PX_TEST_ASSERT_EQ(st.put_objs, s.put[1] + s.put[2], "every object put is counted");
+	}
+	PX_TEST_ASSERT_EQ(s.put[1] + s.put[2], s.got[1] + s.got[2], "as many put as got");
 	px_mempool_free(s.mp);
 	px_ring_free(s.handoff);
+	return PX_TEST_OK;
+}
+
+static int test_mempool_stress(void)
+{
+	unsigned int worker;
+
+	PX_TEST_ASSERT(px_test_eal_init("-l 0-1 --no-huge") >= 0, "init");
+	worker = px_get_next_lcore(-1, 1, 0);
+	if (worker >= PX_MAX_LCORE) {
+		px_eal_cleanup();
+		PX_TEST_SKIP("needs two lcores (-l 0-1)");
+	}
+	PX_TEST_ASSERT_EQ(stress_pool(worker, 128), PX_TEST_OK, "pool with a cache");
+	PX_TEST_ASSERT_EQ(stress_pool(worker, 0), PX_TEST_OK, "pool without a cache");
 	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "cleanup");
 	return PX_TEST_OK;
 }

@@ -8,8 +8,9 @@
  * reading it) meet there. Control path: registration takes a mutex; using a field is a load at
  * a fixed offset (PX_MBUF_DYNFIELD).
  *
- * Pollux's drivers fill no dynamic field yet: registering the RX timestamp field does not make
- * a driver write it (check RTE_ETH_RX_OFFLOAD_TIMESTAMP in the port's capabilities).
+ * The RX timestamp: a port with PX_ETH_RX_OFFLOAD_TIMESTAMP in its capabilities and in the
+ * configured rxmode.offloads (net_pcap) registers the field and flag below at configure and
+ * fills them in every mbuf it receives; registering them does not make a port write them.
  */
 #ifndef PX_MBUF_DYN_H
 #define PX_MBUF_DYN_H
@@ -42,6 +43,11 @@ struct px_mbuf_dynflag {
 	char name[PX_MBUF_DYN_NAMESIZE];
 	unsigned int flags; /**< 0 */
 };
+
+/** The RX/TX timestamp field (uint64_t, nanoseconds for net_pcap) and its RX flag: DPDK's
+ * names, so a driver and an application (or the compat layer) meet at one place. */
+#define PX_MBUF_DYNFIELD_TIMESTAMP_NAME "rte_dynfield_timestamp"
+#define PX_MBUF_DYNFLAG_RX_TIMESTAMP_NAME "rte_dynflag_rx_timestamp"
 
 /** The ol_flags bits no static flag uses (DPDK's RTE_MBUF_F_FIRST_FREE .. LAST_FREE). */
 #define PX_MBUF_DYNFLAG_FIRST_BIT 23

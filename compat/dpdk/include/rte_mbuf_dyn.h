@@ -63,8 +63,8 @@ static inline void rte_mbuf_dyn_dump(FILE *out)
 }
 
 /**
- * Register the timestamp field and the RX (or TX) timestamp flag. Pollux's drivers do not fill
- * them yet (RTE_ETH_RX_OFFLOAD_TIMESTAMP is in no port's capabilities).
+ * Register the timestamp field and the RX (or TX) timestamp flag. net_pcap fills the RX ones
+ * when RTE_ETH_RX_OFFLOAD_TIMESTAMP is configured (no other port offers it).
  * @return 0, or -1 with rte_errno set
  */
 static inline int rte_mbuf_dyn_timestamp_register_(int *field_offset, uint64_t *flag,

@@ -94,20 +94,50 @@ struct virtio_pci_notify_cap {
 #define VIRTIO_NET_F_CTRL_VQ 17
 #define VIRTIO_NET_F_CTRL_RX 18
 #define VIRTIO_NET_F_CTRL_VLAN 19
+#define VIRTIO_NET_F_GUEST_ANNOUNCE 21
 #define VIRTIO_NET_F_MQ 22
 #define VIRTIO_NET_F_CTRL_MAC_ADDR 23
+#define VIRTIO_NET_F_RSS 60
 #define VIRTIO_NET_F_SPEED_DUPLEX 63
 
 #define VIRTIO_BIT(b) (1ull << (b))
 
 /* §5.1.4 network device configuration layout (offsets into the device config) */
-#define VIRTIO_NET_CFG_MAC 0       /* u8 mac[6] (VIRTIO_NET_F_MAC) */
-#define VIRTIO_NET_CFG_STATUS 6    /* le16 status (VIRTIO_NET_F_STATUS) */
-#define VIRTIO_NET_CFG_MAX_PAIRS 8 /* le16 max_virtqueue_pairs (VIRTIO_NET_F_MQ) */
-#define VIRTIO_NET_CFG_MTU 10      /* le16 mtu (VIRTIO_NET_F_MTU) */
-#define VIRTIO_NET_CFG_SPEED 12    /* le32 speed in Mb/s (VIRTIO_NET_F_SPEED_DUPLEX) */
-#define VIRTIO_NET_CFG_DUPLEX 16   /* u8 */
+#define VIRTIO_NET_CFG_MAC 0             /* u8 mac[6] (VIRTIO_NET_F_MAC) */
+#define VIRTIO_NET_CFG_STATUS 6          /* le16 status (VIRTIO_NET_F_STATUS) */
+#define VIRTIO_NET_CFG_MAX_PAIRS 8       /* le16 max_virtqueue_pairs (VIRTIO_NET_F_MQ) */
+#define VIRTIO_NET_CFG_MTU 10            /* le16 mtu (VIRTIO_NET_F_MTU) */
+#define VIRTIO_NET_CFG_SPEED 12          /* le32 speed in Mb/s (VIRTIO_NET_F_SPEED_DUPLEX) */
+#define VIRTIO_NET_CFG_DUPLEX 16         /* u8 */
+#define VIRTIO_NET_CFG_RSS_MAX_KEY 17    /* u8 rss_max_key_size (VIRTIO_NET_F_RSS) */
+#define VIRTIO_NET_CFG_RSS_MAX_TABLE 18  /* le16 rss_max_indirection_table_length */
+#define VIRTIO_NET_CFG_RSS_HASH_TYPES 20 /* le32 supported_hash_types */
 #define VIRTIO_NET_S_LINK_UP 1
+
+/* §5.1.6.5 control virtqueue classes and commands beyond RX and MAC (virtio.h) */
+#define VIRTIO_NET_CTRL_VLAN 2 /* §5.1.6.5.3, VIRTIO_NET_F_CTRL_VLAN: data le16 vid */
+#define VIRTIO_NET_CTRL_VLAN_ADD 0
+#define VIRTIO_NET_CTRL_VLAN_DEL 1
+#define VIRTIO_NET_CTRL_MQ 4              /* §5.1.6.5.6 */
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 0 /* data le16 virtqueue_pairs (VIRTIO_NET_F_MQ) */
+#define VIRTIO_NET_CTRL_MQ_RSS_CONFIG 1   /* struct virtio_net_rss_config (VIRTIO_NET_F_RSS) */
+
+/* §5.1.6.5.7.1 RSS hash types (hash_types, supported_hash_types) */
+#define VIRTIO_NET_RSS_HASH_TYPE_IPV4 (1u << 0)
+#define VIRTIO_NET_RSS_HASH_TYPE_TCPV4 (1u << 1)
+#define VIRTIO_NET_RSS_HASH_TYPE_UDPV4 (1u << 2)
+#define VIRTIO_NET_RSS_HASH_TYPE_IPV6 (1u << 3)
+#define VIRTIO_NET_RSS_HASH_TYPE_TCPV6 (1u << 4)
+#define VIRTIO_NET_RSS_HASH_TYPE_UDPV6 (1u << 5)
+
+/* §5.1.6.5.7.1 VIRTIO_NET_CTRL_MQ_RSS_CONFIG's data: this head, le16 indirection_table[mask +
+ * 1] (queue numbers), then le16 max_tx_vq, u8 hash_key_length and the key's bytes. */
+struct virtio_net_rss_config_head {
+	uint32_t hash_types;
+	uint16_t indirection_table_mask; /* table length - 1, a power of two minus one */
+	uint16_t unclassified_queue;
+};
+static_assert(sizeof(struct virtio_net_rss_config_head) == 8, "§5.1.6.5.7.1");
 
 /* §5.1.6 the header in front of every packet; with VIRTIO_F_VERSION_1 it always has
  * num_buffers, so it is 12 bytes whether VIRTIO_NET_F_MRG_RXBUF is negotiated or not. */

@@ -54,15 +54,16 @@ function(_px_lab_build_fixture arch)
 endfunction()
 
 # px_add_lab_test(NAME <name> ARCH <arch>... [NICS <model>...] [TIMEOUT <s>]
-#                 COMMAND <guest command>...)
+#                 [RUN_ARGS <run.sh option>...] COMMAND <guest command>...)
 # ARCH: one or more of x86_64, aarch64, ppc64le, or "all"; with several, NAME
 # must contain "<arch>", replaced per architecture (lab_<arch>_vfio_dma).
 # Architectures not in PX_LAB_ARCHES are left out.
 # NICS: e1000e, e1000, virtio, vmxnet3 (default: two e1000e on one hub).
+# RUN_ARGS: more run.sh options, e.g. --net tap:2 --nic-props 1 guest_tso4=off.
 # COMMAND runs in the guest with the build's binaries on PATH; one argument is
 # run as a shell script, several as an argv. Its exit status is the test's.
 function(px_add_lab_test)
-    cmake_parse_arguments(PARSE_ARGV 0 LAB "" "NAME;TIMEOUT" "ARCH;NICS;COMMAND")
+    cmake_parse_arguments(PARSE_ARGV 0 LAB "" "NAME;TIMEOUT" "ARCH;NICS;RUN_ARGS;COMMAND")
     if(NOT LAB_NAME OR NOT LAB_ARCH OR NOT LAB_COMMAND)
         message(FATAL_ERROR "px_add_lab_test: NAME, ARCH and COMMAND are required")
     endif()
@@ -95,7 +96,7 @@ function(_px_lab_add_one LAB_NAME LAB_ARCH)
     string(REPLACE ";" "," nics "${LAB_NICS}")
     _px_lab_build_fixture(${LAB_ARCH})
     add_test(NAME ${LAB_NAME}
-        COMMAND "${PX_LAB_RUN}" --arch ${LAB_ARCH} --nics ${nics}
+        COMMAND "${PX_LAB_RUN}" --arch ${LAB_ARCH} --nics ${nics} ${LAB_RUN_ARGS}
                 --build-dir "${PROJECT_BINARY_DIR}/lab-${LAB_ARCH}"
                 --timeout ${LAB_TIMEOUT} -- ${LAB_COMMAND})
     # run.sh kills QEMU at LAB_TIMEOUT; ctest's limit is the backstop.

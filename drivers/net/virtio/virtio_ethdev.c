@@ -1074,8 +1074,10 @@ static struct px_pci_driver virtio_driver = {
 	.request = virtio_request,
 };
 
+void vhost_driver_register(void); /* net_vhost (vhost_ethdev.c) */
 void driver_init_virtio(void);
 void driver_init_virtio(void)
 {
 	pci_driver_register_builtin(&virtio_driver);
+	vhost_driver_register();
 }

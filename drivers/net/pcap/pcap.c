@@ -13,7 +13,9 @@
  * not fit one; with infinite_rx=1 the file is opened again at its end. TX writes each frame
  * whole (every segment) to the file with a nanosecond timestamp and flushes once per burst, or
  * sends it on the interface with pcap_inject(). A port with no RX source receives nothing; one
- * with no TX target drops what it is given and counts it as sent (DPDK's tx_drop).
+ * with no TX target drops what it is given and counts it as sent (DPDK's tx_drop). With
+ * PX_ETH_RX_OFFLOAD_TIMESTAMP each received mbuf carries its record's time in nanoseconds in
+ * the timestamp dynamic field (px_mbuf_dyn.h), as DPDK's pcap PMD.
  */
 #include <errno.h>
 #include <limits.h>
@@ -27,6 +29,7 @@
 #include <px_counter.h>
 #include <px_kvargs.h>
 #include <px_mbuf.h>
+#include <px_mbuf_dyn.h>
 #include <px_vdev.h>
 
 #include "ethdev_driver.h"
@@ -52,6 +55,12 @@ struct eth_pcap_queue {
 	uint8_t *linear;              /* TX: a multi-segment frame, made contiguous */
 	struct eth_queue_stats stats; /* errs: RX read errors, TX too large or refused */
 	uint64_t drops_base; /* RX interface: pcap_stats() ps_drop at the last stats_reset */
+	/* RX timestamps (PX_ETH_RX_OFFLOAD_TIMESTAMP): the dynamic field, its flag, and the
+	 * nanoseconds in a unit of ts.tv_usec: 1 (a file, or an interface giving nanoseconds)
+	 * or 1000 (an interface whose kernel gives microseconds) */
+	int ts_offset;
+	uint64_t ts_flag;
+	uint32_t ts_unit_ns;
 } __px_cache_aligned;
 
 struct eth_pcap_priv {
@@ -131,7 +140,9 @@ static bool eth_pcap_rx_end(struct eth_pcap_queue *q, int r, bool may_rewind)
 	return false;
 }
 
-static uint16_t eth_pcap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
+/* The receive loop; @ts (a constant in each caller): fill the timestamp field. */
+static __px_always_inline uint16_t eth_pcap_rx_common(void *qp, struct px_mbuf **pkts, uint16_t n,
+						      bool ts)
 {
 	struct eth_pcap_queue *q = qp;
 	uint64_t bytes = 0;
@@ -161,12 +172,31 @@ static uint16_t eth_pcap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 			px_counter64_add(&q->stats.nombuf, 1);
 			break;
 		}
+		if (ts) {
+			/* a savefile's seconds are unsigned 32-bit, which libpcap 1.10 reads
+			 * into tv_sec as signed: past 2038 they are negative (a pcapng time
+			 * past 2106 would be cut; nothing is that late) */
+			*PX_MBUF_DYNFIELD(m, q->ts_offset, uint64_t *) =
+				(uint64_t)(uint32_t)h->ts.tv_sec * 1000000000u +
+				(uint64_t)h->ts.tv_usec * q->ts_unit_ns;
+			m->ol_flags |= q->ts_flag;
+		}
 		bytes += h->caplen;
 		pkts[got++] = m;
 	}
 	px_counter64_add(&q->stats.pkts, got);
 	px_counter64_add(&q->stats.bytes, bytes);
 	return got;
+}
+
+static uint16_t eth_pcap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	return eth_pcap_rx_common(qp, pkts, n, false);
+}
+
+static uint16_t eth_pcap_rx_ts(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	return eth_pcap_rx_common(qp, pkts, n, true);
 }
 
 /* No RX source: nothing arrives. */
@@ -276,8 +306,38 @@ static int eth_pcap_infos(struct px_eth_dev *dev, struct px_eth_dev_info *info)
 	info->driver_name = "net_pcap";
 	info->max_rx_queues = 1;
 	info->max_tx_queues = 1;
+	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_TIMESTAMP;
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->max_rx_pktlen = ETH_PCAP_SNAPLEN;
+	return 0;
+}
+
+/* PX_ETH_RX_OFFLOAD_TIMESTAMP: claim the timestamp field and flag (DPDK's names, so an
+ * application finds them with px_mbuf_dynfield_lookup()) and receive with the burst that
+ * fills them. */
+static int eth_pcap_configure(struct px_eth_dev *dev)
+{
+	const struct px_mbuf_dynfield field = {.name = PX_MBUF_DYNFIELD_TIMESTAMP_NAME,
+					       .size = sizeof(uint64_t),
+					       .align = sizeof(uint64_t)};
+	const struct px_mbuf_dynflag flag = {.name = PX_MBUF_DYNFLAG_RX_TIMESTAMP_NAME};
+	struct eth_pcap_priv *priv = dev->dev_private;
+	bool ts = dev->conf.rxmode.offloads & PX_ETH_RX_OFFLOAD_TIMESTAMP;
+	int off, bit;
+
+	if (priv->rxq.pcap != NULL)
+		dev->rx_pkt_burst = ts ? eth_pcap_rx_ts : eth_pcap_rx;
+	if (!ts)
+		return 0;
+	off = px_mbuf_dynfield_register(&field);
+	bit = off < 0 ? off : px_mbuf_dynflag_register(&flag);
+	if (bit < 0) {
+		ETH_PCAP_LOG(ERR, "%s: RX timestamps: cannot register the mbuf field or flag: %s",
+			     dev->name, strerror(-bit));
+		return bit;
+	}
+	priv->rxq.ts_offset = off;
+	priv->rxq.ts_flag = 1ull << bit;
 	return 0;
 }
 
@@ -387,6 +447,7 @@ static int eth_pcap_close(struct px_eth_dev *dev)
 
 static const struct px_eth_dev_ops eth_pcap_ops = {
 	.dev_infos_get = eth_pcap_infos,
+	.dev_configure = eth_pcap_configure,
 	.dev_start = eth_pcap_start,
 	.dev_stop = eth_pcap_stop,
 	.dev_close = eth_pcap_close,
@@ -519,11 +580,16 @@ static int eth_pcap_open_rx(struct eth_pcap_priv *priv, const char *name)
 		}
 		q->infinite = priv->infinite_rx;
 		q->path = priv->rx_pcap;
+		q->ts_unit_ns = 1; /* opened for nanoseconds, whatever the file holds */
 		return q->infinite ? eth_pcap_check_replayable(priv, name) : 0;
 	}
 	if (priv->rx_iface[0] != '\0') {
 		q->pcap = eth_pcap_iface_open(priv->rx_iface, priv->rx_in_only, priv->rx_key, name);
-		return q->pcap == NULL ? -EINVAL : 0;
+		if (q->pcap == NULL)
+			return -EINVAL;
+		q->ts_unit_ns =
+			pcap_get_tstamp_precision(q->pcap) == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000;
+		return 0;
 	}
 	return 0;
 }

@@ -53,6 +53,8 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
   --mem MB           guest RAM in MiB (default 1024; the kernel reserves 64
                      2 MiB hugepages, a guest command may add more)
   --qemu-arg ARG     extra QEMU argument (repeatable), e.g. -object filter-dump,...
+  --add FILE         copy FILE (a static program built elsewhere) into the
+                     guest's /usr/local/bin (repeatable)
   --log FILE         console log (default build/lab-ARCH/logs/DATE-PID.log)
 
 One COMMAND argument is run as a shell script (like ssh HOST 'CMD');
@@ -70,6 +72,7 @@ arch='' nics=e1000e,e1000e bdir='' build=1 build_only='' timeout='' append='' lo
 interactive='' net=hub
 LAB_NIC_PROPS=()
 qemu_extra=()
+LAB_ADD_FILES=()
 while [ $# -gt 0 ]; do
     case $1 in
     --arch) arch=$2; shift 2 ;;
@@ -85,6 +88,7 @@ while [ $# -gt 0 ]; do
     --net) net=$2; shift 2 ;;
     --nic-props) LAB_NIC_PROPS[$2]=$3; shift 3 ;; # shellcheck disable=SC2034 # arch.sh
     --qemu-arg) qemu_extra+=("$2"); shift 2 ;;
+    --add) LAB_ADD_FILES+=("$2"); shift 2 ;;
     --log) log=$2; shift 2 ;;
     -i | --interactive) interactive=1; shift ;;
     -h | --help) usage; exit 0 ;;

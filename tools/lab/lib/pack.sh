@@ -126,6 +126,10 @@ lab_pack_initramfs() {
                 -exec cp {} "$root/usr/local/bin/" \;
         fi
     fi
+    # run.sh --add FILE: programs built outside the build dir (DPDK's examples, for one).
+    for b in "${LAB_ADD_FILES[@]}"; do
+        cp "$b" "$root/usr/local/bin/" || return 1
+    done
     {
         echo "PX_LAB_ARCH=$LAB_ARCH"
         echo "PX_LAB_KERNEL=$LAB_KVER"

@@ -10,25 +10,18 @@ build=$(cd "$2" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../fwd/lib.sh
 . "$here/../fwd/lib.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 frames() { python3 "$here/frames.py" "$@"; }
 fail() { echo "FAIL: $*"; exit 1; }
 
-src=/usr/share/dpdk/examples/$ex
-sums=/var/lib/dpkg/info/dpdk-doc.md5sums
-[ -f "$src/Makefile" ] && [ -f "$sums" ] ||
-    { echo "SKIP: $src is missing: apt-get install dpdk-doc (tools/lib.sh installs it)"; exit 77; }
 fwd_need make cc pkg-config python3 md5sum
 grep -q '^PX_PCAP_LINKS:INTERNAL=1' "$build/CMakeCache.txt" ||
     { echo "SKIP: net_pcap is not built (libpcap-dev), and it feeds and captures the frames"; exit 77; }
 fwd_tmp
 
 # The sources, untouched: every file copied is one the package lists, with the package's sum.
-cp -r "$src" "$tmp/$ex"
-sed -n "s|^\([0-9a-f]*\)  usr/share/dpdk/examples/\($ex/.*\)|\1  \2|p" "$sums" >"$tmp/md5"
-(cd "$tmp" && md5sum --check --quiet md5) || fail "$ex differs from dpdk-doc's files"
-[ "$(cd "$tmp" && find "$ex" -type f | wc -l)" = "$(wc -l <"$tmp/md5")" ] ||
-    fail "$ex has files dpdk-doc does not list"
-echo "ok: $ex copied untouched ($(wc -l <"$tmp/md5") files match dpdk-doc's md5sums)"
+compat_copy_untouched "$ex" "$tmp"
 
 # Built with its own Makefile, as against DPDK: only PKG_CONFIG_PATH differs.
 export PKG_CONFIG_PATH=$build/compat/dpdk/pkgconfig

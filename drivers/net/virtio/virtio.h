@@ -6,6 +6,7 @@
 #ifndef VIRTIO_H
 #define VIRTIO_H
 
+#include <endian.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,10 +18,52 @@
 
 #include "virtio_spec.h"
 
-/* ---- transport (virtio_pci.c) ------------------------------------------------------------- */
+/* ---- transports ----------------------------------------------------------------------------- */
+
+struct virtio_hw;
+struct virtio_queue;
+
+/*
+ * How the control path reaches a device (VIRTIO 1.2 §4, "transport options"): the modern PCI
+ * transport (virtio_pci.c) or vhost-user (virtio_user.c). None of it is on the data path: a
+ * queue's notification is set up once by queue_setup (vq->notify, or vq->kick_fd) and the
+ * bursts write it themselves, once per burst at most.
+ */
+struct virtio_transport {
+	/* §2.4 device reset: afterwards the device uses no buffer and writes no ring.
+	 * @return 0 or -ETIMEDOUT */
+	int (*reset)(struct virtio_hw *hw);
+	uint8_t (*status)(struct virtio_hw *hw);
+	void (*status_set)(struct virtio_hw *hw, uint8_t bits); /* ORs @bits in */
+	uint64_t (*device_features)(struct virtio_hw *hw);
+	void (*driver_features)(struct virtio_hw *hw, uint64_t features);
+	/* The largest size of queue @q, 0 when the queue does not exist. */
+	uint16_t (*queue_max)(struct virtio_hw *hw, uint16_t q);
+	/* Tell the device where @vq's rings are (vq->nb_desc entries) and which interrupt
+	 * @vector it raises (VIRTIO_MSI_NO_VECTOR: none), enable it, and set how the driver
+	 * notifies it: vq->notify, or vq->notify NULL and vq->kick_fd. @return 0 or -EIO */
+	int (*queue_setup)(struct virtio_hw *hw, struct virtio_queue *vq, uint16_t vector);
+	/* Read @len bytes at @off of the device configuration (§2.5), consistently. */
+	void (*read_dev_config)(struct virtio_hw *hw, uint32_t off, void *buf, uint32_t len);
+	/* Let the device reach memory (PCI bus mastering), or stop it. @return 0 or -errno */
+	int (*dma_enable)(struct virtio_hw *hw, bool on);
+	/* RX interrupts: an eventfd signalled at vector 0 (RX queue 0). NULL: not supported.
+	 * @return 0 or -errno */
+	int (*intr_enable)(struct virtio_hw *hw, int *fd);
+	void (*intr_disable)(struct virtio_hw *hw);
+	/* The port is closed: let go of the device. @return 0 or -errno */
+	int (*close)(struct virtio_hw *hw, bool removed);
+};
+
+/* A device behind a transport; the transport's own structure embeds it. */
+struct virtio_hw {
+	const struct virtio_transport *ops;
+	const char *name; /* for log lines: the PCI address or the vdev name */
+};
 
 /* The modern PCI transport (§4.1.4): where the four structures are, found in config space. */
 struct virtio_pci {
+	struct virtio_hw hw;
 	struct px_pci_device *pci;
 	volatile uint8_t *common; /* common configuration structure */
 	volatile uint8_t *notify_base;
@@ -29,29 +72,13 @@ struct virtio_pci {
 	volatile uint8_t *isr;    /* NULL when absent (the driver does not use it) */
 	volatile uint8_t *device; /* device-specific configuration (virtio_net_config) */
 	uint32_t device_len;
+	bool intr_on; /* MSI-X enabled (px_pci_intr_enable) */
 };
 
-/* Find the capabilities (§4.1.4) and map their structures through the device's BARs.
+/* Find the capabilities (§4.1.4) and map their structures through the device's BARs; hw.ops
+ * is the PCI transport afterwards.
  * @return 0, or -ENODEV with a log line saying what is missing */
 int virtio_pci_init(struct virtio_pci *vp, struct px_pci_device *pci);
-/* §2.4 device reset: write 0 to device_status and wait until it reads back 0.
- * @return 0 or -ETIMEDOUT */
-int virtio_pci_reset(struct virtio_pci *vp);
-uint8_t virtio_pci_status(struct virtio_pci *vp);
-void virtio_pci_status_set(struct virtio_pci *vp, uint8_t bits); /* ORs @bits in */
-uint64_t virtio_pci_device_features(struct virtio_pci *vp);
-void virtio_pci_driver_features(struct virtio_pci *vp, uint64_t features);
-/* The largest size of queue @q, 0 when the queue does not exist. */
-uint16_t virtio_pci_queue_max(struct virtio_pci *vp, uint16_t q);
-/* Program queue @q (size, ring addresses, MSI-X @vector or VIRTIO_MSI_NO_VECTOR), enable it
- * and return the address its notifications are written to; NULL when the notify offset lies
- * outside the region or the device refuses the vector. */
-volatile uint16_t *virtio_pci_queue_setup(struct virtio_pci *vp, uint16_t q, uint16_t size,
-					  uint64_t desc, uint64_t driver, uint64_t device,
-					  uint16_t vector);
-/* Read @len bytes at @off of the device configuration, consistently (§4.1.4.3.1:
- * config_generation unchanged across the read). */
-void virtio_pci_read_dev_config(struct virtio_pci *vp, uint32_t off, void *buf, uint32_t len);
 
 /* ---- queues ------------------------------------------------------------------------------- */
 
@@ -83,11 +110,12 @@ struct virtio_queue {
 			volatile struct vring_packed_event *device; /* it writes: notifications */
 		} packed;
 	};
-	struct px_mbuf **sw_ring; /* by id: RX the buffer's mbuf, TX the packet at its head */
-	uint16_t *id_next;        /* free list of ids, and the chain order of a TX packet */
-	uint16_t *chain_len;      /* TX, by head id: descriptors in its chain */
-	uint16_t *chain_end;      /* TX, by head id: the last id of its chain */
-	volatile uint16_t *notify;
+	struct px_mbuf **sw_ring;    /* by id: RX the buffer's mbuf, TX the packet at its head */
+	uint16_t *id_next;           /* free list of ids, and the chain order of a TX packet */
+	uint16_t *chain_len;         /* TX, by head id: descriptors in its chain */
+	uint16_t *chain_end;         /* TX, by head id: the last id of its chain */
+	volatile uint16_t *notify;   /* PCI: the queue's notification address; else NULL */
+	int kick_fd;                 /* vhost-user: the queue's kick eventfd (notify NULL) */
 	struct px_mempool *mp;       /* RX */
 	struct virtio_net_hdr *hdrs; /* TX: a header per head id, for packets that cannot */
 	uint64_t hdrs_iova;          /* carry theirs in their headroom */
@@ -139,6 +167,24 @@ static inline void virtio_id_put(struct virtio_queue *vq, uint16_t id)
 	vq->nb_free++;
 }
 
+void virtio_kick_fd(struct virtio_queue *vq);
+
+/* Tell the device about buffers made available: one register write through PCI, an eventfd
+ * write for vhost-user (virtio_user.c). Called once per burst at most. */
+static inline void virtio_notify(struct virtio_queue *vq)
+{
+	if (px_likely(vq->notify != NULL))
+		*vq->notify = htole16(vq->vq_index);
+	else
+		virtio_kick_fd(vq);
+}
+
+/* The device address of @p, a ring inside the queue's memzone. */
+static inline uint64_t virtio_ring_iova(const struct virtio_queue *vq, const volatile void *p)
+{
+	return vq->mz->iova + (uint64_t)((uintptr_t)p - (uintptr_t)vq->mz->addr);
+}
+
 /* RX interrupts (virtio_rxtx.c): ask the device for one at the next used buffer, and say
  * whether one is used already (the caller then wakes itself); or ask for none. */
 bool virtio_rx_intr_arm(struct virtio_queue *vq);
@@ -168,6 +214,28 @@ size_t virtio_ctrl_buf_size(void);
  * @return 0, -EIO (the device said VIRTIO_NET_ERR), -ETIMEDOUT, -EINVAL (@len too long) */
 int virtio_ctrl_cmd(struct virtio_queue *vq, uint8_t class, uint8_t cmd, const void *data,
 		    uint32_t len);
+
+/* ---- the port (virtio_ethdev.c) ---------------------------------------------------------- */
+
+/* A virtio-net port, whichever the transport. */
+struct virtio_adapter {
+	struct virtio_hw *hw;
+	struct px_pci_device *pci; /* the PCI transport's device; NULL for virtio_user */
+	struct px_eth_dev *eth;
+	uint64_t dev_features;    /* what the device offers */
+	uint64_t features;        /* negotiated at the last start (or probe) */
+	int packed_arg;           /* devargs packed_vq: 1 requires, 0 refuses, -1 not given */
+	bool packed;              /* packed rings: decided at probe (offer and devargs) */
+	struct virtio_queue *cvq; /* the control queue, from the first start with CTRL_VQ */
+	int rx_intr_fd; /* RX queue 0's interrupt eventfd while started with intr_conf.rxq, else -1
+			 */
+	uint16_t max_mtu;
+};
+
+/* Bring up the device behind @ad->hw (ops set, packed_arg parsed; the rest zero): reset, its
+ * offer checked, a first negotiation, and the port @name with the virtio-net ops.
+ * @return 0, or -errno with a log line (the device reset; @ad is the caller's to free) */
+int virtio_attach(struct virtio_adapter *ad, const char *name);
 
 /* The burst functions; start() picks the pair for the negotiated ring layout. */
 uint16_t virtio_recv_pkts(void *rxq, struct px_mbuf **pkts, uint16_t n);

@@ -111,7 +111,7 @@ int virtio_ctrl_cmd(struct virtio_queue *vq, uint8_t class, uint8_t cmd, const v
 	else
 		ctrl_post_split(vq, iova, 2 + len, iova + offsetof(struct virtio_ctrl_buf, ack));
 	px_smp_mb();
-	*vq->notify = htole16(vq->vq_index);
+	virtio_notify(vq);
 	for (unsigned int us = 0; !(vq->packed_ring ? ctrl_done_packed(vq) : ctrl_done_split(vq));
 	     us += 10) {
 		if (us >= VIRTIO_CTRL_WAIT_US)

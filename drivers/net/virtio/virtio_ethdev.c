@@ -59,19 +59,6 @@ static const char *const virtio_valid_args[] = {VIRTIO_ARG_PACKED_VQ, NULL};
 	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_MAC_ADDR))
 #define VIRTIO_CTRL_DESC 64 /* control queue entries (QEMU 7.2 offers 64) */
 
-struct virtio_adapter {
-	struct virtio_pci vp;
-	struct px_pci_device *pci;
-	struct px_eth_dev *eth;
-	uint64_t dev_features;    /* what the device offers */
-	uint64_t features;        /* negotiated at the last start (or probe) */
-	bool packed;              /* packed rings: decided at probe (offer and devargs) */
-	struct virtio_queue *cvq; /* the control queue, from the first start with CTRL_VQ */
-	int rx_intr_fd; /* MSI-X vector 0 (RX queue 0) while started with intr_conf.rxq, else -1 */
-	bool intr_on;   /* MSI-X enabled (px_pci_intr_enable) */
-	uint16_t max_mtu;
-};
-
 PX_LOG_REGISTER(virtio_logtype, "pmd.net.virtio", DEFAULT);
 #define VIRTIO_LOG(lvl, ...) PX_LOG(lvl, virtio_logtype, __VA_ARGS__)
 
@@ -91,7 +78,7 @@ static uint16_t dev_cfg16(struct virtio_adapter *ad, uint32_t off)
 {
 	uint16_t v;
 
-	virtio_pci_read_dev_config(&ad->vp, off, &v, sizeof(v));
+	ad->hw->ops->read_dev_config(ad->hw, off, &v, sizeof(v));
 	return le16toh(v);
 }
 
@@ -99,7 +86,7 @@ static uint32_t dev_cfg32(struct virtio_adapter *ad, uint32_t off)
 {
 	uint32_t v;
 
-	virtio_pci_read_dev_config(&ad->vp, off, &v, sizeof(v));
+	ad->hw->ops->read_dev_config(ad->hw, off, &v, sizeof(v));
 	return le32toh(v);
 }
 
@@ -127,22 +114,22 @@ static uint64_t virtio_wanted(const struct virtio_adapter *ad, const struct px_e
  * steps 1-6). The device is then ready for its virtqueues. */
 static int virtio_negotiate(struct virtio_adapter *ad, const struct px_eth_conf *conf)
 {
-	struct virtio_pci *vp = &ad->vp;
-	int ret = virtio_pci_reset(vp);
+	struct virtio_hw *hw = ad->hw;
+	int ret = hw->ops->reset(hw);
 
 	if (ret < 0) {
-		VIRTIO_LOG(ERR, "%s: device reset did not complete in 1 s", ad->pci->name);
+		VIRTIO_LOG(ERR, "%s: device reset did not complete: %s", hw->name, strerror(-ret));
 		return ret;
 	}
-	virtio_pci_status_set(vp, VIRTIO_STATUS_ACKNOWLEDGE);
-	virtio_pci_status_set(vp, VIRTIO_STATUS_DRIVER);
+	hw->ops->status_set(hw, VIRTIO_STATUS_ACKNOWLEDGE);
+	hw->ops->status_set(hw, VIRTIO_STATUS_DRIVER);
 	ad->features = ad->dev_features & virtio_wanted(ad, conf);
-	virtio_pci_driver_features(vp, ad->features);
-	virtio_pci_status_set(vp, VIRTIO_STATUS_FEATURES_OK);
-	if (!(virtio_pci_status(vp) & VIRTIO_STATUS_FEATURES_OK)) {
+	hw->ops->driver_features(hw, ad->features);
+	hw->ops->status_set(hw, VIRTIO_STATUS_FEATURES_OK);
+	if (!(hw->ops->status(hw) & VIRTIO_STATUS_FEATURES_OK)) {
 		VIRTIO_LOG(ERR, "%s: the device refused features %#" PRIx64 " (FEATURES_OK clear)",
-			   ad->pci->name, ad->features);
-		virtio_pci_status_set(vp, VIRTIO_STATUS_FAILED);
+			   hw->name, ad->features);
+		hw->ops->status_set(hw, VIRTIO_STATUS_FAILED);
 		return -EIO;
 	}
 	return 0;
@@ -153,7 +140,8 @@ static int virtio_negotiate(struct virtio_adapter *ad, const struct px_eth_conf 
  * the IOMMU, so every IOVA this driver gives would be wrong, and DMA unchecked). */
 static int virtio_check_offer(struct virtio_adapter *ad)
 {
-	const char *name = ad->pci->name;
+	const char *name = ad->hw->name;
+	bool offered = has(ad->dev_features, VIRTIO_F_RING_PACKED);
 
 	if (!has(ad->dev_features, VIRTIO_F_VERSION_1)) {
 		VIRTIO_LOG(ERR,
@@ -162,7 +150,8 @@ static int virtio_check_offer(struct virtio_adapter *ad)
 			   name);
 		return -ENOTSUP;
 	}
-	if (ad->pci->iommu_group >= 0 && !has(ad->dev_features, VIRTIO_F_ACCESS_PLATFORM)) {
+	if (ad->pci && ad->pci->iommu_group >= 0 &&
+	    !has(ad->dev_features, VIRTIO_F_ACCESS_PLATFORM)) {
 		VIRTIO_LOG(ERR,
 			   "%s: behind an IOMMU, but the device does not offer "
 			   "VIRTIO_F_ACCESS_PLATFORM: its DMA would bypass the IOMMU; QEMU: "
@@ -170,19 +159,27 @@ static int virtio_check_offer(struct virtio_adapter *ad)
 			   name);
 		return -ENOTSUP;
 	}
+	if (ad->packed_arg == 1 && !offered) {
+		VIRTIO_LOG(ERR,
+			   "%s: packed_vq=1, but the device does not offer VIRTIO_F_RING_PACKED "
+			   "(QEMU: -device virtio-net-pci,packed=on)",
+			   name);
+		return -ENOTSUP;
+	}
+	/* devargs packed_vq: 1 requires packed rings, 0 refuses them; unset: what is offered */
+	ad->packed = ad->packed_arg < 0 ? offered : ad->packed_arg == 1;
 	return 0;
 }
 
-/* devargs packed_vq: 1 requires packed rings, 0 refuses them; default: what the device
- * offers. */
+/* PCI devargs: packed_vq=0|1 into ad->packed_arg (-1 when not given). */
 static int virtio_parse_devargs(struct virtio_adapter *ad)
 {
 	const char *args = pci_devargs(ad->pci);
-	bool offered = has(ad->dev_features, VIRTIO_F_RING_PACKED), packed = offered;
 	struct px_kvargs *kv;
+	bool packed = false;
 	int ret;
 
-	ad->packed = offered;
+	ad->packed_arg = -1;
 	if (args == NULL)
 		return 0;
 	kv = px_kvargs_parse(args, virtio_valid_args);
@@ -192,18 +189,10 @@ static int virtio_parse_devargs(struct virtio_adapter *ad)
 		return -EINVAL;
 	}
 	ret = px_kvargs_get_bool(kv, VIRTIO_ARG_PACKED_VQ, &packed);
+	if (ret == 0 && px_kvargs_count(kv, VIRTIO_ARG_PACKED_VQ) > 0)
+		ad->packed_arg = packed;
 	px_kvargs_free(kv);
-	if (ret < 0)
-		return ret;
-	if (packed && !offered) {
-		VIRTIO_LOG(ERR,
-			   "%s: packed_vq=1, but the device does not offer "
-			   "VIRTIO_F_RING_PACKED (QEMU: -device virtio-net-pci,packed=on)",
-			   ad->pci->name);
-		return -ENOTSUP;
-	}
-	ad->packed = packed;
-	return 0;
+	return ret;
 }
 
 /* ---- queues ------------------------------------------------------------------------------- */
@@ -294,7 +283,8 @@ static struct virtio_queue *virtio_queue_alloc(struct px_eth_dev *dev, uint16_t 
  * same rule for simplicity) up to the queue's maximum. */
 static int virtio_check_nb_desc(struct px_eth_dev *dev, uint16_t vq_index, uint16_t nb_desc)
 {
-	uint16_t max = virtio_pci_queue_max(&adapter_of(dev)->vp, vq_index);
+	struct virtio_hw *hw = adapter_of(dev)->hw;
+	uint16_t max = hw->ops->queue_max(hw, vq_index);
 
 	if (max == 0) {
 		VIRTIO_LOG(ERR, "%s: the device has no virtqueue %u", dev->name, vq_index);
@@ -375,18 +365,12 @@ static void virtio_tx_queue_release(struct px_eth_dev *dev, uint16_t q)
  * which MSI-X vector it signals (VIRTIO_MSI_NO_VECTOR: none). */
 static int virtio_queue_start(struct virtio_adapter *ad, struct virtio_queue *vq, uint16_t vector)
 {
-	size_t drv_off, dev_off;
-	uint64_t iova = vq->mz->iova;
-
-	ring_size(vq->packed_ring, vq->nb_desc, &drv_off, &dev_off);
 	vq->event_idx = has(ad->features, VIRTIO_F_RING_EVENT_IDX);
 	vq->mrg_rxbuf = has(ad->features, VIRTIO_NET_F_MRG_RXBUF);
 	vq->tx_csum = has(ad->features, VIRTIO_NET_F_CSUM);
 	vq->rx_csum = has(ad->features, VIRTIO_NET_F_GUEST_CSUM);
 	virtio_queue_reset(vq);
-	vq->notify = virtio_pci_queue_setup(&ad->vp, vq->vq_index, vq->nb_desc, iova,
-					    iova + drv_off, iova + dev_off, vector);
-	return vq->notify ? 0 : -EIO;
+	return ad->hw->ops->queue_setup(ad->hw, vq, vector);
 }
 
 /* The control queue (§5.1.2: after the data queues; 2 without VIRTIO_NET_F_MQ), allocated at
@@ -399,7 +383,7 @@ static int virtio_ctrl_start(struct px_eth_dev *dev)
 	if (!has(ad->features, VIRTIO_NET_F_CTRL_VQ))
 		return 0;
 	if (ad->cvq == NULL) {
-		max = virtio_pci_queue_max(&ad->vp, 2);
+		max = ad->hw->ops->queue_max(ad->hw, 2);
 		if (max == 0) {
 			VIRTIO_LOG(ERR, "%s: VIRTIO_NET_F_CTRL_VQ without a control queue",
 				   dev->name);
@@ -528,15 +512,15 @@ static int virtio_check_mtu(struct px_eth_dev *dev)
 
 static void virtio_quiesce(struct virtio_adapter *ad)
 {
+	struct virtio_hw *hw = ad->hw;
+
 	/* §2.4: after the reset the device uses no buffer, writes no ring, raises nothing */
-	if (virtio_pci_reset(&ad->vp) < 0)
-		VIRTIO_LOG(ERR, "%s: reset did not complete: bus mastering off regardless",
-			   ad->pci->name);
-	pci_bus_master(ad->pci, false);
-	if (ad->intr_on) {
-		px_pci_intr_disable(ad->pci);
-		ad->intr_on = false;
-	}
+	if (hw->ops->reset(hw) < 0)
+		VIRTIO_LOG(ERR, "%s: reset did not complete: DMA off regardless", hw->name);
+	if (hw->ops->dma_enable)
+		hw->ops->dma_enable(hw, false);
+	if (hw->ops->intr_disable)
+		hw->ops->intr_disable(hw);
 	ad->rx_intr_fd = -1;
 }
 
@@ -549,12 +533,11 @@ static int virtio_init_intr(struct px_eth_dev *dev, uint16_t *rx_vector)
 	*rx_vector = VIRTIO_MSI_NO_VECTOR;
 	if (!dev->conf.intr_conf.rxq)
 		return 0;
-	ret = px_pci_intr_enable(ad->pci, 1, &fd);
+	ret = ad->hw->ops->intr_enable ? ad->hw->ops->intr_enable(ad->hw, &fd) : -ENOTSUP;
 	if (ret < 0) {
 		VIRTIO_LOG(ERR, "%s: cannot enable an MSI-X vector: %s", dev->name, strerror(-ret));
 		return ret;
 	}
-	ad->intr_on = true;
 	ad->rx_intr_fd = fd;
 	*rx_vector = 0;
 	return 0;
@@ -600,17 +583,17 @@ static int virtio_dev_start(struct px_eth_dev *dev)
 		ret = -ENOMEM;
 		goto drop_mbufs;
 	}
-	ret = pci_bus_master(ad->pci, true);
+	ret = ad->hw->ops->dma_enable ? ad->hw->ops->dma_enable(ad->hw, true) : 0;
 	if (ret < 0)
 		goto drop_mbufs;
 	dev->rx_pkt_burst = ad->packed ? virtio_recv_pkts_packed : virtio_recv_pkts;
 	dev->tx_pkt_burst = ad->packed ? virtio_xmit_pkts_packed : virtio_xmit_pkts;
 	/* §3.1.1 step 8: the device is live; it may use the RX buffers from here on */
-	virtio_pci_status_set(&ad->vp, VIRTIO_STATUS_DRIVER_OK);
-	if (virtio_pci_status(&ad->vp) &
+	ad->hw->ops->status_set(ad->hw, VIRTIO_STATUS_DRIVER_OK);
+	if (ad->hw->ops->status(ad->hw) &
 	    (VIRTIO_STATUS_DEVICE_NEEDS_RESET | VIRTIO_STATUS_FAILED)) {
 		VIRTIO_LOG(ERR, "%s: device status %#x after DRIVER_OK", dev->name,
-			   virtio_pci_status(&ad->vp));
+			   ad->hw->ops->status(ad->hw));
 		ret = -EIO;
 		goto drop_mbufs;
 	}
@@ -639,16 +622,13 @@ static int virtio_dev_stop(struct px_eth_dev *dev)
 static int virtio_dev_close(struct px_eth_dev *dev)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
-
-	struct px_pci_device *pci = ad->pci;
+	struct virtio_hw *hw = ad->hw;
 
 	virtio_quiesce(ad);
 	virtio_queue_free(ad->cvq);
-	pci->priv = NULL;
 	free(ad);
 	dev->dev_private = NULL;
-	/* a device being removed goes back to the kernel now, which completes the unplug */
-	return dev->removed ? px_pci_release(pci) : 0;
+	return hw->ops->close(hw, dev->removed);
 }
 
 /* px_eth_dev_reset(): the port is stopped (the device already reset); reset it again and
@@ -700,10 +680,10 @@ static int virtio_dev_infos_get(struct px_eth_dev *dev, struct px_eth_dev_info *
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
 	if (has(f, VIRTIO_NET_F_CSUM))
 		info->tx_offload_capa |= PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM;
-	info->rx_desc_lim = (struct px_eth_desc_lim){.nb_max = virtio_pci_queue_max(&ad->vp, 0),
+	info->rx_desc_lim = (struct px_eth_desc_lim){.nb_max = ad->hw->ops->queue_max(ad->hw, 0),
 						     .nb_min = VIRTIO_MIN_DESC,
 						     .nb_align = 1};
-	info->tx_desc_lim = (struct px_eth_desc_lim){.nb_max = virtio_pci_queue_max(&ad->vp, 1),
+	info->tx_desc_lim = (struct px_eth_desc_lim){.nb_max = ad->hw->ops->queue_max(ad->hw, 1),
 						     .nb_min = VIRTIO_MIN_DESC,
 						     .nb_align = 1};
 	info->speed_capa = 0;
@@ -961,12 +941,12 @@ static const struct px_eth_dev_ops virtio_ops = {
 static void virtio_read_config(struct virtio_adapter *ad, struct px_eth_dev *dev)
 {
 	if (has(ad->dev_features, VIRTIO_NET_F_MAC)) {
-		virtio_pci_read_dev_config(&ad->vp, VIRTIO_NET_CFG_MAC, dev->mac.addr_bytes,
-					   PX_ETHER_ADDR_LEN);
+		ad->hw->ops->read_dev_config(ad->hw, VIRTIO_NET_CFG_MAC, dev->mac.addr_bytes,
+					     PX_ETHER_ADDR_LEN);
 	} else {
 		px_ether_addr_random(&dev->mac);
 		VIRTIO_LOG(INFO, "%s: the device gives no MAC address: using a random one",
-			   ad->pci->name);
+			   ad->hw->name);
 	}
 	if (has(ad->dev_features, VIRTIO_NET_F_MTU))
 		ad->max_mtu = dev_cfg16(ad, VIRTIO_NET_CFG_MTU);
@@ -975,43 +955,24 @@ static void virtio_read_config(struct virtio_adapter *ad, struct px_eth_dev *dev
 									    : PX_ETHER_MTU;
 }
 
-/* The device's offer and a first negotiation, so a device that refuses is refused at probe. */
-static int virtio_init_device(struct virtio_adapter *ad)
+int virtio_attach(struct virtio_adapter *ad, const char *name)
 {
-	int ret = virtio_pci_init(&ad->vp, ad->pci);
+	struct virtio_hw *hw = ad->hw;
+	struct px_eth_dev *dev;
+	int ret = hw->ops->reset(hw);
 
-	if (ret == 0)
-		ret = pci_bus_master(ad->pci, false);
-	if (ret == 0)
-		ret = virtio_pci_reset(&ad->vp);
 	if (ret < 0)
 		return ret;
-	virtio_pci_status_set(&ad->vp, VIRTIO_STATUS_ACKNOWLEDGE);
-	ad->dev_features = virtio_pci_device_features(&ad->vp);
+	/* the device's offer and a first negotiation: a device that refuses is refused here */
+	hw->ops->status_set(hw, VIRTIO_STATUS_ACKNOWLEDGE);
+	ad->dev_features = hw->ops->device_features(hw);
+	ad->rx_intr_fd = -1;
 	ret = virtio_check_offer(ad);
 	if (ret == 0)
-		ret = virtio_parse_devargs(ad);
-	if (ret == 0)
 		ret = virtio_negotiate(ad, NULL);
-	return ret;
-}
-
-static int virtio_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
-{
-	struct virtio_adapter *ad;
-	struct px_eth_dev *dev;
-	int ret;
-
-	(void)drv;
-	ad = calloc(1, sizeof(*ad));
-	if (ad == NULL)
-		return -ENOMEM;
-	ad->pci = pci;
-	ad->rx_intr_fd = -1;
-	ret = virtio_init_device(ad);
 	if (ret < 0)
-		goto free_adapter;
-	dev = eth_dev_allocate(pci->name);
+		goto reset;
+	dev = eth_dev_allocate(name);
 	if (dev == NULL) {
 		ret = -errno;
 		goto reset;
@@ -1024,12 +985,11 @@ static int virtio_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
 	dev->mtu = PX_ETHER_MTU;
 	dev->dev_flags = PX_ETH_DEV_F_QUEUE_XSTATS;
 	ad->eth = dev;
-	pci->priv = ad;
 	eth_dev_probing_finish(dev);
 	VIRTIO_LOG(INFO,
 		   "%s: port %u, MAC %02x:%02x:%02x:%02x:%02x:%02x, features %#" PRIx64
 		   " (offered %#" PRIx64 "), %s rings",
-		   pci->name, dev->port_id, dev->mac.addr_bytes[0], dev->mac.addr_bytes[1],
+		   name, dev->port_id, dev->mac.addr_bytes[0], dev->mac.addr_bytes[1],
 		   dev->mac.addr_bytes[2], dev->mac.addr_bytes[3], dev->mac.addr_bytes[4],
 		   dev->mac.addr_bytes[5], ad->features, ad->dev_features,
 		   ad->packed ? "packed" : "split");
@@ -1037,7 +997,34 @@ static int virtio_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
 
 reset:
 	virtio_quiesce(ad);
+	return ret;
+}
+
+static int virtio_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
+{
+	struct virtio_adapter *ad = calloc(1, sizeof(*ad));
+	struct virtio_pci *vp = calloc(1, sizeof(*vp));
+	int ret = -ENOMEM;
+
+	(void)drv;
+	if (ad == NULL || vp == NULL)
+		goto free_adapter;
+	ad->pci = pci;
+	ad->hw = &vp->hw;
+	ret = virtio_parse_devargs(ad);
+	if (ret == 0)
+		ret = virtio_pci_init(vp, pci);
+	if (ret == 0)
+		ret = pci_bus_master(pci, false);
+	if (ret == 0)
+		ret = virtio_attach(ad, pci->name);
+	if (ret < 0)
+		goto free_adapter;
+	pci->priv = ad;
+	return 0;
+
 free_adapter:
+	free(vp);
 	free(ad);
 	return ret;
 }

@@ -9,16 +9,20 @@
 #include <endian.h>
 #include <inttypes.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/pci_regs.h>
 
+#include "bus_pci_driver.h"
 #include "px_log.h"
 
 #include "virtio.h"
 
 #define VIRTIO_RESET_WAIT_MS 1000
 #define VIRTIO_MAX_CAPS 48 /* 192 bytes of capability space / 4: a loop guard */
+
+static const struct virtio_transport virtio_pci_ops;
 
 PX_LOG_REGISTER(virtio_pci_logtype, "pmd.net.virtio.pci", DEFAULT);
 #define VPCI_LOG(lvl, ...) PX_LOG(lvl, virtio_pci_logtype, __VA_ARGS__)
@@ -133,6 +137,8 @@ int virtio_pci_init(struct virtio_pci *vp, struct px_pci_device *pci)
 	int ret;
 
 	memset(vp, 0, sizeof(*vp));
+	vp->hw.ops = &virtio_pci_ops;
+	vp->hw.name = pci->name;
 	vp->pci = pci;
 	ret = px_pci_cfg_read(pci, PCI_STATUS, &status, sizeof(status));
 	if (ret < 0)
@@ -165,22 +171,27 @@ int virtio_pci_init(struct virtio_pci *vp, struct px_pci_device *pci)
 	return 0;
 }
 
-uint8_t virtio_pci_status(struct virtio_pci *vp)
+static struct virtio_pci *vp_of(struct virtio_hw *hw)
 {
-	return rd8(vp->common, VIRTIO_PCI_COMMON_STATUS);
+	return px_container_of(hw, struct virtio_pci, hw);
 }
 
-void virtio_pci_status_set(struct virtio_pci *vp, uint8_t bits)
+static uint8_t virtio_pci_status(struct virtio_hw *hw)
 {
-	wr8(vp->common, VIRTIO_PCI_COMMON_STATUS, (uint8_t)(virtio_pci_status(vp) | bits));
+	return rd8(vp_of(hw)->common, VIRTIO_PCI_COMMON_STATUS);
+}
+
+static void virtio_pci_status_set(struct virtio_hw *hw, uint8_t bits)
+{
+	wr8(vp_of(hw)->common, VIRTIO_PCI_COMMON_STATUS, (uint8_t)(virtio_pci_status(hw) | bits));
 }
 
 /* §4.1.4.3.2: after writing 0 the driver waits until device_status reads 0 (the device may
  * still be finishing DMA until then). */
-int virtio_pci_reset(struct virtio_pci *vp)
+static int virtio_pci_reset(struct virtio_hw *hw)
 {
-	wr8(vp->common, VIRTIO_PCI_COMMON_STATUS, 0);
-	for (unsigned int ms = 0; virtio_pci_status(vp) != 0; ms++) {
+	wr8(vp_of(hw)->common, VIRTIO_PCI_COMMON_STATUS, 0);
+	for (unsigned int ms = 0; virtio_pci_status(hw) != 0; ms++) {
 		if (ms == VIRTIO_RESET_WAIT_MS)
 			return -ETIMEDOUT;
 		usleep(1000);
@@ -189,8 +200,9 @@ int virtio_pci_reset(struct virtio_pci *vp)
 }
 
 /* §4.1.4.3: 32 feature bits at a time, chosen by the select register */
-uint64_t virtio_pci_device_features(struct virtio_pci *vp)
+static uint64_t virtio_pci_device_features(struct virtio_hw *hw)
 {
+	struct virtio_pci *vp = vp_of(hw);
 	uint64_t f;
 
 	wr32(vp->common, VIRTIO_PCI_COMMON_DFSELECT, 0);
@@ -199,16 +211,20 @@ uint64_t virtio_pci_device_features(struct virtio_pci *vp)
 	return f | (uint64_t)rd32(vp->common, VIRTIO_PCI_COMMON_DF) << 32;
 }
 
-void virtio_pci_driver_features(struct virtio_pci *vp, uint64_t features)
+static void virtio_pci_driver_features(struct virtio_hw *hw, uint64_t features)
 {
+	struct virtio_pci *vp = vp_of(hw);
+
 	wr32(vp->common, VIRTIO_PCI_COMMON_GFSELECT, 0);
 	wr32(vp->common, VIRTIO_PCI_COMMON_GF, (uint32_t)features);
 	wr32(vp->common, VIRTIO_PCI_COMMON_GFSELECT, 1);
 	wr32(vp->common, VIRTIO_PCI_COMMON_GF, (uint32_t)(features >> 32));
 }
 
-uint16_t virtio_pci_queue_max(struct virtio_pci *vp, uint16_t q)
+static uint16_t virtio_pci_queue_max(struct virtio_hw *hw, uint16_t q)
 {
+	struct virtio_pci *vp = vp_of(hw);
+
 	wr16(vp->common, VIRTIO_PCI_COMMON_Q_SELECT, q);
 	return rd16(vp->common, VIRTIO_PCI_COMMON_Q_SIZE);
 }
@@ -216,41 +232,44 @@ uint16_t virtio_pci_queue_max(struct virtio_pci *vp, uint16_t q)
 /* §4.1.5.1.3 virtqueue configuration, before DRIVER_OK; MSI-X vector @vector or
  * VIRTIO_MSI_NO_VECTOR (the driver polls). §4.1.5.1.2: a vector the device cannot use reads
  * back as VIRTIO_MSI_NO_VECTOR. */
-volatile uint16_t *virtio_pci_queue_setup(struct virtio_pci *vp, uint16_t q, uint16_t size,
-					  uint64_t desc, uint64_t driver, uint64_t device,
-					  uint16_t vector)
+static int virtio_pci_queue_setup(struct virtio_hw *hw, struct virtio_queue *vq, uint16_t vector)
 {
+	struct virtio_pci *vp = vp_of(hw);
 	volatile uint8_t *c = vp->common;
+	uint16_t q = vq->vq_index;
 	uint64_t off;
 
 	wr16(c, VIRTIO_PCI_COMMON_Q_SELECT, q);
-	wr16(c, VIRTIO_PCI_COMMON_Q_SIZE, size);
+	wr16(c, VIRTIO_PCI_COMMON_Q_SIZE, vq->nb_desc);
 	wr16(c, VIRTIO_PCI_COMMON_Q_MSIX, vector);
 	if (rd16(c, VIRTIO_PCI_COMMON_Q_MSIX) != vector) {
 		VPCI_LOG(ERR, "%s: queue %u: the device refused MSI-X vector %u", vp->pci->name, q,
 			 vector);
-		return NULL;
+		return -EIO;
 	}
-	wr64(c, VIRTIO_PCI_COMMON_Q_DESCLO, desc);
-	wr64(c, VIRTIO_PCI_COMMON_Q_AVAILLO, driver);
-	wr64(c, VIRTIO_PCI_COMMON_Q_USEDLO, device);
+	/* the split ring's desc/avail/used and the packed ring's desc/driver/device overlay */
+	wr64(c, VIRTIO_PCI_COMMON_Q_DESCLO, virtio_ring_iova(vq, vq->split.desc));
+	wr64(c, VIRTIO_PCI_COMMON_Q_AVAILLO, virtio_ring_iova(vq, vq->split.avail));
+	wr64(c, VIRTIO_PCI_COMMON_Q_USEDLO, virtio_ring_iova(vq, vq->split.used));
 	/* §4.1.4.4: the queue's notification address is cap.offset + queue_notify_off *
 	 * notify_off_multiplier, a 16-bit register */
 	off = (uint64_t)rd16(c, VIRTIO_PCI_COMMON_Q_NOFF) * vp->notify_mul;
 	if (off + sizeof(uint16_t) > vp->notify_len) {
 		VPCI_LOG(ERR, "%s: queue %u: notify offset %#" PRIx64 " outside the %u-byte region",
 			 vp->pci->name, q, off, vp->notify_len);
-		return NULL;
+		return -EIO;
 	}
 	wr16(c, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
-	return (volatile uint16_t *)(vp->notify_base + off);
+	vq->notify = (volatile uint16_t *)(vp->notify_base + off);
+	return 0;
 }
 
 /* §4.1.4.3.1 / §2.5.1: read until config_generation is the same before and after. A 16- or
  * 32-bit field is read with its own width (§4.1.3.1), an array of bytes byte by byte; the
  * value is copied out as the device holds it (little-endian). */
-void virtio_pci_read_dev_config(struct virtio_pci *vp, uint32_t off, void *buf, uint32_t len)
+static void virtio_pci_read_dev_config(struct virtio_hw *hw, uint32_t off, void *buf, uint32_t len)
 {
+	struct virtio_pci *vp = vp_of(hw);
 	uint16_t v16;
 	uint32_t v32;
 	uint8_t gen;
@@ -273,3 +292,53 @@ void virtio_pci_read_dev_config(struct virtio_pci *vp, uint32_t off, void *buf, 
 		}
 	} while (gen != rd8(vp->common, VIRTIO_PCI_COMMON_CFGGEN));
 }
+
+static int virtio_pci_dma_enable(struct virtio_hw *hw, bool on)
+{
+	return pci_bus_master(vp_of(hw)->pci, on);
+}
+
+/* One MSI-X vector (0), for RX queue 0. */
+static int virtio_pci_intr_enable(struct virtio_hw *hw, int *fd)
+{
+	struct virtio_pci *vp = vp_of(hw);
+	int ret = px_pci_intr_enable(vp->pci, 1, fd);
+
+	if (ret == 0)
+		vp->intr_on = true;
+	return ret;
+}
+
+static void virtio_pci_intr_disable(struct virtio_hw *hw)
+{
+	struct virtio_pci *vp = vp_of(hw);
+
+	if (vp->intr_on)
+		px_pci_intr_disable(vp->pci);
+	vp->intr_on = false;
+}
+
+/* A device being removed goes back to the kernel now, which completes the unplug. */
+static int virtio_pci_close(struct virtio_hw *hw, bool removed)
+{
+	struct px_pci_device *pci = vp_of(hw)->pci;
+
+	pci->priv = NULL;
+	free(vp_of(hw));
+	return removed ? px_pci_release(pci) : 0;
+}
+
+static const struct virtio_transport virtio_pci_ops = {
+	.reset = virtio_pci_reset,
+	.status = virtio_pci_status,
+	.status_set = virtio_pci_status_set,
+	.device_features = virtio_pci_device_features,
+	.driver_features = virtio_pci_driver_features,
+	.queue_max = virtio_pci_queue_max,
+	.queue_setup = virtio_pci_queue_setup,
+	.read_dev_config = virtio_pci_read_dev_config,
+	.dma_enable = virtio_pci_dma_enable,
+	.intr_enable = virtio_pci_intr_enable,
+	.intr_disable = virtio_pci_intr_disable,
+	.close = virtio_pci_close,
+};

@@ -20,6 +20,7 @@
  */
 #include <endian.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "virtio_rxtx.h"
 
@@ -40,6 +41,15 @@ void virtio_queue_reset(struct virtio_queue *vq)
 		vq->packed.driver->flags = htole16(VRING_PACKED_EVENT_FLAG_DISABLE);
 	else
 		vq->split.avail->flags = htole16(VRING_AVAIL_F_NO_INTERRUPT);
+}
+
+/* vhost-user's doorbell (virtio_user.c): the backend polls the eventfd's counter. A failed write
+ * (the counter at its maximum) means a kick is pending anyway. */
+void virtio_kick_fd(struct virtio_queue *vq)
+{
+	uint64_t one = 1;
+
+	(void)!write(vq->kick_fd, &one, sizeof(one));
 }
 
 void virtio_queue_drop_mbufs(struct virtio_queue *vq)
@@ -77,7 +87,7 @@ static inline void split_publish(struct virtio_queue *vq, uint16_t old, uint16_t
 	px_counter64_add(&vq->c.bursts, 1);
 	px_counter64_add(&vq->c.descs, descs);
 	if (kick) {
-		*vq->notify = htole16(vq->vq_index);
+		virtio_notify(vq);
 		px_counter64_add(&vq->c.notifies, 1);
 	} else {
 		px_counter64_add(&vq->c.suppressed, 1);

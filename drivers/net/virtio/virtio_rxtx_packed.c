@@ -72,7 +72,7 @@ static inline void packed_kick(struct virtio_queue *vq, uint16_t added)
 	px_counter64_add(&vq->c.bursts, 1);
 	px_counter64_add(&vq->c.descs, added);
 	if (kick) {
-		*vq->notify = htole16(vq->vq_index);
+		virtio_notify(vq);
 		px_counter64_add(&vq->c.notifies, 1);
 	} else {
 		px_counter64_add(&vq->c.suppressed, 1);

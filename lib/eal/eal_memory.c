@@ -276,7 +276,8 @@ int px_memseg_walk(px_memseg_walk_t fn, void *arg)
 		if (n == 0 || (g > 0 && eal_mem.index[g - 1] == n))
 			continue;
 		s = &eal_mem.segs[n - 1];
-		ret = fn(&(struct px_memseg){(void *)s->va, s->iova, s->len, s->page_sz, s->socket},
+		ret = fn(&(struct px_memseg){(void *)s->va, s->iova, s->len, s->page_sz, s->socket,
+					     s->fd},
 			 arg);
 	}
 	pthread_mutex_unlock(&eal_mem.lock);

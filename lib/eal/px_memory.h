@@ -58,6 +58,9 @@ struct px_memseg {
 	size_t len;         /**< bytes, a multiple of hugepage_sz */
 	size_t hugepage_sz; /**< page size backing the segment */
 	int socket_id;      /**< NUMA socket (0 without NUMA) */
+	int fd; /**< the memfd or hugetlbfs file the segment maps, from offset 0: for sharing the
+		     memory with another process (vhost-user). -1 under --no-huge (anonymous
+		     memory). Owned by the EAL: do not close it. */
 };
 
 /** Segment walk callback: return 0 to go on, anything else stops the walk and is returned. */

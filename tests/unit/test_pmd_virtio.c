@@ -205,9 +205,7 @@ int vframe_check(struct vpair *p, int src, struct px_mbuf *m, uint32_t seq, uint
 	return PX_TEST_OK;
 }
 
-typedef uint32_t (*len_fn)(uint32_t seq);
-
-static uint32_t len_small(uint32_t seq)
+uint32_t len_small(uint32_t seq)
 {
 	return 60 + (seq * 37u) % (1514 - 60 + 1);
 }
@@ -221,7 +219,7 @@ static uint32_t len_jumbo(uint32_t seq)
 
 /* Send @n frames from port @src (lengths from @len, segments of at most @seg bytes) and receive
  * all of them, content checked, on the other port. */
-static int vtraffic(struct vpair *p, int src, uint32_t n, len_fn len, uint32_t seg)
+int vtraffic(struct vpair *p, int src, uint32_t n, len_fn len, uint32_t seg)
 {
 	uint64_t start = px_get_tsc_cycles(), end = start + px_get_tsc_hz() / 1000 * WAIT_MS;
 	uint32_t next_tx = 0, next_rx = 0,

@@ -47,6 +47,12 @@ int vpair_close(struct vpair *p);
 struct px_mbuf *vframe_make(struct vpair *p, int src, uint32_t seq, uint32_t len, uint32_t seg);
 /* Check a frame port !@src received against vframe_make(@seq, @len). */
 int vframe_check(struct vpair *p, int src, struct px_mbuf *m, uint32_t seq, uint32_t len);
+typedef uint32_t (*len_fn)(uint32_t seq);
+/* 60..1514 bytes, by @seq. */
+uint32_t len_small(uint32_t seq);
+/* Send @n frames from port @src (lengths from @len, segments of at most @seg bytes) and
+ * receive all of them, in order and content checked, on the other port. */
+int vtraffic(struct vpair *p, int src, uint32_t n, len_fn len, uint32_t seg);
 /* Send one 60-byte frame from port 0 to @dst. @return the frames port 1 got within 200 ms. */
 int vframe_to(struct vpair *p, const uint8_t dst[6]);
 

@@ -4,13 +4,18 @@
  * kernel's Documentation/networking/packet_mmap.rst, "packet_mmap" below).
  *
  *   --vdev net_af_packet0,iface=eth0[,qpairs=N][,blocksz=N][,framesz=N][,framecnt=N]
- *                                  [,qdisc_bypass=0|1]
+ *                                  [,qdisc_bypass=0|1][,tpacket_version=2|3]
  *
  * Each queue pair is one socket with two mmap'd rings: a TPACKET_V3 receive ring (the kernel
  * fills whole blocks; RX walks a block's frames, copies each into an mbuf, and hands the block
  * back) and a transmit ring of framecnt frames (TX copies each mbuf into a frame, marks it
  * SEND_REQUEST, and kicks the kernel once per burst with sendto()). With qpairs > 1 the sockets
  * form one PACKET_FANOUT_HASH group, so the kernel spreads flows over the queues.
+ *
+ * A V3 block reaches user space when it is full or when its timeout (1 ms) retires it: at a low
+ * rate each frame waits up to that long. tpacket_version=2 trades that for a ring of frames
+ * each handed over as soon as it is written (packet_mmap, "TPACKET versions"), as DPDK's
+ * af_packet PMD does; the same ring geometry, one burst function per version.
  */
 #include <assert.h>
 #include <errno.h>
@@ -48,11 +53,16 @@
 /* packet_mmap: a V3 block is retired to user space after this long even when not full (ms) */
 #define AFP_BLOCK_TIMEOUT_MS 1
 /* where a transmit frame's data starts: the kernel reads it at tp_hdrlen - sizeof(sockaddr_ll) */
-#define AFP_TX_DATA_OFF TPACKET_ALIGN(sizeof(struct tpacket3_hdr))
+#define AFP_TX_DATA_OFF_V3 TPACKET_ALIGN(sizeof(struct tpacket3_hdr))
+#define AFP_TX_DATA_OFF_V2 TPACKET_ALIGN(sizeof(struct tpacket2_hdr))
+/* where the kernel puts a received Ethernet frame in a V2 slot (tpacket_rcv(): the header and
+ * sockaddr_ll, then room for a 16-byte link header, aligned; the frame ends at the network
+ * header): a longer frame does not fit the slot */
+#define AFP_RX_MAC_OFF_V2 (TPACKET_ALIGN(TPACKET2_HDRLEN + 16) - ETH_HLEN)
 #define AFP_VLAN_HLEN 4
 
 static const char afp_params[] = "iface=<string> qpairs=<int> blocksz=<int> framesz=<int> "
-				 "framecnt=<int> qdisc_bypass=<0|1>";
+				 "framecnt=<int> qdisc_bypass=<0|1> tpacket_version=<2|3>";
 struct afp_queue {
 	int fd;
 	uint16_t port;
@@ -62,6 +72,7 @@ struct afp_queue {
 	uint32_t blk_size, blk_nr, blk_cur;
 	uint32_t blk_left;            /* frames not yet read in the current block */
 	struct tpacket3_hdr *rx_next; /* the next of them */
+	uint32_t rx_cur;              /* TPACKET_V2: the next frame */
 	/* TX: framecnt frames of framesz bytes, laid out block by block */
 	uint8_t *tx_ring;
 	uint32_t frame_size, frame_nr, frames_per_blk, frame_cur;
@@ -79,6 +90,7 @@ struct afp_priv {
 	int ifindex;
 	unsigned int qpairs;
 	uint32_t blocksz, framesz, framecnt;
+	uint32_t version; /* TPACKET_V2 or TPACKET_V3 */
 	bool qdisc_bypass;
 	/* queue pair i: rxq[i] and txq[i] share a socket and its mapping (owned by rxq[i]) */
 	struct afp_queue rxq[AFP_MAX_QUEUES];
@@ -96,29 +108,33 @@ static inline struct tpacket_block_desc *afp_block(struct afp_queue *q, uint32_t
 	return (struct tpacket_block_desc *)(q->rx_ring + (size_t)i * q->blk_size);
 }
 
+/* What a received frame's header (V2 or V3) says of it. */
+struct afp_rx_frame {
+	const uint8_t *data;
+	uint32_t snaplen, len, status;
+	uint16_t tci, tpid;
+};
+
 /* Copy one received frame into @m, putting back the VLAN tag the kernel took out
  * (TP_STATUS_VLAN_VALID: the device stripped it), so the frame is the one on the wire.
- * @return false when it does not fit the mbuf. */
-static bool afp_rx_copy(struct afp_queue *q, const struct tpacket3_hdr *h, struct px_mbuf *m)
+ * @return false when it does not fit the mbuf, or did not fit the ring (cut short). */
+static inline bool afp_rx_copy(struct afp_queue *q, const struct afp_rx_frame *f, struct px_mbuf *m)
 {
-	const uint8_t *data = (const uint8_t *)h + h->tp_mac;
-	bool vlan = (h->tp_status & TP_STATUS_VLAN_VALID) && h->tp_snaplen >= 2 * ETH_ALEN;
-	uint32_t len = h->tp_snaplen + (vlan ? AFP_VLAN_HLEN : 0);
+	bool vlan = (f->status & TP_STATUS_VLAN_VALID) && f->snaplen >= 2 * ETH_ALEN;
+	uint32_t len = f->snaplen + (vlan ? AFP_VLAN_HLEN : 0);
 	uint8_t *dst = px_pktmbuf_mtod(m, uint8_t *);
 
-	if (px_unlikely(len > px_pktmbuf_tailroom(m)))
+	if (px_unlikely(len > px_pktmbuf_tailroom(m) || f->snaplen != f->len))
 		return false;
 	if (vlan) {
-		uint16_t tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) ? h->hv1.tp_vlan_tpid
-									   : ETH_P_8021Q;
-		uint16_t tci = (uint16_t)h->hv1.tp_vlan_tci;
+		uint16_t tpid = (f->status & TP_STATUS_VLAN_TPID_VALID) ? f->tpid : ETH_P_8021Q;
 
-		memcpy(dst, data, 2 * ETH_ALEN);
+		memcpy(dst, f->data, 2 * ETH_ALEN);
 		dst[12] = (uint8_t)(tpid >> 8), dst[13] = (uint8_t)tpid;
-		dst[14] = (uint8_t)(tci >> 8), dst[15] = (uint8_t)tci;
-		memcpy(dst + 16, data + 2 * ETH_ALEN, h->tp_snaplen - 2 * ETH_ALEN);
+		dst[14] = (uint8_t)(f->tci >> 8), dst[15] = (uint8_t)f->tci;
+		memcpy(dst + 16, f->data + 2 * ETH_ALEN, f->snaplen - 2 * ETH_ALEN);
 	} else {
-		memcpy(dst, data, h->tp_snaplen);
+		memcpy(dst, f->data, f->snaplen);
 	}
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
@@ -165,7 +181,17 @@ static uint16_t afp_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 				px_counter64_add(&q->stats.nombuf, 1);
 				break;
 			}
-			if (px_likely(afp_rx_copy(q, q->rx_next, m))) {
+			const struct tpacket3_hdr *h = q->rx_next;
+			const struct afp_rx_frame f = {
+				.data = (const uint8_t *)h + h->tp_mac,
+				.snaplen = h->tp_snaplen,
+				.len = h->tp_len,
+				.status = h->tp_status,
+				.tci = (uint16_t)h->hv1.tp_vlan_tci,
+				.tpid = h->hv1.tp_vlan_tpid,
+			};
+
+			if (px_likely(afp_rx_copy(q, &f, m))) {
 				bytes += m->pkt_len;
 				pkts[got++] = m;
 			} else {
@@ -184,38 +210,102 @@ static uint16_t afp_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 	return got;
 }
 
-static inline struct tpacket3_hdr *afp_tx_frame(struct afp_queue *q, uint32_t i)
+/* Frame @i of a ring of frames laid out block by block (TX; RX of TPACKET_V2). */
+static inline void *afp_frame(const struct afp_queue *q, uint8_t *ring, uint32_t i)
 {
 	uint32_t blk = i / q->frames_per_blk, off = i % q->frames_per_blk;
 
-	return (struct tpacket3_hdr *)(q->tx_ring + (size_t)blk * q->blk_size +
-				       (size_t)off * q->frame_size);
+	return ring + (size_t)blk * q->blk_size + (size_t)off * q->frame_size;
 }
 
-/* Copy every segment of @m into frame @h's data. */
-static inline void afp_tx_copy(struct tpacket3_hdr *h, const struct px_mbuf *m)
+/* TPACKET_V2: walk the ring frame by frame; each is the user's once the kernel set
+ * TP_STATUS_USER in it, and is given back with TP_STATUS_KERNEL (packet_mmap). */
+static uint16_t afp_rx_v2(void *qp, struct px_mbuf **pkts, uint16_t n)
 {
-	uint8_t *dst = (uint8_t *)h + AFP_TX_DATA_OFF;
+	struct afp_queue *q = qp;
+	uint64_t bytes = 0;
+	uint16_t got = 0;
+
+	while (got < n) {
+		struct tpacket2_hdr *h = afp_frame(q, q->rx_ring, q->rx_cur);
+		struct px_mbuf *m;
+
+		if (!(__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+			break;
+		m = px_pktmbuf_alloc(q->mp);
+		if (px_unlikely(m == NULL)) {
+			px_counter64_add(&q->stats.nombuf, 1); /* the frame stays in the ring */
+			break;
+		}
+		const struct afp_rx_frame f = {.data = (const uint8_t *)h + h->tp_mac,
+					       .snaplen = h->tp_snaplen,
+					       .len = h->tp_len,
+					       .status = h->tp_status,
+					       .tci = h->tp_vlan_tci,
+					       .tpid = h->tp_vlan_tpid};
+
+		if (px_likely(afp_rx_copy(q, &f, m))) {
+			bytes += m->pkt_len;
+			pkts[got++] = m;
+		} else {
+			px_pktmbuf_free(m);
+			px_counter64_add(&q->stats.errs, 1);
+		}
+		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+		q->rx_cur = q->rx_cur + 1 == q->frame_nr ? 0 : q->rx_cur + 1;
+	}
+	px_counter64_add(&q->stats.pkts, got);
+	px_counter64_add(&q->stats.bytes, bytes);
+	return got;
+}
+
+static __px_always_inline uint32_t afp_tx_data_off(uint32_t version)
+{
+	return version == TPACKET_V2 ? AFP_TX_DATA_OFF_V2 : AFP_TX_DATA_OFF_V3;
+}
+
+/* Copy every segment of @m into frame @h's data. @return the frame's status word. */
+static __px_always_inline uint32_t *afp_tx_copy(void *h, const struct px_mbuf *m, uint32_t version)
+{
+	uint8_t *dst = (uint8_t *)h + afp_tx_data_off(version);
 
 	for (const struct px_mbuf *s = m; s != NULL; s = s->next) {
 		memcpy(dst, px_pktmbuf_mtod(s, const void *), s->data_len);
 		dst += s->data_len;
 	}
-	h->tp_len = m->pkt_len;
-	h->tp_snaplen = m->pkt_len;
-	h->tp_next_offset = 0; /* the kernel refuses variable-sized slots */
+	if (version == TPACKET_V2) {
+		struct tpacket2_hdr *h2 = h;
+
+		h2->tp_len = h2->tp_snaplen = m->pkt_len;
+		return &h2->tp_status;
+	}
+	struct tpacket3_hdr *h3 = h;
+
+	h3->tp_len = h3->tp_snaplen = m->pkt_len;
+	h3->tp_next_offset = 0; /* the kernel refuses variable-sized slots */
+	return &h3->tp_status;
 }
 
-static uint16_t afp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
+static __px_always_inline uint32_t afp_tx_status(void *h, uint32_t version)
+{
+	uint32_t *st = version == TPACKET_V2 ? &((struct tpacket2_hdr *)h)->tp_status
+					     : &((struct tpacket3_hdr *)h)->tp_status;
+
+	return __atomic_load_n(st, __ATOMIC_ACQUIRE);
+}
+
+/* The transmit burst; @version a constant in each caller (the frame header's layout). */
+static __px_always_inline uint16_t afp_tx_common(void *qp, struct px_mbuf **pkts, uint16_t n,
+						 uint32_t version)
 {
 	struct afp_queue *q = qp;
-	const uint32_t room = q->frame_size - AFP_TX_DATA_OFF;
+	const uint32_t room = q->frame_size - afp_tx_data_off(version);
 	uint64_t bytes = 0;
 	uint16_t done = 0, queued = 0;
 
 	for (; done < n; done++) {
-		struct tpacket3_hdr *h = afp_tx_frame(q, q->frame_cur);
-		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+		void *h = afp_frame(q, q->tx_ring, q->frame_cur);
+		uint32_t st = afp_tx_status(h, version);
 
 		/* the kernel sets a frame back to AVAILABLE once sent (WRONG_FORMAT: dropped) */
 		if (st != TP_STATUS_AVAILABLE && st != TP_STATUS_WRONG_FORMAT)
@@ -224,22 +314,33 @@ static uint16_t afp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 			px_counter64_add(&q->stats.errs, 1);
 			continue; /* consumed and dropped, like a NIC drops an oversized frame */
 		}
-		afp_tx_copy(h, pkts[done]);
 		bytes += pkts[done]->pkt_len;
-		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+		__atomic_store_n(afp_tx_copy(h, pkts[done], version), TP_STATUS_SEND_REQUEST,
+				 __ATOMIC_RELEASE);
 		q->frame_cur = q->frame_cur + 1 == q->frame_nr ? 0 : q->frame_cur + 1;
 		queued++;
 	}
 	/* One kick for the burst; frames the kernel cannot take now go with the next kick. A full
 	 * ring kicks too: the kernel stops sending while the socket's send buffer is full (frames
 	 * still in another CPU's backlog) and leaves the rest of the ring waiting, and with nothing
-	 * new queued no later burst would kick it again: the port would never send another frame. */
+	 * new queued no later burst would kick it again: the port would never send another frame.
+	 */
 	if (queued > 0 || done < n)
 		(void)sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
 	px_counter64_add(&q->stats.pkts, queued);
 	px_counter64_add(&q->stats.bytes, bytes);
 	px_pktmbuf_free_bulk(pkts, done);
 	return done;
+}
+
+static uint16_t afp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	return afp_tx_common(qp, pkts, n, TPACKET_V3);
+}
+
+static uint16_t afp_tx_v2(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	return afp_tx_common(qp, pkts, n, TPACKET_V2);
 }
 
 /* ---- the interface: ethdev_netdev's ops on queue pair 0's socket, but for these ---- */
@@ -281,9 +382,16 @@ static int afp_allmulti_off(struct px_eth_dev *dev)
 	return afp_membership(dev, PACKET_MR_ALLMULTI, false);
 }
 
+/* Bytes of a frame slot before the frame: V3, the TX header (a V3 block holds larger
+ * frames); V2, where RX puts the frame (after more than the TX header). */
+static uint32_t afp_frame_hdr(const struct afp_priv *priv)
+{
+	return priv->version == TPACKET_V2 ? AFP_RX_MAC_OFF_V2 : AFP_TX_DATA_OFF_V3;
+}
+
 static uint32_t afp_max_frame(const struct afp_priv *priv)
 {
-	return priv->framesz - AFP_TX_DATA_OFF;
+	return priv->framesz - afp_frame_hdr(priv);
 }
 
 static int afp_mtu_set(struct px_eth_dev *dev, uint16_t mtu)
@@ -351,7 +459,7 @@ static int afp_stop(struct px_eth_dev *dev)
 static void afp_sum_drops(struct afp_priv *priv)
 {
 	for (unsigned int q = 0; q < priv->qpairs; q++) {
-		struct tpacket_stats_v3 st;
+		struct tpacket_stats_v3 st = {0}; /* V2: struct tpacket_stats, no freezes */
 		socklen_t len = sizeof(st);
 
 		if (getsockopt(priv->rxq[q].fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) {
@@ -473,25 +581,29 @@ static int afp_sockopt(struct afp_queue *q, const char *what, int opt, const voi
 	return -errno;
 }
 
-/* Both rings of one socket, mapped as one area: RX blocks, then TX blocks. */
+/* Both rings of one socket, mapped as one area: RX blocks, then TX blocks. V2 takes struct
+ * tpacket_req: struct tpacket_req3 without the V3 receive fields. */
 static int afp_rings_map(struct afp_queue *q, const struct afp_priv *priv, const char *name)
 {
 	struct tpacket_req3 req = {
 		.tp_block_size = priv->blocksz,
 		.tp_frame_size = priv->framesz,
 		.tp_frame_nr = priv->framecnt,
-		.tp_block_nr = (uint32_t)((uint64_t)priv->framecnt * priv->framesz / priv->blocksz),
+		/* whole frames per block: framesz need not divide blocksz (packet_mmap) */
+		.tp_block_nr = priv->framecnt / (priv->blocksz / priv->framesz),
 	};
+	const socklen_t len =
+		priv->version == TPACKET_V2 ? sizeof(struct tpacket_req) : sizeof(req);
 	int ret;
 
 	q->blk_size = req.tp_block_size;
 	q->blk_nr = req.tp_block_nr;
 	/* the transmit ring refuses the V3 receive-only fields: set it up first */
-	ret = afp_sockopt(q, "PACKET_TX_RING", PACKET_TX_RING, &req, sizeof(req), name);
+	ret = afp_sockopt(q, "PACKET_TX_RING", PACKET_TX_RING, &req, len, name);
 	if (ret < 0)
 		return ret;
 	req.tp_retire_blk_tov = AFP_BLOCK_TIMEOUT_MS;
-	ret = afp_sockopt(q, "PACKET_RX_RING", PACKET_RX_RING, &req, sizeof(req), name);
+	ret = afp_sockopt(q, "PACKET_RX_RING", PACKET_RX_RING, &req, len, name);
 	if (ret < 0)
 		return ret;
 	q->map_len = 2 * (size_t)req.tp_block_size * req.tp_block_nr;
@@ -536,7 +648,7 @@ static int afp_queue_open(struct afp_priv *priv, unsigned int q, const char *nam
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
 				  .sll_protocol = htons(ETH_P_ALL),
 				  .sll_ifindex = priv->ifindex};
-	int v3 = TPACKET_V3, one = 1, bypass = priv->qdisc_bypass;
+	int version = (int)priv->version, one = 1, bypass = priv->qdisc_bypass;
 	int ret;
 
 	/* protocol 0: nothing is received before the bind to the interface */
@@ -547,7 +659,7 @@ static int afp_queue_open(struct afp_priv *priv, unsigned int q, const char *nam
 			ret == -EPERM ? " (needs CAP_NET_RAW: run as root)" : "");
 		return ret;
 	}
-	ret = afp_sockopt(rq, "PACKET_VERSION", PACKET_VERSION, &v3, sizeof(v3), name);
+	ret = afp_sockopt(rq, "PACKET_VERSION", PACKET_VERSION, &version, sizeof(version), name);
 	/* a frame the kernel cannot send is dropped, not left blocking the ring */
 	if (ret == 0)
 		ret = afp_sockopt(rq, "PACKET_LOSS", PACKET_LOSS, &one, sizeof(one), name);
@@ -626,6 +738,17 @@ static int parse_num(const char *key, const char *value, void *opaque)
 	return parse_u32(key, value, opaque, 1, 1u << 30);
 }
 
+static int parse_version(const char *key, const char *value, void *opaque)
+{
+	if (strcmp(value, "2") && strcmp(value, "3")) {
+		AFP_LOG(ERR, "net_af_packet: %s=%s: expected 2 or 3 (TPACKET_V2 or TPACKET_V3)",
+			key, value);
+		return -EINVAL;
+	}
+	*(uint32_t *)opaque = value[0] == '2' ? TPACKET_V2 : TPACKET_V3;
+	return 0;
+}
+
 static int parse_flag(const char *key, const char *value, void *opaque)
 {
 	if (strcmp(value, "0") && strcmp(value, "1")) {
@@ -649,11 +772,11 @@ static int afp_check_geometry(const struct afp_priv *priv)
 		return -EINVAL;
 	}
 	if (priv->framesz % TPACKET_ALIGNMENT || priv->framesz > priv->blocksz ||
-	    priv->framesz < AFP_TX_DATA_OFF + ETH_ZLEN) {
+	    priv->framesz < afp_frame_hdr(priv) + ETH_ZLEN) {
 		AFP_LOG(ERR,
-			"net_af_packet: framesz=%u: must be a multiple of %d, at least %zu and "
+			"net_af_packet: framesz=%u: must be a multiple of %d, at least %u and "
 			"at most blocksz=%u",
-			priv->framesz, TPACKET_ALIGNMENT, AFP_TX_DATA_OFF + ETH_ZLEN,
+			priv->framesz, TPACKET_ALIGNMENT, afp_frame_hdr(priv) + ETH_ZLEN,
 			priv->blocksz);
 		return -EINVAL;
 	}
@@ -675,6 +798,7 @@ static int afp_parse(const struct px_kvargs *args, struct afp_priv *priv)
 	priv->blocksz = AFP_DEFAULT_BLOCKSZ;
 	priv->framesz = AFP_DEFAULT_FRAMESZ;
 	priv->framecnt = AFP_DEFAULT_FRAMECNT;
+	priv->version = TPACKET_V3;
 	if (args == NULL || px_kvargs_count(args, "iface") != 1) {
 		AFP_LOG(ERR, "net_af_packet: iface=<interface> is required, once");
 		return -EINVAL;
@@ -690,6 +814,8 @@ static int afp_parse(const struct px_kvargs *args, struct afp_priv *priv)
 		ret = px_kvargs_process(args, "framecnt", parse_num, &priv->framecnt);
 	if (ret == 0)
 		ret = px_kvargs_process(args, "qdisc_bypass", parse_flag, &priv->qdisc_bypass);
+	if (ret == 0)
+		ret = px_kvargs_process(args, "tpacket_version", parse_version, &priv->version);
 	if (ret == 0)
 		ret = afp_check_geometry(priv);
 	return ret < 0 ? -EINVAL : 0;
@@ -720,8 +846,8 @@ static int afp_probe(const char *name, const struct px_kvargs *args)
 	dev->ops = &afp_ops;
 	dev->dev_private = priv;
 	dev->dev_flags |= PX_ETH_DEV_F_QUEUE_XSTATS;
-	dev->rx_pkt_burst = afp_rx;
-	dev->tx_pkt_burst = afp_tx;
+	dev->rx_pkt_burst = priv->version == TPACKET_V2 ? afp_rx_v2 : afp_rx;
+	dev->tx_pkt_burst = priv->version == TPACKET_V2 ? afp_tx_v2 : afp_tx;
 	for (unsigned int q = 0; q < priv->qpairs; q++)
 		priv->rxq[q].port = priv->txq[q].port = dev->port_id;
 	priv->nd.fd = priv->rxq[0].fd;
@@ -730,9 +856,10 @@ static int afp_probe(const char *name, const struct px_kvargs *args)
 		goto release_port;
 	eth_dev_probing_finish(dev);
 	AFP_LOG(INFO,
-		"%s: port %u on %s, %u queue pair%s, %u frames of %u bytes in %u-byte blocks%s",
+		"%s: port %u on %s, %u queue pair%s, TPACKET_V%u, %u frames of %u bytes in "
+		"%u-byte blocks%s",
 		name, dev->port_id, priv->nd.iface, priv->qpairs, priv->qpairs > 1 ? "s" : "",
-		priv->framecnt, priv->framesz, priv->blocksz,
+		priv->version + 1, priv->framecnt, priv->framesz, priv->blocksz,
 		priv->qdisc_bypass ? ", qdisc bypass" : "");
 	return 0;
 release_port:

@@ -16,11 +16,22 @@
  * - Multi producer/consumer (MP/MC): one compare-and-swap on the head reserves the slots, the
  *   copy follows, and the tail is published in reservation order (a producer waits for earlier
  *   ones to publish first).
+ * - Slot sequences (PX_RING_F_MT_SEQ, both sides multi-thread): every slot also holds a 32-bit
+ *   sequence number saying which lap of the indices may use it next. One compare-and-swap on
+ *   the side's index reserves the slots, as in MP/MC, but there is no second index to publish
+ *   in order: a producer waits on each slot until its sequence says the consumer of the last
+ *   lap has read it, writes it and stores the sequence for the consumer of this lap; a
+ *   consumer does the mirror image. Threads finish in any order, nobody waits for another
+ *   thread of its own side, and the line of the side's index is written once per call instead
+ *   of twice: the mode for many threads on one ring (issue 19). It costs a load, a compare and
+ *   a store per object more than MP/MC, and 4 bytes per slot.
  *
- * The mode is chosen at creation (PX_RING_F_SP_ENQ, PX_RING_F_SC_DEQ) and used by the generic
- * functions (px_ring_enqueue_bulk(), ...), or chosen by name (px_ring_sp_enqueue_bulk(),
- * px_ring_mc_dequeue_burst(), ...), which read no flag. The caller guarantees that the SP/SC
- * variants are never called concurrently on the same side.
+ * The mode is chosen at creation (PX_RING_F_SP_ENQ, PX_RING_F_SC_DEQ, PX_RING_F_MT_SEQ) and used
+ * by the generic functions (px_ring_enqueue_bulk(), ...), or chosen by name
+ * (px_ring_sp_enqueue_bulk(), px_ring_mc_dequeue_burst(), ...), which read no flag. The caller
+ * guarantees that the SP/SC variants are never called concurrently on the same side. A
+ * PX_RING_F_MT_SEQ ring takes only the generic functions (as DPDK's HTS and RTS rings take only
+ * theirs): the named sp/sc/mp/mc variants do not maintain the slot sequences.
  *
  * `_bulk` functions move all @p n objects or none; `_burst` functions move as many as possible.
  * Both return the number moved.
@@ -58,10 +69,19 @@ extern "C" {
 #define PX_RING_F_SP_ENQ 0x0001u   /**< the default enqueue is single-producer */
 #define PX_RING_F_SC_DEQ 0x0002u   /**< the default dequeue is single-consumer */
 #define PX_RING_F_EXACT_SZ 0x0004u /**< capacity is exactly count (size rounds up internally) */
+/** Both sides multi-thread with per-slot sequence numbers (see above): generic calls only. */
+#define PX_RING_F_MT_SEQ 0x0008u
 /** Largest number of slots (size) of a ring. */
 #define PX_RING_SZ_MASK 0x7fffffffu
 
 /** @cond internal */
+/* How one side of a ring synchronises its threads. */
+enum px_ring_sync {
+	PX_RING_SYNC_MT = 0,  /* multi-thread: CAS on the head, in-order tail */
+	PX_RING_SYNC_ST = 1,  /* single thread */
+	PX_RING_SYNC_SEQ = 2, /* multi-thread: CAS on the tail, per-slot sequence numbers */
+};
+
 enum px_ring_behavior {
 	PX_RING_FIXED = 0,    /* all or nothing */
 	PX_RING_VARIABLE = 1, /* as many as possible */
@@ -74,8 +94,9 @@ enum px_ring_behavior {
 /* What the other side reads (tail), and what producers (consumers) share among themselves (head).
  */
 struct px_ring_side {
-	uint32_t head; /* next slot to reserve (MP/MC: moved by CAS) */
-	uint32_t tail; /* slots before it are published to the other side */
+	uint32_t head; /* next slot to reserve (MP/MC: moved by CAS; unused with slot sequences) */
+	uint32_t tail; /* slots before it are published to the other side (slot sequences: are
+			* reserved by this side, moved by CAS; the slots tell what is done) */
 };
 
 /* Private to a single producer (consumer): kept off the line the other side polls, so refreshing
@@ -95,8 +116,8 @@ struct px_ring {
 	uint32_t capacity;                /**< usable slots */
 	uint32_t esize;                   /**< bytes per element, a multiple of 4 */
 
-	uint32_t prod_single; /**< default enqueue is single-producer */
-	uint32_t cons_single; /**< default dequeue is single-consumer */
+	uint32_t prod_sync; /**< how the generic enqueue synchronises (enum px_ring_sync) */
+	uint32_t cons_sync; /**< how the generic dequeue synchronises (enum px_ring_sync) */
 
 	/** @cond internal */
 	struct px_ring_side prod __px_aligned(PX_RING_SIDE_ALIGN);
@@ -127,7 +148,8 @@ ssize_t px_ring_get_memsize(unsigned int count, unsigned int flags);
  * @param esize bytes per element, a non-zero multiple of 4
  * @param count see px_ring_get_memsize_elem(); without PX_RING_F_EXACT_SZ the capacity is
  *              count - 1
- * @param flags PX_RING_F_SP_ENQ, PX_RING_F_SC_DEQ, PX_RING_F_EXACT_SZ
+ * @param flags PX_RING_F_SP_ENQ, PX_RING_F_SC_DEQ, PX_RING_F_EXACT_SZ, PX_RING_F_MT_SEQ (not
+ *              with PX_RING_F_SP_ENQ or PX_RING_F_SC_DEQ)
  * @return 0, -EINVAL (bad argument or unaligned @p r), -ENAMETOOLONG
  */
 int px_ring_init_elem(struct px_ring *r, const char *name, unsigned int esize, unsigned int count,
@@ -243,6 +265,14 @@ static __px_always_inline void px_ring_copy_wrap(void *dst, const void *src, uin
 static __px_always_inline void *px_ring_slots(const struct px_ring *r)
 {
 	return (void *)(uintptr_t)&r[1];
+}
+
+/* The slot sequence numbers of a PX_RING_F_MT_SEQ ring: one per slot, on the cache line after
+ * the slots. */
+static __px_always_inline uint32_t *px_ring_seqs(const struct px_ring *r, uint32_t esize)
+{
+	return (uint32_t *)((char *)px_ring_slots(r) +
+			    PX_ALIGN_CEIL((size_t)r->size * esize, (size_t)PX_CACHE_LINE_SIZE));
 }
 
 static __px_always_inline void px_ring_copy_in(struct px_ring *r, uint32_t head, const void *obj,
@@ -376,14 +406,110 @@ static __px_always_inline void px_ring_mt_publish(struct px_ring_side *s, uint32
 	__atomic_store_n(&s->tail, head + n, __ATOMIC_RELEASE);
 }
 
+/*
+ * Slot sequences (PX_RING_F_MT_SEQ). Slot i & mask serves index i when its sequence number reads
+ * i (free: a producer may write it) or i + 1 (written: a consumer may read it); the consumer then
+ * stores i + size, the next lap's producer index. Indices and sequences are free-running 32-bit
+ * numbers and size divides 2^32, so the lap arithmetic wraps with them; the three values one
+ * slot can hold while index i is near (i - size + 1, i, i + 1) are distinct for size >= 2.
+ *
+ * Reserve up to @n indices of one side by a CAS on its tail @mine: a producer (@cap the ring's
+ * capacity) counts room against the consumers' tail, a consumer (@cap 0) counts entries against
+ * the producers' one. Every index the other side has reserved is being, or has been, served by
+ * a running call, so waiting on its slot below is bounded as the MP/MC tail wait is. The loads
+ * are acquire and the CAS release for the reason px_ring_mp_reserve() gives: the other side's
+ * tail read after ours is no older than the one the thread that moved ours counted against
+ * (an older one would make the room wrap round to a huge number). The slots carry the data's
+ * ordering.
+ */
+static __px_always_inline uint32_t px_ring_seq_reserve(struct px_ring_side *mine,
+						       const struct px_ring_side *other,
+						       uint32_t cap, uint32_t n,
+						       enum px_ring_behavior behavior,
+						       uint32_t *old_idx, uint32_t *left)
+{
+	uint32_t idx = __atomic_load_n(&mine->tail, __ATOMIC_ACQUIRE);
+	uint32_t avail, want;
+
+	do {
+		want = n;
+		avail = cap + __atomic_load_n(&other->tail, __ATOMIC_ACQUIRE) - idx;
+		if (px_unlikely(want > avail))
+			want = behavior == PX_RING_FIXED ? 0 : avail;
+		if (want == 0)
+			break;
+	} while (!__atomic_compare_exchange_n(&mine->tail, &idx, idx + want, true, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	*old_idx = idx;
+	if (left != NULL)
+		*left = avail - want;
+	return want;
+}
+
+/* Wait until the slots of indices [idx, idx + n) read index + @lag: 0 for a producer (the last
+ * lap's consumer is done), 1 for a consumer (this lap's producer is done). Acquire: what that
+ * thread did to the slot happens before what we do. */
+static __px_always_inline void px_ring_seq_wait(const struct px_ring *r, const uint32_t *seqs,
+						uint32_t idx, uint32_t n, uint32_t lag)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const uint32_t *sq = &seqs[(idx + i) & r->mask];
+
+		while (px_unlikely(__atomic_load_n(sq, __ATOMIC_ACQUIRE) != idx + i + lag))
+			px_pause();
+	}
+}
+
+/* Hand the slots of indices [idx, idx + n) on: their sequences become index + @next (1 after a
+ * write, size after a read). Release: our slot accesses are done first. */
+static __px_always_inline void px_ring_seq_mark(const struct px_ring *r, uint32_t *seqs,
+						uint32_t idx, uint32_t n, uint32_t next)
+{
+	for (uint32_t i = 0; i < n; i++)
+		__atomic_store_n(&seqs[(idx + i) & r->mask], idx + i + next, __ATOMIC_RELEASE);
+}
+
+static __px_always_inline uint32_t px_ring_seq_enqueue(struct px_ring *r, const void *obj,
+						       uint32_t esize, uint32_t n,
+						       enum px_ring_behavior behavior,
+						       uint32_t *free_space)
+{
+	uint32_t *seqs = px_ring_seqs(r, esize);
+	uint32_t idx;
+
+	n = px_ring_seq_reserve(&r->prod, &r->cons, r->capacity, n, behavior, &idx, free_space);
+	if (n == 0)
+		return 0;
+	px_ring_seq_wait(r, seqs, idx, n, 0);
+	px_ring_copy_in(r, idx, obj, n, esize);
+	px_ring_seq_mark(r, seqs, idx, n, 1);
+	return n;
+}
+
+static __px_always_inline uint32_t px_ring_seq_dequeue(struct px_ring *r, void *obj, uint32_t esize,
+						       uint32_t n, enum px_ring_behavior behavior,
+						       uint32_t *available)
+{
+	uint32_t *seqs = px_ring_seqs(r, esize);
+	uint32_t idx;
+
+	n = px_ring_seq_reserve(&r->cons, &r->prod, 0, n, behavior, &idx, available);
+	if (n == 0)
+		return 0;
+	px_ring_seq_wait(r, seqs, idx, n, 1);
+	px_ring_copy_out(r, idx, obj, n, esize);
+	px_ring_seq_mark(r, seqs, idx, n, r->size);
+	return n;
+}
+
 static __px_always_inline uint32_t px_ring_do_enqueue(struct px_ring *r, const void *obj,
 						      uint32_t esize, uint32_t n,
-						      enum px_ring_behavior behavior, int single,
-						      uint32_t *free_space)
+						      enum px_ring_behavior behavior,
+						      enum px_ring_sync sync, uint32_t *free_space)
 {
 	uint32_t head;
 
-	if (single) {
+	if (sync == PX_RING_SYNC_ST) {
 		head = r->prod.head;
 		n = px_ring_sp_reserve(r, n, behavior, free_space);
 		if (n == 0)
@@ -394,6 +520,8 @@ static __px_always_inline uint32_t px_ring_do_enqueue(struct px_ring *r, const v
 		__atomic_store_n(&r->prod.tail, head + n, __ATOMIC_RELEASE);
 		return n;
 	}
+	if (sync == PX_RING_SYNC_SEQ)
+		return px_ring_seq_enqueue(r, obj, esize, n, behavior, free_space);
 	n = px_ring_mp_reserve(r, n, behavior, &head, free_space);
 	if (n == 0)
 		return 0;
@@ -454,11 +582,11 @@ static __px_always_inline uint32_t px_ring_mc_reserve(struct px_ring *r, uint32_
 
 static __px_always_inline uint32_t px_ring_do_dequeue(struct px_ring *r, void *obj, uint32_t esize,
 						      uint32_t n, enum px_ring_behavior behavior,
-						      int single, uint32_t *available)
+						      enum px_ring_sync sync, uint32_t *available)
 {
 	uint32_t head;
 
-	if (single) {
+	if (sync == PX_RING_SYNC_ST) {
 		head = r->cons.head;
 		n = px_ring_sc_reserve(r, n, behavior, available);
 		if (n == 0)
@@ -469,6 +597,8 @@ static __px_always_inline uint32_t px_ring_do_dequeue(struct px_ring *r, void *o
 		__atomic_store_n(&r->cons.tail, head + n, __ATOMIC_RELEASE);
 		return n;
 	}
+	if (sync == PX_RING_SYNC_SEQ)
+		return px_ring_seq_dequeue(r, obj, esize, n, behavior, available);
 	n = px_ring_mc_reserve(r, n, behavior, &head, available);
 	if (n == 0)
 		return 0;
@@ -480,33 +610,35 @@ static __px_always_inline uint32_t px_ring_do_dequeue(struct px_ring *r, void *o
 
 /* Generators for the public variants: the element versions take @esize (a constant at most call
  * sites, so the inlined copy is specialised); the pointer versions fix it to sizeof(void *). */
-#define PX_RING_ENQ_VARIANT(name, behavior, single)                                              \
-	static __px_always_inline unsigned int px_ring_##name##_elem(                            \
-		struct px_ring *r, const void *obj_table, unsigned int esize, unsigned int n,    \
-		unsigned int *free_space)                                                        \
-	{                                                                                        \
-		return px_ring_do_enqueue(r, obj_table, esize, n, behavior, single, free_space); \
-	}                                                                                        \
-	static __px_always_inline unsigned int px_ring_##name(                                   \
-		struct px_ring *r, void *const *obj_table, unsigned int n,                       \
-		unsigned int *free_space)                                                        \
-	{                                                                                        \
-		return px_ring_do_enqueue(r, obj_table, sizeof(void *), n, behavior, single,     \
-					  free_space);                                           \
+#define PX_RING_ENQ_VARIANT(name, behavior, sync)                                             \
+	static __px_always_inline unsigned int px_ring_##name##_elem(                         \
+		struct px_ring *r, const void *obj_table, unsigned int esize, unsigned int n, \
+		unsigned int *free_space)                                                     \
+	{                                                                                     \
+		return px_ring_do_enqueue(r, obj_table, esize, n, behavior,                   \
+					  (enum px_ring_sync)(sync), free_space);             \
+	}                                                                                     \
+	static __px_always_inline unsigned int px_ring_##name(                                \
+		struct px_ring *r, void *const *obj_table, unsigned int n,                    \
+		unsigned int *free_space)                                                     \
+	{                                                                                     \
+		return px_ring_do_enqueue(r, obj_table, sizeof(void *), n, behavior,          \
+					  (enum px_ring_sync)(sync), free_space);             \
 	}
 
-#define PX_RING_DEQ_VARIANT(name, behavior, single)                                             \
-	static __px_always_inline unsigned int px_ring_##name##_elem(                           \
-		struct px_ring *r, void *obj_table, unsigned int esize, unsigned int n,         \
-		unsigned int *available)                                                        \
-	{                                                                                       \
-		return px_ring_do_dequeue(r, obj_table, esize, n, behavior, single, available); \
-	}                                                                                       \
-	static __px_always_inline unsigned int px_ring_##name(                                  \
-		struct px_ring *r, void **obj_table, unsigned int n, unsigned int *available)   \
-	{                                                                                       \
-		return px_ring_do_dequeue(r, obj_table, sizeof(void *), n, behavior, single,    \
-					  available);                                           \
+#define PX_RING_DEQ_VARIANT(name, behavior, sync)                                             \
+	static __px_always_inline unsigned int px_ring_##name##_elem(                         \
+		struct px_ring *r, void *obj_table, unsigned int esize, unsigned int n,       \
+		unsigned int *available)                                                      \
+	{                                                                                     \
+		return px_ring_do_dequeue(r, obj_table, esize, n, behavior,                   \
+					  (enum px_ring_sync)(sync), available);              \
+	}                                                                                     \
+	static __px_always_inline unsigned int px_ring_##name(                                \
+		struct px_ring *r, void **obj_table, unsigned int n, unsigned int *available) \
+	{                                                                                     \
+		return px_ring_do_dequeue(r, obj_table, sizeof(void *), n, behavior,          \
+					  (enum px_ring_sync)(sync), available);              \
 	}
 
 /**
@@ -526,18 +658,18 @@ static __px_always_inline uint32_t px_ring_do_dequeue(struct px_ring *r, void *o
  *                   @c available, the entries left)
  * @return the number of objects moved (bulk: 0 or @p n)
  */
-PX_RING_ENQ_VARIANT(sp_enqueue_bulk, PX_RING_FIXED, 1)
-PX_RING_ENQ_VARIANT(mp_enqueue_bulk, PX_RING_FIXED, 0)
-PX_RING_ENQ_VARIANT(sp_enqueue_burst, PX_RING_VARIABLE, 1)
-PX_RING_ENQ_VARIANT(mp_enqueue_burst, PX_RING_VARIABLE, 0)
-PX_RING_ENQ_VARIANT(enqueue_bulk, PX_RING_FIXED, r->prod_single)
-PX_RING_ENQ_VARIANT(enqueue_burst, PX_RING_VARIABLE, r->prod_single)
-PX_RING_DEQ_VARIANT(sc_dequeue_bulk, PX_RING_FIXED, 1)
-PX_RING_DEQ_VARIANT(mc_dequeue_bulk, PX_RING_FIXED, 0)
-PX_RING_DEQ_VARIANT(sc_dequeue_burst, PX_RING_VARIABLE, 1)
-PX_RING_DEQ_VARIANT(mc_dequeue_burst, PX_RING_VARIABLE, 0)
-PX_RING_DEQ_VARIANT(dequeue_bulk, PX_RING_FIXED, r->cons_single)
-PX_RING_DEQ_VARIANT(dequeue_burst, PX_RING_VARIABLE, r->cons_single)
+PX_RING_ENQ_VARIANT(sp_enqueue_bulk, PX_RING_FIXED, PX_RING_SYNC_ST)
+PX_RING_ENQ_VARIANT(mp_enqueue_bulk, PX_RING_FIXED, PX_RING_SYNC_MT)
+PX_RING_ENQ_VARIANT(sp_enqueue_burst, PX_RING_VARIABLE, PX_RING_SYNC_ST)
+PX_RING_ENQ_VARIANT(mp_enqueue_burst, PX_RING_VARIABLE, PX_RING_SYNC_MT)
+PX_RING_ENQ_VARIANT(enqueue_bulk, PX_RING_FIXED, r->prod_sync)
+PX_RING_ENQ_VARIANT(enqueue_burst, PX_RING_VARIABLE, r->prod_sync)
+PX_RING_DEQ_VARIANT(sc_dequeue_bulk, PX_RING_FIXED, PX_RING_SYNC_ST)
+PX_RING_DEQ_VARIANT(mc_dequeue_bulk, PX_RING_FIXED, PX_RING_SYNC_MT)
+PX_RING_DEQ_VARIANT(sc_dequeue_burst, PX_RING_VARIABLE, PX_RING_SYNC_ST)
+PX_RING_DEQ_VARIANT(mc_dequeue_burst, PX_RING_VARIABLE, PX_RING_SYNC_MT)
+PX_RING_DEQ_VARIANT(dequeue_bulk, PX_RING_FIXED, r->cons_sync)
+PX_RING_DEQ_VARIANT(dequeue_burst, PX_RING_VARIABLE, r->cons_sync)
 
 /**
  * Enqueue one pointer (sp_/mp_ variants: see px_ring_sp_enqueue_bulk()).

@@ -34,14 +34,19 @@ static uint32_t ring_slots(unsigned int count, unsigned int flags)
 ssize_t px_ring_get_memsize_elem(unsigned int esize, unsigned int count, unsigned int flags)
 {
 	uint32_t slots;
+	size_t sz;
 
 	if (esize == 0 || esize % 4 != 0)
 		return -EINVAL;
 	slots = ring_slots(count, flags);
 	if (slots == 0)
 		return -EINVAL;
-	return (ssize_t)PX_ALIGN_CEIL(sizeof(struct px_ring) + (size_t)slots * esize,
-				      (size_t)PX_CACHE_LINE_SIZE);
+	sz = PX_ALIGN_CEIL(sizeof(struct px_ring) + (size_t)slots * esize,
+			   (size_t)PX_CACHE_LINE_SIZE);
+	/* px_ring_seqs(): a sequence number per slot on the lines after the slots */
+	if (flags & PX_RING_F_MT_SEQ)
+		sz += PX_ALIGN_CEIL((size_t)slots * sizeof(uint32_t), (size_t)PX_CACHE_LINE_SIZE);
+	return (ssize_t)sz;
 }
 
 ssize_t px_ring_get_memsize(unsigned int count, unsigned int flags)
@@ -49,15 +54,31 @@ ssize_t px_ring_get_memsize(unsigned int count, unsigned int flags)
 	return px_ring_get_memsize_elem(sizeof(void *), count, flags);
 }
 
+/* Slot sequences of an empty ring whose indices all stand at @start: each slot waits for the
+ * first producer index at or after @start that maps to it. */
+static void seqs_reset(struct px_ring *r, uint32_t start)
+{
+	uint32_t *seqs;
+
+	if (r->prod_sync != PX_RING_SYNC_SEQ)
+		return;
+	seqs = px_ring_seqs(r, r->esize);
+	for (uint32_t i = 0; i < r->size; i++)
+		seqs[i] = start + ((i - start) & r->mask);
+}
+
 int px_ring_init_elem(struct px_ring *r, const char *name, unsigned int esize, unsigned int count,
 		      unsigned int flags)
 {
-	const unsigned int known = PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ | PX_RING_F_EXACT_SZ;
+	const unsigned int known =
+		PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ | PX_RING_F_EXACT_SZ | PX_RING_F_MT_SEQ;
 	uint32_t slots = ring_slots(count, flags);
 
 	if (r == NULL || (uintptr_t)r % PX_CACHE_LINE_SIZE != 0 || esize == 0 || esize % 4 != 0 ||
 	    slots == 0 || (flags & ~known) != 0)
 		return -EINVAL;
+	if ((flags & PX_RING_F_MT_SEQ) && (flags & (PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ)))
+		return -EINVAL; /* slot sequences are for many threads on both sides */
 	if (name != NULL && strlen(name) >= PX_RING_NAMESIZE)
 		return -ENAMETOOLONG;
 	memset(r, 0, sizeof(*r));
@@ -68,8 +89,13 @@ int px_ring_init_elem(struct px_ring *r, const char *name, unsigned int esize, u
 	r->size = slots;
 	r->mask = slots - 1;
 	r->capacity = (flags & PX_RING_F_EXACT_SZ) ? count : slots - 1;
-	r->prod_single = !!(flags & PX_RING_F_SP_ENQ);
-	r->cons_single = !!(flags & PX_RING_F_SC_DEQ);
+	r->prod_sync = (flags & PX_RING_F_SP_ENQ)   ? PX_RING_SYNC_ST
+		       : (flags & PX_RING_F_MT_SEQ) ? PX_RING_SYNC_SEQ
+						    : PX_RING_SYNC_MT;
+	r->cons_sync = (flags & PX_RING_F_SC_DEQ)   ? PX_RING_SYNC_ST
+		       : (flags & PX_RING_F_MT_SEQ) ? PX_RING_SYNC_SEQ
+						    : PX_RING_SYNC_MT;
+	seqs_reset(r, 0);
 	return 0;
 }
 
@@ -156,12 +182,15 @@ void px_ring_reset(struct px_ring *r)
 	memset(&r->prod_priv, 0, sizeof(r->prod_priv));
 	memset(&r->cons, 0, sizeof(r->cons));
 	memset(&r->cons_priv, 0, sizeof(r->cons_priv));
+	seqs_reset(r, 0);
 }
 
 void px_ring_dump(FILE *f, const struct px_ring *r)
 {
 	fprintf(f, "ring <%s>@%p\n  flags=%#x\n  size=%u\n  capacity=%u\n  esize=%u\n", r->name,
 		(const void *)r, r->flags, r->size, r->capacity, r->esize);
+	if (r->flags & PX_RING_F_MT_SEQ)
+		fprintf(f, "  sync=slot sequences (heads unused, tails count reservations)\n");
 	fprintf(f, "  prod.head=%u\n  prod.tail=%u\n  cons.head=%u\n  cons.tail=%u\n", r->prod.head,
 		r->prod.tail, r->cons.head, r->cons.tail);
 	fprintf(f, "  used=%u\n  avail=%u\n", px_ring_count(r), px_ring_free_count(r));

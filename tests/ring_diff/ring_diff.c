@@ -5,12 +5,14 @@
  * Every ring case is one element kind (pointers through the pointer API; elements of 4, 8, 12,
  * 16 bytes through the _elem API) x one size (2, 4, 64, 1024 slots; exact-size 1, 5, 1000) x one
  * mode (SP/SC, MP/MC, SP/MC, MP/SC through the generic calls; SP/SC and MP/MC through the named
- * sp_/sc_ or mp_/mc_ calls; SP/SC and MP/MC with generic, single and multi calls mixed) x one
- * start index (0, 2^31 - 5, 2^32 - 7, random). For each, a seeded random sequence of calls --
- * enqueue/dequeue, bulk/burst (and the one-object calls on pointer rings), n from 0 to
- * capacity + 1, free_space/available asked for or not -- is made on a Pollux ring and on a DPDK
- * ring. The return values, the objects (and the rest of the table, which must stay untouched),
- * free_space/available and, after every call, count/free_count/empty/full must all be equal.
+ * sp_/sc_ or mp_/mc_ calls; SP/SC and MP/MC with generic, single and multi calls mixed; Pollux's
+ * slot-sequence mode PX_RING_F_MT_SEQ through the generic calls against DPDK's MP/MC, which must
+ * answer alike in one thread) x one start index (0, 2^31 - 5, 2^32 - 7, random). For each, a seeded
+ * random sequence of calls -- enqueue/dequeue, bulk/burst (and the one-object calls on pointer
+ * rings), n from 0 to capacity + 1, free_space/available asked for or not -- is made on a Pollux
+ * ring and on a DPDK ring. The return values, the objects (and the rest of the table, which must
+ * stay untouched), free_space/available and, after every call, count/free_count/empty/full must all
+ * be equal.
  *
  * DPDK is the reference. So that a wrong test cannot blame Pollux, DPDK is itself checked
  * against a FIFO model of its documented semantics: free_space is the free slots after the
@@ -49,18 +51,19 @@ static const struct {
 } shapes[] = {{2, 0}, {4, 0}, {64, 0}, {1024, 0}, {1, 1}, {5, 1}, {1000, 1}};
 
 static const struct {
-	int sp, sc;
+	int sp, sc, seq;
 	enum policy policy;
 	const char *name;
 } modes[] = {
-	{1, 1, CALLS_GENERIC, "SP/SC (SP_ENQ|SC_DEQ), generic calls"},
-	{0, 0, CALLS_GENERIC, "MP/MC (flags 0), generic calls"},
-	{1, 0, CALLS_GENERIC, "SP/MC (SP_ENQ), generic calls"},
-	{0, 1, CALLS_GENERIC, "MP/SC (SC_DEQ), generic calls"},
-	{1, 1, CALLS_NAMED, "SP/SC (SP_ENQ|SC_DEQ), sp_/sc_ calls"},
-	{0, 0, CALLS_NAMED, "MP/MC (flags 0), mp_/mc_ calls"},
-	{1, 1, CALLS_MIXED, "SP/SC (SP_ENQ|SC_DEQ), generic, sp/sc and mp/mc calls mixed"},
-	{0, 0, CALLS_MIXED, "MP/MC (flags 0), generic, sp/sc and mp/mc calls mixed"},
+	{1, 1, 0, CALLS_GENERIC, "SP/SC (SP_ENQ|SC_DEQ), generic calls"},
+	{0, 0, 0, CALLS_GENERIC, "MP/MC (flags 0), generic calls"},
+	{1, 0, 0, CALLS_GENERIC, "SP/MC (SP_ENQ), generic calls"},
+	{0, 1, 0, CALLS_GENERIC, "MP/SC (SC_DEQ), generic calls"},
+	{1, 1, 0, CALLS_NAMED, "SP/SC (SP_ENQ|SC_DEQ), sp_/sc_ calls"},
+	{0, 0, 0, CALLS_NAMED, "MP/MC (flags 0), mp_/mc_ calls"},
+	{1, 1, 0, CALLS_MIXED, "SP/SC (SP_ENQ|SC_DEQ), generic, sp/sc and mp/mc calls mixed"},
+	{0, 0, 0, CALLS_MIXED, "MP/MC (flags 0), generic, sp/sc and mp/mc calls mixed"},
+	{0, 0, 1, CALLS_GENERIC, "Pollux MT_SEQ against DPDK MP/MC (flags 0), generic calls"},
 };
 
 #define START_RANDOM 3
@@ -452,6 +455,7 @@ static void case_make(unsigned int index, uint64_t *g, struct ring_case *rc)
 	rc->cfg.exact = shapes[sh].exact;
 	rc->cfg.sp = modes[mo].sp;
 	rc->cfg.sc = modes[mo].sc;
+	rc->cfg.seq = modes[mo].seq;
 	rc->cfg.start = st == START_RANDOM ? (uint32_t)rnd64(g) : starts[st];
 	rc->policy = modes[mo].policy;
 	rc->ebytes = rc->cfg.esize ? rc->cfg.esize : (unsigned int)sizeof(void *);

@@ -35,6 +35,7 @@ struct rd_ring_cfg {
 	unsigned int count;
 	int exact;      /* PX_RING_F_EXACT_SZ / RING_F_EXACT_SZ */
 	int sp, sc;     /* PX_RING_F_SP_ENQ / RING_F_SP_ENQ, PX_RING_F_SC_DEQ / RING_F_SC_DEQ */
+	int seq;        /* Pollux's PX_RING_F_MT_SEQ (DPDK has no such mode: its ring is MP/MC) */
 	uint32_t start; /* every head, tail (and Pollux's cached indices) start here */
 };
 

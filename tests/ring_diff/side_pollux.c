@@ -15,7 +15,8 @@
 static void *pollux_create(const struct rd_ring_cfg *cfg)
 {
 	unsigned int flags = (cfg->exact ? PX_RING_F_EXACT_SZ : 0) |
-			     (cfg->sp ? PX_RING_F_SP_ENQ : 0) | (cfg->sc ? PX_RING_F_SC_DEQ : 0);
+			     (cfg->sp ? PX_RING_F_SP_ENQ : 0) | (cfg->sc ? PX_RING_F_SC_DEQ : 0) |
+			     (cfg->seq ? PX_RING_F_MT_SEQ : 0);
 	unsigned int esize = cfg->esize ? cfg->esize : sizeof(void *);
 	ssize_t sz = px_ring_get_memsize_elem(esize, cfg->count, flags);
 	const size_t align = _Alignof(struct px_ring); /* PX_RING_SIDE_ALIGN */
@@ -42,6 +43,14 @@ static void *pollux_create(const struct rd_ring_cfg *cfg)
 	r->prod.head = r->prod.tail = cfg->start;
 	r->cons.head = r->cons.tail = cfg->start;
 	r->prod_priv.cached = r->cons_priv.cached = cfg->start;
+	/* Slot sequences: the slot of index i (start - size <= i < start) was last read as i, so it
+	 * now waits for producer index i + size. */
+	if (cfg->seq) {
+		uint32_t *seqs = px_ring_seqs(r, esize);
+
+		for (uint32_t i = cfg->start - r->size; i != cfg->start; i++)
+			seqs[i & r->mask] = i + r->size;
+	}
 	return r;
 }
 

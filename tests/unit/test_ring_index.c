@@ -3,7 +3,9 @@
  * ring: free-running 32-bit indices. Every enqueue/dequeue entry point is checked against a
  * model with the indices starting at 0, just below 2^31 and just below 2^32, with the SP/SC
  * caches fresh and as stale as they can legitimately be; then whole runs of more than 2^32
- * objects, single-threaded and as two-lcore pipelines, every object checked in order.
+ * objects, single-threaded and as two-lcore pipelines, every object checked in order. The
+ * slot-sequence mode (PX_RING_F_MT_SEQ) goes through all of it with the generic calls, its
+ * slot sequence numbers wrapping with the indices.
  */
 #include <inttypes.h>
 #include <sched.h>
@@ -15,11 +17,20 @@
 #include "px_test.h"
 
 /* Put every index of @r at @start, as if @start objects had passed through it, with both SP/SC
- * caches @stale objects behind (a cache is a past value of the other side's tail). */
+ * caches @stale objects behind (a cache is a past value of the other side's tail). A slot of a
+ * PX_RING_F_MT_SEQ ring then waits for the first producer index at or after @start that maps to
+ * it (the slot of index start - 1 was last read as index start - 1, so it says start - 1 +
+ * size). */
 static void ring_start_at(struct px_ring *r, uint32_t start, uint32_t stale)
 {
 	r->prod.head = r->prod.tail = r->cons.head = r->cons.tail = start;
 	r->prod_priv.cached = r->cons_priv.cached = start - stale;
+	if (r->flags & PX_RING_F_MT_SEQ) {
+		uint32_t *seqs = px_ring_seqs(r, r->esize);
+
+		for (uint32_t i = start - r->size; i != start; i++)
+			seqs[i & r->mask] = i + r->size;
+	}
 }
 
 /* Memory for a ring of @sz bytes on its own line pairs (free()), or NULL. */
@@ -113,7 +124,8 @@ static unsigned int do_dequeue(struct px_ring *r, unsigned int esize, int mode, 
 struct index_case {
 	unsigned int count, flags, esize;
 	uint32_t start, stale;
-	int modes; /* 1: only SP/SC and generic calls, 2: only MP/MC and generic, 3: all */
+	int modes; /* 1: only SP/SC and generic calls, 2: only MP/MC and generic, 3: all,
+		    * 4: only generic (a PX_RING_F_MT_SEQ ring) */
 };
 
 /* 3000 random calls against a model (the count and the next sequence number in and out):
@@ -138,8 +150,9 @@ static int run_index_case(const struct index_case *c)
 		int deq = x & 1, burst = (x >> 1) & 1, mode = (x >> 2) % 4, ask = (x >> 4) & 1;
 		unsigned int n = (x >> 8) % (cap + 2), i;
 
-		if (mode != MODE_DEFAULT && ((c->modes == 1 && mode == MODE_MULTI) ||
-					     (c->modes == 2 && mode == MODE_SINGLE)))
+		if (mode != MODE_DEFAULT &&
+		    ((c->modes == 1 && mode == MODE_MULTI) ||
+		     (c->modes == 2 && mode == MODE_SINGLE) || (c->modes == 4 && mode != MODE_ONE)))
 			mode = MODE_DEFAULT;
 		if (mode == MODE_ONE && c->esize != sizeof(void *))
 			mode = MODE_DEFAULT;
@@ -220,9 +233,13 @@ static int test_ring_index(void)
 		{2, 0}, {4, 0}, {64, 0}, {20, PX_RING_F_EXACT_SZ}, {65, PX_RING_F_EXACT_SZ},
 	};
 	static const unsigned int esizes[] = {sizeof(void *), 4, 16};
-	static const unsigned int modes[] = {
-		PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ, /* SP/SC default; every call kind */
-		0,                                   /* MP/MC default; every call kind */
+	static const struct {
+		unsigned int flags;
+		int first, last; /* index_case.modes from..to */
+	} modes[] = {
+		{PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ, 1, 3}, /* SP/SC default; every call kind */
+		{0, 1, 3},                                   /* MP/MC default; every call kind */
+		{PX_RING_F_MT_SEQ, 4, 4},                    /* slot sequences; generic calls */
 	};
 	unsigned int cases = 0;
 
@@ -230,14 +247,15 @@ static int test_ring_index(void)
 		for (unsigned int g = 0; g < PX_DIM(rings); g++)
 			for (unsigned int e = 0; e < PX_DIM(esizes); e++)
 				for (unsigned int m = 0; m < PX_DIM(modes); m++)
-					for (int only = 1; only <= 3; only++) {
+					for (int only = modes[m].first; only <= modes[m].last;
+					     only++) {
 						/* Caches fresh, and 2^30 behind: staler than MP/MC
 						 * calls let them get (px_ring_cache_age()). */
 						for (uint32_t stale = 0; stale <= (1u << 30);
 						     stale += 1u << 30) {
 							struct index_case c = {
 								rings[g].count,
-								rings[g].flags | modes[m],
+								rings[g].flags | modes[m].flags,
 								esizes[e],
 								starts[s],
 								stale,
@@ -271,11 +289,47 @@ static struct px_ring *long_ring(unsigned int flags)
 	return r;
 }
 
-/* The loop that found the bug: enqueue 32, dequeue 32, then a dequeue that must find the ring
- * empty, for more than 2^32 objects; @single picks the SP/SC or the MP/MC calls. */
-static int long_single_thread(int single)
+/* Which calls a long run makes: sp/sc, mp/mc, or the generic ones on a PX_RING_F_MT_SEQ ring. */
+enum long_kind { LONG_MPMC, LONG_SPSC, LONG_SEQ };
+
+static const unsigned int long_flags[] = {
+	[LONG_MPMC] = 0,
+	[LONG_SPSC] = PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ,
+	[LONG_SEQ] = PX_RING_F_MT_SEQ,
+};
+
+static unsigned int long_enqueue(struct px_ring *r, enum long_kind k, int bulk, void **objs,
+				 unsigned int n)
 {
-	struct px_ring *r = long_ring(single ? PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ : 0);
+	if (k == LONG_SPSC)
+		return bulk ? px_ring_sp_enqueue_bulk(r, objs, n, NULL)
+			    : px_ring_sp_enqueue_burst(r, objs, n, NULL);
+	if (k == LONG_MPMC)
+		return bulk ? px_ring_mp_enqueue_bulk(r, objs, n, NULL)
+			    : px_ring_mp_enqueue_burst(r, objs, n, NULL);
+	return bulk ? px_ring_enqueue_bulk(r, objs, n, NULL)
+		    : px_ring_enqueue_burst(r, objs, n, NULL);
+}
+
+static unsigned int long_dequeue(struct px_ring *r, enum long_kind k, int bulk, void **objs,
+				 unsigned int n, unsigned int *left)
+{
+	if (k == LONG_SPSC)
+		return bulk ? px_ring_sc_dequeue_bulk(r, objs, n, left)
+			    : px_ring_sc_dequeue_burst(r, objs, n, left);
+	if (k == LONG_MPMC)
+		return bulk ? px_ring_mc_dequeue_bulk(r, objs, n, left)
+			    : px_ring_mc_dequeue_burst(r, objs, n, left);
+	return bulk ? px_ring_dequeue_bulk(r, objs, n, left)
+		    : px_ring_dequeue_burst(r, objs, n, left);
+}
+
+/* The loop that found the bug: enqueue 32, dequeue 32, then a dequeue that must find the ring
+ * empty, for more than 2^32 objects, with the calls of kind @k. */
+static int long_single_thread(enum long_kind k)
+{
+	struct px_ring *r = long_ring(long_flags[k]);
+	static void *big[1023];
 	void *in[BURST], *out[BURST];
 	uint64_t seq = 0;
 
@@ -285,25 +339,36 @@ static int long_single_thread(int single)
 
 		for (i = 0; i < BURST; i++)
 			in[i] = (void *)(uintptr_t)(seq + i + 1);
-		n = single ? px_ring_sp_enqueue_burst(r, in, BURST, NULL)
-			   : px_ring_mp_enqueue_burst(r, in, BURST, NULL);
+		n = long_enqueue(r, k, 0, in, BURST);
 		PX_TEST_ASSERT_EQ(n, BURST, "enqueue after %" PRIu64 " objects", seq);
-		n = single ? px_ring_sc_dequeue_burst(r, out, BURST, NULL)
-			   : px_ring_mc_dequeue_burst(r, out, BURST, NULL);
+		n = long_dequeue(r, k, 0, out, BURST, NULL);
 		PX_TEST_ASSERT_EQ(n, BURST, "dequeue after %" PRIu64 " objects", seq);
 		for (i = 0; i < BURST; i++)
 			if (out[i] != in[i])
 				PX_TEST_ASSERT(0, "object %" PRIu64 " wrong", seq + i);
 		seq += BURST;
-		n = single ? px_ring_sc_dequeue_burst(r, out, BURST, NULL)
-			   : px_ring_mc_dequeue_burst(r, out, BURST, NULL);
+		n = long_dequeue(r, k, 0, out, BURST, NULL);
 		PX_TEST_ASSERT_EQ(n, 0, "the empty ring gave objects after %" PRIu64, seq);
-		if ((seq & 0xffffff) == 0) { /* now and then, the exact outputs too */
+		if ((seq & 0xffffff) == 0 && k != LONG_SEQ) {
+			/* now and then, the exact outputs of the SP/SC calls too */
 			n = px_ring_sc_dequeue_burst(r, out, BURST, &left);
 			PX_TEST_ASSERT(n == 0 && left == 0, "available %u after %" PRIu64, left,
 				       seq);
 			n = px_ring_sp_enqueue_bulk(r, in, 0, &left);
 			PX_TEST_ASSERT_EQ(left, 1023, "free after %" PRIu64, seq);
+		} else if ((seq & 0xffffff) == 0) {
+			n = long_dequeue(r, k, 0, out, BURST, &left);
+			PX_TEST_ASSERT(n == 0 && left == 0, "available %u after %" PRIu64, left,
+				       seq);
+			/* a full ring, wrapped: every slot's sequence is checked by the calls */
+			for (i = 0; i < 1023; i++)
+				PX_TEST_ASSERT_EQ(px_ring_enqueue(r, in[i % BURST]), 0, "fill %u",
+						  i);
+			PX_TEST_ASSERT_EQ(px_ring_enqueue(r, in[0]), -ENOBUFS, "full");
+			PX_TEST_ASSERT_EQ(long_dequeue(r, k, 1, big, 1023, &left), 1023, "drain");
+			PX_TEST_ASSERT_EQ(left, 0, "drained");
+			for (i = 0; i < 1023; i++)
+				PX_TEST_ASSERT(big[i] == in[i % BURST], "full ring object %u", i);
 		}
 	}
 	free(r);
@@ -312,15 +377,21 @@ static int long_single_thread(int single)
 
 static int test_ring_long_spsc(void)
 {
-	return long_single_thread(1);
+	return long_single_thread(LONG_SPSC);
 }
 PX_TEST(ring_long_spsc_autotest, PX_TEST_F_SLOW, test_ring_long_spsc)
 
 static int test_ring_long_mpmc(void)
 {
-	return long_single_thread(0);
+	return long_single_thread(LONG_MPMC);
 }
 PX_TEST(ring_long_mpmc_autotest, PX_TEST_F_SLOW, test_ring_long_mpmc)
+
+static int test_ring_long_seq(void)
+{
+	return long_single_thread(LONG_SEQ);
+}
+PX_TEST(ring_long_seq_autotest, PX_TEST_F_SLOW, test_ring_long_seq)
 
 /* SP/SC calls, then 2^32 - 40 objects through MP/MC calls on the same ring, then SP/SC calls
  * again: the SP/SC caches from before must not be trusted (40 objects off a whole turn of the
@@ -362,7 +433,7 @@ PX_TEST(ring_long_mixed_autotest, PX_TEST_F_SLOW, test_ring_long_mixed)
 
 struct pipeline {
 	struct px_ring *r;
-	int single;
+	enum long_kind kind;
 };
 
 static void pipeline_idle(unsigned int *idle)
@@ -387,12 +458,7 @@ static int pipeline_producer(void *arg)
 		n = (unsigned int)PX_MIN((uint64_t)burst, LONG_OBJS - seq);
 		for (i = 0; i < n; i++)
 			objs[i] = (void *)(uintptr_t)(seq + i + 1);
-		if (p->single)
-			done = (burst & 1) ? px_ring_sp_enqueue_bulk(p->r, objs, n, NULL)
-					   : px_ring_sp_enqueue_burst(p->r, objs, n, NULL);
-		else
-			done = (burst & 1) ? px_ring_mp_enqueue_bulk(p->r, objs, n, NULL)
-					   : px_ring_mp_enqueue_burst(p->r, objs, n, NULL);
+		done = long_enqueue(p->r, p->kind, burst & 1, objs, n);
 		if (done == 0)
 			pipeline_idle(&idle);
 		seq += done;
@@ -400,11 +466,11 @@ static int pipeline_producer(void *arg)
 	return 0;
 }
 
-static int long_pipeline(int single)
+static int long_pipeline(enum long_kind k)
 {
-	unsigned int flags = single ? PX_RING_F_SP_ENQ | PX_RING_F_SC_DEQ : 0;
+	unsigned int flags = long_flags[k];
 	ssize_t sz = px_ring_get_memsize(4096, flags);
-	struct pipeline p = {ring_mem(sz), single};
+	struct pipeline p = {ring_mem(sz), k};
 	void *objs[PIPE_BURST];
 	uint64_t seq = 0;
 	unsigned int worker, burst = 0, idle = 0;
@@ -422,12 +488,7 @@ static int long_pipeline(int single)
 		unsigned int i, n;
 
 		burst = (burst + 37) % PIPE_BURST + 1;
-		if (single)
-			n = (burst & 2) ? px_ring_sc_dequeue_burst(p.r, objs, burst, NULL)
-					: px_ring_sc_dequeue_bulk(p.r, objs, burst, NULL);
-		else
-			n = (burst & 2) ? px_ring_mc_dequeue_burst(p.r, objs, burst, NULL)
-					: px_ring_mc_dequeue_bulk(p.r, objs, burst, NULL);
+		n = long_dequeue(p.r, k, !(burst & 2), objs, burst, NULL);
 		if (n == 0)
 			pipeline_idle(&idle);
 		for (i = 0; i < n; i++)
@@ -451,12 +512,18 @@ static int long_pipeline(int single)
 
 static int test_ring_long_pipeline_spsc(void)
 {
-	return long_pipeline(1);
+	return long_pipeline(LONG_SPSC);
 }
 PX_TEST(ring_long_pipeline_spsc_autotest, PX_TEST_F_SLOW, test_ring_long_pipeline_spsc)
 
 static int test_ring_long_pipeline_mpmc(void)
 {
-	return long_pipeline(0);
+	return long_pipeline(LONG_MPMC);
 }
 PX_TEST(ring_long_pipeline_mpmc_autotest, PX_TEST_F_SLOW, test_ring_long_pipeline_mpmc)
+
+static int test_ring_long_pipeline_seq(void)
+{
+	return long_pipeline(LONG_SEQ);
+}
+PX_TEST(ring_long_pipeline_seq_autotest, PX_TEST_F_SLOW, test_ring_long_pipeline_seq)

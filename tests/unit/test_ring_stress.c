@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Two-lcore ring stress: MP/MC with both lcores producing and consuming, and SP/SC across the
- * two lcores. Every object is accounted for: each is dequeued exactly once, and each consumer
- * sees each producer's objects in the order they were enqueued. */
+/* Two-lcore ring stress: MP/MC (and the slot-sequence mode, PX_RING_F_MT_SEQ) with both lcores
+ * producing and consuming, and SP/SC across the two lcores. Every object is accounted for: each
+ * is dequeued exactly once, and each consumer sees each producer's objects in the order they
+ * were enqueued. */
 #include <stdlib.h>
 #include <time.h>
 
@@ -18,6 +19,7 @@ struct stress {
 	unsigned long total;
 	uint8_t *seen[2]; /* per-consumer count of each object */
 	int err[2];
+	int generic; /* the generic calls (a PX_RING_F_MT_SEQ ring takes only those), not mp/mc */
 };
 
 /* A lost object would leave the loops spinning: give up after 60 s and fail instead. */
@@ -47,10 +49,17 @@ static int mpmc_side(struct stress *s, unsigned int me)
 		n = PX_MIN(burst, PER_LCORE - next);
 		for (i = 0; i < n; i++)
 			objs[i] = (void *)(uintptr_t)((me << 28) | (next + i + 1));
-		next += (burst & 1) ? px_ring_mp_enqueue_bulk(s->r, objs, n, NULL)
-				    : px_ring_mp_enqueue_burst(s->r, objs, n, NULL);
-		n = (burst & 2) ? px_ring_mc_dequeue_burst(s->r, objs, burst, NULL)
-				: px_ring_mc_dequeue_bulk(s->r, objs, burst, NULL);
+		if (s->generic) {
+			next += (burst & 1) ? px_ring_enqueue_bulk(s->r, objs, n, NULL)
+					    : px_ring_enqueue_burst(s->r, objs, n, NULL);
+			n = (burst & 2) ? px_ring_dequeue_burst(s->r, objs, burst, NULL)
+					: px_ring_dequeue_bulk(s->r, objs, burst, NULL);
+		} else {
+			next += (burst & 1) ? px_ring_mp_enqueue_bulk(s->r, objs, n, NULL)
+					    : px_ring_mp_enqueue_burst(s->r, objs, n, NULL);
+			n = (burst & 2) ? px_ring_mc_dequeue_burst(s->r, objs, burst, NULL)
+					: px_ring_mc_dequeue_bulk(s->r, objs, burst, NULL);
+		}
 		for (i = 0; i < n; i++) {
 			uint32_t v = (uint32_t)(uintptr_t)objs[i], p = v >> 28, k = v & 0xfffffff;
 
@@ -92,15 +101,15 @@ static int start(unsigned int *worker)
 	return PX_TEST_OK;
 }
 
-static int test_ring_stress(void)
+static int mpmc_stress(unsigned int count, unsigned int flags)
 {
-	struct stress s = {.total = 2ul * PER_LCORE};
+	struct stress s = {.total = 2ul * PER_LCORE, .generic = !!(flags & PX_RING_F_MT_SEQ)};
 	unsigned int worker;
 	int ret = start(&worker);
 
 	if (ret != PX_TEST_OK)
 		return ret;
-	s.r = px_ring_create("stress", 512, PX_SOCKET_ID_ANY, 0);
+	s.r = px_ring_create("stress", count, PX_SOCKET_ID_ANY, flags);
 	s.seen[0] = calloc(2 * PER_LCORE, 1);
 	s.seen[1] = calloc(2 * PER_LCORE, 1);
 	PX_TEST_ASSERT(s.r && s.seen[0] && s.seen[1], "setup");
@@ -116,7 +125,20 @@ static int test_ring_stress(void)
 	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "cleanup");
 	return PX_TEST_OK;
 }
+
+static int test_ring_stress(void)
+{
+	return mpmc_stress(512, 0);
+}
 PX_TEST(ring_stress_autotest, PX_TEST_F_FAST, test_ring_stress)
+
+/* Slot sequences, on a ring small enough (50, exact size) that producers find slots a consumer
+ * is still reading, and consumers slots a producer is still writing. */
+static int test_ring_seq_stress(void)
+{
+	return mpmc_stress(50, PX_RING_F_MT_SEQ | PX_RING_F_EXACT_SZ);
+}
+PX_TEST(ring_seq_stress_autotest, PX_TEST_F_FAST, test_ring_seq_stress)
 
 /* SP/SC: the worker produces 1..N in bursts, the main lcore consumes and checks the sequence.
  * A small exact-size ring keeps both sides on the full/empty edges (the cached-index paths). */

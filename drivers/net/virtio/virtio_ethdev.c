@@ -1062,9 +1062,11 @@ static struct px_pci_driver virtio_driver = {
 };
 
 void vhost_driver_register(void); /* net_vhost (vhost_ethdev.c) */
+void virtio_user_register(void);  /* net_virtio_user (virtio_user.c) */
 void driver_init_virtio(void);
 void driver_init_virtio(void)
 {
 	pci_driver_register_builtin(&virtio_driver);
 	vhost_driver_register();
+	virtio_user_register();
 }

@@ -50,6 +50,14 @@ struct virtio_transport {
 	/* RX interrupts: an eventfd signalled at vector 0 (RX queue 0). NULL: not supported.
 	 * @return 0 or -errno */
 	int (*intr_enable)(struct virtio_hw *hw, int *fd);
+	/* Vectors 0 .. @n-1 (MSI-X), an eventfd each into @fds; instead of intr_enable where
+	 * present (RX interrupts of several queues, the configuration vector). @return 0 or
+	 * -errno */
+	int (*intr_vectors)(struct virtio_hw *hw, unsigned int n, int *fds);
+	/* The vector the device raises at a configuration change (§4.1.5.1.2: link status,
+	 * VIRTIO_NET_F_STATUS), or VIRTIO_MSI_NO_VECTOR. NULL: the transport reports link
+	 * changes itself. @return 0, or -EIO when the device refuses the vector */
+	int (*config_vector)(struct virtio_hw *hw, uint16_t vector);
 	void (*intr_disable)(struct virtio_hw *hw);
 	/* The port is closed: let go of the device. @return 0 or -errno */
 	int (*close)(struct virtio_hw *hw, bool removed);
@@ -136,6 +144,7 @@ struct virtio_queue {
 	bool mrg_rxbuf; /* RX: a packet may span several buffers (num_buffers) */
 	bool tx_csum;   /* TX: VIRTIO_NET_F_CSUM negotiated */
 	bool rx_csum;   /* RX: VIRTIO_NET_F_GUEST_CSUM negotiated */
+	bool tx_tso;    /* TX: VIRTIO_NET_F_HOST_TSO4/6 negotiated */
 	void *extra;    /* DMA memory after the rings (TX: hdrs; control queue: ctrl_buf) */
 	uint64_t extra_iova;
 	void *ctrl_buf; /* control queue: the command buffer (virtio_ctrl.c) */
@@ -217,6 +226,9 @@ int virtio_ctrl_cmd(struct virtio_queue *vq, uint8_t class, uint8_t cmd, const v
 
 /* ---- the port (virtio_ethdev.c) ---------------------------------------------------------- */
 
+/* Queue pairs a port uses at most (each with its own RX interrupt vector). */
+#define VIRTIO_MAX_QUEUE_PAIRS 8
+
 /* A virtio-net port, whichever the transport. */
 struct virtio_adapter {
 	struct virtio_hw *hw;
@@ -227,9 +239,15 @@ struct virtio_adapter {
 	int packed_arg;           /* devargs packed_vq: 1 requires, 0 refuses, -1 not given */
 	bool packed;              /* packed rings: decided at probe (offer and devargs) */
 	struct virtio_queue *cvq; /* the control queue, from the first start with CTRL_VQ */
-	int rx_intr_fd; /* RX queue 0's interrupt eventfd while started with intr_conf.rxq, else -1
-			 */
+	/* RX queue q's interrupt eventfd while started with intr_conf.rxq, else -1 */
+	int rx_intr_fd[VIRTIO_MAX_QUEUE_PAIRS];
+	int lsc_fd;  /* the configuration vector's eventfd with intr_conf.lsc, else -1 */
+	bool lsc_up; /* the link as the last LSC event reported it */
 	uint16_t max_mtu;
+	uint16_t max_pairs; /* VIRTIO_NET_F_MQ: max_virtqueue_pairs (capped), else 1 */
+	uint32_t rss_types; /* VIRTIO_NET_F_RSS: supported_hash_types */
+	uint8_t rss_max_key;
+	uint16_t rss_max_table;
 };
 
 /* Bring up the device behind @ad->hw (ops set, packed_arg parsed; the rest zero): reset, its

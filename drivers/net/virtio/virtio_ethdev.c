@@ -24,9 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "ethdev_driver.h"
 #include "px_ether.h"
+#include "px_intr.h"
 #include "px_kvargs.h"
 #include "px_log.h"
 #include "px_mbuf.h"
@@ -107,6 +109,21 @@ static uint64_t virtio_wanted(const struct virtio_adapter *ad, const struct px_e
 	if (conf &&
 	    (conf->txmode.offloads & (PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM)))
 		want |= VIRTIO_BIT(VIRTIO_NET_F_CSUM);
+	if (conf == NULL)
+		return want;
+	/* §5.1.3.1: HOST_TSO4/6 need CSUM */
+	if (conf->txmode.offloads & PX_ETH_TX_OFFLOAD_TCP_TSO)
+		want |= VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
+			VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6);
+	/* with CTRL_VLAN negotiated QEMU's device drops every VLAN not in its table (empty after
+	 * a reset), so it is asked for only by a port that filters */
+	if (conf->rxmode.offloads & PX_ETH_RX_OFFLOAD_VLAN_FILTER)
+		want |= VIRTIO_BIT(VIRTIO_NET_F_CTRL_VLAN);
+	if (ad->eth && PX_MAX(ad->eth->nb_rx_queues, ad->eth->nb_tx_queues) > 1) {
+		want |= VIRTIO_BIT(VIRTIO_NET_F_MQ);
+		if (conf->rxmode.mq_mode == PX_ETH_MQ_RX_RSS)
+			want |= VIRTIO_BIT(VIRTIO_NET_F_RSS);
+	}
 	return want;
 }
 
@@ -369,27 +386,34 @@ static int virtio_queue_start(struct virtio_adapter *ad, struct virtio_queue *vq
 	vq->mrg_rxbuf = has(ad->features, VIRTIO_NET_F_MRG_RXBUF);
 	vq->tx_csum = has(ad->features, VIRTIO_NET_F_CSUM);
 	vq->rx_csum = has(ad->features, VIRTIO_NET_F_GUEST_CSUM);
+	vq->tx_tso = has(ad->features, VIRTIO_NET_F_HOST_TSO4) ||
+		     has(ad->features, VIRTIO_NET_F_HOST_TSO6);
 	virtio_queue_reset(vq);
 	return ad->hw->ops->queue_setup(ad->hw, vq, vector);
 }
 
-/* The control queue (§5.1.2: after the data queues; 2 without VIRTIO_NET_F_MQ), allocated at
- * the first start that negotiates VIRTIO_NET_F_CTRL_VQ and kept until close. */
+/* The control queue (§5.1.2: after the data queues: 2 without VIRTIO_NET_F_MQ, else
+ * 2 * max_virtqueue_pairs), allocated at the first start that negotiates VIRTIO_NET_F_CTRL_VQ
+ * and kept until close (or a start that negotiates MQ otherwise, which moves it). */
 static int virtio_ctrl_start(struct px_eth_dev *dev)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
-	uint16_t max;
+	uint16_t max, index = has(ad->features, VIRTIO_NET_F_MQ) ? 2 * ad->max_pairs : 2;
 
 	if (!has(ad->features, VIRTIO_NET_F_CTRL_VQ))
 		return 0;
+	if (ad->cvq && ad->cvq->vq_index != index) {
+		virtio_queue_free(ad->cvq);
+		ad->cvq = NULL;
+	}
 	if (ad->cvq == NULL) {
-		max = ad->hw->ops->queue_max(ad->hw, 2);
+		max = ad->hw->ops->queue_max(ad->hw, index);
 		if (max == 0) {
 			VIRTIO_LOG(ERR, "%s: VIRTIO_NET_F_CTRL_VQ without a control queue",
 				   dev->name);
 			return -EIO;
 		}
-		ad->cvq = virtio_queue_alloc(dev, 2, PX_MIN(max, (uint16_t)VIRTIO_CTRL_DESC),
+		ad->cvq = virtio_queue_alloc(dev, index, PX_MIN(max, (uint16_t)VIRTIO_CTRL_DESC),
 					     dev->socket_id, virtio_ctrl_buf_size());
 		if (ad->cvq == NULL)
 			return -ENOMEM;
@@ -468,13 +492,142 @@ static int virtio_mac_table_cmd(struct px_eth_dev *dev, uint32_t index,
 	return ret;
 }
 
+/* §5.1.6.5.3: receive (VLAN_ADD) or drop (VLAN_DEL) frames tagged @vid
+ * (VIRTIO_NET_F_CTRL_VLAN). */
+static int virtio_vlan_cmd(struct px_eth_dev *dev, uint16_t vid, bool on)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	uint16_t le = htole16(vid);
+	int ret;
+
+	if (!has(ad->features, VIRTIO_NET_F_CTRL_VLAN) || ad->cvq == NULL)
+		return -ENOTSUP;
+	ret = virtio_ctrl_cmd(ad->cvq, VIRTIO_NET_CTRL_VLAN,
+			      on ? VIRTIO_NET_CTRL_VLAN_ADD : VIRTIO_NET_CTRL_VLAN_DEL, &le,
+			      sizeof(le));
+	if (ret < 0)
+		VIRTIO_LOG(ERR, "%s: control queue, VLAN %u %s: %s", dev->name, vid,
+			   on ? "add" : "delete", strerror(-ret));
+	return ret;
+}
+
+/* The device's VLAN table is empty after a reset: every VLAN of ethdev's set again. */
+static int virtio_vlan_apply(struct px_eth_dev *dev)
+{
+	for (uint16_t vid = 0; vid < 4096; vid++) {
+		int ret;
+
+		if (!(dev->vlan_ids[vid / 64] & (1ull << (vid % 64))))
+			continue;
+		ret = virtio_vlan_cmd(dev, vid, true);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Hash types of the device (§5.1.6.5.7.1) for ethdev's rss_hf, and back. */
+static const struct {
+	uint64_t hf;
+	uint32_t type;
+} virtio_rss_map[] = {
+	{PX_ETH_RSS_IPV4, VIRTIO_NET_RSS_HASH_TYPE_IPV4},
+	{PX_ETH_RSS_NONFRAG_IPV4_TCP, VIRTIO_NET_RSS_HASH_TYPE_TCPV4},
+	{PX_ETH_RSS_NONFRAG_IPV4_UDP, VIRTIO_NET_RSS_HASH_TYPE_UDPV4},
+	{PX_ETH_RSS_IPV6, VIRTIO_NET_RSS_HASH_TYPE_IPV6},
+	{PX_ETH_RSS_NONFRAG_IPV6_TCP, VIRTIO_NET_RSS_HASH_TYPE_TCPV6},
+	{PX_ETH_RSS_NONFRAG_IPV6_UDP, VIRTIO_NET_RSS_HASH_TYPE_UDPV6},
+};
+
+static uint64_t virtio_rss_hf(uint32_t types)
+{
+	uint64_t hf = 0;
+
+	for (size_t i = 0; i < PX_DIM(virtio_rss_map); i++)
+		if (types & virtio_rss_map[i].type)
+			hf |= virtio_rss_map[i].hf;
+	return hf;
+}
+
+/* The default RSS key (Microsoft's, as most NICs and DPDK use) when the port gives none. */
+static const uint8_t virtio_rss_default_key[40] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+	0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
+#define VIRTIO_RSS_TABLE 64 /* indirection table entries (QEMU 7.2 takes up to 128) */
+
+/* §5.1.6.5.7.1 VIRTIO_NET_CTRL_MQ_RSS_CONFIG: the port's hash types and key, an indirection
+ * table whose entry i is RX queue i % nb_rx_queues (ethdev has no RETA API yet), unclassified
+ * packets to queue 0, as many TX queues as the port has. It also sets the queue pairs. */
+static int virtio_rss_cmd(struct px_eth_dev *dev)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	const struct px_eth_rss_conf *rc = &dev->conf.rx_adv_conf.rss_conf;
+	const uint8_t *key = rc->rss_key ? rc->rss_key : virtio_rss_default_key;
+	uint8_t key_len = rc->rss_key ? rc->rss_key_len : sizeof(virtio_rss_default_key);
+	uint8_t buf[sizeof(struct virtio_net_rss_config_head) + 2 * VIRTIO_RSS_TABLE + 3 + 255];
+	struct virtio_net_rss_config_head head = {.unclassified_queue = 0};
+	uint16_t table = PX_MIN((uint16_t)VIRTIO_RSS_TABLE, ad->rss_max_table), le;
+	uint32_t types = 0;
+	size_t off = sizeof(head);
+	int ret;
+
+	if (key_len > ad->rss_max_key) {
+		VIRTIO_LOG(ERR, "%s: RSS key of %u bytes; the device takes up to %u", dev->name,
+			   key_len, ad->rss_max_key);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < PX_DIM(virtio_rss_map); i++)
+		if (rc->rss_hf & virtio_rss_map[i].hf)
+			types |= virtio_rss_map[i].type;
+	head.hash_types = htole32(types & ad->rss_types);
+	head.indirection_table_mask = htole16((uint16_t)(table - 1));
+	memcpy(buf, &head, sizeof(head));
+	for (uint16_t i = 0; i < table; i++, off += 2) {
+		le = htole16((uint16_t)(i % dev->nb_rx_queues));
+		memcpy(buf + off, &le, 2);
+	}
+	le = htole16(dev->nb_tx_queues);
+	memcpy(buf + off, &le, 2);
+	buf[off + 2] = key_len;
+	memcpy(buf + off + 3, key, key_len);
+	off += 3 + key_len;
+	ret = virtio_ctrl_cmd(ad->cvq, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_RSS_CONFIG, buf,
+			      (uint32_t)off);
+	if (ret < 0)
+		VIRTIO_LOG(ERR, "%s: control queue, RSS configuration: %s", dev->name,
+			   strerror(-ret));
+	return ret;
+}
+
+/* §5.1.6.5.6: the device starts with one queue pair; VQ_PAIRS_SET (or RSS_CONFIG with RSS)
+ * turns on the port's. Without RSS the device keeps a backend queue's packets on the RX queue
+ * of the same number (QEMU: a multi-queue tap spreads flows by its own hash). */
+static int virtio_mq_apply(struct px_eth_dev *dev)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	uint16_t le = htole16(dev->nb_rx_queues);
+	int ret;
+
+	if (!has(ad->features, VIRTIO_NET_F_MQ) || ad->cvq == NULL)
+		return 0;
+	if (has(ad->features, VIRTIO_NET_F_RSS))
+		return virtio_rss_cmd(dev);
+	ret = virtio_ctrl_cmd(ad->cvq, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &le,
+			      sizeof(le));
+	if (ret < 0)
+		VIRTIO_LOG(ERR, "%s: control queue, %u queue pairs: %s", dev->name,
+			   dev->nb_rx_queues, strerror(-ret));
+	return ret;
+}
+
 /* After DRIVER_OK: the receive filters as the port has them (the reset cleared the device's). */
 static int virtio_rx_mode_apply(struct px_eth_dev *dev)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
-	int ret = 0;
+	int ret = virtio_mq_apply(dev);
 
-	if (has(ad->features, VIRTIO_NET_F_CTRL_MAC_ADDR))
+	if (ret == 0 && has(ad->features, VIRTIO_NET_F_CTRL_MAC_ADDR))
 		ret = virtio_mac_addr_cmd(dev, &dev->mac);
 	if (ret == 0 && has(ad->features, VIRTIO_NET_F_CTRL_RX)) {
 		ret = virtio_rx_mode(dev, VIRTIO_NET_CTRL_RX_PROMISC, dev->promiscuous);
@@ -483,6 +636,8 @@ static int virtio_rx_mode_apply(struct px_eth_dev *dev)
 		if (ret == 0)
 			ret = virtio_mac_table_cmd(dev, 0, NULL);
 	}
+	if (ret == 0 && has(ad->features, VIRTIO_NET_F_CTRL_VLAN))
+		ret = virtio_vlan_apply(dev);
 	return ret;
 }
 
@@ -510,6 +665,9 @@ static int virtio_check_mtu(struct px_eth_dev *dev)
 	return 0;
 }
 
+static void virtio_lsc_intr(int fd, void *arg);
+static int virtio_link_update(struct px_eth_dev *dev, int wait);
+
 static void virtio_quiesce(struct virtio_adapter *ad)
 {
 	struct virtio_hw *hw = ad->hw;
@@ -519,28 +677,89 @@ static void virtio_quiesce(struct virtio_adapter *ad)
 		VIRTIO_LOG(ERR, "%s: reset did not complete: DMA off regardless", hw->name);
 	if (hw->ops->dma_enable)
 		hw->ops->dma_enable(hw, false);
+	if (ad->lsc_fd >= 0) {
+		/* waits for a running handler, unless this is it (a callback stopping the port) */
+		px_intr_callback_unregister(ad->lsc_fd, virtio_lsc_intr, ad->eth);
+		ad->lsc_fd = -1;
+	}
 	if (hw->ops->intr_disable)
 		hw->ops->intr_disable(hw);
-	ad->rx_intr_fd = -1;
+	for (unsigned int q = 0; q < VIRTIO_MAX_QUEUE_PAIRS; q++)
+		ad->rx_intr_fd[q] = -1;
 }
 
-/* intr_conf.rxq: one MSI-X vector (0) for RX queue 0, before the queue is told about it. */
+/*
+ * The configuration vector (intr_conf.lsc): the device changed its configuration (§4.1.5.1.2,
+ * QEMU 7.2: only the link status, set_link on its monitor). Runs on the EAL interrupt thread;
+ * with MSI-X the ISR status need not be read. The callbacks run when the link differs from
+ * what the last event said.
+ */
+static void virtio_lsc_intr(int fd, void *arg)
+{
+	struct px_eth_dev *dev = arg;
+	struct virtio_adapter *ad = adapter_of(dev);
+	uint64_t count;
+
+	if (read(fd, &count, sizeof(count)) != sizeof(count))
+		return; /* spurious: nothing pending on the eventfd */
+	virtio_link_update(dev, 0);
+	if (dev->link.link_status == ad->lsc_up)
+		return;
+	ad->lsc_up = dev->link.link_status;
+	VIRTIO_LOG(INFO, "%s: link %s", dev->name, ad->lsc_up ? "up" : "down");
+	eth_dev_callback_process(dev, PX_ETH_EVENT_INTR_LSC, NULL);
+}
+
+/* The configuration change vector @vector and its handler (intr_conf.lsc, a transport that
+ * signals changes by an interrupt). */
+static int virtio_init_lsc(struct px_eth_dev *dev, uint16_t vector, int fd)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	int ret = ad->hw->ops->config_vector(ad->hw, vector);
+
+	if (ret == 0)
+		ret = px_intr_callback_register(fd, virtio_lsc_intr, dev);
+	if (ret < 0) {
+		VIRTIO_LOG(ERR, "%s: link interrupt: %s", dev->name, strerror(-ret));
+		return ret;
+	}
+	ad->lsc_fd = fd;
+	virtio_link_update(dev, 0);
+	ad->lsc_up = dev->link.link_status;
+	return 0;
+}
+
+/* MSI-X: with intr_conf.rxq vector q for RX queue q; with intr_conf.lsc the next one for
+ * configuration changes. A transport with a single RX vector (intr_enable) serves RX queue 0
+ * only. @rx_vector[q]: the vector to program for RX queue q. */
 static int virtio_init_intr(struct px_eth_dev *dev, uint16_t *rx_vector)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
-	int fd, ret;
+	const struct virtio_transport *ops = ad->hw->ops;
+	unsigned int nrx = dev->conf.intr_conf.rxq ? dev->nb_rx_queues : 0;
+	bool lsc = dev->conf.intr_conf.lsc && ops->config_vector;
+	int fds[VIRTIO_MAX_QUEUE_PAIRS + 1], ret;
 
-	*rx_vector = VIRTIO_MSI_NO_VECTOR;
-	if (!dev->conf.intr_conf.rxq)
+	for (unsigned int q = 0; q < dev->nb_rx_queues; q++)
+		rx_vector[q] = VIRTIO_MSI_NO_VECTOR;
+	if (nrx == 0 && !lsc)
 		return 0;
-	ret = ad->hw->ops->intr_enable ? ad->hw->ops->intr_enable(ad->hw, &fd) : -ENOTSUP;
+	if (ops->intr_vectors)
+		ret = ops->intr_vectors(ad->hw, nrx + lsc, fds);
+	else if (nrx == 1 && ops->intr_enable)
+		ret = ops->intr_enable(ad->hw, fds);
+	else
+		ret = -ENOTSUP;
 	if (ret < 0) {
-		VIRTIO_LOG(ERR, "%s: cannot enable an MSI-X vector: %s", dev->name, strerror(-ret));
+		VIRTIO_LOG(ERR, "%s: cannot enable %u MSI-X vector(s): %s", dev->name, nrx + lsc,
+			   strerror(-ret));
 		return ret;
 	}
-	ad->rx_intr_fd = fd;
-	*rx_vector = 0;
-	return 0;
+	for (unsigned int q = 0; q < nrx; q++) {
+		ad->rx_intr_fd[q] = fds[q];
+		rx_vector[q] = (uint16_t)q;
+	}
+	return lsc ? virtio_init_lsc(dev, (uint16_t)nrx, fds[nrx]) : 0;
 }
 
 static void virtio_queues_drop_mbufs(struct px_eth_dev *dev)
@@ -553,35 +772,64 @@ static void virtio_queues_drop_mbufs(struct px_eth_dev *dev)
 			virtio_queue_drop_mbufs(dev->tx_queues[q]);
 }
 
+/* As many RX as TX queues, each set up: the device runs queue pairs (§5.1.2). */
+static int virtio_check_queues(struct px_eth_dev *dev)
+{
+	if (dev->nb_rx_queues != dev->nb_tx_queues) {
+		VIRTIO_LOG(ERR,
+			   "%s: %u RX and %u TX queues: virtio-net runs queue pairs, configure "
+			   "as many of each",
+			   dev->name, dev->nb_rx_queues, dev->nb_tx_queues);
+		return -EINVAL;
+	}
+	for (uint16_t q = 0; q < dev->nb_rx_queues; q++) {
+		if (dev->rx_queues[q] == NULL || dev->tx_queues[q] == NULL) {
+			VIRTIO_LOG(ERR, "%s: queue pair %u is not set up", dev->name, q);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Every RX and TX queue of the port (vectors from virtio_init_intr), then the control queue. */
+static int virtio_queues_start(struct px_eth_dev *dev, const uint16_t *rx_vector)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+	int ret = 0;
+
+	for (uint16_t q = 0; q < dev->nb_rx_queues && ret == 0; q++) {
+		ret = virtio_queue_start(ad, dev->rx_queues[q], rx_vector[q]);
+		if (ret == 0)
+			ret = virtio_queue_start(ad, dev->tx_queues[q], VIRTIO_MSI_NO_VECTOR);
+	}
+	return ret == 0 ? virtio_ctrl_start(dev) : ret;
+}
+
 static int virtio_dev_start(struct px_eth_dev *dev)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
-	struct virtio_queue *rxq = dev->rx_queues[0], *txq = dev->tx_queues[0];
-	uint16_t rx_vector;
-	int ret;
+	uint16_t rx_vector[VIRTIO_MAX_QUEUE_PAIRS];
+	int ret = virtio_check_queues(dev);
 
-	if (rxq == NULL || txq == NULL) {
-		VIRTIO_LOG(ERR, "%s: needs one RX and one TX queue", dev->name);
-		return -EINVAL;
-	}
-	ret = virtio_negotiate(ad, &dev->conf);
+	if (ret == 0)
+		ret = virtio_negotiate(ad, &dev->conf);
 	if (ret == 0)
 		ret = virtio_check_mtu(dev);
 	if (ret == 0)
-		ret = virtio_init_intr(dev, &rx_vector);
+		ret = virtio_init_intr(dev, rx_vector);
 	if (ret == 0)
-		ret = virtio_queue_start(ad, rxq, rx_vector);
-	if (ret == 0)
-		ret = virtio_queue_start(ad, txq, VIRTIO_MSI_NO_VECTOR);
-	if (ret == 0)
-		ret = virtio_ctrl_start(dev);
+		ret = virtio_queues_start(dev, rx_vector);
 	if (ret < 0)
 		goto quiesce;
-	if (virtio_rx_refill(rxq, false) != 0) {
-		VIRTIO_LOG(ERR, "%s: mempool has fewer than %u free mbufs for the RX ring",
-			   dev->name, rxq->nb_desc);
-		ret = -ENOMEM;
-		goto drop_mbufs;
+	for (uint16_t q = 0; q < dev->nb_rx_queues; q++) {
+		struct virtio_queue *rxq = dev->rx_queues[q];
+
+		if (virtio_rx_refill(rxq, false) != 0) {
+			VIRTIO_LOG(ERR, "%s: mempool has fewer than %u free mbufs for RX queue %u",
+				   dev->name, rxq->nb_desc, q);
+			ret = -ENOMEM;
+			goto drop_mbufs;
+		}
 	}
 	ret = ad->hw->ops->dma_enable ? ad->hw->ops->dma_enable(ad->hw, true) : 0;
 	if (ret < 0)
@@ -667,8 +915,8 @@ static int virtio_dev_infos_get(struct px_eth_dev *dev, struct px_eth_dev_info *
 	uint64_t f = ad->dev_features;
 
 	info->driver_name = VIRTIO_DRIVER_NAME;
-	info->max_rx_queues = 1;
-	info->max_tx_queues = 1;
+	info->max_rx_queues = ad->max_pairs;
+	info->max_tx_queues = ad->max_pairs;
 	info->min_rx_bufsize = PX_ETHER_MAX_LEN;
 	info->max_mtu = ad->max_mtu;
 	info->min_mtu = VIRTIO_MIN_MTU;
@@ -677,6 +925,13 @@ static int virtio_dev_infos_get(struct px_eth_dev *dev, struct px_eth_dev_info *
 	info->rx_offload_capa = has(f, VIRTIO_NET_F_MRG_RXBUF) ? PX_ETH_RX_OFFLOAD_SCATTER : 0;
 	if (has(f, VIRTIO_NET_F_GUEST_CSUM))
 		info->rx_offload_capa |= PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM;
+	if (has(f, VIRTIO_NET_F_CTRL_VLAN) && has(f, VIRTIO_NET_F_CTRL_VQ))
+		info->rx_offload_capa |= PX_ETH_RX_OFFLOAD_VLAN_FILTER;
+	if (has(f, VIRTIO_NET_F_CSUM) && has(f, VIRTIO_NET_F_HOST_TSO4) &&
+	    has(f, VIRTIO_NET_F_HOST_TSO6))
+		info->tx_offload_capa |= PX_ETH_TX_OFFLOAD_TCP_TSO;
+	if (has(f, VIRTIO_NET_F_RSS) && has(f, VIRTIO_NET_F_MQ))
+		info->flow_type_rss_offloads = virtio_rss_hf(ad->rss_types);
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
 	if (has(f, VIRTIO_NET_F_CSUM))
 		info->tx_offload_capa |= PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM;
@@ -877,6 +1132,17 @@ static void virtio_mac_addr_remove(struct px_eth_dev *dev, uint32_t index)
 		virtio_mac_table_cmd(dev, index, NULL);
 }
 
+/* ethdev's VLAN set already has the change; stopped, start applies the set. */
+static int virtio_vlan_filter_set(struct px_eth_dev *dev, uint16_t vlan_id, int on)
+{
+	struct virtio_adapter *ad = adapter_of(dev);
+
+	if (!has(ad->dev_features, VIRTIO_NET_F_CTRL_VLAN) ||
+	    !has(ad->dev_features, VIRTIO_NET_F_CTRL_VQ))
+		return -ENOTSUP;
+	return dev->started ? virtio_vlan_cmd(dev, vlan_id, on) : 0;
+}
+
 /* ---- RX interrupts ------------------------------------------------------------------------ */
 
 /* Arm the queue's interrupt; a buffer used before the device could see the request would
@@ -885,9 +1151,9 @@ static int virtio_rx_queue_intr_enable(struct px_eth_dev *dev, uint16_t q)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
 
-	if (ad->rx_intr_fd < 0)
+	if (q >= VIRTIO_MAX_QUEUE_PAIRS || ad->rx_intr_fd[q] < 0)
 		return -EINVAL; /* not started */
-	if (virtio_rx_intr_arm(dev->rx_queues[q]) && eventfd_write(ad->rx_intr_fd, 1) < 0)
+	if (virtio_rx_intr_arm(dev->rx_queues[q]) && eventfd_write(ad->rx_intr_fd[q], 1) < 0)
 		return -errno;
 	return 0;
 }
@@ -900,8 +1166,9 @@ static int virtio_rx_queue_intr_disable(struct px_eth_dev *dev, uint16_t q)
 
 static int virtio_rx_queue_intr_fd(struct px_eth_dev *dev, uint16_t q)
 {
-	(void)q;
-	return adapter_of(dev)->rx_intr_fd < 0 ? -EINVAL : adapter_of(dev)->rx_intr_fd;
+	struct virtio_adapter *ad = adapter_of(dev);
+
+	return q >= VIRTIO_MAX_QUEUE_PAIRS || ad->rx_intr_fd[q] < 0 ? -EINVAL : ad->rx_intr_fd[q];
 }
 
 static const struct px_eth_dev_ops virtio_ops = {
@@ -929,6 +1196,7 @@ static const struct px_eth_dev_ops virtio_ops = {
 	.mac_addr_set = virtio_mac_addr_set,
 	.mac_addr_add = virtio_mac_addr_add,
 	.mac_addr_remove = virtio_mac_addr_remove,
+	.vlan_filter_set = virtio_vlan_filter_set,
 	.rx_queue_intr_enable = virtio_rx_queue_intr_enable,
 	.rx_queue_intr_disable = virtio_rx_queue_intr_disable,
 	.rx_queue_intr_fd = virtio_rx_queue_intr_fd,
@@ -948,6 +1216,18 @@ static void virtio_read_config(struct virtio_adapter *ad, struct px_eth_dev *dev
 		VIRTIO_LOG(INFO, "%s: the device gives no MAC address: using a random one",
 			   ad->hw->name);
 	}
+	ad->max_pairs = 1;
+	if (has(ad->dev_features, VIRTIO_NET_F_MQ) && has(ad->dev_features, VIRTIO_NET_F_CTRL_VQ))
+		ad->max_pairs = PX_MAX((uint16_t)1, PX_MIN(dev_cfg16(ad, VIRTIO_NET_CFG_MAX_PAIRS),
+							   (uint16_t)VIRTIO_MAX_QUEUE_PAIRS));
+	if (has(ad->dev_features, VIRTIO_NET_F_RSS)) {
+		uint8_t key;
+
+		ad->hw->ops->read_dev_config(ad->hw, VIRTIO_NET_CFG_RSS_MAX_KEY, &key, 1);
+		ad->rss_max_key = key;
+		ad->rss_max_table = dev_cfg16(ad, VIRTIO_NET_CFG_RSS_MAX_TABLE);
+		ad->rss_types = dev_cfg32(ad, VIRTIO_NET_CFG_RSS_HASH_TYPES);
+	}
 	if (has(ad->dev_features, VIRTIO_NET_F_MTU))
 		ad->max_mtu = dev_cfg16(ad, VIRTIO_NET_CFG_MTU);
 	else
@@ -966,7 +1246,9 @@ int virtio_attach(struct virtio_adapter *ad, const char *name)
 	/* the device's offer and a first negotiation: a device that refuses is refused here */
 	hw->ops->status_set(hw, VIRTIO_STATUS_ACKNOWLEDGE);
 	ad->dev_features = hw->ops->device_features(hw);
-	ad->rx_intr_fd = -1;
+	ad->lsc_fd = -1;
+	for (unsigned int q = 0; q < VIRTIO_MAX_QUEUE_PAIRS; q++)
+		ad->rx_intr_fd[q] = -1;
 	ret = virtio_check_offer(ad);
 	if (ret == 0)
 		ret = virtio_negotiate(ad, NULL);
@@ -1020,6 +1302,9 @@ static int virtio_probe(struct px_pci_driver *drv, struct px_pci_device *pci)
 		ret = virtio_attach(ad, pci->name);
 	if (ret < 0)
 		goto free_adapter;
+	/* the configuration vector reports link changes (VIRTIO_NET_F_STATUS) */
+	if (has(ad->dev_features, VIRTIO_NET_F_STATUS))
+		ad->eth->dev_flags |= PX_ETH_DEV_F_INTR_LSC;
 	pci->priv = ad;
 	return 0;
 

@@ -298,15 +298,36 @@ static int virtio_pci_dma_enable(struct virtio_hw *hw, bool on)
 	return pci_bus_master(vp_of(hw)->pci, on);
 }
 
-/* One MSI-X vector (0), for RX queue 0. */
-static int virtio_pci_intr_enable(struct virtio_hw *hw, int *fd)
+/* MSI-X vectors 0 .. @n-1, an eventfd each. */
+static int virtio_pci_intr_vectors(struct virtio_hw *hw, unsigned int n, int *fds)
 {
 	struct virtio_pci *vp = vp_of(hw);
-	int ret = px_pci_intr_enable(vp->pci, 1, fd);
+	int ret = px_pci_intr_enable(vp->pci, n, fds);
 
 	if (ret == 0)
 		vp->intr_on = true;
 	return ret;
+}
+
+/* One MSI-X vector (0), for RX queue 0. */
+static int virtio_pci_intr_enable(struct virtio_hw *hw, int *fd)
+{
+	return virtio_pci_intr_vectors(hw, 1, fd);
+}
+
+/* §4.1.4.3 config_msix_vector; §4.1.5.1.2: a vector the device cannot use reads back as
+ * VIRTIO_MSI_NO_VECTOR. */
+static int virtio_pci_config_vector(struct virtio_hw *hw, uint16_t vector)
+{
+	struct virtio_pci *vp = vp_of(hw);
+
+	wr16(vp->common, VIRTIO_PCI_COMMON_MSIX, vector);
+	if (rd16(vp->common, VIRTIO_PCI_COMMON_MSIX) != vector) {
+		VPCI_LOG(ERR, "%s: the device refused MSI-X vector %u for configuration changes",
+			 vp->pci->name, vector);
+		return -EIO;
+	}
+	return 0;
 }
 
 static void virtio_pci_intr_disable(struct virtio_hw *hw)
@@ -339,6 +360,8 @@ static const struct virtio_transport virtio_pci_ops = {
 	.read_dev_config = virtio_pci_read_dev_config,
 	.dma_enable = virtio_pci_dma_enable,
 	.intr_enable = virtio_pci_intr_enable,
+	.intr_vectors = virtio_pci_intr_vectors,
+	.config_vector = virtio_pci_config_vector,
 	.intr_disable = virtio_pci_intr_disable,
 	.close = virtio_pci_close,
 };

@@ -81,15 +81,48 @@ static inline void rx_append(struct virtio_queue *vq, struct px_mbuf *first, str
 	first->pkt_len += (uint32_t)len;
 }
 
+/*
+ * TSO (§5.1.6.2, VIRTIO_NET_F_HOST_TSO4/6): px_ethdev.h has the application put the
+ * pseudo-header checksum without the length in the TCP checksum field, as DPDK does; a Linux
+ * host (the tap or vhost backend that segments the packet, tcp_gso_segment) takes the field to
+ * hold the pseudo-header sum with the TCP length of the whole packet and adjusts it per
+ * segment. Add the length in, in the packet (its headers are in the first segment, as for
+ * every TSO-capable NIC).
+ */
+static inline void tx_tso_fix_cksum(const struct px_mbuf *m)
+{
+	uint8_t *ck = px_pktmbuf_mtod(m, uint8_t *) + m->l2_len + m->l3_len +
+		      offsetof(struct px_tcp_hdr, cksum);
+	uint16_t v, len = htobe16((uint16_t)(m->pkt_len - m->l2_len - m->l3_len));
+	uint32_t sum;
+
+	memcpy(&v, ck, sizeof(v));
+	sum = (uint32_t)v + len;
+	v = (uint16_t)((sum & 0xffff) + (sum >> 16));
+	memcpy(ck, &v, sizeof(v));
+}
+
 /* The header of a packet (§5.1.6.2): all zero unless the packet asks for an L4 checksum and
- * the device takes VIRTIO_NET_F_CSUM. The application put the pseudo-header checksum in the L4
- * checksum field, as for every DPDK-style NIC; the device completes it from csum_start. */
+ * the device takes VIRTIO_NET_F_CSUM, or for TSO (PX_MBUF_F_TX_TCP_SEG, HOST_TSO4/6
+ * negotiated). The application put the pseudo-header checksum in the L4 checksum field, as for
+ * every DPDK-style NIC; the device completes it from csum_start. */
 static inline void tx_hdr_fill(const struct virtio_queue *vq, struct virtio_net_hdr *h,
 			       const struct px_mbuf *m)
 {
 	uint64_t l4 = m->ol_flags & PX_MBUF_F_TX_L4_MASK;
 
 	memset(h, 0, sizeof(*h));
+	if ((m->ol_flags & PX_MBUF_F_TX_TCP_SEG) && vq->tx_tso) {
+		tx_tso_fix_cksum(m);
+		h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		h->gso_type = (m->ol_flags & PX_MBUF_F_TX_IPV6) ? VIRTIO_NET_HDR_GSO_TCPV6
+								: VIRTIO_NET_HDR_GSO_TCPV4;
+		h->gso_size = htole16((uint16_t)m->tso_segsz);
+		h->hdr_len = htole16((uint16_t)(m->l2_len + m->l3_len + m->l4_len));
+		h->csum_start = htole16((uint16_t)(m->l2_len + m->l3_len));
+		h->csum_offset = htole16((uint16_t)offsetof(struct px_tcp_hdr, cksum));
+		return;
+	}
 	if (!vq->tx_csum || l4 == 0)
 		return;
 	h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;

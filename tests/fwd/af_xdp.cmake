@@ -2,7 +2,7 @@
 # and AF_XDP, else skipped): the kernel's raw sockets, its ping and DPDK's dpdk-testpmd as the
 # peers; test_af_xdp_ctl.c through the ethdev API. Included by CMakeLists.txt.
 if(TARGET px_net_af_xdp)
-    foreach(c tx_to_kernel rx_from_kernel echo rxonly_check io io_2q spread_2q icmpecho testpmd_tx testpmd_rx
+    foreach(c tx_to_kernel rx_from_kernel modes echo rxonly_check io io_2q spread_2q icmpecho testpmd_tx testpmd_rx
               xdp_prog bad_prog pool_too_small queue_busy tx_backlog bad_devargs)
         add_test(NAME fwd_af_xdp_${c}
                  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/af_xdp.sh $<TARGET_FILE:px-fwd> ${c})

@@ -63,6 +63,24 @@ rx_from_kernel)
     check 'p[0]["rx_bytes"] == sum(60 + i * (1514 - 60) // 499 for i in range(500))' "every byte counted"
     check 'p[0]["rx_missed"] == 0' "nothing dropped by the kernel"
     ;;
+modes)
+    # zero-copy is asked for first and copy mode taken when refused: a veth has no AF_XDP
+    # zero-copy (its xdp-features lack xsk-zerocopy), so the kernel refuses it with EOPNOTSUPP
+    # and the log says so; the port receives all 500 frames in copy mode. With force_copy=1 no
+    # zero-copy is asked for: the log says copy mode forced, and nothing was refused
+    run_send -l 0-1 --log-level=pmd.net.af_xdp:info "${a[@]}" -- --forward-mode=rxonly --duration=4
+    grep -q "va queue 0: copy mode, native XDP, .*; zero-copy refused by the kernel: Operation not supported" "$tmp/out" ||
+        { echo "FAIL: the log does not say zero-copy was refused and copy mode taken"; exit 1; }
+    echo "ok: $(grep -o "va queue 0: copy mode.*" "$tmp/out")"
+    check 'p[0]["rx_packets"] == 500' "500 received in copy mode"
+    run_send -l 0-1 --log-level=pmd.net.af_xdp:info --vdev net_af_xdp0,iface=va,force_copy=1 -- \
+        --forward-mode=rxonly --duration=4
+    grep -q "copy mode forced" "$tmp/out" && grep -q "va queue 0: copy mode, native XDP" "$tmp/out" &&
+        ! grep -q "zero-copy refused" "$tmp/out" ||
+        { echo "FAIL: force_copy=1: the log does not say copy mode forced, or zero-copy was tried"; exit 1; }
+    echo "ok: force_copy=1: copy mode without a zero-copy try"
+    check 'p[0]["rx_packets"] == 500' "500 received with force_copy=1"
+    ;;
 echo)
     # a raw socket on vb sends 500 frames of 60..1514 bytes; px-fwd (io, one port: it sends
     # back where it receives) returns each through va; vb gets them back byte for byte

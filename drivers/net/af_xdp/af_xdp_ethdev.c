@@ -309,7 +309,7 @@ static int axdp_xsk_open(struct axdp_priv *priv, unsigned int i, struct px_mempo
 {
 	struct axdp_queue *q = &priv->q[i];
 	uint32_t xdp_flags = priv->skb_mode ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-	int ret;
+	int ret, zc_ret = 0; /* the zero-copy try's answer, for the log */
 
 	/* the kernel frees a closed socket's hold on its queue after an RCU grace period, in a
 	 * work item (xp_release_deferred): a queue this process closed a moment ago may answer
@@ -317,7 +317,7 @@ static int axdp_xsk_open(struct axdp_priv *priv, unsigned int i, struct px_mempo
 	for (unsigned int tries = 0;; tries++) {
 		ret = -EOPNOTSUPP;
 		if (!priv->force_copy)
-			ret = axdp_xsk_try(priv, i, mp, XDP_ZEROCOPY, xdp_flags, name);
+			ret = zc_ret = axdp_xsk_try(priv, i, mp, XDP_ZEROCOPY, xdp_flags, name);
 		if (ret < 0)
 			ret = axdp_xsk_try(priv, i, mp, XDP_COPY, xdp_flags, name);
 		if (ret == -EOPNOTSUPP && priv->prog == NULL && !priv->skb_mode) {
@@ -346,11 +346,15 @@ static int axdp_xsk_open(struct axdp_priv *priv, unsigned int i, struct px_mempo
 		}
 	}
 	axdp_busy_poll(q, name);
+	/* the refusal says why there is no zero-copy: EOPNOTSUPP, the driver offers none (a
+	 * veth); another errno, it offers it but would not set it up for this queue */
 	AXDP_LOG(INFO,
-		 "%s: %s queue %u: %s mode, %s XDP%s, %u+%u descriptors, UMEM over mempool %s",
+		 "%s: %s queue %u: %s mode, %s XDP%s, %u+%u descriptors, UMEM over mempool %s%s%s",
 		 name, priv->nd.iface, q->qid, axdp_zerocopy(q) ? "zero-copy" : "copy",
 		 priv->skb_mode ? "generic (SKB)" : "native",
-		 priv->prog != NULL ? " (xdp_prog)" : "", q->rx_size, q->tx_size, mp->name);
+		 priv->prog != NULL ? " (xdp_prog)" : "", q->rx_size, q->tx_size, mp->name,
+		 zc_ret < 0 ? "; zero-copy refused by the kernel: " : "",
+		 zc_ret < 0 ? strerror(-zc_ret) : "");
 	return 0;
 }
 

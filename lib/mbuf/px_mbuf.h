@@ -52,6 +52,9 @@ extern "C" {
 #define PX_MBUF_F_RX_L4_CKSUM_NONE ((1ull << 3) | (1ull << 8))
 #define PX_MBUF_F_RX_L4_CKSUM_UNKNOWN 0
 #define PX_MBUF_F_RX_L4_CKSUM_MASK ((1ull << 3) | (1ull << 8))
+/** several TCP segments merged into one packet (PX_ETH_RX_OFFLOAD_TCP_LRO); tso_segsz holds
+ * their size where the port knows it */
+#define PX_MBUF_F_RX_LRO (1ull << 16)
 /* ol_flags: transmit (bits 40 and up). */
 #define PX_MBUF_F_TX_VLAN (1ull << 57)     /**< insert vlan_tci */
 #define PX_MBUF_F_TX_IP_CKSUM (1ull << 54) /**< compute the IPv4 checksum (needs l2/l3_len) */

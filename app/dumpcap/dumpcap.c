@@ -9,12 +9,15 @@
  *
  * It asks the process over its telemetry socket ("/ethdev/capture", px_capture.h), then reads
  * the copied packets from the socket the answer names. The BPF filter is compiled by libpcap
- * and run here, on the copy: the process copies every packet of the port and direction.
+ * and run here, on the copy: the process copies every packet of the port and direction. Built
+ * with PX_DUMPCAP_NO_FILTER (fully static lab builds: no static libpcap), -f is refused.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#ifndef PX_DUMPCAP_NO_FILTER
 #include <pcap/pcap.h>
+#endif
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -32,6 +35,11 @@
 
 #include "pcapng.h"
 
+#ifdef PX_DUMPCAP_NO_FILTER
+#define FILTER_NOTE " (not in this build)"
+#else
+#define FILTER_NOTE ""
+#endif
 #define DEFAULT_SNAPLEN 262144 /* dumpcap's; the process copies at most PX_CAPTURE_MAX_SNAPLEN */
 
 struct opts {
@@ -64,12 +72,12 @@ static void usage(FILE *f)
 		"  -c, --packet-count N      stop after N packets\n"
 		"  -a, --autostop duration:S stop after S seconds (also packets:N)\n"
 		"  -s, --snapshot-length N   keep the first N bytes of each packet (default %d)\n"
-		"  -f FILTER                 capture filter in libpcap syntax ('udp port 53')\n"
+		"  -f FILTER                 capture filter in libpcap syntax ('udp port 53')%s\n"
 		"      --direction rx|tx|rxtx which packets of the port (default rxtx)\n"
 		"      --file-prefix PREFIX  the process's --file-prefix (default rte)\n"
 		"  -D, --list-interfaces     list the process's ports and exit\n"
 		"  -q, --quiet               no packet count at the end\n",
-		DEFAULT_SNAPLEN);
+		DEFAULT_SNAPLEN, FILTER_NOTE);
 }
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -319,13 +327,41 @@ static int list_interfaces(int fd)
 struct capture {
 	int fd;
 	FILE *out;
+#ifndef PX_DUMPCAP_NO_FILTER
 	struct bpf_program prog;
+#endif
 	bool filtering;
 	uint64_t received; /* packets the process sent us */
 	uint64_t written;
 	uint64_t drops; /* packets the process could not copy */
 };
 
+#ifdef PX_DUMPCAP_NO_FILTER
+static int compile_filter(const struct opts *o, struct capture *c)
+{
+	(void)c;
+	if (o->filter == NULL)
+		return 0;
+	fprintf(stderr,
+		"px-dumpcap: this px-dumpcap has no capture filter (-f '%s'): it was linked fully "
+		"static, without libpcap (docs/dumpcap.md); capture without -f and filter the file "
+		"afterwards (tshark -r FILE -Y FILTER)\n",
+		o->filter);
+	return -ENOTSUP;
+}
+
+static bool filter_pass(const struct capture *c, const uint8_t *data,
+			const struct px_capture_rec *r)
+{
+	(void)c, (void)data, (void)r;
+	return true;
+}
+
+static void filter_free(struct capture *c)
+{
+	(void)c;
+}
+#else
 static int compile_filter(const struct opts *o, struct capture *c)
 {
 	pcap_t *dead;
@@ -345,6 +381,19 @@ static int compile_filter(const struct opts *o, struct capture *c)
 	pcap_close(dead);
 	return ret;
 }
+
+static bool filter_pass(const struct capture *c, const uint8_t *data,
+			const struct px_capture_rec *r)
+{
+	return !c->filtering || bpf_filter(c->prog.bf_insns, data, r->orig_len, r->cap_len) != 0;
+}
+
+static void filter_free(struct capture *c)
+{
+	if (c->filtering)
+		pcap_freecode(&c->prog);
+}
+#endif
 
 static uint64_t now_ns(void)
 {
@@ -381,7 +430,7 @@ static int write_packet(struct capture *c, const struct px_capture_rec *r)
 
 	c->received++;
 	c->drops = r->drops;
-	if (c->filtering && bpf_filter(c->prog.bf_insns, data, r->orig_len, r->cap_len) == 0)
+	if (!filter_pass(c, data, r))
 		return 0;
 	c->written++;
 	return pcapng_write_epb(c->out, 0, r->ts_ns, data, r->cap_len, r->orig_len,
@@ -491,7 +540,6 @@ int main(int argc, char **argv)
 			"Packets captured: %" PRIu64 "\nPackets received/dropped on interface "
 			"'%s': %" PRIu64 "/%" PRIu64 "\n",
 			c.written, name, c.received, c.drops);
-	if (c.filtering)
-		pcap_freecode(&c.prog);
+	filter_free(&c);
 	return ret < 0 ? 1 : 0;
 }

@@ -74,3 +74,19 @@ if(PX_LAB)
         endif()
     endforeach()
 endif()
+# px-dumpcap on e1000e (docs/dumpcap.md): px-fwd icmpecho on the first port answers 20 pings of
+# the kernel's e1000e on the second while px-dumpcap (the static build, without -f, which it
+# refuses) captures the port; the pcapng comes back over the console and capinfos and tshark
+# read it on the host: every packet px-fwd counted, in its direction (tests/telemetry/lab_dumpcap.sh).
+if(PX_LAB)
+    foreach(arch IN LISTS PX_LAB_ARCHES)
+        _px_lab_build_fixture(${arch})
+        add_test(NAME lab_${arch}_e1000e_dumpcap
+            COMMAND ${PROJECT_SOURCE_DIR}/tests/telemetry/lab_dumpcap.sh ${arch}
+                    ${PROJECT_BINARY_DIR}/lab-${arch})
+        math(EXPR _t "${PX_LAB_TIMEOUT} + 30")
+        set_tests_properties(lab_${arch}_e1000e_dumpcap PROPERTIES
+            LABELS "lab;lab-${arch}" FIXTURES_REQUIRED lab_${arch}_build
+            SKIP_RETURN_CODE 77 TIMEOUT ${_t})
+    endforeach()
+endif()

@@ -118,7 +118,7 @@ lab_pack_initramfs() {
     # Pollux binaries of the build dir, flat in /usr/local/bin (on PATH).
     if [ -n "$bdir" ]; then
         for b in tests/unit/px-test app/fwd/px-fwd app/devbind/px-devbind \
-            app/hugepages/px-hugepages; do
+            app/hugepages/px-hugepages app/dumpcap/px-dumpcap; do
             [ -x "$bdir/$b" ] && cp "$bdir/$b" "$root/usr/local/bin/"
         done
         if [ -d "$bdir/examples" ]; then

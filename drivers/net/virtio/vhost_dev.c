@@ -320,8 +320,8 @@ static int vring_state(struct vhost_dev *d, struct vhost_user_msg *msg)
 		/* the ring stops; the reply says where to resume */
 		vring_stop(vr);
 		s->num = vr->is_packed ? (uint32_t)vr->last_avail |
-					      (vr->avail_wrap ? VHOST_USER_PACKED_WRAP : 0)
-				    : vr->last_avail;
+						 (vr->avail_wrap ? VHOST_USER_PACKED_WRAP : 0)
+				       : vr->last_avail;
 		if (vr->size == 0)
 			s->num = vr->base;
 		vr->base = s->num;
@@ -430,7 +430,9 @@ int vhost_dev_handle(struct vhost_dev *d, struct vhost_user_msg *msg)
 	struct vhost_user_hdr req = msg->hdr;
 	int ret;
 
-	VHOST_LOG(DEBUG, "%s: %s", d->name, vhost_user_req_name(req.request));
+	VHOST_LOG(DEBUG, "%s: %s (%u-byte payload%s%" PRIx64 ")", d->name,
+		  vhost_user_req_name(req.request), req.size, req.size >= 8 ? ", first word " : "",
+		  req.size >= 8 ? msg->payload.u64 : 0);
 	ret = handle(d, msg);
 	vhost_user_msg_close_fds(msg); /* the ones a handler did not keep */
 	if (!(d->protocol_features & VIRTIO_BIT(VHOST_USER_PROTOCOL_F_REPLY_ACK)))

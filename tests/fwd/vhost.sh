@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# tests/fwd/vhost.sh PX_FWD CASE: net_vhost (Pollux's vhost-user backend) against a frontend in
+# another process on a UNIX socket: DPDK 22.11's dpdk-testpmd on its net_virtio_user (dpdk_*,
+# 77 without dpdk-testpmd), or Pollux's own net_virtio_user (pollux_*, 77 while px-fwd has no
+# net_virtio_user). No root needed. Counts are exact: what one side reports sent, the other
+# received.
+#
+# CASE names: dpdk_tx_* (testpmd txonly -> px-fwd rxonly), dpdk_rx_* (px-fwd txonly -> testpmd
+# rxonly), with _split/_packed, _nomrg (mrg_rxbuf=0), _2q (two queue pairs), _jumbo (9000-byte
+# frames over mergeable buffers); dpdk_restart_*: the frontend goes away mid-traffic and a new
+# one comes; pollux_*: px-fwd txonly on net_virtio_user -> px-fwd rxonly --check on net_vhost.
+set -euo pipefail
+fwd=$1 case=$2
+source "$(dirname "$0")/lib.sh"
+fwd_tmp
+sock=$tmp/vhost.sock
+
+# --no-flush-rx: what px-fwd sent before forwarding began is counted, not flushed.
+# testpmd forwards on lcore 0 (--main-lcore 1), px-fwd on lcore 1: one core each on a 2-core VM
+tp_start() { # tp_start VDEV-ARGS TESTPMD-ARGS...: interactive testpmd, forwarding once it returns
+    fwd_need dpdk-testpmd stdbuf
+    local vdev=$1
+    shift
+    rm -f "$tmp/tp.in" && mkfifo "$tmp/tp.in"
+    timeout 120 stdbuf -oL dpdk-testpmd --no-huge -m 512 --no-pci -l 0-1 --main-lcore 1 \
+        --file-prefix "pxvh$$" --vdev "net_virtio_user0,path=$sock${vdev:+,$vdev}" -- -i \
+        --auto-start --no-flush-rx --total-num-mbufs=16384 "$@" <"$tmp/tp.in" >"$tmp/testpmd.log" 2>&1 &
+    tp_pid=$!
+    exec 3>"$tmp/tp.in"
+    [ -z "${tp_nowait:-}" ] || return 0
+    tp_wait
+}
+
+tp_wait() {
+    local i
+    for i in $(seq 300); do
+        grep -q "packet forwarding - ports=" "$tmp/testpmd.log" && { sleep 0.5; return 0; }
+        kill -0 "$tp_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$tmp/testpmd.log"; echo "FAIL: dpdk-testpmd did not start forwarding"; exit 1
+}
+
+tp_stop() { # stop forwarding, give the other side 1 s with the rings still there, quit
+    echo stop >&3
+    sleep 1
+    echo quit >&3
+    exec 3>&-
+    wait "$tp_pid" || true
+    read -r tp_rx tp_tx < <(awk '/Accumulated forward statistics/ { a = 1 }
+        a && /RX-packets:/ { rx = $2 } a && /TX-packets:/ { tx = $2; a = 0 }
+        END { print rx " " tx }' "$tmp/testpmd.log")
+    [ -n "$tp_tx" ] || { cat "$tmp/testpmd.log"; echo "FAIL: no forward statistics from dpdk-testpmd"; exit 1; }
+    echo "dpdk-testpmd: RX-packets $tp_rx TX-packets $tp_tx"
+}
+
+vh_ready() { # the socket is there (its server listens)
+    local i
+    for i in $(seq 100); do [ -S "$sock" ] && return 0; sleep 0.1; done
+    cat "$tmp/out"; echo "FAIL: px-fwd did not listen on $sock"; exit 1
+}
+
+vh_tx_idle() { # px-fwd sent, and its last two one-second statistics lines show nothing offered
+    local i
+    for i in $(seq 30); do
+        sleep 1
+        awk '/^port 0: rx .* Mpps/ { n++; l2 = l1; l1 = $0 } END {
+            exit !(n > 2 && l1 ~ /tx +0.000 Mpps/ && l1 ~ /drops 0 / && l2 ~ /tx +0.000 Mpps/ && l2 ~ /drops 0 /) }' \
+            "$tmp/out" && grep -qE "tx +0\.0*[1-9]" "$tmp/out" && return 0
+    done
+    cat "$tmp/out"; echo "FAIL: px-fwd did not send, or did not finish in 30 s"; exit 1
+}
+
+# px-fwd's own process (fwd_pid is timeout's)
+fd_count() { ls "/proc/$(pgrep -P "$fwd_pid")/fd" | wc -l; }
+map_count() { wc -l <"/proc/$(pgrep -P "$fwd_pid")/maps"; }
+
+# vh_case DIR RING MRG QUEUES LEN: one run, DIR tx (testpmd sends) or rx (px-fwd sends)
+vh_case() {
+    local dir=$1 ring=$2 mrg=$3 q=$4 len=$5 vdev tpa=() pxa=()
+    vdev="mrg_rxbuf=$mrg,queues=$q"
+    [ "$ring" = packed ] && vdev+=",packed_vq=1"
+    [ "$q" -gt 1 ] && { tpa+=(--rxq="$q" --txq="$q"); pxa+=(--rxq="$q" --txq="$q"); }
+    if [ "$len" -gt 1500 ]; then
+        tpa+=(--max-pkt-len=$((len + 18)) --mbuf-size=10240)
+        pxa+=(--max-pkt-len=$((len + 18)) --enable-scatter)
+    fi
+    if [ "$dir" = tx ]; then
+        fwd_start -l 0-1 --vdev "net_vhost0,iface=$sock,queues=$q" -- --forward-mode=rxonly "${pxa[@]}"
+        vh_ready
+        tp_start "$vdev" --forward-mode=txonly --txpkts="$len" "${tpa[@]}"
+        sleep 3
+        tp_stop
+        fwd_stop
+        check "p[0]['rx_packets'] == $tp_tx and $tp_tx > 1000 and p[0]['rx_errors'] == 0" \
+            "px-fwd received all $tp_tx frames testpmd sent ($len bytes, $ring, mrg_rxbuf=$mrg, $q queue(s))"
+        check "p[0]['rx_bytes'] == $tp_tx * $len" "every byte counted"
+    else
+        # testpmd serves the socket (server=1; its probe waits for the backend), px-fwd
+        # connects (client=1) and offers --tx-max frames (those offered before the rings are
+        # ready are dropped, counted apart); once px-fwd's live statistics show it idle,
+        # testpmd has taken all from its ring (it drops what is there when the backend goes,
+        # so px-fwd stays until testpmd has counted)
+        tp_nowait=1 tp_start "$vdev,server=1" --forward-mode=rxonly "${tpa[@]}"
+        vh_ready
+        timeout 60 "$fwd" --no-huge -m 256 -l 0-1 --vdev "net_vhost0,iface=$sock,queues=$q,client=1" \
+            -- --forward-mode=txonly --txpkts="$len" --tx-pps=$((50000 / q)) \
+            --tx-max=$((250000 / q)) "${pxa[@]}" --stats-period=1 --stats-json="$json" \
+            >"$tmp/out" 2>&1 &
+        fwd_pid=$!
+        tp_wait
+        vh_tx_idle
+        tp_stop
+        fwd_stop
+        check "p[0]['tx_packets'] == $tp_rx and $tp_rx > 1000 and p[0]['tx_errors'] == 0" \
+            "testpmd received all $tp_rx frames px-fwd sent ($len bytes, $ring, mrg_rxbuf=$mrg, $q queue(s))"
+    fi
+}
+
+# The frontend goes away mid-traffic (killed, then quitting) and comes back; px-fwd keeps
+# running; afterwards its fds and mappings are what they were before the first frontend.
+vh_restart() {
+    local ring=$1 vdev="" fds maps before=0 sum=0
+    [ "$ring" = packed ] && vdev="packed_vq=1"
+    fwd_start -l 0-1 --vdev "net_vhost0,iface=$sock" -- --forward-mode=rxonly
+    vh_ready
+    sleep 0.5
+    fds=$(fd_count) maps=$(map_count)
+    tp_start "$vdev" --forward-mode=txonly
+    sleep 2
+    tp_stop
+    sum=$((sum + tp_tx))
+    tp_start "$vdev" --forward-mode=txonly
+    sleep 2
+    pkill -KILL -P "$tp_pid"; wait "$tp_pid" 2>/dev/null || true; exec 3>&-
+    echo "killed dpdk-testpmd mid-traffic"
+    sleep 1
+    [ "$(fd_count)" -eq "$fds" ] && [ "$(map_count)" -eq "$maps" ] ||
+        { echo "FAIL: px-fwd has $(fd_count) fds and $(map_count) mappings, $fds and $maps before"; exit 1; }
+    echo "ok: after the killed frontend px-fwd has its $fds fds and $maps mappings"
+    tp_start "$vdev" --forward-mode=txonly
+    sleep 2
+    tp_stop
+    sum=$((sum + tp_tx))
+    sleep 0.5
+    [ "$(fd_count)" -eq "$fds" ] && [ "$(map_count)" -eq "$maps" ] ||
+        { echo "FAIL: px-fwd has $(fd_count) fds and $(map_count) mappings, $fds and $maps before"; exit 1; }
+    fwd_stop
+    check "p[0]['rx_packets'] >= $sum > 2000 and p[0]['rx_errors'] == 0" \
+        "px-fwd received at least the $sum frames of the two frontends that quit"
+    check "p[0]['rx_packets'] > $sum" "and some of the killed one's"
+}
+
+case $case in
+dpdk_tx_split) vh_case tx split 1 1 64 ;;
+dpdk_tx_packed) vh_case tx packed 1 1 64 ;;
+dpdk_tx_split_2q) vh_case tx split 1 2 64 ;;
+dpdk_tx_packed_2q) vh_case tx packed 1 2 64 ;;
+dpdk_tx_split_jumbo) vh_case tx split 1 1 9000 ;;
+dpdk_tx_packed_jumbo) vh_case tx packed 1 1 9000 ;;
+dpdk_rx_split) vh_case rx split 1 1 64 ;;
+dpdk_rx_packed) vh_case rx packed 1 1 64 ;;
+dpdk_rx_split_nomrg) vh_case rx split 0 1 1500 ;;
+dpdk_rx_packed_nomrg) vh_case rx packed 0 1 1500 ;;
+dpdk_rx_split_2q) vh_case rx split 1 2 64 ;;
+dpdk_rx_packed_2q) vh_case rx packed 1 2 64 ;;
+dpdk_rx_split_jumbo) vh_case rx split 1 1 9000 ;;
+dpdk_rx_packed_jumbo) vh_case rx packed 1 1 9000 ;;
+dpdk_restart_split) vh_restart split ;;
+dpdk_restart_packed) vh_restart packed ;;
+bad_devargs)
+    for args in "" "iface=$sock,queues=0" "iface=$sock,queues=9" "iface=$sock,client=2" \
+                "iface=$sock,iommu-support=1" "iface=$sock,dequeue-zero-copy=1" "iface=$sock,bogus=1" \
+                "iface=/nonexistent/dir/sock"; do
+        key=${args##*,}; key=${key%%=*}
+        [ -n "$key" ] || key=iface
+        [ "$key" = "iface" ] && [ -n "$args" ] && key=nonexistent
+        fwd_refused net_vhost0 "$args" "$key"
+        echo "ok: '$args' refused naming $key"
+    done
+    ;;
+*)
+    echo "unknown case $case"; exit 2 ;;
+esac

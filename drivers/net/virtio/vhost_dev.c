@@ -114,6 +114,10 @@ static void vring_update(struct vhost_dev *d, unsigned int i)
 	if (d->mem.nregions == 0 || vr->num == 0 || !vr->addr_set || !vr->started || !vr->enabled ||
 	    d->conn < 0)
 		return;
+	/* with SET_STATUS the driver says when it is done (§3.1.1: DRIVER_OK) */
+	if ((d->protocol_features & VIRTIO_BIT(VHOST_USER_PROTOCOL_F_STATUS)) &&
+	    !(d->status & VIRTIO_STATUS_DRIVER_OK))
+		return;
 	vr->size = (uint16_t)vr->num; /* 32768 fits: num <= VHOST_MAX_RING */
 	vr->is_packed = !!(d->features & VIRTIO_BIT(VIRTIO_F_RING_PACKED));
 	vr->event_idx = !!(d->features & VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX));
@@ -404,6 +408,8 @@ static int handle(struct vhost_dev *d, struct vhost_user_msg *msg)
 		return set_vring_fd(d, msg);
 	case VHOST_USER_SET_STATUS:
 		d->status = (uint8_t)p->u64;
+		for (unsigned int i = 0; i < VHOST_MAX_VRINGS; i++)
+			vring_update(d, i);
 		return 0;
 	case VHOST_USER_GET_STATUS:
 		p->u64 = d->status;

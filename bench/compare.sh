@@ -160,9 +160,11 @@ main() {
 	fi
 	if [ $scale = 1 ]; then
 		[ ${#metrics[@]} -gt 0 ] || { need_dpdk; build; }
+		# each workload once (scale_w_1l scale_w_2l name it twice); none named: the caller's
+		[ ${#sw[@]} -gt 0 ] || read -r -a sw <<<"${BENCH_SCALE_WORKLOADS:-}"
 		# shellcheck disable=SC2046
 		BENCH_SCALE_BIN=$BUILD/progs BENCH_ROUNDS=$ROUNDS BENCH_ITERS_SCALE=$SCALE \
-			BENCH_SCALE_WORKLOADS="${sw[*]:-${BENCH_SCALE_WORKLOADS:-}}" \
+			BENCH_SCALE_WORKLOADS="$(printf '%s\n' "${sw[@]}" | awk 'NF && !seen[$0]++' | xargs)" \
 			bash "$ROOT/bench/scale/run.sh" $(printf '%s\n' "${sn[@]}" | sort -un)
 	fi
 	if [ $want_eal = 1 ]; then

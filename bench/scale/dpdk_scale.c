@@ -12,12 +12,18 @@
 #define B_MEMPOOL_GET_BULK(mp, o, n) rte_mempool_get_bulk(mp, o, n)
 #define B_MEMPOOL_PUT_BULK(mp, o, n) rte_mempool_put_bulk(mp, o, n)
 #define B_RING struct rte_ring
-#define B_RING_CREATE(name, n, spsc) \
-	rte_ring_create(name, n, SOCKET_ID_ANY, (spsc) ? RING_F_SP_ENQ | RING_F_SC_DEQ : 0)
+/* kind: 0 MP/MC, 1 SP/SC, 2 the mode for many threads (relaxed tail sync, RTS) */
+#define B_RING_CREATE(name, n, kind)                                          \
+	rte_ring_create(name, n, SOCKET_ID_ANY,                               \
+			(kind) == 1   ? RING_F_SP_ENQ | RING_F_SC_DEQ         \
+			: (kind) == 2 ? RING_F_MP_RTS_ENQ | RING_F_MC_RTS_DEQ \
+				      : 0)
 #define B_SP_ENQ_BULK(r, o, n) rte_ring_sp_enqueue_bulk(r, o, n, NULL)
 #define B_MP_ENQ_BULK(r, o, n) rte_ring_mp_enqueue_bulk(r, o, n, NULL)
 #define B_SC_DEQ_BULK(r, o, n) rte_ring_sc_dequeue_bulk(r, o, n, NULL)
 #define B_MC_DEQ_BULK(r, o, n) rte_ring_mc_dequeue_bulk(r, o, n, NULL)
+#define B_ENQ_BULK(r, o, n) rte_ring_enqueue_bulk(r, o, n, NULL)
+#define B_DEQ_BULK(r, o, n) rte_ring_dequeue_bulk(r, o, n, NULL)
 #define B_LAUNCH(f, a, w) rte_eal_remote_launch(f, a, w)
 #define B_WAIT(w) rte_eal_wait_lcore(w)
 #define B_NEXT_WORKER(i) rte_get_next_lcore(i, 1, 0)

@@ -28,11 +28,12 @@ fi
 	die "no pollux_scale/dpdk_scale in $bin: run bench/scale/build-static.sh (or set BENCH_SCALE_BIN)"
 
 rounds=${BENCH_ROUNDS:-5} scale=${BENCH_ITERS_SCALE:-1} first=${BENCH_SCALE_FIRST_CPU:-0}
-workloads=${BENCH_SCALE_WORKLOADS:-"mempool_cache mempool_nocache spsc_pairs mpmc_shared mpmc_pipeline"}
+workloads=${BENCH_SCALE_WORKLOADS:-"mempool_cache mempool_nocache spsc_pairs mpmc_shared mpmc_pipeline
+	mpmc_shared_mt mpmc_pipeline_mt"}
 # bursts per lcore (per producer) for one timed run; each program runs a warm-up of an eighth and
 # five timed runs
 declare -A ITERS=([mempool_cache]=1000000 [mempool_nocache]=100000 [spsc_pairs]=200000
-	[mpmc_shared]=100000 [mpmc_pipeline]=200000)
+	[mpmc_shared]=100000 [mpmc_pipeline]=200000 [mpmc_shared_mt]=100000 [mpmc_pipeline_mt]=200000)
 
 ncpu=$(nproc)
 if [ $# -gt 0 ]; then
@@ -60,7 +61,7 @@ for n in "${counts[@]}"; do
 	[ "$((first + n))" -le "$ncpu" ] || { log "$n lcores: only $ncpu CPUs here; skipped"; continue; }
 	for w in $workloads; do
 		[ -n "${ITERS[$w]:-}" ] || die "unknown workload $w (known: ${!ITERS[*]})"
-		case $w in spsc_pairs | mpmc_pipeline) [ "$n" -ge 2 ] || continue ;; esac
+		case $w in spsc_pairs | mpmc_pipeline | mpmc_pipeline_mt) [ "$n" -ge 2 ] || continue ;; esac
 		m=scale_$w
 		it=$(awk -v a="${ITERS[$w]}" -v s="$scale" 'BEGIN { printf "%d", a * s }')
 		px=() dp=()

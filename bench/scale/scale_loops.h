@@ -13,6 +13,9 @@
  *                        16384.
  * scale_mpmc_pipeline:   N = lcores/2 producers enqueue bursts of 32 on one MP/MC ring of 16384,
  *                        the other M lcores dequeue bursts of 32 (2 lcores or more).
+ * scale_mpmc_shared_mt, scale_mpmc_pipeline_mt: the same two on each library's ring mode for
+ *                        contention, through the generic calls (B_RING_CREATE kind 2): Pollux's
+ *                        slot sequences (PX_RING_F_MT_SEQ), DPDK's relaxed tail sync (RTS).
  *
  * Each lcore does ITERS bursts (a producer's bursts for the pairs and the pipeline); all start
  * together after a barrier. RESULT is the TSC cycles from the first lcore's start to the last
@@ -29,11 +32,25 @@
 #define POOL_CACHE 256
 #define MAX_LC 256
 
-enum workload { W_MP_CACHE, W_MP_NOCACHE, W_PAIRS, W_SHARED, W_PIPELINE };
+enum workload {
+	W_MP_CACHE,
+	W_MP_NOCACHE,
+	W_PAIRS,
+	W_SHARED,
+	W_PIPELINE,
+	W_SHARED_MT,
+	W_PIPELINE_MT
+};
 
-static const char *const scale_metrics[] = {"scale_mempool_cache", "scale_mempool_nocache",
-					    "scale_spsc_pairs",    "scale_mpmc_shared",
-					    "scale_mpmc_pipeline", NULL};
+static const char *const scale_metrics[] = {"scale_mempool_cache",    "scale_mempool_nocache",
+					    "scale_spsc_pairs",       "scale_mpmc_shared",
+					    "scale_mpmc_pipeline",    "scale_mpmc_shared_mt",
+					    "scale_mpmc_pipeline_mt", NULL};
+
+/* B_RING_CREATE kinds */
+#define RING_MPMC 0
+#define RING_SPSC 1
+#define RING_MT 2 /* the library's mode for many threads (generic calls) */
 
 struct lc {
 	unsigned int idx;
@@ -82,44 +99,50 @@ static BENCH_NOINLINE void bench_loop_consume_sc(B_RING *r, uint64_t objs)
 	bench_sink((uintptr_t)out[0]);
 }
 
-static BENCH_NOINLINE void bench_loop_shared(B_RING *r, uint64_t iters)
-{
-	void *objs[BURST], *out[BURST];
-
-	bench_fill_objs(objs, BURST);
-	for (uint64_t i = 0; i < iters; i++) {
-		while (B_MP_ENQ_BULK(r, objs, BURST) == 0)
-			;
-		while (B_MC_DEQ_BULK(r, out, BURST) == 0)
-			;
+/* The shared-ring and pipeline loops, written once for the mp/mc calls (the MP/MC ring) and
+ * once for the generic ones (the contention mode, RING_MT). */
+#define SCALE_RING_LOOPS(sfx, ENQ, DEQ)                                               \
+	static BENCH_NOINLINE void bench_loop_shared##sfx(B_RING *r, uint64_t iters)  \
+	{                                                                             \
+		void *objs[BURST], *out[BURST];                                       \
+                                                                                      \
+		bench_fill_objs(objs, BURST);                                         \
+		for (uint64_t i = 0; i < iters; i++) {                                \
+			while (ENQ(r, objs, BURST) == 0)                              \
+				;                                                     \
+			while (DEQ(r, out, BURST) == 0)                               \
+				;                                                     \
+		}                                                                     \
+		bench_sink((uintptr_t)out[0]);                                        \
+	}                                                                             \
+                                                                                      \
+	static BENCH_NOINLINE void bench_loop_produce##sfx(B_RING *r, uint64_t iters) \
+	{                                                                             \
+		void *objs[BURST];                                                    \
+                                                                                      \
+		bench_fill_objs(objs, BURST);                                         \
+		for (uint64_t i = 0; i < iters;)                                      \
+			i += ENQ(r, objs, BURST) ? 1 : 0;                             \
+		__atomic_fetch_sub(&S.prod_left, 1, __ATOMIC_RELEASE);                \
+	}                                                                             \
+                                                                                      \
+	/* Dequeue until every producer is done and the ring is empty. */             \
+	static BENCH_NOINLINE void bench_loop_consume##sfx(B_RING *r)                 \
+	{                                                                             \
+		void *out[BURST];                                                     \
+                                                                                      \
+		for (;;) {                                                            \
+			if (DEQ(r, out, BURST) != 0)                                  \
+				continue;                                             \
+			if (__atomic_load_n(&S.prod_left, __ATOMIC_ACQUIRE) == 0 &&   \
+			    DEQ(r, out, BURST) == 0)                                  \
+				break;                                                \
+		}                                                                     \
+		bench_sink((uintptr_t)out[0]);                                        \
 	}
-	bench_sink((uintptr_t)out[0]);
-}
 
-static BENCH_NOINLINE void bench_loop_produce_mp(B_RING *r, uint64_t iters)
-{
-	void *objs[BURST];
-
-	bench_fill_objs(objs, BURST);
-	for (uint64_t i = 0; i < iters;)
-		i += B_MP_ENQ_BULK(r, objs, BURST) ? 1 : 0;
-	__atomic_fetch_sub(&S.prod_left, 1, __ATOMIC_RELEASE);
-}
-
-/* Dequeue until every producer is done and the ring is empty. */
-static BENCH_NOINLINE void bench_loop_consume_mc(B_RING *r)
-{
-	void *out[BURST];
-
-	for (;;) {
-		if (B_MC_DEQ_BULK(r, out, BURST) != 0)
-			continue;
-		if (__atomic_load_n(&S.prod_left, __ATOMIC_ACQUIRE) == 0 &&
-		    B_MC_DEQ_BULK(r, out, BURST) == 0)
-			break;
-	}
-	bench_sink((uintptr_t)out[0]);
-}
+SCALE_RING_LOOPS(_mpmc, B_MP_ENQ_BULK, B_MC_DEQ_BULK)
+SCALE_RING_LOOPS(_mt, B_ENQ_BULK, B_DEQ_BULK)
 
 static int scale_lcore(void *arg)
 {
@@ -144,13 +167,22 @@ static int scale_lcore(void *arg)
 			bench_loop_consume_sc(S.ring[i / 2], S.iters * BURST);
 		break;
 	case W_SHARED:
-		bench_loop_shared(S.ring[0], S.iters);
+		bench_loop_shared_mpmc(S.ring[0], S.iters);
 		break;
 	case W_PIPELINE:
 		if (i < S.nprod)
-			bench_loop_produce_mp(S.ring[0], S.iters);
+			bench_loop_produce_mpmc(S.ring[0], S.iters);
 		else
-			bench_loop_consume_mc(S.ring[0]);
+			bench_loop_consume_mpmc(S.ring[0]);
+		break;
+	case W_SHARED_MT:
+		bench_loop_shared_mt(S.ring[0], S.iters);
+		break;
+	case W_PIPELINE_MT:
+		if (i < S.nprod)
+			bench_loop_produce_mt(S.ring[0], S.iters);
+		else
+			bench_loop_consume_mt(S.ring[0]);
 		break;
 	}
 	me->t1 = bench_tsc();
@@ -187,18 +219,19 @@ static int setup(const char *m)
 					S.w == W_MP_CACHE ? POOL_CACHE : 0);
 		return S.mp != NULL ? 0 : -1;
 	}
-	if ((S.w == W_PAIRS || S.w == W_PIPELINE) && S.n < 2) {
+	if ((S.w == W_PAIRS || S.w == W_PIPELINE || S.w == W_PIPELINE_MT) && S.n < 2) {
 		fprintf(stderr, "%s needs two lcores or more\n", m);
 		return 77;
 	}
 	for (unsigned int p = 0; p < (S.w == W_PAIRS ? S.n / 2 : 1); p++) {
 		snprintf(name, sizeof(name), "scale%u", p);
-		S.ring[p] = S.w == W_PAIRS ? B_RING_CREATE(name, PAIR_RING, 1)
-					   : B_RING_CREATE(name, SHARED_RING, 0);
+		S.ring[p] = S.w == W_PAIRS       ? B_RING_CREATE(name, PAIR_RING, RING_SPSC)
+			    : S.w >= W_SHARED_MT ? B_RING_CREATE(name, SHARED_RING, RING_MT)
+						 : B_RING_CREATE(name, SHARED_RING, RING_MPMC);
 		if (S.ring[p] == NULL)
 			return -1;
 	}
-	S.nprod = S.w == W_PIPELINE ? S.n / 2 : 0;
+	S.nprod = S.w == W_PIPELINE || S.w == W_PIPELINE_MT ? S.n / 2 : 0;
 	return 0;
 }
 

@@ -446,27 +446,51 @@ static __px_always_inline uint32_t px_ring_seq_reserve(struct px_ring_side *mine
 	return want;
 }
 
+/* Wait until the @n sequences from @sq read @want, @want + 1, ... Acquire: what the thread
+ * that stored one did to its slot happens before what we do to it. */
+static __px_always_inline void px_ring_seq_wait_run(const uint32_t *sq, uint32_t want, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		while (px_unlikely(__atomic_load_n(&sq[i], __ATOMIC_ACQUIRE) != want + i))
+			px_pause();
+}
+
+/* Store @v, @v + 1, ... in the @n sequences from @sq. Release: our slot accesses come first. */
+static __px_always_inline void px_ring_seq_mark_run(uint32_t *sq, uint32_t v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		__atomic_store_n(&sq[i], v + i, __ATOMIC_RELEASE);
+}
+
 /* Wait until the slots of indices [idx, idx + n) read index + @lag: 0 for a producer (the last
- * lap's consumer is done), 1 for a consumer (this lap's producer is done). Acquire: what that
- * thread did to the slot happens before what we do. */
+ * lap's consumer is done), 1 for a consumer (this lap's producer is done). The sequences are
+ * walked as one or two contiguous runs, so the loop is a load, a compare and a branch. */
 static __px_always_inline void px_ring_seq_wait(const struct px_ring *r, const uint32_t *seqs,
 						uint32_t idx, uint32_t n, uint32_t lag)
 {
-	for (uint32_t i = 0; i < n; i++) {
-		const uint32_t *sq = &seqs[(idx + i) & r->mask];
+	uint32_t first = idx & r->mask, run = r->size - first;
 
-		while (px_unlikely(__atomic_load_n(sq, __ATOMIC_ACQUIRE) != idx + i + lag))
-			px_pause();
+	if (px_likely(n <= run)) {
+		px_ring_seq_wait_run(&seqs[first], idx + lag, n);
+		return;
 	}
+	px_ring_seq_wait_run(&seqs[first], idx + lag, run);
+	px_ring_seq_wait_run(seqs, idx + lag + run, n - run);
 }
 
 /* Hand the slots of indices [idx, idx + n) on: their sequences become index + @next (1 after a
- * write, size after a read). Release: our slot accesses are done first. */
+ * write, size after a read). */
 static __px_always_inline void px_ring_seq_mark(const struct px_ring *r, uint32_t *seqs,
 						uint32_t idx, uint32_t n, uint32_t next)
 {
-	for (uint32_t i = 0; i < n; i++)
-		__atomic_store_n(&seqs[(idx + i) & r->mask], idx + i + next, __ATOMIC_RELEASE);
+	uint32_t first = idx & r->mask, run = r->size - first;
+
+	if (px_likely(n <= run)) {
+		px_ring_seq_mark_run(&seqs[first], idx + next, n);
+		return;
+	}
+	px_ring_seq_mark_run(&seqs[first], idx + next, run);
+	px_ring_seq_mark_run(seqs, idx + next + run, n - run);
 }
 
 static __px_always_inline uint32_t px_ring_seq_enqueue(struct px_ring *r, const void *obj,

@@ -139,10 +139,11 @@ static int tap_setup(const char *args, uint16_t *port)
 	return pmd_probe("net_tap0", args, port);
 }
 
-/* Two taps @a and @b in a bridge, started with @conf and RX from @mp, as *@p0 and *@p1.
- * @return 0, 77 or 1. */
+/* Two taps @a and @b in a bridge, started with @conf (@conf1 for the second, when not NULL)
+ * and RX from @mp, as *@p0 and *@p1. @return 0, 77 or 1. */
 static int tap_bridge_setup(const char *a, const char *b, const struct px_eth_conf *conf,
-			    struct px_mempool **mp, uint16_t *p0, uint16_t *p1)
+			    const struct px_eth_conf *conf1, struct px_mempool **mp, uint16_t *p0,
+			    uint16_t *p1)
 {
 	char args[32];
 	int ret;
@@ -163,7 +164,8 @@ static int tap_bridge_setup(const char *a, const char *b, const struct px_eth_co
 	*mp = px_pktmbuf_pool_create("tap_pool", 255, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE, 0);
 	PX_TEST_ASSERT(*mp != NULL, "pool");
 	PX_TEST_ASSERT_EQ(pmd_port_start(*p0, 1, conf, *mp), 0, "start port 0");
-	PX_TEST_ASSERT_EQ(pmd_port_start(*p1, 1, conf, *mp), 0, "start port 1");
+	PX_TEST_ASSERT_EQ(pmd_port_start(*p1, 1, conf1 != NULL ? conf1 : conf, *mp), 0,
+			  "start port 1");
 	return 0;
 }
 
@@ -177,7 +179,7 @@ static int test_pmd_tap_cksum(void)
 	uint16_t p0, p1;
 	int ret;
 
-	ret = tap_bridge_setup("ck0", "ck1", &conf, &mp, &p0, &p1);
+	ret = tap_bridge_setup("ck0", "ck1", &conf, NULL, &mp, &p0, &p1);
 	if (ret != 0)
 		return ret;
 	m = udp_frame(mp);
@@ -359,7 +361,7 @@ static int test_pmd_tap_tso(void)
 	uint16_t p0, p1;
 	int ret;
 
-	ret = tap_bridge_setup("ts0", "ts1", &conf, &mp, &p0, &p1);
+	ret = tap_bridge_setup("ts0", "ts1", &conf, NULL, &mp, &p0, &p1);
 	if (ret != 0)
 		return ret;
 	PX_TEST_ASSERT_EQ(px_eth_dev_info_get(p0, &info), 0, "info");
@@ -373,6 +375,99 @@ static int test_pmd_tap_tso(void)
 	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
 }
 PX_TEST(pmd_tap_tso_autotest, PX_TEST_F_FAST, test_pmd_tap_tso)
+
+/* The TSO packet received whole on an LRO port: @m is its chain of mbufs. @return 0 or 1. */
+static int lro_packet_check(const struct px_mbuf *m, bool v6)
+{
+	const uint32_t hdr = sizeof(struct px_ether_hdr) +
+			     (v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr)) +
+			     sizeof(struct px_tcp_hdr);
+	uint32_t i = 0;
+
+	PX_TEST_ASSERT_EQ(m->pkt_len, hdr + TSO_PAYLOAD, "one frame of the whole packet");
+	PX_TEST_ASSERT(m->nb_segs > 1, "chained (%u segments)", m->nb_segs);
+	PX_TEST_ASSERT(m->ol_flags & PX_MBUF_F_RX_LRO, "PX_MBUF_F_RX_LRO");
+	PX_TEST_ASSERT_EQ(m->tso_segsz, TSO_MSS, "tso_segsz: the segment size");
+	PX_TEST_ASSERT_EQ(m->ol_flags & PX_MBUF_F_RX_L4_CKSUM_MASK, PX_MBUF_F_RX_L4_CKSUM_NONE,
+			  "checksum not filled in, data intact");
+	for (const struct px_mbuf *s = m; s != NULL; s = s->next)
+		for (uint16_t j = 0; j < s->data_len; j++, i++)
+			if (i >= hdr)
+				PX_TEST_ASSERT_EQ(px_pktmbuf_mtod(s, const uint8_t *)[j],
+						  tso_byte(i - hdr), "payload byte %u", i - hdr);
+	PX_TEST_ASSERT_EQ(i, m->pkt_len, "segments add up to pkt_len");
+	return 0;
+}
+
+/* Receive on @p (2 s at most) until a frame of @sport comes; others are freed. */
+static struct px_mbuf *rx_sport(uint16_t p, uint16_t l4_at, uint16_t sport)
+{
+	for (int i = 0; i < 2000; i++) {
+		struct px_mbuf *m;
+
+		if (px_eth_rx_burst(p, 0, &m, 1) == 0) {
+			usleep(1000);
+			continue;
+		}
+		if (m->data_len >= l4_at + 4 &&
+		    *px_pktmbuf_mtod_offset(m, uint16_t *, l4_at) == px_cpu_to_be_16(sport))
+			return m;
+		px_pktmbuf_free(m);
+	}
+	return NULL;
+}
+
+/* LRO: the second port asks for it, so the kernel (TUNSETOFFLOAD) hands it the TSO packet of
+ * the first whole, as one chained frame marked PX_MBUF_F_RX_LRO with tso_segsz; a small
+ * datagram still arrives as one plain frame. */
+static int test_pmd_tap_lro(void)
+{
+	const struct px_eth_conf conf = {
+		.txmode.offloads = PX_ETH_TX_OFFLOAD_IPV4_CKSUM | PX_ETH_TX_OFFLOAD_UDP_CKSUM |
+				   PX_ETH_TX_OFFLOAD_TCP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_TSO |
+				   PX_ETH_TX_OFFLOAD_MULTI_SEGS};
+	const struct px_eth_conf lro = {.rxmode.offloads = PX_ETH_RX_OFFLOAD_TCP_LRO};
+	struct px_eth_dev_info info;
+	struct px_mempool *mp;
+	struct px_mbuf *m;
+	uint16_t p0, p1;
+	int ret;
+
+	ret = tap_bridge_setup("lr0", "lr1", &conf, &lro, &mp, &p0, &p1);
+	if (ret != 0)
+		return ret;
+	PX_TEST_ASSERT_EQ(px_eth_dev_info_get(p1, &info), 0, "info");
+	PX_TEST_ASSERT(info.rx_offload_capa & PX_ETH_RX_OFFLOAD_TCP_LRO, "LRO advertised");
+	for (int v6 = 0; v6 < 2; v6++) {
+		const uint16_t l4_at =
+			sizeof(struct px_ether_hdr) +
+			(v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr));
+
+		m = tso_packet(mp, v6);
+		PX_TEST_ASSERT(m != NULL, "the TSO packet");
+		PX_TEST_ASSERT_EQ(px_eth_tx_burst(p0, 0, &m, 1), 1, "sent");
+		m = rx_sport(p1, l4_at, TSO_SPORT);
+		PX_TEST_ASSERT(m != NULL, "the packet arrived (IPv%d)", v6 ? 6 : 4);
+		ret = lro_packet_check(m, v6);
+		px_pktmbuf_free(m);
+		PX_TEST_ASSERT_EQ(ret, 0, "the packet, whole (IPv%d)", v6 ? 6 : 4);
+	}
+	m = udp_frame(mp);
+	PX_TEST_ASSERT(m != NULL, "frame");
+	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p0, 0, &m, 1), 1, "sent");
+	m = rx_ours(p1);
+	PX_TEST_ASSERT(m != NULL, "the datagram arrived");
+	PX_TEST_ASSERT(m->nb_segs == 1 && !(m->ol_flags & PX_MBUF_F_RX_LRO),
+		       "a plain frame: %u segments, flags %#llx", m->nb_segs,
+		       (unsigned long long)m->ol_flags);
+	px_pktmbuf_free(m);
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p0), 0, "close 0");
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p1), 0, "close 1");
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), 255, "every mbuf back in the pool");
+	px_mempool_free(mp);
+	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
+}
+PX_TEST(pmd_tap_lro_autotest, PX_TEST_F_FAST, test_pmd_tap_lro)
 
 /* Two queues: frames of 16 flows sent by the kernel out of the tap arrive on both queues (the
  * tap's flow hash), each queue's xstats count them and their bytes, TX counts per queue, and a

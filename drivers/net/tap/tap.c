@@ -10,7 +10,8 @@
  * /dev/net/tun attached to the interface (IFF_MULTI_QUEUE: the kernel spreads flows over them);
  * a read() is one frame, a writev() sends one. Every frame carries a virtio-net header
  * (IFF_VNET_HDR), through which TX asks the kernel to finish UDP/TCP checksums or to segment
- * a large TCP packet (TSO), and RX learns which checksums the kernel has already checked.
+ * a large TCP packet (TSO), and RX learns which checksums the kernel has already checked and,
+ * with LRO asked for, which frames are TCP segments the kernel kept together (GSO).
  */
 #include <assert.h>
 #include <errno.h>
@@ -50,6 +51,9 @@
 #define TAP_LINK_WAIT_MS 2000 /* link_update(wait) and start: for IFF_RUNNING */
 /* DPDK's mac=fixed: 00:64:74:61:70:<n> ("\0dtap" and the n-th such port, as a digit) */
 #define TAP_MAC_FIXED "fixed"
+/* LRO: the largest frame the kernel hands over (a 64 KiB GSO packet, its Ethernet and VLAN
+ * headers); what does not fit the first mbuf is read into the queue's spill buffer */
+#define TAP_LRO_MAX_FRAME (65535 + ETH_HLEN + 4)
 #define TAP_TX_OFFLOAD_FLAGS (PX_MBUF_F_TX_IP_CKSUM | PX_MBUF_F_TX_L4_MASK | PX_MBUF_F_TX_TCP_SEG)
 
 static const char tap_params[] = "iface=<string> mac=<xx:xx:xx:xx:xx:xx|fixed>";
@@ -58,6 +62,7 @@ struct tap_queue {
 	int fd; /* RX: its own; TX: an RX queue's (writes of whole frames need no lock) */
 	uint16_t port;
 	struct px_mempool *mp;
+	uint8_t *spill; /* RX with LRO: TAP_LRO_MAX_FRAME bytes, the frame past its first mbuf */
 	struct eth_queue_stats stats; /* errs: RX frame larger than an mbuf, TX refused */
 } __px_cache_aligned;
 
@@ -81,16 +86,48 @@ PX_LOG_REGISTER(tap_pmd_logtype, "pmd.net.tap", DEFAULT)
 /* ---- burst functions ---- */
 
 /* What the kernel says of a received frame's checksums: DATA_VALID, it checked them;
- * NEEDS_CSUM, the L4 checksum is not filled in but the data is intact (DPDK's L4_CKSUM_NONE). */
-static inline void tap_rx_offload(struct px_mbuf *m, const struct virtio_net_hdr *vh)
+ * NEEDS_CSUM, the L4 checksum is not filled in but the data is intact (DPDK's L4_CKSUM_NONE).
+ * With LRO (@lro a constant), a GSO frame is TCP segments of gso_size kept together, as DPDK's
+ * virtio PMD reports them. */
+static inline void tap_rx_offload(struct px_mbuf *m, const struct virtio_net_hdr *vh, bool lro)
 {
 	if (vh->flags & VIRTIO_NET_HDR_F_DATA_VALID)
 		m->ol_flags |= PX_MBUF_F_RX_L4_CKSUM_GOOD;
 	else if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
 		m->ol_flags |= PX_MBUF_F_RX_L4_CKSUM_NONE;
+	if (lro && vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		m->ol_flags |= PX_MBUF_F_RX_LRO;
+		m->tso_segsz = vh->gso_size;
+	}
 }
 
-static uint16_t tap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
+/* LRO: the @len bytes of a frame past its first mbuf @m, read into @rest, copied into a chain
+ * of mbufs. @return false when the pool ran out (the caller frees @m and what is chained). */
+static bool tap_rx_chain(struct tap_queue *q, struct px_mbuf *m, const uint8_t *rest, uint32_t len)
+{
+	struct px_mbuf *last = m;
+
+	while (len > 0) {
+		struct px_mbuf *seg = px_pktmbuf_alloc(q->mp);
+		uint32_t k;
+
+		if (seg == NULL)
+			return false;
+		k = PX_MIN(len, (uint32_t)px_pktmbuf_tailroom(seg));
+		memcpy(px_pktmbuf_mtod(seg, void *), rest, k);
+		seg->data_len = (uint16_t)k;
+		last->next = seg;
+		last = seg;
+		m->nb_segs++;
+		rest += k;
+		len -= k;
+	}
+	return true;
+}
+
+/* The receive loop; @lro (a constant in each caller): frames up to 64 KiB, chained. */
+static __px_always_inline uint16_t tap_rx_common(void *qp, struct px_mbuf **pkts, uint16_t n,
+						 bool lro)
 {
 	struct tap_queue *q = qp;
 	uint64_t bytes = 0;
@@ -99,7 +136,8 @@ static uint16_t tap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 	while (got < n) {
 		struct virtio_net_hdr vh;
 		struct px_mbuf *m = px_pktmbuf_alloc(q->mp);
-		struct iovec iov[2];
+		struct iovec iov[3];
+		size_t room;
 		ssize_t len;
 
 		if (px_unlikely(m == NULL)) {
@@ -110,29 +148,50 @@ static uint16_t tap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 		iov[0] = (struct iovec){.iov_base = &vh, .iov_len = sizeof(vh)};
 		iov[1] = (struct iovec){.iov_base = px_pktmbuf_mtod(m, void *),
 					.iov_len = px_pktmbuf_tailroom(m)};
+		room = iov[1].iov_len;
+		if (lro) {
+			iov[2] = (struct iovec){.iov_base = q->spill, .iov_len = TAP_LRO_MAX_FRAME};
+			room += TAP_LRO_MAX_FRAME;
+		}
 		/* tuntap: one read is one frame; EAGAIN when none waits */
-		len = readv(q->fd, iov, 2);
+		len = readv(q->fd, iov, lro ? 3 : 2);
 		if (len < (ssize_t)sizeof(vh)) {
 			px_pktmbuf_free(m);
 			break;
 		}
 		len -= (ssize_t)sizeof(vh);
 		/* the kernel returns the frame's full length even when it did not fit */
-		if (px_unlikely((size_t)len > iov[1].iov_len)) {
+		if (px_unlikely((size_t)len > room)) {
 			px_pktmbuf_free(m);
 			px_counter64_add(&q->stats.errs, 1);
 			continue;
 		}
-		m->data_len = (uint16_t)len;
+		m->data_len = (uint16_t)PX_MIN((size_t)len, iov[1].iov_len);
 		m->pkt_len = (uint32_t)len;
 		m->port = q->port;
-		tap_rx_offload(m, &vh);
+		if (lro && px_unlikely(m->data_len < len) &&
+		    !tap_rx_chain(q, m, q->spill, (uint32_t)len - m->data_len)) {
+			px_pktmbuf_free(m); /* the frame is lost: it was read */
+			px_counter64_add(&q->stats.nombuf, 1);
+			break;
+		}
+		tap_rx_offload(m, &vh, lro);
 		bytes += (uint64_t)len;
 		pkts[got++] = m;
 	}
 	px_counter64_add(&q->stats.pkts, got);
 	px_counter64_add(&q->stats.bytes, bytes);
 	return got;
+}
+
+static uint16_t tap_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	return tap_rx_common(qp, pkts, n, false);
+}
+
+static uint16_t tap_rx_lro(void *qp, struct px_mbuf **pkts, uint16_t n)
+{
+	return tap_rx_common(qp, pkts, n, true);
 }
 
 /* TCP segmentation by the kernel: the virtio-net header's GSO fields, as a virtio NIC's TSO
@@ -333,12 +392,36 @@ static void tap_fds_close(struct tap_priv *priv, unsigned int from)
 	priv->nb_fds = from < priv->nb_fds ? from : priv->nb_fds;
 }
 
+/* What the kernel may hand over (tuntap: TUNSETOFFLOAD, per interface). Without LRO nothing:
+ * the kernel segments and checksums what it sends first, so no received frame exceeds the
+ * MTU (an interface Pollux attaches to may have had offloads set by its last user). With LRO
+ * (PX_ETH_RX_OFFLOAD_TCP_LRO) TCP segments may come together as one GSO frame of up to 64
+ * KiB, their checksum not filled in (TUN_F_CSUM, which TSO needs): RX takes the burst that
+ * chains them. */
+static int tap_offload_set(struct px_eth_dev *dev)
+{
+	struct tap_priv *priv = dev->dev_private;
+	bool lro = dev->conf.rxmode.offloads & PX_ETH_RX_OFFLOAD_TCP_LRO;
+	unsigned long off = lro ? TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN : 0;
+
+	if (ioctl(priv->fds[0], TUNSETOFFLOAD, off) < 0) {
+		int ret = -errno;
+
+		TAP_LOG(ERR, "%s: cannot set the offloads of %s to %#lx: %s", dev->name,
+			priv->nd.iface, off, strerror(-ret));
+		return ret;
+	}
+	dev->rx_pkt_burst = lro ? tap_rx_lro : tap_rx;
+	return 0;
+}
+
 /* One descriptor per RX queue (at least one): the kernel spreads what it sends over every
  * attached descriptor, so one nobody reads would lose frames. TX queue q writes on q mod that. */
 static int tap_configure(struct px_eth_dev *dev)
 {
 	struct tap_priv *priv = dev->dev_private;
 	unsigned int want = dev->nb_rx_queues > 0 ? dev->nb_rx_queues : 1;
+	int ret;
 
 	tap_fds_close(priv, want);
 	for (unsigned int q = priv->nb_fds; q < want; q++) {
@@ -353,12 +436,11 @@ static int tap_configure(struct px_eth_dev *dev)
 		priv->fds[q] = fd;
 		priv->nb_fds = q + 1;
 	}
-	/* offer the kernel no offload (tuntap: TUNSETOFFLOAD): it then segments and checksums
-	 * what it sends before handing it over, so no received frame exceeds the MTU. An
-	 * interface Pollux attaches to may have had offloads set by its last user. */
-	if (ioctl(priv->fds[0], TUNSETOFFLOAD, 0UL) < 0)
-		TAP_LOG(NOTICE, "%s: cannot clear the offloads of %s: %s", dev->name,
-			priv->nd.iface, strerror(errno));
+	ret = tap_offload_set(dev);
+	if (ret < 0) {
+		tap_fds_close(priv, 1);
+		return ret;
+	}
 	TAP_LOG(INFO, "%s: %s with %u queue%s", dev->name, priv->nd.iface, want,
 		want > 1 ? "s" : "");
 	return 0;
@@ -372,7 +454,8 @@ static int tap_infos(struct px_eth_dev *dev, struct px_eth_dev_info *info)
 	info->driver_name = "net_tap";
 	info->max_rx_queues = TAP_MAX_QUEUES;
 	info->max_tx_queues = TAP_MAX_QUEUES;
-	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM;
+	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM |
+				PX_ETH_RX_OFFLOAD_TCP_LRO;
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS | PX_ETH_TX_OFFLOAD_IPV4_CKSUM |
 				PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM |
 				PX_ETH_TX_OFFLOAD_TCP_TSO;
@@ -388,6 +471,11 @@ static int tap_rxq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, i
 	struct tap_priv *priv = dev->dev_private;
 
 	(void)nb_desc, (void)socket, (void)conf;
+	if ((dev->conf.rxmode.offloads & PX_ETH_RX_OFFLOAD_TCP_LRO) && priv->rxq[q].spill == NULL) {
+		priv->rxq[q].spill = malloc(TAP_LRO_MAX_FRAME);
+		if (priv->rxq[q].spill == NULL)
+			return -ENOMEM;
+	}
 	priv->rxq[q].mp = mp;
 	priv->rxq[q].fd = priv->fds[q];
 	dev->rx_queues[q] = &priv->rxq[q];
@@ -448,6 +536,8 @@ static int tap_stats_reset(struct px_eth_dev *dev)
 
 static void tap_priv_free(struct tap_priv *priv)
 {
+	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++)
+		free(priv->rxq[q].spill);
 	tap_fds_close(priv, 0);
 	if (priv->nd.fd >= 0)
 		close(priv->nd.fd);

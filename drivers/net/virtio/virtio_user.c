@@ -326,13 +326,17 @@ static int vu_start(struct virtio_user *vu)
 /* A stopped port's TX frames reach the backend before the rings are taken back: wait (200 ms at
  * most) until it has used every descriptor made available, so what the port counted as sent
  * was sent. */
-static void vu_tx_drain(struct virtio_queue *vq)
+static void vu_tx_drain(struct virtio_user *vu, struct virtio_queue *vq)
 {
 	uint32_t end =
 		vq->avail_idx | (vq->packed_ring && vq->avail_wrap ? VHOST_USER_PACKED_WRAP : 0);
+	unsigned int ms;
 
-	for (unsigned int ms = 0; ms < VU_DRAIN_MS && vu_vring_base(vq) != end; ms++)
+	for (ms = 0; ms < VU_DRAIN_MS && vu_vring_base(vq) != end; ms++)
 		usleep(1000);
+	VU_LOG(DEBUG, "%s: TX queue %u: %s after %u ms (used up to %#x, available up to %#x)",
+	       vu->name, vq->vq_index / 2, ms < VU_DRAIN_MS ? "drained" : "not drained", ms,
+	       vu_vring_base(vq), end);
 }
 
 /* Reset: the backend lets go of the rings (GET_VRING_BASE stops a ring in DPDK's and QEMU's
@@ -348,7 +352,7 @@ static void vu_stop(struct virtio_user *vu)
 		if (vu->vqs[i] == NULL)
 			continue;
 		if (i % 2 == 1)
-			vu_tx_drain(vu->vqs[i]);
+			vu_tx_drain(vu, vu->vqs[i]);
 		if (vu->backend_features & VIRTIO_BIT(VHOST_USER_F_PROTOCOL_FEATURES))
 			vu_state(vu, VHOST_USER_SET_VRING_ENABLE, i, 0);
 		vhost_user_msg_init(&msg, VHOST_USER_GET_VRING_BASE, sizeof(msg.payload.state));

@@ -1,0 +1,11 @@
+# net_virtio_user against DPDK 22.11's dpdk-testpmd on net_vhost (virtio_user.sh: needs
+# dpdk-testpmd and free hugepages, else skipped). Included by CMakeLists.txt.
+if(TARGET px_net_virtio)
+    foreach(c tx_split tx_packed tx_jumbo tx_jumbo_packed rx_split rx_packed rx_jumbo
+              rx_jumbo_packed rx_mrg_off restart restart_packed bad_devargs)
+        add_test(NAME fwd_virtio_user_${c}
+                 COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/virtio_user.sh $<TARGET_FILE:px-fwd> ${c})
+        set_tests_properties(fwd_virtio_user_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77
+                             RUN_SERIAL ON)
+    endforeach()
+endif()

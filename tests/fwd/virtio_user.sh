@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# tests/fwd/virtio_user.sh PX_FWD CASE: net_virtio_user (Pollux's virtio-net PMD over vhost-user)
+# against DPDK 22.11's dpdk-testpmd on net_vhost, the vhost-user backend, through a UNIX socket in
+# a temporary directory. Both directions with exact counts on both sides: Pollux txonly -> testpmd
+# rxonly (Pollux's port drains its TX ring before it stops) and testpmd txonly -> Pollux rxonly
+# (testpmd stops first; Pollux reads what is left in its ring). Split and packed rings, mergeable
+# RX buffers on and off, 60- to 9000-byte frames; a backend restarted under a server=1 port;
+# refused devargs. px-fwd runs on hugepages (shared with the backend; --no-huge is refused).
+# Exits 77 without dpdk-testpmd or free hugepages.
+set -euo pipefail
+fwd=$1 case=$2
+source "$(dirname "$0")/lib.sh"
+fwd_need dpdk-testpmd python3
+fwd_tmp
+sock=$tmp/vhost.sock
+free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+[ "${free:-0}" -ge 48 ] || { echo "SKIP: needs 48 free 2 MiB hugepages (px-hugepages --setup 256M)"; exit 77; }
+
+# vu_start VDEV-ARGS APP-ARGS...: px-fwd on net_virtio_user0,VDEV-ARGS in the background (vu_pid)
+vu_start() {
+    local dev=$1
+    shift
+    timeout 60 "$fwd" -l 0-1 -m 64 --log-level=pmd.net.virtio_user:debug --vdev "net_virtio_user0,$dev" -- "$@" --stats-period=0 \
+        --stats-json="$json" >"$tmp/out" 2>&1 &
+    vu_pid=$!
+}
+
+# vu_wait: px-fwd ends by itself (--duration), exit 0, every mbuf back
+vu_wait() {
+    local rc=0
+    wait "$vu_pid" || rc=$?
+    cat "$tmp/out"
+    [ $rc -eq 0 ] || { echo "FAIL: px-fwd exit $rc"; exit 1; }
+    check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and d["mbufs_freed_twice"] == 0' \
+        "every mbuf back in the pool once"
+}
+
+# tx DEVARGS LEN [PX-ARGS...]: Pollux sends LEN-byte frames for 2 s; testpmd receives every one
+tx() {
+    local dev=$1 len=$2
+    shift 2
+    testpmd_start "net_vhost0,iface=$sock" --forward-mode=rxonly --max-pkt-len=9600
+    vu_start "path=$sock,$dev" --forward-mode=txonly --txpkts="$len" --duration=2 "$@"
+    vu_wait
+    testpmd_stop
+    check "p[0]['tx_packets'] == $tp_rx > 1000 and p[0]['tx_errors'] == 0 and p[0]['tx_bytes'] == $tp_rx * $len" \
+        "Pollux sent what testpmd received ($tp_rx frames of $len bytes)"
+}
+
+# rx DEVARGS LEN [PX-ARGS...]: testpmd sends LEN-byte frames for 3 s and stops; Pollux, still
+# polling, has received every one
+rx() {
+    local dev=$1 len=$2
+    shift 2
+    testpmd_start "net_vhost0,iface=$sock" --forward-mode=txonly --mbuf-size=9728 --txpkts="$len"
+    vu_start "path=$sock,$dev" --forward-mode=rxonly --duration=5 "$@"
+    sleep 3
+    testpmd_stop
+    vu_wait
+    check "p[0]['rx_packets'] == $tp_tx > 1000 and p[0]['rx_bytes'] == $tp_tx * $len and p[0]['rx_bad'] == 0" \
+        "Pollux received what testpmd sent ($tp_tx frames of $len bytes)"
+}
+
+# restart DEVARGS: Pollux listens (server=1) and receives; testpmd (client=1) sends, is stopped,
+# and a new one connects and sends: Pollux receives from both, and holds as many fds with the
+# second backend as with the first
+restart() {
+    local tx1 fd1 fd2 px
+    vu_start "path=$sock,server=1,$1" --forward-mode=rxonly --duration=14
+    fwd_ready "$sock"
+    testpmd_start "net_vhost0,iface=$sock,client=1" --forward-mode=txonly
+    sleep 2
+    px=$(pgrep -P "$vu_pid")
+    fd1=$(ls "/proc/$px/fd" | wc -l)
+    testpmd_stop
+    tx1=$tp_tx
+    testpmd_start "net_vhost0,iface=$sock,client=1" --forward-mode=txonly
+    sleep 2
+    fd2=$(ls "/proc/$px/fd" | wc -l)
+    testpmd_stop
+    vu_wait
+    grep -q "went away" "$tmp/out" || { echo "FAIL: Pollux did not see the first backend go"; exit 1; }
+    [ "$fd1" -eq "$fd2" ] || { echo "FAIL: px-fwd held $fd1 fds with the first backend, $fd2 with the second"; exit 1; }
+    echo "ok: $fd1 fds with either backend"
+    check "p[0]['rx_packets'] == $tx1 + $tp_tx and $tx1 > 1000 and $tp_tx > 1000" \
+        "Pollux received both backends' frames ($tx1 + $tp_tx)"
+}
+
+# refused DEVARGS WHAT [EAL-ARGS]: px-fwd fails at probe with one line of net_virtio_user's naming WHAT
+refused() {
+    local rc=0
+    "$fwd" -l 0 ${3:--m 64} --vdev "net_virtio_user0,$1" -- --duration=0.1 >"$tmp/out" 2>&1 || rc=$?
+    if [ $rc -eq 0 ] || [ "$(grep -c "pmd.net.virtio_user" "$tmp/out")" -ne 1 ] || ! grep -q "$2" "$tmp/out"; then
+        echo "FAIL: '$1' exit $rc, or not one message naming $2"; cat "$tmp/out"; exit 1
+    fi
+    echo "ok: '$1' refused: $(grep -m1 "pmd.net.virtio_user" "$tmp/out")"
+}
+
+case $case in
+tx_split) tx "packed_vq=0" 60 ;;
+tx_packed) tx "packed_vq=1" 60 ;;
+tx_jumbo) tx "mrg_rxbuf=1" 9000 --enable-scatter ;;
+tx_jumbo_packed) tx "packed_vq=1" 9000 --enable-scatter ;;
+rx_split) rx "packed_vq=0" 60 ;;
+rx_packed) rx "packed_vq=1" 60 ;;
+rx_jumbo) rx "mrg_rxbuf=1" 9000 --enable-scatter --max-pkt-len=9018 ;;
+rx_jumbo_packed) rx "packed_vq=1" 9000 --enable-scatter --max-pkt-len=9018 ;;
+rx_mrg_off) rx "mrg_rxbuf=0" 1514 ;;
+restart) restart "packed_vq=0" ;;
+restart_packed) restart "packed_vq=1" ;;
+bad_devargs)
+    refused "path=$tmp/none.sock" "cannot connect"
+    refused "path=$sock,queues=0" "queues=0"
+    refused "queue_size=256" "path="
+    refused "path=$sock,queue_size=100" "power of two"
+    refused "path=$sock" "not file-backed" "--no-huge -m 64"
+    ;;
+*) echo "unknown case $case"; exit 2 ;;
+esac

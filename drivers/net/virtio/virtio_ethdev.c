@@ -297,12 +297,17 @@ static struct virtio_queue *virtio_queue_alloc(struct px_eth_dev *dev, uint16_t 
 }
 
 /* The queue sizes the device takes: a power of two (split rings need one; packed rings get the
- * same rule for simplicity) up to the queue's maximum. */
+ * same rule for simplicity) up to the queue's maximum. The maximum is read from pair 0's queue
+ * of that direction: the queues of the other pairs exist only while MQ is negotiated (QEMU
+ * 7.2 adds and removes them at each negotiation, and its control queue takes index 2 without
+ * MQ), and every pair has the same sizes (rx_queue_size, tx_queue_size). */
 static int virtio_check_nb_desc(struct px_eth_dev *dev, uint16_t vq_index, uint16_t nb_desc)
 {
-	struct virtio_hw *hw = adapter_of(dev)->hw;
-	uint16_t max = hw->ops->queue_max(hw, vq_index);
+	struct virtio_adapter *ad = adapter_of(dev);
+	uint16_t max = ad->hw->ops->queue_max(ad->hw, vq_index & 1);
 
+	if (vq_index / 2 >= ad->max_pairs)
+		max = 0;
 	if (max == 0) {
 		VIRTIO_LOG(ERR, "%s: the device has no virtqueue %u", dev->name, vq_index);
 		return -EINVAL;
@@ -927,14 +932,14 @@ static int virtio_dev_infos_get(struct px_eth_dev *dev, struct px_eth_dev_info *
 		info->rx_offload_capa |= PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM;
 	if (has(f, VIRTIO_NET_F_CTRL_VLAN) && has(f, VIRTIO_NET_F_CTRL_VQ))
 		info->rx_offload_capa |= PX_ETH_RX_OFFLOAD_VLAN_FILTER;
-	if (has(f, VIRTIO_NET_F_CSUM) && has(f, VIRTIO_NET_F_HOST_TSO4) &&
-	    has(f, VIRTIO_NET_F_HOST_TSO6))
-		info->tx_offload_capa |= PX_ETH_TX_OFFLOAD_TCP_TSO;
 	if (has(f, VIRTIO_NET_F_RSS) && has(f, VIRTIO_NET_F_MQ))
 		info->flow_type_rss_offloads = virtio_rss_hf(ad->rss_types);
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
 	if (has(f, VIRTIO_NET_F_CSUM))
 		info->tx_offload_capa |= PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM;
+	if (has(f, VIRTIO_NET_F_CSUM) && has(f, VIRTIO_NET_F_HOST_TSO4) &&
+	    has(f, VIRTIO_NET_F_HOST_TSO6))
+		info->tx_offload_capa |= PX_ETH_TX_OFFLOAD_TCP_TSO;
 	info->rx_desc_lim = (struct px_eth_desc_lim){.nb_max = ad->hw->ops->queue_max(ad->hw, 0),
 						     .nb_min = VIRTIO_MIN_DESC,
 						     .nb_align = 1};

@@ -82,7 +82,7 @@ void eal_telemetry_start(const struct eal_cfg *cfg, int argc, char **argv)
 				 "without telemetry (choose a shorter --file-prefix)");
 		return;
 	}
-	telemetry_start(dir, eal_telemetry_log);
+	telemetry_start(dir, eal_telemetry_log, px_ctrl_thread_create);
 }
 
 void eal_telemetry_stop(void)

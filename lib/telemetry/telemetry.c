@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -403,25 +402,22 @@ static int tel_listen(const char *dir)
 	return 0;
 }
 
-/* The server's thread, with every asynchronous signal blocked: the application's handlers run
- * on its own threads (the EAL's px_ctrl_thread_create() does the same above this layer). */
-static int tel_thread_start(void)
+/* The server's thread, started by the EAL's function (px_ctrl_thread_create(): every
+ * asynchronous signal blocked, so the application's handlers run on its own threads), or by
+ * pthread_create() when there is none (the unit tests). Returns 0 or -errno. */
+static int tel_thread_start(telemetry_thread_fn start_thread)
 {
-	sigset_t all, old;
 	int ret;
 
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	ret = pthread_create(&srv.thread, NULL, tel_thread, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (start_thread != NULL)
+		return start_thread(&srv.thread, "px-telemetry", tel_thread, NULL);
+	ret = -pthread_create(&srv.thread, NULL, tel_thread, NULL);
+	if (ret == 0)
+		pthread_setname_np(srv.thread, "px-telemetry");
 	return ret;
 }
 
-int telemetry_start(const char *dir, telemetry_log_fn log)
+int telemetry_start(const char *dir, telemetry_log_fn log, telemetry_thread_fn start_thread)
 {
 	int ret;
 
@@ -449,8 +445,8 @@ int telemetry_start(const char *dir, telemetry_log_fn log)
 	srv.wake_fd = eventfd(0, EFD_CLOEXEC);
 	for (int i = 0; i < TEL_MAX_CLIENTS; i++)
 		srv.clients[i] = -1;
-	if (srv.wake_fd < 0 || (ret = tel_thread_start()) != 0) {
-		ret = srv.wake_fd < 0 ? -errno : -ret;
+	if (srv.wake_fd < 0 || (ret = tel_thread_start(start_thread)) != 0) {
+		ret = srv.wake_fd < 0 ? -errno : ret;
 		tel_log(1, "telemetry: cannot start its thread: %s", strerror(-ret));
 		if (srv.wake_fd >= 0)
 			close(srv.wake_fd);
@@ -459,7 +455,6 @@ int telemetry_start(const char *dir, telemetry_log_fn log)
 		srv.listen_fd = srv.wake_fd = -1;
 		return ret;
 	}
-	pthread_setname_np(srv.thread, "px-telemetry");
 	srv.up = true;
 	tel_log(0, "telemetry: listening on %s", srv.path);
 	return 0;

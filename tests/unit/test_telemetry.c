@@ -160,8 +160,8 @@ static int test_telemetry_server(void)
 	PX_TEST_ASSERT_EQ(px_telemetry_register_cmd("/test/echo", echo_cmd, "x"), -EEXIST, "again");
 	PX_TEST_ASSERT_EQ(px_telemetry_register_cmd("test", echo_cmd, "x"), -EINVAL, "no slash");
 	PX_TEST_ASSERT_EQ(px_telemetry_register_cmd("/a b", echo_cmd, "x"), -EINVAL, "space");
-	PX_TEST_ASSERT_EQ(telemetry_start(dir, NULL), 0, "start in %s", dir);
-	PX_TEST_ASSERT_EQ(telemetry_start(dir, NULL), -EALREADY, "start twice");
+	PX_TEST_ASSERT_EQ(telemetry_start(dir, NULL, NULL), 0, "start in %s", dir);
+	PX_TEST_ASSERT_EQ(telemetry_start(dir, NULL, NULL), -EALREADY, "start twice");
 	snprintf(path, sizeof(path), "%s/" PX_TELEMETRY_SOCKET, dir);
 	fd = tel_connect(path);
 	if (fd < 0) {

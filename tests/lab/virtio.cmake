@@ -1,14 +1,17 @@
 # The virtio-net PMD (docs/virtio.md) on QEMU's virtio-net-pci (iommu_platform=on,
 # disable-legacy=on) behind the virtual IOMMU, every arch. Three boots per arch.
 set(_virtio_cases virtio_txrx_autotest virtio_stopstart_autotest virtio_jumbo_autotest
-                   virtio_promisc_autotest virtio_mac_filter_autotest virtio_rx_intr_autotest)
+                   virtio_promisc_autotest virtio_mac_filter_autotest virtio_rx_intr_autotest
+                   virtio_lsc_autotest virtio_vlan_filter_autotest)
 # One px-test process per case: on aarch64 an EAL brought up again in the same process with
 # -a options sometimes probes no PCI device at all (no VFIO container opened, px_eal_init()
 # returns 0; seen from the 4th to the 6th init, also at commit 24207df; not understood yet).
 string(REPLACE ";" " " _virtio_cases_sh "${_virtio_cases}")
 set(_virtio_each "for t in ${_virtio_cases_sh}; do px-test $t || exit 1; done")
 # Split rings: two ports on one hub, frames of 60..1514 bytes both ways (single segments and
-# TX chains), 50 start/stop cycles, jumbo frames through mergeable RX buffers.
+# TX chains), 50 start/stop cycles, jumbo frames through mergeable RX buffers; the link taken
+# down and up by QEMU's monitor (set_link p1 off/on: LSC callbacks, no frames while down), the
+# VLAN filter of the control queue.
 px_add_lab_test(NAME lab_<arch>_virtio ARCH all NICS virtio virtio
                 COMMAND "${_virtio_each}")
 # Packed rings (packed=on): the same cases with packed_vq=1 (the probe fails unless the device
@@ -55,3 +58,17 @@ if(PX_LAB)
         endif()
     endforeach()
 endif()
+# The tap network (run.sh --net tap:2, docs/lab.md): QEMU offers checksum offload, TSO and
+# several queue pairs only there. NIC 0 is Pollux's (rss=on), NIC 1 the guest kernel's
+# virtio_net without GUEST_TSO and GUEST_CSUM, so the host kernel segments and checksums what
+# Pollux offloads and the guest kernel checks every checksum: 4 TSO packets of 64000 bytes
+# arrive as 180 segments of at most 1448 bytes, byte for byte, counted by the peer's TCP with no
+# checksum error; 200 UDP datagrams of 18..8972 bytes with the checksum offloaded reach a kernel
+# socket byte for byte, 5 with a wrong pseudo-header sum are dropped and counted; 64 frames of
+# 16 flows from the kernel land on the queue RSS gives their hash under the test's key.
+set(_virtio_tap_cases virtio_tso_autotest virtio_csum_kernel_autotest virtio_rss_autotest)
+string(REPLACE ";" " " _virtio_tap_cases_sh "${_virtio_tap_cases}")
+px_add_lab_test(NAME lab_<arch>_virtio_tap ARCH all NICS virtio virtio
+                RUN_ARGS --net tap:2 --nic-props 0 rss=on
+                         --nic-props 1 guest_csum=off,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off
+                COMMAND "set -e; set -- $PX_LAB_PORTS; ifc=$(px-lab-kbind --up $2 virtio_net); ip addr add 10.9.0.1/24 dev $ifc; export PX_VIRTIO_PEER=$ifc; for t in ${_virtio_tap_cases_sh}; do px-test $t || exit 1; done")

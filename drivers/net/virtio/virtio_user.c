@@ -111,6 +111,7 @@ static bool vu_has_pf(const struct virtio_user *vu, unsigned int bit)
 
 static int vu_request(struct virtio_user *vu, struct vhost_user_msg *msg)
 {
+	uint32_t request = msg->hdr.request;
 	int ret;
 
 	if (vu->sock < 0)
@@ -118,8 +119,8 @@ static int vu_request(struct virtio_user *vu, struct vhost_user_msg *msg)
 	ret = vhost_user_request(vu->sock, msg, vu_has_pf(vu, VHOST_USER_PROTOCOL_F_REPLY_ACK),
 				 VU_TIMEOUT_MS);
 	if (ret < 0)
-		VU_LOG(ERR, "%s: vhost-user %s: %s", vu->name,
-		       vhost_user_req_name(msg->hdr.request), strerror(-ret));
+		VU_LOG(ERR, "%s: vhost-user %s: %s", vu->name, vhost_user_req_name(request),
+		       strerror(-ret));
 	return ret;
 }
 
@@ -218,11 +219,13 @@ static int vu_mem_table_build(const char *name, struct vhost_user_msg *msg)
 /* SET_OWNER, the backend's features and the protocol features both sides know. */
 static int vu_handshake(struct virtio_user *vu)
 {
+	struct vhost_user_msg msg;
 	uint64_t pf = 0;
 	int ret;
 
 	vu->protocol_features = 0;
-	ret = vu_u64(vu, VHOST_USER_SET_OWNER, 0);
+	vhost_user_msg_init(&msg, VHOST_USER_SET_OWNER, 0);
+	ret = vu_request(vu, &msg);
 	if (ret == 0)
 		ret = vu_get_u64(vu, VHOST_USER_GET_FEATURES, &vu->backend_features);
 	if (ret < 0 || !(vu->backend_features & VIRTIO_BIT(VHOST_USER_F_PROTOCOL_FEATURES)))

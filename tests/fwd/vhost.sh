@@ -42,6 +42,7 @@ tp_wait() {
 }
 
 tp_stop() { # stop forwarding, give the other side 1 s with the rings still there, quit
+    echo "show port stats all" >&3
     echo stop >&3
     sleep 1
     echo quit >&3
@@ -52,6 +53,7 @@ tp_stop() { # stop forwarding, give the other side 1 s with the rings still ther
         END { print rx " " tx }' "$tmp/testpmd.log")
     [ -n "$tp_tx" ] || { cat "$tmp/testpmd.log"; echo "FAIL: no forward statistics from dpdk-testpmd"; exit 1; }
     echo "dpdk-testpmd: RX-packets $tp_rx TX-packets $tp_tx"
+    grep -aE "RX-(missed|errors): *[1-9]|TX-errors: *[1-9]|RX-packets" "$tmp/testpmd.log" || true
 }
 
 vh_ready() { # the socket is there (its server listens)
@@ -60,15 +62,14 @@ vh_ready() { # the socket is there (its server listens)
     cat "$tmp/out"; echo "FAIL: px-fwd did not listen on $sock"; exit 1
 }
 
-vh_tx_idle() { # px-fwd sent, and its last two one-second statistics lines show nothing offered
-    local i
-    for i in $(seq 30); do
-        sleep 1
-        awk '/^port 0: rx .* Mpps/ { n++; l2 = l1; l1 = $0 } END {
-            exit !(n > 2 && l1 ~ /tx +0.000 Mpps/ && l1 ~ /drops 0 / && l2 ~ /tx +0.000 Mpps/ && l2 ~ /drops 0 /) }' \
-            "$tmp/out" && grep -qE "tx +0\.0*[1-9]" "$tmp/out" && return 0
+vh_queues() { # vh_queues rx|tx Q: with Q > 1, every queue of px-fwd's port moved frames
+    local i n
+    [ "$2" -gt 1 ] || return 0
+    for i in $(seq 0 $(($2 - 1))); do
+        n=$(fwd_xstat 0 "$1_q${i}_packets")
+        [ "$n" -gt 0 ] || { echo "FAIL: $1 queue $i moved no frame"; exit 1; }
+        echo "ok: $1 queue $i: $n frames"
     done
-    cat "$tmp/out"; echo "FAIL: px-fwd did not send, or did not finish in 30 s"; exit 1
 }
 
 # px-fwd's own process (fwd_pid is timeout's)
@@ -86,34 +87,47 @@ vh_case() {
         pxa+=(--max-pkt-len=$((len + 18)) --enable-scatter)
     fi
     if [ "$dir" = tx ]; then
-        fwd_start -l 0-1 --vdev "net_vhost0,iface=$sock,queues=$q" -- --forward-mode=rxonly "${pxa[@]}"
+        fwd_start -l 0-1 --log-level=ethdev:debug --vdev "net_vhost0,iface=$sock,queues=$q" -- \
+            --forward-mode=rxonly "${pxa[@]}"
         vh_ready
-        tp_start "$vdev" --forward-mode=txonly --txpkts="$len" "${tpa[@]}"
+        tp_start "$vdev" --forward-mode=txonly "${tpa[@]}" --txpkts="$len"
         sleep 3
         tp_stop
         fwd_stop
         check "p[0]['rx_packets'] == $tp_tx and $tp_tx > 1000 and p[0]['rx_errors'] == 0" \
             "px-fwd received all $tp_tx frames testpmd sent ($len bytes, $ring, mrg_rxbuf=$mrg, $q queue(s))"
         check "p[0]['rx_bytes'] == $tp_tx * $len" "every byte counted"
+        vh_queues rx "$q"
     else
-        # testpmd serves the socket (server=1; its probe waits for the backend), px-fwd
-        # connects (client=1) and offers --tx-max frames (those offered before the rings are
-        # ready are dropped, counted apart); once px-fwd's live statistics show it idle,
-        # testpmd has taken all from its ring (it drops what is there when the backend goes,
-        # so px-fwd stays until testpmd has counted)
+        # testpmd serves the socket (server=1; its probe waits for the backend); px-fwd
+        # (interactive) connects (client=1) and starts sending only once testpmd forwards:
+        # DPDK's virtio start drops what is in its RX ring (virtqueue_rxvq_flush) after
+        # DRIVER_OK. px-fwd stops sending, testpmd counts with the rings still there, then
+        # both quit
         tp_nowait=1 tp_start "$vdev,server=1" --forward-mode=rxonly "${tpa[@]}"
         vh_ready
-        timeout 60 "$fwd" --no-huge -m 256 -l 0-1 --vdev "net_vhost0,iface=$sock,queues=$q,client=1" \
-            -- --forward-mode=txonly --txpkts="$len" --tx-pps=$((50000 / q)) \
-            --tx-max=$((250000 / q)) "${pxa[@]}" --stats-period=1 --stats-json="$json" \
-            >"$tmp/out" 2>&1 &
+        rm -f "$tmp/px.in" && mkfifo "$tmp/px.in"
+        timeout 60 "$fwd" --no-huge -m 256 -l 0-1 --log-level=ethdev:debug \
+            --vdev "net_vhost0,iface=$sock,queues=$q,client=1" -- -i --forward-mode=txonly \
+            --txpkts="$len" "${pxa[@]}" --stats-period=0 --stats-json="$json" \
+            <"$tmp/px.in" >"$tmp/out" 2>&1 &
         fwd_pid=$!
+        exec 4>"$tmp/px.in"
         tp_wait
-        vh_tx_idle
+        echo start >&4
+        sleep 3
+        echo stop >&4
+        sleep 1
         tp_stop
-        fwd_stop
+        echo quit >&4
+        exec 4>&-
+        wait "$fwd_pid" || { cat "$tmp/out"; echo "FAIL: px-fwd failed"; exit 1; }
+        grep -v "^testpmd> *$" "$tmp/out" | tail -n 20
+        check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and d["mbufs_freed_twice"] == 0' \
+            "every mbuf back in the pool once"
         check "p[0]['tx_packets'] == $tp_rx and $tp_rx > 1000 and p[0]['tx_errors'] == 0" \
             "testpmd received all $tp_rx frames px-fwd sent ($len bytes, $ring, mrg_rxbuf=$mrg, $q queue(s))"
+        vh_queues tx "$q"
     fi
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "px_test.h"
+#include "lab_pair.h"
 #include "px_eal.h"
 #include "px_cycles.h"
 #include "px_ethdev.h"
@@ -55,25 +56,14 @@ static int vfio_devices_present(void)
 
 static int port_setup(struct pair *p, int i, const struct px_eth_conf *conf)
 {
-	int ret;
-
-	ret = px_eth_dev_configure(p->port[i], 1, 1, conf);
-	if (ret == 0)
-		ret = px_eth_rx_queue_setup(p->port[i], 0, NB_DESC, PX_SOCKET_ID_ANY, NULL, p->mp);
-	if (ret == 0)
-		ret = px_eth_tx_queue_setup(p->port[i], 0, NB_DESC, PX_SOCKET_ID_ANY, NULL);
-	if (ret == 0)
-		ret = px_eth_macaddr_get(p->port[i], &p->mac[i]);
-	return ret;
+	return lab_port_setup(p->port[i], conf, NB_DESC, p->mp, &p->mac[i]);
 }
 
 /* EAL with hugepages, the first two e1000e ports, a pool; both ports configured (@conf[i]),
  * stopped. */
 static int pair_open_conf(struct pair *p, const struct px_eth_conf conf[2])
 {
-	struct px_eth_dev_info info;
-	uint16_t port;
-	int n = 0, ret;
+	int ret;
 
 	if (!vfio_devices_present())
 		PX_TEST_SKIP("no device bound to vfio-pci (run in the lab: ctest -L lab)");
@@ -87,12 +77,8 @@ static int pair_open_conf(struct pair *p, const struct px_eth_conf conf[2])
 			     "needs a container per group in lib/pci");
 #endif
 	PX_TEST_ASSERT(ret >= 0, "EAL init (%s): %s", EAL_ARGS, strerror(-ret));
-	PX_ETH_FOREACH_DEV (port) {
-		if (px_eth_dev_info_get(port, &info) == 0 &&
-		    strcmp(info.driver_name, "net_e1000e") == 0 && n < 2)
-			p->port[n++] = port;
-	}
-	PX_TEST_ASSERT_EQ(n, 2, "two e1000e ports probed");
+	if (lab_pair_find("net_e1000e", EAL_ARGS, p->port) != PX_TEST_OK)
+		return PX_TEST_FAILED;
 	p->mp = px_pktmbuf_pool_create("e1000e_test", NB_MBUF, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE,
 				       PX_SOCKET_ID_ANY);
 	PX_TEST_ASSERT(p->mp != NULL, "pool: %s", strerror(errno));
@@ -130,11 +116,6 @@ static uint16_t frame_len(uint32_t seq)
 	return (uint16_t)(60 + (seq * 37u) % (1514 - 60 + 1));
 }
 
-static uint8_t frame_byte(uint32_t seq, unsigned int off)
-{
-	return (uint8_t)(seq * 131u + off * 7u + (off >> 8));
-}
-
 /* Frame @seq of a run from @src to @dst; every third frame as a two-segment chain. */
 static struct px_mbuf *frame_make(struct pair *p, int src, uint32_t seq)
 {
@@ -150,7 +131,7 @@ static struct px_mbuf *frame_make(struct pair *p, int src, uint32_t seq)
 	buf[13] = ETHER_TYPE_TEST & 0xff;
 	memcpy(buf + HDR_LEN, &seq, sizeof(seq));
 	for (unsigned int i = HDR_LEN + sizeof(seq); i < len; i++)
-		buf[i] = frame_byte(seq, i);
+		buf[i] = lab_frame_byte(seq, i);
 	memcpy(px_pktmbuf_append(m, split), buf, split);
 	if (split < len) {
 		m2 = px_pktmbuf_alloc(p->mp);
@@ -181,7 +162,7 @@ static int frame_check(struct pair *p, int src, struct px_mbuf *m, uint32_t seq)
 	PX_TEST_ASSERT(memcmp(d, &p->mac[!src], 6) == 0 && memcmp(d + 6, &p->mac[src], 6) == 0,
 		       "addresses of frame %u", seq);
 	for (unsigned int i = HDR_LEN + sizeof(seq); i < m->pkt_len; i++)
-		PX_TEST_ASSERT_EQ(d[i], frame_byte(seq, i), "byte %u of frame %u", i, seq);
+		PX_TEST_ASSERT_EQ(d[i], lab_frame_byte(seq, i), "byte %u of frame %u", i, seq);
 	return PX_TEST_OK;
 }
 
@@ -251,15 +232,7 @@ static int stats_check(struct pair *p, int src, uint64_t n)
 
 static int pair_close(struct pair *p)
 {
-	for (int i = 0; i < 2; i++)
-		PX_TEST_ASSERT_EQ(px_eth_dev_stop(p->port[i]), 0, "stop");
-	PX_TEST_ASSERT_EQ(px_mempool_avail_count(p->mp), p->avail_idle, "mbufs leaked");
-	for (int i = 0; i < 2; i++)
-		PX_TEST_ASSERT_EQ(px_eth_dev_close(p->port[i]), 0, "close");
-	PX_TEST_ASSERT_EQ(px_mempool_avail_count(p->mp), NB_MBUF, "mbufs left in closed ports");
-	px_mempool_free(p->mp);
-	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "EAL cleanup");
-	return PX_TEST_OK;
+	return lab_pair_close(p->port, p->mp, p->avail_idle, NB_MBUF);
 }
 
 /* Start both ports, 300 frames each way, content checked; then pair_close(). */
@@ -530,7 +503,7 @@ static struct px_mbuf *jumbo_make(struct pair *p, uint32_t seq, uint32_t len)
 			return NULL;
 		}
 		for (uint16_t i = 0; i < n; i++)
-			d[i] = frame_byte(seq, off + i);
+			d[i] = lab_frame_byte(seq, off + i);
 		if (off == 0) {
 			memcpy(d, &p->mac[1], 6);
 			memcpy(d + 6, &p->mac[0], 6);
@@ -560,8 +533,8 @@ static int jumbo_check(struct pair *p, struct px_mbuf *m, uint32_t seq, uint32_t
 			       "segment %u: %u bytes, a full 2048-byte buffer", segs, s->data_len);
 		for (uint16_t i = 0; i < s->data_len; i++, off++)
 			if (off >= HDR_LEN + sizeof(seq))
-				PX_TEST_ASSERT_EQ(d[i], frame_byte(seq, off), "byte %u of frame %u",
-						  off, seq);
+				PX_TEST_ASSERT_EQ(d[i], lab_frame_byte(seq, off),
+						  "byte %u of frame %u", off, seq);
 	}
 	PX_TEST_ASSERT_EQ(off, len, "bytes in the chain");
 	PX_TEST_ASSERT_EQ(segs, m->nb_segs, "nb_segs matches the chain");

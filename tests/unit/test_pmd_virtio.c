@@ -22,6 +22,7 @@
 #include "px_mbuf.h"
 #include "px_mempool.h"
 
+#include "lab_pair.h"
 #include "virtio_lab.h"
 
 /* Frames on the wire at most: their RX buffers (a jumbo frame takes up to 5) stay below NB_DESC
@@ -68,36 +69,22 @@ int virtio_eal_args(char *buf, size_t len)
 
 int vport_setup(struct vpair *p, int i, const struct px_eth_conf *conf)
 {
-	int ret = px_eth_dev_configure(p->port[i], 1, 1, conf);
-
-	if (ret == 0)
-		ret = px_eth_rx_queue_setup(p->port[i], 0, NB_DESC, PX_SOCKET_ID_ANY, NULL, p->mp);
-	if (ret == 0)
-		ret = px_eth_tx_queue_setup(p->port[i], 0, NB_DESC, PX_SOCKET_ID_ANY, NULL);
-	if (ret == 0)
-		ret = px_eth_macaddr_get(p->port[i], &p->mac[i]);
-	return ret;
+	return lab_port_setup(p->port[i], conf, NB_DESC, p->mp, &p->mac[i]);
 }
 
 /* EAL on the virtio devices, the first two virtio ports, a pool; both configured, stopped. */
 int vpair_open(struct vpair *p, const struct px_eth_conf *conf)
 {
-	struct px_eth_dev_info info;
 	char args[512];
-	uint16_t port;
-	int n = 0, ret;
+	int ret;
 
 	if (virtio_eal_args(args, sizeof(args)) < 2)
 		PX_TEST_SKIP("fewer than two virtio devices bound to vfio-pci (run in the lab: "
 			     "ctest -R 'lab_.*virtio')");
 	ret = px_test_eal_init(args);
 	PX_TEST_ASSERT(ret >= 0, "EAL init (%s): %s", args, strerror(-ret));
-	PX_ETH_FOREACH_DEV (port) {
-		if (px_eth_dev_info_get(port, &info) == 0 &&
-		    strcmp(info.driver_name, "net_virtio") == 0 && n < 2)
-			p->port[n++] = port;
-	}
-	PX_TEST_ASSERT_EQ(n, 2, "two virtio ports probed (EAL args: %s)", args);
+	if (lab_pair_find("net_virtio", args, p->port) != PX_TEST_OK)
+		return PX_TEST_FAILED;
 	p->mp = px_pktmbuf_pool_create("virtio_test", NB_MBUF, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE,
 				       PX_SOCKET_ID_ANY);
 	PX_TEST_ASSERT(p->mp != NULL, "pool: %s", strerror(errno));
@@ -132,20 +119,7 @@ int vpair_up(struct vpair *p)
 
 int vpair_close(struct vpair *p)
 {
-	for (int i = 0; i < 2; i++)
-		PX_TEST_ASSERT_EQ(px_eth_dev_stop(p->port[i]), 0, "stop");
-	PX_TEST_ASSERT_EQ(px_mempool_avail_count(p->mp), p->avail_idle, "mbufs leaked");
-	for (int i = 0; i < 2; i++)
-		PX_TEST_ASSERT_EQ(px_eth_dev_close(p->port[i]), 0, "close");
-	PX_TEST_ASSERT_EQ(px_mempool_avail_count(p->mp), NB_MBUF, "mbufs left in closed ports");
-	px_mempool_free(p->mp);
-	PX_TEST_ASSERT_EQ(px_eal_cleanup(), 0, "EAL cleanup");
-	return PX_TEST_OK;
-}
-
-static uint8_t frame_byte(uint32_t seq, unsigned int off)
-{
-	return (uint8_t)(seq * 131u + off * 7u + (off >> 8));
+	return lab_pair_close(p->port, p->mp, p->avail_idle, NB_MBUF);
 }
 
 /* Frame @seq of @len bytes from port @src to the other, in segments of at most @seg bytes. */
@@ -165,7 +139,7 @@ struct px_mbuf *vframe_make(struct vpair *p, int src, uint32_t seq, uint32_t len
 		}
 		d = px_pktmbuf_mtod(m, uint8_t *);
 		for (uint32_t i = 0; i < n; i++)
-			d[i] = frame_byte(seq, off + i);
+			d[i] = lab_frame_byte(seq, off + i);
 		if (off == 0) {
 			memcpy(d, &p->mac[!src], 6);
 			memcpy(d + 6, &p->mac[src], 6);
@@ -197,8 +171,8 @@ int vframe_check(struct vpair *p, int src, struct px_mbuf *m, uint32_t seq, uint
 		for (uint32_t i = 0; i < s->data_len; i++, off++) {
 			if (off < HDR_LEN + sizeof(seq))
 				continue;
-			PX_TEST_ASSERT_EQ(d[i], frame_byte(seq, off), "byte %u of frame %u", off,
-					  seq);
+			PX_TEST_ASSERT_EQ(d[i], lab_frame_byte(seq, off), "byte %u of frame %u",
+					  off, seq);
 		}
 	}
 	PX_TEST_ASSERT_EQ(off, len, "segments' data_len adds up to pkt_len");

@@ -2,7 +2,8 @@
 # dpdk-testpmd and free hugepages, else skipped). Included by CMakeLists.txt.
 if(TARGET px_net_virtio)
     foreach(c tx_split tx_packed tx_jumbo tx_jumbo_packed rx_split rx_packed rx_jumbo
-              rx_jumbo_packed rx_mrg_off restart restart_packed bad_devargs)
+              rx_jumbo_packed rx_mrg_off tx_2q tx_2q_packed rx_2q rx_2q_packed restart
+              restart_packed bad_devargs)
         add_test(NAME fwd_virtio_user_${c}
                  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/virtio_user.sh $<TARGET_FILE:px-fwd> ${c})
         set_tests_properties(fwd_virtio_user_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77

@@ -20,7 +20,7 @@ free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
 vu_start() {
     local dev=$1
     shift
-    timeout 60 "$fwd" -l 0-1 -m 64 --log-level=pmd.net.virtio_user:debug --vdev "net_virtio_user0,$dev" -- "$@" --stats-period=0 \
+    timeout 60 "$fwd" -l 0-1 -m 64 --log-level=pmd.net.virtio_user:debug --log-level=ethdev:debug --vdev "net_virtio_user0,$dev" -- "$@" --stats-period=0 \
         --stats-json="$json" >"$tmp/out" 2>&1 &
     vu_pid=$!
 }
@@ -36,29 +36,45 @@ vu_wait() {
 }
 
 # tx DEVARGS LEN [PX-ARGS...]: Pollux sends LEN-byte frames for 2 s; testpmd receives every one
+# (with queues=2 in DEVARGS, on two queue pairs, queue 1 carrying some)
 tx() {
-    local dev=$1 len=$2
+    local dev=$1 len=$2 q=1
     shift 2
-    testpmd_start "net_vhost0,iface=$sock" --forward-mode=rxonly --max-pkt-len=9600
-    vu_start "path=$sock,$dev" --forward-mode=txonly --txpkts="$len" --duration=2 "$@"
+    case $dev in *queues=2*) q=2 ;; esac
+    testpmd_start "net_vhost0,iface=$sock,queues=$q" --forward-mode=rxonly --max-pkt-len=9600 \
+        --rxq=$q --txq=$q
+    vu_start "path=$sock,$dev" --forward-mode=txonly --txpkts="$len" --duration=2 --rxq=$q --txq=$q "$@"
     vu_wait
     testpmd_stop
     check "p[0]['tx_packets'] == $tp_rx > 1000 and p[0]['tx_errors'] == 0 and p[0]['tx_bytes'] == $tp_rx * $len" \
         "Pollux sent what testpmd received ($tp_rx frames of $len bytes)"
+    queue_used tx $q
+}
+
+# queue_used DIR Q: with Q = 2, queue 1 moved frames too (px-fwd's xstats at close)
+queue_used() {
+    [ "$2" -eq 2 ] || return 0
+    local n
+    n=$(fwd_xstat 0 "$1_q1_packets")
+    [ "$n" -gt 1000 ] || { echo "FAIL: $1 queue 1 moved $n frames"; exit 1; }
+    echo "ok: $1 queue 1 moved $n frames"
 }
 
 # rx DEVARGS LEN [PX-ARGS...]: testpmd sends LEN-byte frames for 3 s and stops; Pollux, still
 # polling, has received every one
 rx() {
-    local dev=$1 len=$2
+    local dev=$1 len=$2 q=1
     shift 2
-    testpmd_start "net_vhost0,iface=$sock" --forward-mode=txonly --mbuf-size=9728 --txpkts="$len"
-    vu_start "path=$sock,$dev" --forward-mode=rxonly --duration=5 "$@"
+    case $dev in *queues=2*) q=2 ;; esac
+    testpmd_start "net_vhost0,iface=$sock,queues=$q" --forward-mode=txonly --mbuf-size=9728 \
+        --txpkts="$len" --rxq=$q --txq=$q
+    vu_start "path=$sock,$dev" --forward-mode=rxonly --duration=5 --rxq=$q --txq=$q "$@"
     sleep 3
     testpmd_stop
     vu_wait
     check "p[0]['rx_packets'] == $tp_tx > 1000 and p[0]['rx_bytes'] == $tp_tx * $len and p[0]['rx_bad'] == 0" \
         "Pollux received what testpmd sent ($tp_tx frames of $len bytes)"
+    queue_used rx $q
 }
 
 # restart DEVARGS: Pollux listens (server=1) and receives; testpmd (client=1) sends, is stopped,
@@ -106,11 +122,16 @@ rx_packed) rx "packed_vq=1" 60 ;;
 rx_jumbo) rx "mrg_rxbuf=1" 9000 --enable-scatter --max-pkt-len=9018 ;;
 rx_jumbo_packed) rx "packed_vq=1" 9000 --enable-scatter --max-pkt-len=9018 ;;
 rx_mrg_off) rx "mrg_rxbuf=0" 1514 ;;
+tx_2q) tx "queues=2" 60 ;;
+tx_2q_packed) tx "queues=2,packed_vq=1" 60 ;;
+rx_2q) rx "queues=2" 60 ;;
+rx_2q_packed) rx "queues=2,packed_vq=1" 1514 ;;
 restart) restart "packed_vq=0" ;;
 restart_packed) restart "packed_vq=1" ;;
 bad_devargs)
     refused "path=$tmp/none.sock" "cannot connect"
     refused "path=$sock,queues=0" "queues=0"
+    refused "path=$sock,queues=9" "queues=9"
     refused "queue_size=256" "path="
     refused "path=$sock,queue_size=100" "power of two"
     refused "path=$sock" "not file-backed" "--no-huge -m 64"

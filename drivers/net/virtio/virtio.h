@@ -26,7 +26,7 @@ struct virtio_queue;
 /*
  * How the control path reaches a device (VIRTIO 1.2 §4, "transport options"): the modern PCI
  * transport (virtio_pci.c) or vhost-user (virtio_user.c). None of it is on the data path: a
- * queue's notification is set up once by queue_setup (vq->notify, or vq->kick_fd) and the
+ * queue's notification is set up once by queue_setup (vq->notify, or vq->kick) and the
  * bursts write it themselves, once per burst at most.
  */
 struct virtio_transport {
@@ -41,7 +41,7 @@ struct virtio_transport {
 	uint16_t (*queue_max)(struct virtio_hw *hw, uint16_t q);
 	/* Tell the device where @vq's rings are (vq->nb_desc entries) and which interrupt
 	 * @vector it raises (VIRTIO_MSI_NO_VECTOR: none), enable it, and set how the driver
-	 * notifies it: vq->notify, or vq->notify NULL and vq->kick_fd. @return 0 or -EIO */
+	 * notifies it: vq->notify, or vq->notify NULL and vq->kick. @return 0 or -EIO */
 	int (*queue_setup)(struct virtio_hw *hw, struct virtio_queue *vq, uint16_t vector);
 	/* Read @len bytes at @off of the device configuration (§2.5), consistently. */
 	void (*read_dev_config)(struct virtio_hw *hw, uint32_t off, void *buf, uint32_t len);
@@ -124,6 +124,8 @@ struct virtio_queue {
 	uint16_t *chain_end;         /* TX, by head id: the last id of its chain */
 	volatile uint16_t *notify;   /* PCI: the queue's notification address; else NULL */
 	int kick_fd;                 /* vhost-user: the queue's kick eventfd (notify NULL) */
+	void (*kick)(struct virtio_queue *vq); /* notify NULL: how to notify (virtio_kick_fd) */
+	void *kick_arg;                        /* the transport's, for kick */
 	struct px_mempool *mp;       /* RX */
 	struct virtio_net_hdr *hdrs; /* TX: a header per head id, for packets that cannot */
 	uint64_t hdrs_iova;          /* carry theirs in their headroom */
@@ -176,6 +178,7 @@ static inline void virtio_id_put(struct virtio_queue *vq, uint16_t id)
 	vq->nb_free++;
 }
 
+/* A kick: an eventfd write to vq->kick_fd (vhost-user's doorbell). */
 void virtio_kick_fd(struct virtio_queue *vq);
 
 /* Tell the device about buffers made available: one register write through PCI, an eventfd
@@ -185,7 +188,7 @@ static inline void virtio_notify(struct virtio_queue *vq)
 	if (px_likely(vq->notify != NULL))
 		*vq->notify = htole16(vq->vq_index);
 	else
-		virtio_kick_fd(vq);
+		vq->kick(vq);
 }
 
 /* The device address of @p, a ring inside the queue's memzone. */

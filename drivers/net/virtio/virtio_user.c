@@ -23,9 +23,13 @@
  * link down until the port is closed. The socket is watched on the EAL interrupt thread; the
  * data path never touches it.
  *
- * Not done: several queue pairs (queues=1 only, the PMD has one pair), a control queue (not
- * offered: promiscuous and MAC filters are -ENOTSUP, as with DPDK's virtio_user without cq=1),
- * VIRTIO_F_IN_ORDER (in_order= is accepted and ignored: the rings do not implement it).
+ * Queue pairs: queues=N (up to 8) offers VIRTIO_NET_F_MQ and a control queue, which stays in
+ * this process as in DPDK's virtio_user: the backend never sees it; VQ_PAIRS_SET enables that
+ * many pairs in the backend (SET_VRING_ENABLE). No receive filters are offered (CTRL_RX):
+ * promiscuous mode and extra MAC addresses are -ENOTSUP, as on DPDK's virtio_user.
+ *
+ * Not done: VIRTIO_F_IN_ORDER (in_order= is accepted and ignored: the rings do not implement
+ * it), RX interrupts beyond the call eventfds (no test yet), a backend's own control queue.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,22 +56,29 @@
 #include "virtio.h"
 
 #define VU_DRIVER_NAME "net_virtio_user"
-#define VU_PARAMS                                                                 \
-	"path=<socket> queues=<1> queue_size=<2^n> server=<0|1> mrg_rxbuf=<0|1> " \
+#define VU_PARAMS                                                                   \
+	"path=<socket> queues=<1-8> queue_size=<2^n> server=<0|1> mrg_rxbuf=<0|1> " \
 	"in_order=<0|1> packed_vq=<0|1> mac=<xx:xx:xx:xx:xx:xx>"
 #define VU_DEFAULT_QUEUE_SIZE 1024
 #define VU_MAX_QUEUE_SIZE 32768 /* §2.7 */
-#define VU_MAX_VQS 2            /* one RX and one TX queue */
-#define VU_TIMEOUT_MS 5000      /* for each reply of the backend */
-#define VU_DRAIN_MS 200         /* stop: for the backend to take the TX ring's last frames */
+#define VU_MAX_PAIRS VIRTIO_MAX_QUEUE_PAIRS
+#define VU_MAX_VQS (2 * VU_MAX_PAIRS + 1) /* the queue pairs and the control queue */
+#define VU_CTRL_DESC 64
+#define VU_NET_OK 0 /* §5.1.6.5: the control queue's ack */
+#define VU_NET_ERR 1
+#define VU_TIMEOUT_MS 5000 /* for each reply of the backend */
+#define VU_DRAIN_MS 1000   /* stop: for the backend to take the TX ring's last frames */
 
 /* What the rings and the PMD can use of the backend's offer. */
 #define VU_FEATURES                                                              \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX) |  \
 	 VIRTIO_BIT(VIRTIO_F_RING_PACKED) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | \
 	 VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM))
-/* What this transport offers itself: the configuration space is ours (MAC, link status). */
-#define VU_FRONTEND_FEATURES (VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_STATUS))
+/* What this transport offers itself: the configuration space (MAC, link status) and the
+ * control queue are ours. */
+#define VU_FRONTEND_FEATURES                                              \
+	(VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_STATUS) | \
+	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ))
 #define VU_PROTOCOL_FEATURES                                                                  \
 	(VIRTIO_BIT(VHOST_USER_PROTOCOL_F_MQ) | VIRTIO_BIT(VHOST_USER_PROTOCOL_F_REPLY_ACK) | \
 	 VIRTIO_BIT(VHOST_USER_PROTOCOL_F_STATUS))
@@ -80,6 +91,8 @@ struct virtio_user {
 	bool server;
 	bool mrg_rxbuf;
 	uint16_t queue_size;
+	uint16_t nb_pairs;     /* queues= */
+	uint16_t active_pairs; /* enabled in the backend (VQ_PAIRS_SET; 1 at first) */
 	struct px_ether_addr mac;
 	struct px_eth_dev *eth;     /* once attached */
 	int listen_fd;              /* server=1: the listening socket, else -1 */
@@ -216,6 +229,25 @@ static int vu_mem_table_build(const char *name, struct vhost_user_msg *msg)
 
 /* ---- the device: connect, start, stop (lock held) ----------------------------------------- */
 
+/* queues=N > 1: the backend must take that many pairs (MQ, and GET_QUEUE_NUM says how many). */
+static int vu_check_mq(struct virtio_user *vu)
+{
+	uint64_t n = 1;
+	int ret = 0;
+
+	if (vu_has_pf(vu, VHOST_USER_PROTOCOL_F_MQ) &&
+	    (vu->backend_features & VIRTIO_BIT(VIRTIO_NET_F_MQ)))
+		ret = vu_get_u64(vu, VHOST_USER_GET_QUEUE_NUM, &n);
+	if (ret == 0 && n < vu->nb_pairs) {
+		VU_LOG(ERR,
+		       "%s: queues=%u, but the backend at %s takes %" PRIu64 " queue pair(s) "
+		       "(dpdk-testpmd: --vdev net_vhost0,iface=...,queues=%u)",
+		       vu->name, vu->nb_pairs, vu->path, n, vu->nb_pairs);
+		ret = -ENOTSUP;
+	}
+	return ret;
+}
+
 /* SET_OWNER, the backend's features and the protocol features both sides know. */
 static int vu_handshake(struct virtio_user *vu)
 {
@@ -235,7 +267,7 @@ static int vu_handshake(struct virtio_user *vu)
 		ret = vu_u64(vu, VHOST_USER_SET_PROTOCOL_FEATURES, pf & VU_PROTOCOL_FEATURES);
 	if (ret == 0)
 		vu->protocol_features = pf & VU_PROTOCOL_FEATURES;
-	return ret;
+	return ret == 0 && vu->nb_pairs > 1 ? vu_check_mq(vu) : ret;
 }
 
 /* Where the backend takes up a ring: split, the used index it wrote (DPDK's backend resets to
@@ -291,8 +323,17 @@ static int vu_vring_start(struct virtio_user *vu, struct virtio_queue *vq)
 	if (ret == 0)
 		ret = vu_vring_fd(vu, VHOST_USER_SET_VRING_KICK, i, vu->kickfd[i]);
 	if (ret == 0 && (vu->backend_features & VIRTIO_BIT(VHOST_USER_F_PROTOCOL_FEATURES)))
-		ret = vu_state(vu, VHOST_USER_SET_VRING_ENABLE, i, 1);
+		ret = vu_state(vu, VHOST_USER_SET_VRING_ENABLE, i, i / 2 < vu->active_pairs);
 	return ret;
+}
+
+/* Data queue @i (RX 2k, TX 2k + 1) of the port's configured pairs, or NULL. A queue the port
+ * released (reconfigured with fewer) is not looked at. */
+static struct virtio_queue *vu_data_vq(const struct virtio_user *vu, unsigned int i)
+{
+	unsigned int pairs = vu->eth ? PX_MIN(vu->eth->nb_rx_queues, vu->eth->nb_tx_queues) : 0;
+
+	return i / 2 < pairs ? vu->vqs[i] : NULL;
 }
 
 /* DRIVER_OK: features, memory, rings; then a kick each, for buffers made available before. */
@@ -310,23 +351,23 @@ static int vu_start(struct virtio_user *vu)
 		ret = vu_mem_table_build(vu->name, &msg);
 	if (ret == 0)
 		ret = vu_request(vu, &msg);
-	for (unsigned int i = 0; i < VU_MAX_VQS && ret == 0; i++)
-		if (vu->vqs[i])
+	for (unsigned int i = 0; i < 2 * vu->nb_pairs && ret == 0; i++)
+		if (vu_data_vq(vu, i))
 			ret = vu_vring_start(vu, vu->vqs[i]);
 	if (ret == 0 && vu_has_pf(vu, VHOST_USER_PROTOCOL_F_STATUS))
 		ret = vu_u64(vu, VHOST_USER_SET_STATUS, vu->status);
 	if (ret < 0)
 		return ret;
 	vu->running = true;
-	for (unsigned int i = 0; i < VU_MAX_VQS; i++)
-		if (vu->vqs[i])
+	for (unsigned int i = 0; i < 2 * vu->nb_pairs; i++)
+		if (vu_data_vq(vu, i))
 			virtio_kick_fd(vu->vqs[i]);
 	VU_LOG(INFO, "%s: the backend at %s has the rings (features %#" PRIx64 ")", vu->name,
 	       vu->path, vu->features);
 	return 0;
 }
 
-/* A stopped port's TX frames reach the backend before the rings are taken back: wait (200 ms at
+/* A stopped port's TX frames reach the backend before the rings are taken back: wait (1 s at
  * most) until it has used every descriptor made available, so what the port counted as sent
  * was sent. */
 static void vu_tx_drain(struct virtio_user *vu, struct virtio_queue *vq)
@@ -349,10 +390,10 @@ static void vu_stop(struct virtio_user *vu)
 	if (!vu->running)
 		return;
 	vu->running = false;
-	for (uint32_t i = 0; i < VU_MAX_VQS && vu->sock >= 0; i++) {
+	for (uint32_t i = 0; i < 2u * vu->nb_pairs && vu->sock >= 0; i++) {
 		struct vhost_user_msg msg;
 
-		if (vu->vqs[i] == NULL)
+		if (vu_data_vq(vu, i) == NULL)
 			continue;
 		if (i % 2 == 1)
 			vu_tx_drain(vu, vu->vqs[i]);
@@ -471,6 +512,80 @@ static void vu_listen_event(int fd, void *arg)
 	}
 }
 
+/* ---- the control queue, served here ------------------------------------------------------- */
+
+/* The address of @len bytes at @iova in the control queue's command buffer, or NULL. */
+static uint8_t *vu_ctrl_va(const struct virtio_queue *vq, uint64_t iova, uint32_t len)
+{
+	uint64_t off = iova - vq->ctrl_buf_iova;
+
+	if (iova < vq->ctrl_buf_iova || off + len > virtio_ctrl_buf_size())
+		return NULL;
+	return (uint8_t *)vq->ctrl_buf + off;
+}
+
+/* §5.1.6.5.6 VQ_PAIRS_SET: that many pairs enabled in the backend; nothing else is offered. */
+static uint8_t vu_ctrl_handle(struct virtio_user *vu, const uint8_t *cmd, uint32_t len)
+{
+	uint16_t n;
+
+	if (len < 4 || cmd[0] != VIRTIO_NET_CTRL_MQ || cmd[1] != VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET)
+		return VU_NET_ERR;
+	memcpy(&n, cmd + 2, sizeof(n));
+	n = le16toh(n);
+	if (n < 1 || n > vu->nb_pairs)
+		return VU_NET_ERR;
+	pthread_mutex_lock(&vu->lock);
+	vu->active_pairs = n;
+	for (uint32_t i = 0; vu->running && i < 2u * vu->nb_pairs; i++)
+		if (vu_data_vq(vu, i))
+			vu_state(vu, VHOST_USER_SET_VRING_ENABLE, i, i / 2 < n);
+	pthread_mutex_unlock(&vu->lock);
+	return VU_NET_OK;
+}
+
+/* The driver kicked the control queue (virtio_ctrl.c: one command at a time, a chain of two
+ * descriptors under id 0, the command then the ack byte): play the device, in the driver's
+ * thread. The chain is where the driver put it; the used entry goes where it polls. */
+static void vu_ctrl_kick(struct virtio_queue *vq)
+{
+	uint64_t cmd_iova, ack_iova;
+	uint16_t head = 0, u;
+	uint8_t *cmd, *ack;
+	uint32_t len;
+
+	if (vq->packed_ring) {
+		volatile struct vring_packed_desc *d = vq->packed.desc;
+
+		cmd_iova = le64toh(d[vq->used_idx].addr);
+		len = le32toh(d[vq->used_idx].len);
+		ack_iova = le64toh(d[(vq->used_idx + 1) % vq->nb_desc].addr);
+	} else {
+		head = le16toh(vq->split.avail->ring[(uint16_t)(vq->avail_idx - 1) & vq->mask]);
+		cmd_iova = le64toh(vq->split.desc[head].addr);
+		len = le32toh(vq->split.desc[head].len);
+		ack_iova = le64toh(vq->split.desc[le16toh(vq->split.desc[head].next)].addr);
+	}
+	cmd = vu_ctrl_va(vq, cmd_iova, len);
+	ack = vu_ctrl_va(vq, ack_iova, 1);
+	if (ack == NULL)
+		return; /* not our command buffer: the driver times out */
+	*ack = cmd ? vu_ctrl_handle(vq->kick_arg, cmd, len) : VU_NET_ERR;
+	px_io_wmb(); /* the ack before the used entry */
+	if (vq->packed_ring) {
+		vq->packed.desc[vq->used_idx].len = htole32(1);
+		px_io_wmb();
+		vq->packed.desc[vq->used_idx].flags = htole16(
+			vq->used_wrap ? VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED : 0);
+	} else {
+		u = le16toh(vq->split.used->idx);
+		vq->split.used->ring[u & vq->mask].id = htole32(head);
+		vq->split.used->ring[u & vq->mask].len = htole32(1);
+		px_io_wmb();
+		vq->split.used->idx = htole16((uint16_t)(u + 1));
+	}
+}
+
 /* ---- transport ops ------------------------------------------------------------------------ */
 
 static int vu_reset(struct virtio_hw *hw)
@@ -511,11 +626,15 @@ static void vu_status_set(struct virtio_hw *hw, uint8_t bits)
 static uint64_t vu_device_features(struct virtio_hw *hw)
 {
 	struct virtio_user *vu = vu_of(hw);
-	uint64_t f = vu->backend_features & VU_FEATURES;
+	uint64_t f = (vu->backend_features & VU_FEATURES) | VU_FRONTEND_FEATURES;
 
 	if (!vu->mrg_rxbuf)
 		f &= ~VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF);
-	return f | VU_FRONTEND_FEATURES;
+	if (vu->nb_pairs > 1)
+		f |= VIRTIO_BIT(VIRTIO_NET_F_MQ); /* the handshake checked the backend's */
+	else
+		f &= ~VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ);
+	return f;
 }
 
 static void vu_driver_features(struct virtio_hw *hw, uint64_t features)
@@ -525,27 +644,34 @@ static void vu_driver_features(struct virtio_hw *hw, uint64_t features)
 
 static uint16_t vu_queue_max(struct virtio_hw *hw, uint16_t q)
 {
-	return q < VU_MAX_VQS ? vu_of(hw)->queue_size : 0;
+	struct virtio_user *vu = vu_of(hw);
+
+	if (q < 2 * vu->nb_pairs)
+		return vu->queue_size;
+	return q == 2 * vu->nb_pairs && vu->nb_pairs > 1 ? VU_CTRL_DESC : 0;
 }
 
-/* The rings reach the backend at DRIVER_OK (vu_start); here the queue gets its kick fd. */
+/* The rings reach the backend at DRIVER_OK (vu_start); here a data queue gets its kick fd, the
+ * control queue our handler. */
 static int vu_queue_setup(struct virtio_hw *hw, struct virtio_queue *vq, uint16_t vector)
 {
 	struct virtio_user *vu = vu_of(hw);
 
-	(void)vector; /* every queue has its call fd */
-	if (vq->vq_index >= VU_MAX_VQS)
+	(void)vector; /* every data queue has its call fd */
+	if (vq->vq_index > 2 * vu->nb_pairs)
 		return -EIO;
 	pthread_mutex_lock(&vu->lock);
 	vu->vqs[vq->vq_index] = vq;
 	vq->notify = NULL;
 	vq->kick_fd = vu->kickfd[vq->vq_index];
+	vq->kick = vq->vq_index == 2 * vu->nb_pairs ? vu_ctrl_kick : virtio_kick_fd;
+	vq->kick_arg = vu;
 	pthread_mutex_unlock(&vu->lock);
 	return 0;
 }
 
 /* The configuration space (§5.1.4) is ours: the MAC, the link (up while the backend has the
- * rings), one queue pair. */
+ * rings), the queue pairs. */
 static void vu_read_dev_config(struct virtio_hw *hw, uint32_t off, void *buf, uint32_t len)
 {
 	struct virtio_user *vu = vu_of(hw);
@@ -554,17 +680,22 @@ static void vu_read_dev_config(struct virtio_hw *hw, uint32_t off, void *buf, ui
 
 	memcpy(cfg + VIRTIO_NET_CFG_MAC, vu->mac.addr_bytes, PX_ETHER_ADDR_LEN);
 	memcpy(cfg + VIRTIO_NET_CFG_STATUS, &v, sizeof(v));
-	v = htole16(1);
+	v = htole16(vu->nb_pairs);
 	memcpy(cfg + VIRTIO_NET_CFG_MAX_PAIRS, &v, sizeof(v));
 	memset(buf, 0, len);
 	if (off < sizeof(cfg))
 		memcpy(buf, cfg + off, PX_MIN(len, (uint32_t)(sizeof(cfg) - off)));
 }
 
-/* RX queue 0's call eventfd: the backend signals it when the ring asks for an interrupt. */
-static int vu_intr_enable(struct virtio_hw *hw, int *fd)
+/* RX queue q's interrupt is its call eventfd: the backend signals it when the ring asks. */
+static int vu_intr_vectors(struct virtio_hw *hw, unsigned int n, int *fds)
 {
-	*fd = vu_of(hw)->callfd[0];
+	struct virtio_user *vu = vu_of(hw);
+
+	if (n > vu->nb_pairs)
+		return -ENOTSUP;
+	for (unsigned int q = 0; q < n; q++)
+		fds[q] = vu->callfd[2 * q];
 	return 0;
 }
 
@@ -607,7 +738,7 @@ static const struct virtio_transport virtio_user_ops = {
 	.queue_max = vu_queue_max,
 	.queue_setup = vu_queue_setup,
 	.read_dev_config = vu_read_dev_config,
-	.intr_enable = vu_intr_enable,
+	.intr_vectors = vu_intr_vectors,
 	.close = vu_close,
 };
 
@@ -636,6 +767,8 @@ static int vu_parse(struct virtio_user *vu, struct virtio_adapter *ad, const cha
 	const char *path = args ? px_kvargs_get(args, "path") : NULL;
 	const char *queues = px_kvargs_get(args, "queues");
 	uint64_t qsize = VU_DEFAULT_QUEUE_SIZE;
+	unsigned long pairs = 1;
+	char *end = NULL;
 	bool packed = false, in_order = false;
 	int ret;
 
@@ -646,10 +779,15 @@ static int vu_parse(struct virtio_user *vu, struct virtio_adapter *ad, const cha
 	}
 	snprintf(vu->path, sizeof(vu->path), "%s", path);
 	vu->mrg_rxbuf = true;
-	if (queues && strcmp(queues, "1") != 0) {
-		VU_LOG(ERR, "%s: queues=%s: one queue pair only (queues=1)", name, queues);
+	if (queues)
+		pairs = strtoul(queues, &end, 10);
+	if (queues && (*queues == '\0' || *end != '\0' || pairs < 1 || pairs > VU_MAX_PAIRS)) {
+		VU_LOG(ERR, "%s: queues=%s: expected 1 to %u queue pairs", name, queues,
+		       VU_MAX_PAIRS);
 		return -EINVAL;
 	}
+	vu->nb_pairs = (uint16_t)pairs;
+	vu->active_pairs = 1;
 	ret = px_kvargs_get_u64(args, "queue_size", 64, VU_MAX_QUEUE_SIZE, &qsize);
 	if (ret < 0)
 		return ret;
@@ -747,15 +885,23 @@ static struct virtio_user *vu_alloc(const char *name)
 	vu->listen_fd = -1;
 	vu->sock = -1;
 	for (unsigned int i = 0; i < VU_MAX_VQS; i++) {
-		vu->kickfd[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-		vu->callfd[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-		if (vu->kickfd[i] < 0 || vu->callfd[i] < 0) {
-			vu_free(vu);
-			return NULL;
-		}
+		vu->kickfd[i] = -1;
+		vu->callfd[i] = -1;
 	}
 	px_ether_addr_random(&vu->mac);
 	return vu;
+}
+
+/* A kick and a call eventfd for each data queue. */
+static int vu_eventfds(struct virtio_user *vu)
+{
+	for (unsigned int i = 0; i < 2u * vu->nb_pairs; i++) {
+		vu->kickfd[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		vu->callfd[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (vu->kickfd[i] < 0 || vu->callfd[i] < 0)
+			return -errno;
+	}
+	return 0;
 }
 
 static int vu_probe(const char *name, const struct px_kvargs *args)
@@ -768,6 +914,8 @@ static int vu_probe(const char *name, const struct px_kvargs *args)
 	if (ad == NULL || vu == NULL)
 		goto free;
 	ret = vu_parse(vu, ad, name, args);
+	if (ret == 0)
+		ret = vu_eventfds(vu);
 	if (ret == 0)
 		ret = vu_mem_table_build(name, &msg); /* refuse --no-huge before connecting */
 	if (ret < 0)

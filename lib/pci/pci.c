@@ -147,10 +147,19 @@ static void link_base(const char *dir, const char *name, char *out, size_t sz)
 	}
 }
 
+/* Field by field: struct px_pci_addr has a padding byte, which memcmp() compared too (left
+ * uninitialised by px_pci_addr_parse() on the caller's stack, so -a sometimes matched no
+ * device: seen on aarch64, where an EAL brought up again probed nothing). */
+static bool addr_eq(const struct px_pci_addr *x, const struct px_pci_addr *y)
+{
+	return x->domain == y->domain && x->bus == y->bus && x->devid == y->devid &&
+	       x->function == y->function;
+}
+
 static struct pci_dev *find_dev(const struct px_pci_addr *a)
 {
 	for (struct px_pci_device *d = devices; d; d = d->next)
-		if (!memcmp(&d->addr, a, sizeof(*a)))
+		if (addr_eq(&d->addr, a))
 			return px_container_of(d, struct pci_dev, pub);
 	return NULL;
 }
@@ -231,7 +240,7 @@ static bool allowed(const struct px_pci_device *dev)
 	const char *s;
 
 	for (unsigned int i = 0; (s = eal_bus_arg(EAL_BUS_BLOCK, i)) != NULL; i++)
-		if (px_pci_addr_parse(s, &a) == 0 && !memcmp(&a, &dev->addr, sizeof(a)))
+		if (px_pci_addr_parse(s, &a) == 0 && addr_eq(&a, &dev->addr))
 			return false;
 	if (eal_bus_arg(EAL_BUS_ALLOW, 0) == NULL)
 		return true;
@@ -240,7 +249,7 @@ static bool allowed(const struct px_pci_device *dev)
 
 		snprintf(buf, sizeof(buf), "%s", s);
 		buf[strcspn(buf, ",")] = '\0'; /* devargs follow the address */
-		if (px_pci_addr_parse(buf, &a) == 0 && !memcmp(&a, &dev->addr, sizeof(a)))
+		if (px_pci_addr_parse(buf, &a) == 0 && addr_eq(&a, &dev->addr))
 			return true;
 	}
 	return false;
@@ -270,7 +279,7 @@ const char *pci_devargs(const struct px_pci_device *dev)
 		size_t n = strcspn(s, ",");
 
 		snprintf(buf, sizeof(buf), "%.*s", (int)n, s);
-		if (px_pci_addr_parse(buf, &a) == 0 && !memcmp(&a, &dev->addr, sizeof(a)))
+		if (px_pci_addr_parse(buf, &a) == 0 && addr_eq(&a, &dev->addr))
 			return s[n] == ',' ? s + n + 1 : NULL;
 	}
 	return NULL;

@@ -979,7 +979,13 @@ static int test_virtio_hotplug(void)
 	PX_TEST_ASSERT_EQ(sysfs_put("/sys/bus/pci/drivers_probe", name), 0, "drivers_probe");
 	PX_TEST_ASSERT_EQ(sysfs_until("/sys/bus/pci/drivers/vfio-pci/%s", name, 1, 5000), 0,
 			  "%s on vfio-pci", name);
-	PX_TEST_ASSERT_EQ(px_pci_rescan(), 1, "the rescan probes the device again");
+	ret = px_pci_rescan();
+	if (ret != 1)
+		for (const struct px_pci_device *d = px_pci_devices(); d; d = d->next)
+			printf("pci %s %04x:%04x group %d kdrv '%s' driver %s\n", d->name,
+			       d->id.vendor_id, d->id.device_id, d->iommu_group, d->kdrv,
+			       d->driver ? d->driver->name : "-");
+	PX_TEST_ASSERT_EQ(ret, 1, "the rescan probes the device again");
 	PX_TEST_ASSERT_EQ(px_eth_dev_get_port_by_name(name, &p.port[1]), 0, "a port for %s", name);
 	PX_TEST_ASSERT_EQ(vport_setup(&p, 1, &conf), 0, "setup of the new port");
 	PX_TEST_ASSERT_EQ(px_eth_dev_stop(p.port[0]), 0, "stop port 0");

@@ -360,7 +360,7 @@ unsigned int px_mempool_avail_count(const struct px_mempool *mp)
 
 	if (mp->local_cache != NULL)
 		for (unsigned int i = 0; i < PX_MAX_LCORE; i++)
-			count += px_mempool_cache_len(&mp->local_cache[i]);
+			count += __atomic_load_n(&mp->local_cache[i].len, __ATOMIC_RELAXED);
 	/* A double put can make the free objects seem more than the pool has. */
 	return count > mp->size ? mp->size : count;
 }

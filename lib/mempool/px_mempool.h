@@ -299,10 +299,11 @@ static inline unsigned int px_mempool_debug_flip(struct px_mempool *mp, void *co
 }
 #endif
 
-/* The length of a cache, read by its owner (plain in effect: only the owner writes it). */
+/* The length of a cache, read by its owner: a plain read, since only the owner writes it (reads
+ * race with nothing), which lets the compiler keep it in a register. */
 static __px_always_inline uint32_t px_mempool_cache_len(const struct px_mempool_cache *cache)
 {
-	return __atomic_load_n(&cache->len, __ATOMIC_RELAXED);
+	return cache->len;
 }
 
 /* Relaxed: px_mempool_avail_count() reads it from other threads, a snapshot that needs no
@@ -354,13 +355,13 @@ static __px_always_inline void px_mempool_generic_put(struct px_mempool *mp, voi
 						      unsigned int n,
 						      struct px_mempool_cache *cache)
 {
-	uint32_t len;
-
 #ifdef PX_MEMPOOL_DEBUG
 	n = px_mempool_debug_flip(mp, obj_table, n, PX_MEMPOOL_COOKIE_USED, PX_MEMPOOL_COOKIE_FREE);
 #endif
-	len = cache != NULL ? px_mempool_cache_len(cache) : 0;
-	if (px_likely(cache != NULL) && px_likely(len + n <= cache->flushthresh)) {
+	if (px_likely(cache != NULL) &&
+	    px_likely(px_mempool_cache_len(cache) + n <= cache->flushthresh)) {
+		uint32_t len = px_mempool_cache_len(cache);
+
 		/* The hot path: push onto the lcore's stack, no atomic read-modify-write. */
 		px_mempool_copy_ptrs(&cache->objs[len], obj_table, n);
 		px_mempool_cache_set_len(cache, len + n);
@@ -380,12 +381,12 @@ static __px_always_inline void px_mempool_generic_put(struct px_mempool *mp, voi
 static __px_always_inline int px_mempool_generic_get(struct px_mempool *mp, void **obj_table,
 						     unsigned int n, struct px_mempool_cache *cache)
 {
-	uint32_t len = cache != NULL ? px_mempool_cache_len(cache) : 0;
 	int ret;
 
-	if (px_likely(cache != NULL) && px_likely(n <= len)) {
+	if (px_likely(cache != NULL) && px_likely(n <= px_mempool_cache_len(cache))) {
+		uint32_t len = px_mempool_cache_len(cache) - n;
+
 		/* The hot path: pop the top @n of the stack (the most recently put). */
-		len -= n;
 		px_mempool_cache_set_len(cache, len);
 		px_mempool_copy_ptrs(obj_table, &cache->objs[len], n);
 #ifdef PX_MEMPOOL_STATS

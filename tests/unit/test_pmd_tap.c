@@ -169,6 +169,17 @@ static int tap_bridge_setup(const char *a, const char *b, const struct px_eth_co
 	return 0;
 }
 
+/* tap_bridge_setup() undone: both ports closed, every mbuf back in @mp, the EAL down.
+ * @return PX_TEST_OK or PX_TEST_FAILED. */
+static int tap_bridge_teardown(uint16_t p0, uint16_t p1, struct px_mempool *mp)
+{
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p0), 0, "close 0");
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p1), 0, "close 1");
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), 255, "every mbuf back in the pool");
+	px_mempool_free(mp);
+	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
+}
+
 static int test_pmd_tap_cksum(void)
 {
 	const struct px_eth_conf conf = {.txmode.offloads = PX_ETH_TX_OFFLOAD_IPV4_CKSUM |
@@ -193,10 +204,7 @@ static int test_pmd_tap_cksum(void)
 	PX_TEST_ASSERT_EQ(px_ipv4_udptcp_cksum_verify(ip, ip + 1), 0, "UDP checksum is right");
 	PX_TEST_ASSERT(((struct px_udp_hdr *)(ip + 1))->dgram_cksum != 0, "UDP checksum computed");
 	px_pktmbuf_free(m);
-	PX_TEST_ASSERT_EQ(px_eth_dev_close(p0), 0, "close 0");
-	PX_TEST_ASSERT_EQ(px_eth_dev_close(p1), 0, "close 1");
-	px_mempool_free(mp);
-	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
+	return tap_bridge_teardown(p0, p1, mp);
 }
 PX_TEST(pmd_tap_cksum_autotest, PX_TEST_F_FAST, test_pmd_tap_cksum)
 
@@ -368,11 +376,7 @@ static int test_pmd_tap_tso(void)
 	PX_TEST_ASSERT(info.tx_offload_capa & PX_ETH_TX_OFFLOAD_TCP_TSO, "TSO advertised");
 	PX_TEST_ASSERT_EQ(tso_roundtrip(p0, p1, mp, false), 0, "IPv4");
 	PX_TEST_ASSERT_EQ(tso_roundtrip(p0, p1, mp, true), 0, "IPv6");
-	PX_TEST_ASSERT_EQ(px_eth_dev_close(p0), 0, "close 0");
-	PX_TEST_ASSERT_EQ(px_eth_dev_close(p1), 0, "close 1");
-	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), 255, "every mbuf back in the pool");
-	px_mempool_free(mp);
-	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
+	return tap_bridge_teardown(p0, p1, mp);
 }
 PX_TEST(pmd_tap_tso_autotest, PX_TEST_F_FAST, test_pmd_tap_tso)
 
@@ -461,11 +465,7 @@ static int test_pmd_tap_lro(void)
 		       "a plain frame: %u segments, flags %#llx", m->nb_segs,
 		       (unsigned long long)m->ol_flags);
 	px_pktmbuf_free(m);
-	PX_TEST_ASSERT_EQ(px_eth_dev_close(p0), 0, "close 0");
-	PX_TEST_ASSERT_EQ(px_eth_dev_close(p1), 0, "close 1");
-	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), 255, "every mbuf back in the pool");
-	px_mempool_free(mp);
-	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
+	return tap_bridge_teardown(p0, p1, mp);
 }
 PX_TEST(pmd_tap_lro_autotest, PX_TEST_F_FAST, test_pmd_tap_lro)
 

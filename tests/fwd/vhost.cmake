@@ -5,7 +5,7 @@ if(TARGET px_net_virtio)
     foreach(c dpdk_tx_split dpdk_tx_packed dpdk_tx_split_2q dpdk_tx_packed_2q dpdk_tx_split_jumbo
               dpdk_tx_packed_jumbo dpdk_rx_split dpdk_rx_packed dpdk_rx_split_nomrg
               dpdk_rx_packed_nomrg dpdk_rx_split_2q dpdk_rx_packed_2q dpdk_rx_split_jumbo
-              dpdk_rx_packed_jumbo dpdk_restart_split dpdk_restart_packed bad_devargs
+              dpdk_rx_packed_jumbo dpdk_restart_split dpdk_restart_packed dpdk_reconnect_client bad_devargs
               pollux_split pollux_packed pollux_split_nomrg pollux_packed_nomrg pollux_split_2q
               pollux_packed_2q pollux_split_jumbo pollux_packed_jumbo)
         add_test(NAME fwd_vhost_${c}

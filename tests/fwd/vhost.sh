@@ -165,6 +165,34 @@ vh_restart() {
     check "p[0]['rx_packets'] > $sum" "and some of the killed one's"
 }
 
+# client=1: testpmd serves the socket (server=1) and is restarted; net_vhost reconnects on its
+# own (every second) and receives from both; counts exact, fds and mappings as before
+vh_reconnect() {
+    local fds maps sum=0 i
+    tp_nowait=1 tp_start "server=1" --forward-mode=txonly
+    vh_ready
+    fwd_start -l 0-1 --log-level=ethdev:debug --vdev "net_vhost0,iface=$sock,client=1" -- \
+        --forward-mode=rxonly
+    tp_wait
+    for i in 1 2; do
+        sleep 2
+        [ "$i" = 1 ] && { fds=$(fd_count); maps=$(map_count); }
+        tp_stop
+        sum=$((sum + tp_tx))
+        [ "$i" = 2 ] && break
+        sleep 0.5
+        tp_nowait=1 tp_start "server=1" --forward-mode=txonly
+        tp_wait
+    done
+    [ "$(fd_count)" -le "$fds" ] && [ "$(map_count)" -le "$maps" ] ||
+        { echo "FAIL: px-fwd has $(fd_count) fds and $(map_count) mappings, $fds and $maps connected"; exit 1; }
+    fwd_stop
+    check "p[0]['rx_packets'] == $sum and $tp_tx > 1000 and p[0]['rx_errors'] == 0" \
+        "px-fwd (client=1) received all $sum frames of both testpmd servers"
+    [ "$(fwd_xstat 0 connects)" -eq 2 ] || { echo "FAIL: $(fwd_xstat 0 connects) connections, 2 wanted"; exit 1; }
+    echo "ok: 2 connections"
+}
+
 # pollux_case RING MRG QUEUES LEN: px-fwd txonly on net_virtio_user (hugepages, shared with the
 # backend) -> px-fwd rxonly --check on net_vhost (--no-huge): every frame sent arrives once,
 # intact, no sequence number twice; counts exact. net_virtio_user drains its TX ring before it
@@ -232,6 +260,7 @@ dpdk_rx_split_jumbo) vh_case rx split 1 1 9000 ;;
 dpdk_rx_packed_jumbo) vh_case rx packed 1 1 9000 ;;
 dpdk_restart_split) vh_restart split ;;
 dpdk_restart_packed) vh_restart packed ;;
+dpdk_reconnect_client) vh_reconnect ;;
 bad_devargs)
     for args in "" "iface=$sock,queues=0" "iface=$sock,queues=9" "iface=$sock,client=2" \
                 "iface=$sock,iommu-support=1" "iface=$sock,dequeue-zero-copy=1" "iface=$sock,bogus=1" \

@@ -8,8 +8,10 @@
  * the largest fractions, the largest 32-bit second), are read with the offload: every mbuf has
  * the RX timestamp flag and the record's time in nanoseconds in the timestamp field; without
  * the offload no mbuf has the flag; a file Pollux wrote reads back with times between the
- * clock before and after the write. Live: rx_iface=lo in a network namespace of the test's own
- * (root, else skipped): frames the kernel sends there carry the kernel's receive time.
+ * clock before and after the write, and a file copied through Pollux (read with the offload,
+ * written by another port) keeps every record's time. Live: rx_iface=lo in a network namespace of
+ * the test's own (root, else skipped): frames the kernel sends there carry the kernel's receive
+ * time.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -375,9 +377,31 @@ static int ts_roundtrip(const char *path, struct px_mempool *mp)
 	return PX_TEST_OK;
 }
 
+/* Copy @from (records at ts_ns) through Pollux into @to: read with the offload, written by a
+ * tx_pcap port; @to's records have the same times. */
+static int ts_copy(const char *from, const char *to, struct px_mempool *mp)
+{
+	struct px_mbuf *m[32];
+	char args[128];
+	uint16_t p, q, n;
+
+	PX_TEST_ASSERT_EQ(ts_file_write(from, ts_ns, true), 0, "the nanosecond file");
+	snprintf(args, sizeof(args), "rx_pcap=%s", from);
+	PX_TEST_ASSERT_EQ(ts_port("net_pcap5", args, PX_ETH_RX_OFFLOAD_TIMESTAMP, mp, &p), 0,
+			  "reading port");
+	snprintf(args, sizeof(args), "tx_pcap=%s", to);
+	PX_TEST_ASSERT_EQ(ts_port("net_pcap6", args, 0, mp, &q), 0, "writing port");
+	n = px_eth_rx_burst(p, 0, m, 32);
+	PX_TEST_ASSERT_EQ(n, TS_RECORDS, "every record read");
+	PX_TEST_ASSERT_EQ(px_eth_tx_burst(q, 0, m, n), n, "every record written");
+	PX_TEST_ASSERT_EQ(px_vdev_uninit("net_pcap5"), 0, "close");
+	PX_TEST_ASSERT_EQ(px_vdev_uninit("net_pcap6"), 0, "close");
+	return ts_read_file(to, ts_ns, true, mp);
+}
+
 static int test_pmd_pcap_timestamp(void)
 {
-	char path[] = "/tmp/px-test-pcap-ts-XXXXXX";
+	char path[] = "/tmp/px-test-pcap-ts-XXXXXX", copy[] = "/tmp/px-test-pcap-copy-XXXXXX";
 	struct px_eth_dev_info info;
 	struct px_mempool *mp;
 	uint16_t p;
@@ -398,6 +422,9 @@ static int test_pmd_pcap_timestamp(void)
 	fd = mkstemp(path);
 	PX_TEST_ASSERT(fd >= 0, "mkstemp");
 	close(fd);
+	fd = mkstemp(copy);
+	PX_TEST_ASSERT(fd >= 0, "mkstemp");
+	close(fd);
 	ret = ts_file_write(path, ts_us, false) == 0 ? PX_TEST_OK : PX_TEST_FAILED;
 	if (ret == PX_TEST_OK)
 		ret = ts_read_file(path, ts_us, false, mp);
@@ -407,7 +434,10 @@ static int test_pmd_pcap_timestamp(void)
 		ret = ts_read_file(path, ts_ns, true, mp);
 	if (ret == PX_TEST_OK)
 		ret = ts_roundtrip(path, mp);
+	if (ret == PX_TEST_OK)
+		ret = ts_copy(path, copy, mp);
 	unlink(path);
+	unlink(copy);
 	if (ret != PX_TEST_OK)
 		return ret;
 	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), 255, "every mbuf back in the pool");

@@ -57,7 +57,8 @@ struct eth_pcap_queue {
 	uint64_t drops_base; /* RX interface: pcap_stats() ps_drop at the last stats_reset */
 	/* RX timestamps (PX_ETH_RX_OFFLOAD_TIMESTAMP): the dynamic field, its flag, and the
 	 * nanoseconds in a unit of ts.tv_usec: 1 (a file, or an interface giving nanoseconds)
-	 * or 1000 (an interface whose kernel gives microseconds) */
+	 * or 1000 (an interface whose kernel gives microseconds). TX to a file: the same field
+	 * and flag, when some port registered them (ts_flag 0 otherwise) */
 	int ts_offset;
 	uint64_t ts_flag;
 	uint32_t ts_unit_ns;
@@ -231,14 +232,23 @@ static uint16_t eth_pcap_tx_file(void *qp, struct px_mbuf **pkts, uint16_t n)
 	/* one time for the burst; the dumper was opened for nanoseconds, so ts.tv_usec holds
 	 * nanoseconds (savefile: the magic a1b23c4d says so) */
 	clock_gettime(CLOCK_REALTIME, &now);
-	h.ts.tv_sec = now.tv_sec;
-	h.ts.tv_usec = now.tv_nsec;
 	for (uint16_t i = 0; i < n; i++) {
 		const struct px_mbuf *m = pkts[i];
 
 		if (px_unlikely(m->pkt_len > ETH_PCAP_SNAPLEN)) {
 			px_counter64_add(&q->stats.errs, 1);
 			continue;
+		}
+		/* a frame received with a timestamp keeps it: a file copied through Pollux
+		 * keeps its times */
+		if (m->ol_flags & q->ts_flag) {
+			uint64_t ns = *PX_MBUF_DYNFIELD(m, q->ts_offset, const uint64_t *);
+
+			h.ts.tv_sec = (time_t)(ns / 1000000000u);
+			h.ts.tv_usec = (suseconds_t)(ns % 1000000000u);
+		} else {
+			h.ts.tv_sec = now.tv_sec;
+			h.ts.tv_usec = now.tv_nsec;
 		}
 		h.caplen = h.len = m->pkt_len;
 		pcap_dump((u_char *)q->dumper, &h, eth_pcap_tx_linear(q, m));
@@ -371,8 +381,22 @@ static int eth_pcap_link_update(struct px_eth_dev *dev, int wait)
 	return 0;
 }
 
+/* TX to a file: the RX timestamp field and flag, if a port (any) registered them. Looked up
+ * at start, when every port has been configured. */
+static void eth_pcap_tx_ts_lookup(struct eth_pcap_queue *q)
+{
+	int off = px_mbuf_dynfield_lookup(PX_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
+	int bit = px_mbuf_dynflag_lookup(PX_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
+
+	q->ts_offset = off;
+	q->ts_flag = off >= 0 && bit >= 0 ? 1ull << bit : 0;
+}
+
 static int eth_pcap_start(struct px_eth_dev *dev)
 {
+	struct eth_pcap_priv *priv = dev->dev_private;
+
+	eth_pcap_tx_ts_lookup(&priv->txq);
 	dev->link = (struct px_eth_link){
 		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = 1};
 	return 0;

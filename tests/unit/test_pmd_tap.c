@@ -10,11 +10,12 @@
  * arrives on the other port with both checksums right: the driver computed the first, the
  * kernel (told by the virtio-net header) the second.
  *
- * TSO through the kernel: the same bridge; one TCP packet of 60000 bytes of payload in a chain
- * of mbufs, sent with PX_MBUF_F_TX_TCP_SEG and an MSS of 1400, is segmented by the kernel (the
- * other tap offers no TSO to the kernel, so the bridge's transmit segments in software) and
- * arrives on the other port as 43 segments, each with right IPv4 (or IPv6) and TCP checksums,
- * at most MSS bytes, whose payloads put together by sequence number are the bytes sent. */
+ * TSO through the kernel: the same bridge; one TCP packet of 65495 bytes of payload (the most IPv4
+ * allows) in a chain of mbufs, sent with PX_MBUF_F_TX_TCP_SEG and an MSS of 1400, is segmented by
+ * the kernel (the other tap offers no TSO to the kernel, so the bridge's transmit segments in
+ * software) and arrives on the other port as 47 segments, each with right IPv4 (or IPv6) and TCP
+ * checksums, at most MSS bytes, whose payloads put together by sequence number are the bytes sent.
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/sockios.h>
@@ -38,7 +39,9 @@
 
 #define CK_PAYLOAD 100
 #define CK_SPORT 4242
-#define TSO_PAYLOAD 60000
+#define TSO_PAYLOAD 65495 /* the most an IPv4 packet holds: 33 mbufs of 2 KiB */
+/* LRO: the kernel segments a GSO packet of 64 KiB or more before any device (gso_max_size) */
+#define LRO_PAYLOAD 60000
 #define TSO_MSS 1400
 #define TSO_SPORT 4343
 #define TSO_ISN 0xfffff000u /* the sequence numbers wrap during the packet */
@@ -214,13 +217,13 @@ static uint8_t tso_byte(uint32_t i)
 }
 
 /* Ethernet, IPv4 or IPv6, TCP (checksum: the pseudo-header sum without the length, the ethdev
- * TSO contract), then TSO_PAYLOAD bytes, in a chain of mbufs from @mp, with PX_MBUF_F_TX_TCP_SEG
+ * TSO contract), then @payload bytes, in a chain of mbufs from @mp, with PX_MBUF_F_TX_TCP_SEG
  * and an MSS of TSO_MSS. */
-static struct px_mbuf *tso_packet(struct px_mempool *mp, bool v6)
+static struct px_mbuf *tso_packet(struct px_mempool *mp, bool v6, uint32_t payload)
 {
 	const uint16_t l3_len = v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr);
 	const uint16_t hdr = sizeof(struct px_ether_hdr) + l3_len + sizeof(struct px_tcp_hdr);
-	const uint16_t l3_bytes = (uint16_t)(l3_len + sizeof(struct px_tcp_hdr) + TSO_PAYLOAD);
+	const uint16_t l3_bytes = (uint16_t)(l3_len + sizeof(struct px_tcp_hdr) + payload);
 	struct px_mbuf *m = px_pktmbuf_alloc(mp), *last = m;
 	struct px_ether_hdr *eth;
 	struct px_tcp_hdr *th;
@@ -262,7 +265,7 @@ static struct px_mbuf *tso_packet(struct px_mempool *mp, bool v6)
 				  .tcp_flags = PX_TCP_ACK_FLAG | PX_TCP_PSH_FLAG,
 				  .rx_win = px_cpu_to_be_16(65535),
 				  .cksum = px_cksum_fold(phdr)};
-	for (uint32_t i = 0; i < TSO_PAYLOAD; i++) {
+	for (uint32_t i = 0; i < payload; i++) {
 		uint8_t *b;
 
 		if (px_pktmbuf_tailroom(last) == 0) {
@@ -325,7 +328,7 @@ static int tso_roundtrip(uint16_t p0, uint16_t p1, struct px_mempool *mp, bool v
 	const uint16_t sport_at = sizeof(struct px_ether_hdr) +
 				  (v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr));
 	unsigned int segs = 0, bytes = 0;
-	struct px_mbuf *m = tso_packet(mp, v6);
+	struct px_mbuf *m = tso_packet(mp, v6, TSO_PAYLOAD);
 
 	PX_TEST_ASSERT(m != NULL, "the TSO packet");
 	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p0, 0, &m, 1), 1, "sent");
@@ -388,7 +391,7 @@ static int lro_packet_check(const struct px_mbuf *m, bool v6)
 			     sizeof(struct px_tcp_hdr);
 	uint32_t i = 0;
 
-	PX_TEST_ASSERT_EQ(m->pkt_len, hdr + TSO_PAYLOAD, "one frame of the whole packet");
+	PX_TEST_ASSERT_EQ(m->pkt_len, hdr + LRO_PAYLOAD, "one frame of the whole packet");
 	PX_TEST_ASSERT(m->nb_segs > 1, "chained (%u segments)", m->nb_segs);
 	PX_TEST_ASSERT(m->ol_flags & PX_MBUF_F_RX_LRO, "PX_MBUF_F_RX_LRO");
 	PX_TEST_ASSERT_EQ(m->tso_segsz, TSO_MSS, "tso_segsz: the segment size");
@@ -447,7 +450,7 @@ static int test_pmd_tap_lro(void)
 			sizeof(struct px_ether_hdr) +
 			(v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr));
 
-		m = tso_packet(mp, v6);
+		m = tso_packet(mp, v6, LRO_PAYLOAD);
 		PX_TEST_ASSERT(m != NULL, "the TSO packet");
 		PX_TEST_ASSERT_EQ(px_eth_tx_burst(p0, 0, &m, 1), 1, "sent");
 		m = rx_sport(p1, l4_at, TSO_SPORT);

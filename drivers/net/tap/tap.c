@@ -47,13 +47,14 @@
 
 #define TAP_MAX_QUEUES 16
 #define TAP_DEFAULT_IFACE "dtap%d" /* DPDK's: the kernel picks the number */
-#define TAP_TX_MAX_SEGS 32
-#define TAP_LINK_WAIT_MS 2000 /* link_update(wait) and start: for IFF_RUNNING */
+#define TAP_TX_MAX_SEGS 64         /* a 64 KiB TSO packet in 2 KiB mbufs takes 33 */
+#define TAP_LINK_WAIT_MS 2000      /* link_update(wait) and start: for IFF_RUNNING */
 /* DPDK's mac=fixed: 00:64:74:61:70:<n> ("\0dtap" and the n-th such port, as a digit) */
 #define TAP_MAC_FIXED "fixed"
-/* LRO: the largest frame the kernel hands over (a 64 KiB GSO packet, its Ethernet and VLAN
- * headers); what does not fit the first mbuf is read into the queue's spill buffer */
-#define TAP_LRO_MAX_FRAME (65535 + ETH_HLEN + 4)
+/* LRO: the largest frame the kernel hands over (an IPv6 packet with a payload_len of 65535,
+ * its Ethernet and VLAN headers); what does not fit the first mbuf is read into the queue's
+ * spill buffer */
+#define TAP_LRO_MAX_FRAME (65535 + 40 + ETH_HLEN + 4)
 #define TAP_TX_OFFLOAD_FLAGS (PX_MBUF_F_TX_IP_CKSUM | PX_MBUF_F_TX_L4_MASK | PX_MBUF_F_TX_TCP_SEG)
 
 static const char tap_params[] = "iface=<string> mac=<xx:xx:xx:xx:xx:xx|fixed>";
@@ -208,12 +209,14 @@ static bool tap_tx_tso(struct px_mbuf *m, struct virtio_net_hdr *vh)
 	const uint32_t l3 = m->l2_len, l4 = l3 + m->l3_len, hdr = l4 + m->l4_len;
 	uint8_t *ip = px_pktmbuf_mtod_offset(m, uint8_t *, l3);
 	struct px_tcp_hdr *th = px_pktmbuf_mtod_offset(m, struct px_tcp_hdr *, l4);
+	const bool v6 = (ip[0] >> 4) == 6;
 	uint16_t l4_bytes = (uint16_t)(m->pkt_len - l4);
 
+	/* the IP length field: IPv4 counts its header, IPv6 does not */
 	if (px_unlikely(m->tso_segsz == 0 || m->l4_len < sizeof(*th) || hdr > m->data_len ||
-			m->pkt_len - l3 > UINT16_MAX))
+			m->pkt_len - l3 - (v6 ? sizeof(struct px_ipv6_hdr) : 0) > UINT16_MAX))
 		return false;
-	if ((ip[0] >> 4) == 6) {
+	if (v6) {
 		struct px_ipv6_hdr *ip6 = (struct px_ipv6_hdr *)ip;
 
 		ip6->payload_len = px_cpu_to_be_16((uint16_t)(m->pkt_len - l3 - sizeof(*ip6)));

@@ -16,6 +16,9 @@
 # compatibility layer, run alternately on net_null ports, see bench/compat/run.sh (SECS).
 # af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx: px-fwd against dpdk-testpmd on a veth pair, see
 # bench/kernel/run.sh (root; SECS, WARM, BENCH_KERNEL_BUILD, BENCH_PXFWD).
+# vhost_pair_io: a vhost-user pair (net_virtio_user <-> net_vhost), Pollux<->Pollux against
+# DPDK<->DPDK and the mixed pairs, both directions, see bench/vhost/run.sh (ROUNDS, SECS, WARM,
+# BENCH_PXFWD).
 #
 # Both sides run the same loops (bench/*/…_loops.h, included by pollux_*.c and dpdk_*.c) built
 # with the same compiler flags; Pollux is a Release build of libpollux in build/bench. The runs
@@ -135,12 +138,12 @@ bench_metric() {
 }
 
 main() {
-	local metrics=() fwd=() kern=() m want_eal=0 scale=0 sw=() sn=() w n compat=0
+	local metrics=() fwd=() kern=() m want_eal=0 scale=0 sw=() sn=() w n compat=0 vhost=0
 	[ $# -eq 0 ] && set -- all
 	for m in "$@"; do
 		case $m in
 		all) metrics+=($ALL); want_eal=1; fwd=(fwd_null_io fwd_null_txonly fwd_null_rxonly)
-		     kern=(af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx); scale=1 compat=1 ;;
+		     kern=(af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx); scale=1 compat=1 vhost=1 ;;
 		scale) scale=1 ;;
 		scale_*_[0-9]*l)
 			w=${m#scale_} n=${w##*_} w=${w%_*} n=${n%l}
@@ -148,8 +151,9 @@ main() {
 		eal_init_1g) want_eal=1 ;;
 		fwd_null_io|fwd_null_txonly|fwd_null_rxonly) fwd+=("$m") ;;
 		af_packet_rx|af_packet_tx|af_xdp_rx|af_xdp_tx) kern+=("$m") ;;
+		vhost_pair_io) vhost=1 ;;
 		l2fwd_same_source) compat=1 ;;
-		*) [ -n "${PROG[$m]:-}" ] || die "unknown metric $m (known: $ALL eal_init_1g fwd_null_io fwd_null_txonly fwd_null_rxonly af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx scale scale_<workload>_<N>l l2fwd_same_source all)"
+		*) [ -n "${PROG[$m]:-}" ] || die "unknown metric $m (known: $ALL eal_init_1g fwd_null_io fwd_null_txonly fwd_null_rxonly af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx vhost_pair_io scale scale_<workload>_<N>l l2fwd_same_source all)"
 		   metrics+=("$m") ;;
 		esac
 	done
@@ -190,6 +194,10 @@ main() {
 	if [ ${#kern[@]} -gt 0 ]; then
 		# root, a veth pair in a fresh netns and dpdk-testpmd; skips with a reason otherwise
 		ROUNDS=$ROUNDS BENCH_CPUS=$CPUS bash "$ROOT/bench/kernel/run.sh" "${kern[@]}"
+	fi
+	if [ $vhost = 1 ]; then
+		# a vhost-user pair, Pollux and DPDK on each end; skips with a reason otherwise
+		BENCH_CPUS=$CPUS bash "$ROOT/bench/vhost/run.sh"
 	fi
 }
 

@@ -14,7 +14,7 @@
  *
  * Notifications: a kick is an eventfd write, made only when the ring's event suppression says
  * the backend wants one (the same checks as for PCI); each queue has a call eventfd, which is
- * RX queue 0's interrupt with intr_conf.rxq.
+ * the RX queue's interrupt with intr_conf.rxq.
  *
  * Connection: with server=1 we listen and the backend connects (probe waits for it); when it
  * goes away the link goes down, and a backend that connects again gets the memory and the rings

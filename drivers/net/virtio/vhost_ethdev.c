@@ -55,7 +55,8 @@ struct vhost_priv {
 	int wake_fd;   /* an eventfd: tells the thread to end */
 	pthread_t thread;
 	bool thread_running;
-	bool link; /* vrings 0 and 1 ready, as last reported */
+	bool link;           /* vrings 0 and 1 ready, as last reported (the thread's own) */
+	atomic_bool link_up; /* the same, for link_update on the application's threads */
 	px_counter64_t connects, disconnects, refused;
 };
 
@@ -88,12 +89,11 @@ static void vhost_state_changed(struct vhost_dev *d, void *arg)
 	if (up == priv->link)
 		return;
 	priv->link = up;
-	dev->link = (struct px_eth_link){
-		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = up};
+	atomic_store_explicit(&priv->link_up, up, memory_order_release);
 	VHOST_LOG(INFO, "%s: link %s", dev->name,
 		  up ? "up (the frontend's rings are ready)" : "down");
-	if (dev->conf.intr_conf.lsc)
-		eth_dev_callback_process(dev, PX_ETH_EVENT_INTR_LSC, NULL);
+	/* (the application registers LSC callbacks with intr_conf.lsc; ethdev locks the list) */
+	eth_dev_callback_process(dev, PX_ETH_EVENT_INTR_LSC, NULL);
 }
 
 static void vhost_disconnect(struct vhost_priv *priv)
@@ -268,9 +268,16 @@ static int vhost_stop(struct px_eth_dev *dev)
 	return 0;
 }
 
+/* The link follows the connection (vhost_state_changed, on the socket's thread). */
 static int vhost_link_update(struct px_eth_dev *dev, int wait)
 {
-	(void)dev, (void)wait; /* dev->link follows the connection (vhost_state_changed) */
+	struct vhost_priv *priv = dev->dev_private;
+
+	(void)wait;
+	dev->link = (struct px_eth_link){
+		.link_speed = PX_ETH_SPEED_NUM_10G,
+		.link_duplex = 1,
+		.link_status = atomic_load_explicit(&priv->link_up, memory_order_acquire)};
 	return 0;
 }
 
@@ -463,11 +470,8 @@ static int vhost_probe(const char *name, const struct px_kvargs *args)
 	ret = priv->wake_fd < 0 ? -errno : 0;
 	if (ret == 0 && !priv->client)
 		ret = vhost_listen(priv);
-	if (ret == 0)
-		ret = px_ctrl_thread_create(&priv->thread, "px-vhost", vhost_thread, priv);
 	if (ret < 0)
 		goto fail;
-	priv->thread_running = true;
 	dev->ops = &vhost_ops;
 	dev->dev_private = priv;
 	dev->rx_pkt_burst = vhost_rx;
@@ -475,6 +479,13 @@ static int vhost_probe(const char *name, const struct px_kvargs *args)
 	dev->dev_flags = PX_ETH_DEV_F_INTR_LSC | PX_ETH_DEV_F_QUEUE_XSTATS;
 	dev->mac = (struct px_ether_addr){{0x02, 0x00, 0x76, 0x68, 0x00, (uint8_t)dev->port_id}};
 	dev->link = (struct px_eth_link){.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1};
+	/* the socket's thread last: it reads what is set above */
+	ret = px_ctrl_thread_create(&priv->thread, "px-vhost", vhost_thread, priv);
+	if (ret < 0) {
+		dev->dev_private = NULL;
+		goto fail;
+	}
+	priv->thread_running = true;
 	eth_dev_probing_finish(dev);
 	VHOST_LOG(INFO, "%s: port %u, %s %s, %u queue pair%s", name, dev->port_id,
 		  priv->client ? "connecting to" : "serving", priv->path, priv->queues,

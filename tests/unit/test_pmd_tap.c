@@ -18,9 +18,13 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/ethtool.h>
+#include <linux/if_packet.h>
 #include <linux/sockios.h>
+#include <net/ethernet.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -290,24 +294,24 @@ static struct px_mbuf *tso_packet(struct px_mempool *mp, bool v6, uint32_t paylo
 	return m;
 }
 
-/* One segment of the TSO packet received: checksums right, at most MSS bytes, its payload where
- * its sequence number puts it; its payload bytes in *@len. @return 0, or 1 with a message. */
-static int tso_segment_check(struct px_mbuf *m, bool v6, unsigned int *len_out)
+/* One segment of the TSO packet received, frame @f of @flen bytes: checksums and lengths
+ * right, at most MSS bytes, its payload where its sequence number puts it; its payload bytes in
+ * *@len_out. @return 0, or 1 with a message. */
+static int tso_segment_check(const uint8_t *f, size_t flen, bool v6, unsigned int *len_out)
 {
 	const uint16_t l3_len = v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr);
-	void *ip = px_pktmbuf_mtod_offset(m, void *, sizeof(struct px_ether_hdr));
-	struct px_tcp_hdr *th = (struct px_tcp_hdr *)((uint8_t *)ip + l3_len);
+	const void *ip = f + sizeof(struct px_ether_hdr);
+	const struct px_tcp_hdr *th = (const struct px_tcp_hdr *)((const uint8_t *)ip + l3_len);
 	const uint8_t *data = (const uint8_t *)(th + 1);
 	uint32_t off = px_be_to_cpu_32(th->sent_seq) - TSO_ISN;
-	int len = (int)m->pkt_len - (int)(sizeof(struct px_ether_hdr) + l3_len + sizeof(*th));
+	int len = (int)flen - (int)(sizeof(struct px_ether_hdr) + l3_len + sizeof(*th));
 
-	PX_TEST_ASSERT(px_pktmbuf_is_contiguous(m), "a segment fits one mbuf");
 	if (v6) {
-		PX_TEST_ASSERT_EQ(px_be_to_cpu_16(((struct px_ipv6_hdr *)ip)->payload_len),
+		PX_TEST_ASSERT_EQ(px_be_to_cpu_16(((const struct px_ipv6_hdr *)ip)->payload_len),
 				  sizeof(*th) + len, "IPv6 payload length");
 		PX_TEST_ASSERT_EQ(px_ipv6_udptcp_cksum_verify(ip, th), 0, "TCP checksum (IPv6)");
 	} else {
-		PX_TEST_ASSERT_EQ(px_be_to_cpu_16(((struct px_ipv4_hdr *)ip)->total_length),
+		PX_TEST_ASSERT_EQ(px_be_to_cpu_16(((const struct px_ipv4_hdr *)ip)->total_length),
 				  l3_len + sizeof(*th) + len, "IPv4 total length");
 		PX_TEST_ASSERT_EQ(px_ipv4_cksum(ip), 0, "IPv4 header checksum");
 		PX_TEST_ASSERT_EQ(px_ipv4_udptcp_cksum_verify(ip, th), 0, "TCP checksum (IPv4)");
@@ -321,45 +325,74 @@ static int tso_segment_check(struct px_mbuf *m, bool v6, unsigned int *len_out)
 	return 0;
 }
 
-/* Send one TSO packet from @p0; receive its segments on @p1 (2 s at most). @return 0 or 1. */
-static int tso_roundtrip(uint16_t p0, uint16_t p1, struct px_mempool *mp, bool v6)
+/* What has arrived of the TSO packet. */
+struct tso_rx {
+	unsigned int segs, bytes;
+};
+
+/* Frame @f (@flen bytes): checked and counted when it is a segment of the TSO packet, else
+ * ignored. @return 0, or 1 with a message. */
+static int tso_rx_frame(struct tso_rx *c, const uint8_t *f, size_t flen, bool v6)
 {
-	const uint16_t ethertype = px_cpu_to_be_16(v6 ? PX_ETHER_TYPE_IPV6 : PX_ETHER_TYPE_IPV4);
-	const uint16_t sport_at = sizeof(struct px_ether_hdr) +
-				  (v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr));
-	unsigned int segs = 0, bytes = 0;
+	const size_t l4_at = sizeof(struct px_ether_hdr) +
+			     (v6 ? sizeof(struct px_ipv6_hdr) : sizeof(struct px_ipv4_hdr));
+	const struct px_ether_hdr *eth = (const struct px_ether_hdr *)f;
+	const struct px_tcp_hdr *th = (const struct px_tcp_hdr *)(f + l4_at);
+	unsigned int len = 0;
+	int ret;
+
+	if (flen <= l4_at + sizeof(*th) ||
+	    eth->ether_type != px_cpu_to_be_16(v6 ? PX_ETHER_TYPE_IPV6 : PX_ETHER_TYPE_IPV4) ||
+	    th->src_port != px_cpu_to_be_16(TSO_SPORT))
+		return 0;
+	ret = tso_segment_check(f, flen, v6, &len);
+	c->segs++;
+	c->bytes += len;
+	return ret;
+}
+
+/* Every byte of the TSO packet came, in as many segments as the MSS makes. */
+static int tso_rx_done(const struct tso_rx *c)
+{
+	PX_TEST_ASSERT_EQ(c->bytes, TSO_PAYLOAD, "payload bytes received (%u segments)", c->segs);
+	PX_TEST_ASSERT_EQ(c->segs, (TSO_PAYLOAD + TSO_MSS - 1) / TSO_MSS, "segments");
+	return 0;
+}
+
+/* Send one TSO packet (IPv6 if @v6) from @p0. */
+static int tso_send(uint16_t p0, struct px_mempool *mp, bool v6)
+{
 	struct px_mbuf *m = tso_packet(mp, v6, TSO_PAYLOAD);
 
 	PX_TEST_ASSERT(m != NULL, "the TSO packet");
 	PX_TEST_ASSERT_EQ(px_eth_tx_burst(p0, 0, &m, 1), 1, "sent");
-	for (int i = 0; i < 2000 && bytes < TSO_PAYLOAD; i++) {
+	return 0;
+}
+
+/* Send one TSO packet from @p0; receive its segments on port @p1 (2 s at most). */
+static int tso_roundtrip(uint16_t p0, uint16_t p1, struct px_mempool *mp, bool v6)
+{
+	struct tso_rx c = {0};
+
+	PX_TEST_ASSERT_EQ(tso_send(p0, mp, v6), 0, "sent");
+	for (int i = 0; i < 2000 && c.bytes < TSO_PAYLOAD; i++) {
 		struct px_mbuf *pkts[32];
 		uint16_t n = px_eth_rx_burst(p1, 0, pkts, 32);
+		int ret = 0;
 
 		if (n == 0)
 			usleep(1000);
 		for (uint16_t k = 0; k < n; k++) {
-			struct px_ether_hdr *eth = px_pktmbuf_mtod(pkts[k], struct px_ether_hdr *);
-			struct px_tcp_hdr *th =
-				px_pktmbuf_mtod_offset(pkts[k], struct px_tcp_hdr *, sport_at);
-			unsigned int len = 0;
-			int ret = 0;
-
-			if (pkts[k]->pkt_len > sport_at + sizeof(*th) &&
-			    eth->ether_type == ethertype &&
-			    th->src_port == px_cpu_to_be_16(TSO_SPORT)) {
-				ret = tso_segment_check(pkts[k], v6, &len);
-				segs++;
-			}
+			if (ret == 0 && !px_pktmbuf_is_contiguous(pkts[k]))
+				ret = 1; /* a segment is at most an MTU: one mbuf */
+			if (ret == 0)
+				ret = tso_rx_frame(&c, px_pktmbuf_mtod(pkts[k], const uint8_t *),
+						   pkts[k]->pkt_len, v6);
 			px_pktmbuf_free(pkts[k]);
-			if (ret != 0)
-				return ret;
-			bytes += len;
 		}
+		PX_TEST_ASSERT_EQ(ret, 0, "a segment received");
 	}
-	PX_TEST_ASSERT_EQ(bytes, TSO_PAYLOAD, "payload bytes received (%u segments)", segs);
-	PX_TEST_ASSERT_EQ(segs, (TSO_PAYLOAD + TSO_MSS - 1) / TSO_MSS, "segments");
-	return 0;
+	return tso_rx_done(&c);
 }
 
 static int test_pmd_tap_tso(void)
@@ -382,6 +415,109 @@ static int test_pmd_tap_tso(void)
 	return tap_bridge_teardown(p0, p1, mp);
 }
 PX_TEST(pmd_tap_tso_autotest, PX_TEST_F_FAST, test_pmd_tap_tso)
+
+/* Checksum offload, TSO and GSO off on @ifc (ethtool -K IFC tx off tso off gso off, through
+ * the ioctl: linux/ethtool.h): what leaves it is segmented and checksummed in software, as on
+ * a wire. @return 0 or -errno. */
+static int tso_off(const char *ifc)
+{
+	static const uint32_t cmds[] = {ETHTOOL_STXCSUM, ETHTOOL_STSO, ETHTOOL_SGSO};
+	struct ifreq ifr = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ret = fd < 0 ? -errno : 0;
+
+	for (size_t i = 0; ret == 0 && i < PX_DIM(cmds); i++) {
+		struct ethtool_value ev = {.cmd = cmds[i], .data = 0};
+
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifc);
+		ifr.ifr_data = (void *)&ev;
+		if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+			ret = -errno;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* A raw packet socket receiving everything that arrives on @ifc. @return it, or -errno. */
+static int raw_socket(const char *ifc)
+{
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = px_cpu_to_be_16(ETH_P_ALL),
+				  .sll_ifindex = (int)if_nametoindex(ifc)};
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, px_cpu_to_be_16(ETH_P_ALL));
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+/* Receive the TSO packet's segments on the raw socket @fd (2 s at most). A frame larger than
+ * the buffer (the packet not segmented) is cut, and its lengths do not add up. */
+static int tso_rx_socket(int fd, bool v6)
+{
+	uint8_t f[2048] __attribute__((aligned(8)));
+	struct tso_rx c = {0};
+
+	for (int i = 0; i < 2000 && c.bytes < TSO_PAYLOAD;) {
+		ssize_t n = recv(fd, f, sizeof(f), MSG_DONTWAIT);
+
+		if (n < 0) {
+			usleep(1000);
+			i++;
+			continue;
+		}
+		PX_TEST_ASSERT_EQ(tso_rx_frame(&c, f, (size_t)n, v6), 0, "a segment received");
+	}
+	return tso_rx_done(&c);
+}
+
+/* TSO out of a veth, the kernel as the peer: tv0 (the port) and va in a bridge, va <-> vb a
+ * veth pair with checksum offload, TSO and GSO off on va; one TSO packet sent on the port leaves va
+ * as segments of at most the MSS, and a raw socket on vb checks each (checksums, lengths, payload).
+ */
+static int test_pmd_tap_tso_veth(void)
+{
+	const struct px_eth_conf conf = {
+		.txmode.offloads = PX_ETH_TX_OFFLOAD_IPV4_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM |
+				   PX_ETH_TX_OFFLOAD_TCP_TSO | PX_ETH_TX_OFFLOAD_MULTI_SEGS};
+	struct px_mempool *mp;
+	uint16_t p;
+	int fd, ret;
+
+	ret = tap_setup("iface=tv0", &p);
+	if (ret != 0)
+		return ret;
+	if (system("ip link add va type veth peer name vb && ip link set va up && "
+		   "ip link set vb up") != 0) {
+		px_eal_cleanup();
+		PX_TEST_SKIP("cannot make a veth pair (needs iproute2's ip and the veth module)");
+	}
+	ret = bridge_up("tv0", "va");
+	if (ret == 1) {
+		px_eal_cleanup();
+		PX_TEST_SKIP("the kernel makes no bridge: %s", strerror(errno));
+	}
+	PX_TEST_ASSERT_EQ(ret, 0, "bridge: %s", strerror(errno));
+	PX_TEST_ASSERT_EQ(tso_off("va"), 0, "offloads off on va");
+	fd = raw_socket("vb");
+	PX_TEST_ASSERT(fd >= 0, "raw socket on vb: %s", strerror(-fd));
+	mp = px_pktmbuf_pool_create("tap_pool", 255, 0, 0, PX_MBUF_DEFAULT_BUF_SIZE, 0);
+	PX_TEST_ASSERT(mp != NULL, "pool");
+	PX_TEST_ASSERT_EQ(pmd_port_start(p, 1, &conf, mp), 0, "start");
+	for (int v6 = 0; v6 < 2; v6++) {
+		PX_TEST_ASSERT_EQ(tso_send(p, mp, v6), 0, "sent");
+		PX_TEST_ASSERT_EQ(tso_rx_socket(fd, v6), 0, "IPv%d segments on vb", v6 ? 6 : 4);
+	}
+	close(fd);
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close");
+	PX_TEST_ASSERT_EQ(px_mempool_avail_count(mp), 255, "every mbuf back in the pool");
+	px_mempool_free(mp);
+	return px_eal_cleanup() == 0 ? PX_TEST_OK : PX_TEST_FAILED;
+}
+PX_TEST(pmd_tap_tso_veth_autotest, PX_TEST_F_FAST, test_pmd_tap_tso_veth)
 
 /* The TSO packet received whole on an LRO port: @m is its chain of mbufs. @return 0 or 1. */
 static int lro_packet_check(const struct px_mbuf *m, bool v6)

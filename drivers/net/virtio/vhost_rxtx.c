@@ -172,13 +172,15 @@ int vhost_walk_packed(const struct vhost_vring *vr, uint16_t pos, bool writable,
 
 /* ---- copies ------------------------------------------------------------------------------- */
 
-/* Copy a frontend TX chain (header, then the frame) into a new mbuf chain.
- * @return 1 (*out set), 0 when the pool is empty (nothing consumed), -1 for a bad frame */
+/* Copy a frontend TX chain (header, then the frame) into @head, a fresh mbuf of the burst's
+ * bulk allocation, and more segments from @mp when it is longer than one.
+ * @return 1, 0 when the pool is empty (@head back as it was), -1 for a bad frame (@head
+ * untouched) */
 static int chain_to_mbuf(const struct vhost_buf *b, unsigned int nb, uint32_t total,
 			 uint32_t hdr_len, struct px_mempool *mp, uint16_t port,
-			 struct px_mbuf **out)
+			 struct px_mbuf *head)
 {
-	struct px_mbuf *head, *m;
+	struct px_mbuf *m = head;
 	unsigned int i = 0;
 	uint32_t off = hdr_len;
 
@@ -186,10 +188,6 @@ static int chain_to_mbuf(const struct vhost_buf *b, unsigned int nb, uint32_t to
 		return -1;
 	while (i < nb && off >= b[i].len) /* skip the header, which may span buffers */
 		off -= b[i++].len;
-	head = px_pktmbuf_alloc(mp);
-	if (px_unlikely(head == NULL))
-		return 0;
-	m = head;
 	for (; i < nb; i++, off = 0) {
 		while (off < b[i].len) {
 			uint32_t room = (uint32_t)(m->buf_len - m->data_off - m->data_len);
@@ -199,7 +197,11 @@ static int chain_to_mbuf(const struct vhost_buf *b, unsigned int nb, uint32_t to
 				struct px_mbuf *seg = px_pktmbuf_alloc(mp);
 
 				if (px_unlikely(seg == NULL)) {
-					px_pktmbuf_free(head);
+					if (head->next)
+						px_pktmbuf_free(head->next);
+					head->next = NULL;
+					head->nb_segs = 1;
+					head->data_len = 0;
 					return 0;
 				}
 				m->next = seg;
@@ -215,7 +217,6 @@ static int chain_to_mbuf(const struct vhost_buf *b, unsigned int nb, uint32_t to
 	}
 	head->pkt_len = total - hdr_len;
 	head->port = port;
-	*out = head;
 	return 1;
 }
 
@@ -342,18 +343,27 @@ static uint16_t dequeue_split(struct vhost_vring *vr, struct px_mempool *mp, uin
 	uint64_t bytes = 0;
 	struct vhost_buf bufs[VHOST_MAX_SEGS];
 
+	uint16_t want;
+
 	if (px_unlikely(count > vr->size)) {
 		px_counter64_add(&vr->cnt.bad_ring, 1);
 		return 0;
 	}
-	while (count-- > 0 && got < n) {
+	want = count < n ? count : n;
+	if (want == 0)
+		return 0;
+	if (px_unlikely(px_pktmbuf_alloc_bulk(mp, pkts, want) != 0)) {
+		px_counter64_add(&st->nombuf, 1);
+		return 0;
+	}
+	while (count-- > 0 && got < want) {
 		uint16_t head = load16(&vr->split.avail->ring[vr->last_avail & (vr->size - 1)]);
 		struct vhost_chain c;
 		int nb = vhost_walk_split(vr, head, false, bufs, VHOST_MAX_SEGS, &c), ret = -1;
 
 		if (px_likely(nb >= 0))
 			ret = chain_to_mbuf(bufs, (unsigned int)nb, c.total, vr->hdr_len, mp, port,
-					    &pkts[got]);
+					    pkts[got]);
 		if (px_unlikely(ret == 0)) {
 			px_counter64_add(&st->nombuf, 1);
 			break;
@@ -366,6 +376,8 @@ static uint16_t dequeue_split(struct vhost_vring *vr, struct px_mempool *mp, uin
 		split_used(vr, head, 0);
 	}
 	split_publish(vr, old_used);
+	if (got < want) /* the heads bad frames or an empty pool left unused */
+		px_pktmbuf_free_bulk(pkts + got, want - got);
 	px_counter64_add(&st->pkts, got);
 	px_counter64_add(&st->bytes, bytes);
 	return got;
@@ -453,8 +465,8 @@ static uint16_t enqueue_split(struct vhost_vring *vr, struct px_mbuf **pkts, uin
 		} else {
 			drops++;
 		}
-		px_pktmbuf_free(m);
 	}
+	px_pktmbuf_free_bulk(pkts, done); /* copied, or dropped */
 	split_publish(vr, old_used);
 	px_counter64_add(&st->pkts, sent);
 	px_counter64_add(&st->bytes, bytes);
@@ -519,6 +531,12 @@ static uint16_t dequeue_packed(struct vhost_vring *vr, struct px_mempool *mp, ui
 	uint16_t got = 0, used = 0;
 	uint64_t bytes = 0;
 
+	if (!packed_avail(load_acquire16(&vr->packed.desc[vr->last_avail].flags), vr->avail_wrap))
+		return 0;
+	if (px_unlikely(px_pktmbuf_alloc_bulk(mp, pkts, n) != 0)) {
+		px_counter64_add(&st->nombuf, 1);
+		return 0;
+	}
 	sh.n = 0;
 	while (got < n) {
 		uint16_t pos = vr->last_avail;
@@ -533,7 +551,7 @@ static uint16_t dequeue_packed(struct vhost_vring *vr, struct px_mempool *mp, ui
 			break;
 		}
 		ret = chain_to_mbuf(bufs, (unsigned int)nb, c.total, vr->hdr_len, mp, port,
-				    &pkts[got]);
+				    pkts[got]);
 		if (px_unlikely(ret == 0)) {
 			px_counter64_add(&st->nombuf, 1);
 			break;
@@ -551,6 +569,8 @@ static uint16_t dequeue_packed(struct vhost_vring *vr, struct px_mempool *mp, ui
 	shadow_flush(vr, &sh);
 	if (used)
 		packed_notify(vr);
+	if (got < n)
+		px_pktmbuf_free_bulk(pkts + got, n - got);
 	px_counter64_add(&st->pkts, got);
 	px_counter64_add(&st->bytes, bytes);
 	return got;
@@ -617,8 +637,8 @@ static uint16_t enqueue_packed(struct vhost_vring *vr, struct px_mbuf **pkts, ui
 		} else {
 			drops++;
 		}
-		px_pktmbuf_free(m);
 	}
+	px_pktmbuf_free_bulk(pkts, done); /* copied, or dropped */
 	if (sh.n) {
 		shadow_flush(vr, &sh);
 		packed_notify(vr);
@@ -640,7 +660,7 @@ uint16_t vhost_dequeue(struct vhost_vring *vr, struct px_mempool *mp, uint16_t p
 	if (!vring_enter(vr))
 		return 0;
 	got = vr->is_packed ? dequeue_packed(vr, mp, port, pkts, n, st)
-			 : dequeue_split(vr, mp, port, pkts, n, st);
+			    : dequeue_split(vr, mp, port, pkts, n, st);
 	vring_leave(vr);
 	return got;
 }

@@ -240,6 +240,17 @@ static bool tap_tx_tso(struct px_mbuf *m, struct virtio_net_hdr *vh)
 	return true;
 }
 
+/* A TSO packet the kernel did not take (EAGAIN) stays the application's, to be sent again:
+ * its checksum field back to the pseudo-header sum without the length (ones' complement: add
+ * the length's complement). */
+static void tap_tx_tso_undo(struct px_mbuf *m, const struct virtio_net_hdr *vh)
+{
+	struct px_tcp_hdr *th = px_pktmbuf_mtod_offset(m, struct px_tcp_hdr *, vh->csum_start);
+	uint16_t l4_bytes = (uint16_t)(m->pkt_len - vh->csum_start);
+
+	th->cksum = px_cksum_fold((uint64_t)th->cksum + (uint16_t)~px_cpu_to_be_16(l4_bytes));
+}
+
 /* Fill the virtio-net header for @m's checksum and segmentation requests. The IPv4 header
  * checksum has no virtio flag: it is computed here. For UDP/TCP the kernel sums from
  * csum_start to the end and adds the result to the field, which must hold the pseudo-header
@@ -291,7 +302,11 @@ static int tap_tx_one(struct tap_queue *q, struct px_mbuf *m)
 					   .iov_len = s->data_len};
 	if (px_unlikely(s != NULL))
 		return -EMSGSIZE;
-	return writev(q->fd, iov, nseg) < 0 ? -errno : 0;
+	if (px_likely(writev(q->fd, iov, nseg) >= 0))
+		return 0;
+	if (errno == EAGAIN && vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		tap_tx_tso_undo(m, &vh);
+	return -errno;
 }
 
 static uint16_t tap_tx(void *qp, struct px_mbuf **pkts, uint16_t n)

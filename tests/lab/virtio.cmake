@@ -70,7 +70,9 @@ endif()
 set(_virtio_tap_cases virtio_tso_autotest virtio_csum_kernel_autotest virtio_rss_autotest
                        virtio_udp_from_kernel_autotest)
 string(REPLACE ";" " " _virtio_tap_cases_sh "${_virtio_tap_cases}")
-px_add_lab_test(NAME lab_<arch>_virtio_tap ARCH all NICS virtio virtio
+# The NICs offer packed rings (packed=on): every case runs on split rings (packed_vq=0), then
+# on packed ones (packed_vq=1).
+px_add_lab_test(NAME lab_<arch>_virtio_tap ARCH all NICS virtio-packed virtio-packed
                 RUN_ARGS --net tap:2 --nic-props 0 rss=on
                          --nic-props 1 guest_csum=off,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off
-                COMMAND "set -e; set -- $PX_LAB_PORTS; ifc=$(px-lab-kbind --up $2 virtio_net); ip addr add 10.9.0.1/24 dev $ifc; export PX_VIRTIO_PEER=$ifc; for t in ${_virtio_tap_cases_sh}; do px-test $t || exit 1; done")
+                COMMAND "set -e; set -- $PX_LAB_PORTS; ifc=$(px-lab-kbind --up $2 virtio_net); ip addr add 10.9.0.1/24 dev $ifc; export PX_VIRTIO_PEER=$ifc; for d in packed_vq=0 packed_vq=1; do for t in ${_virtio_tap_cases_sh}; do PX_VIRTIO_DEVARGS=$d px-test $t || exit 1; done; done")

@@ -118,15 +118,15 @@ struct virtio_queue {
 			volatile struct vring_packed_event *device; /* it writes: notifications */
 		} packed;
 	};
-	struct px_mbuf **sw_ring;    /* by id: RX the buffer's mbuf, TX the packet at its head */
-	uint16_t *id_next;           /* free list of ids, and the chain order of a TX packet */
-	uint16_t *chain_len;         /* TX, by head id: descriptors in its chain */
-	uint16_t *chain_end;         /* TX, by head id: the last id of its chain */
-	volatile uint16_t *notify;   /* PCI: the queue's notification address; else NULL */
-	int kick_fd;                 /* vhost-user: the queue's kick eventfd (notify NULL) */
+	struct px_mbuf **sw_ring;  /* by id: RX the buffer's mbuf, TX the packet at its head */
+	uint16_t *id_next;         /* free list of ids, and the chain order of a TX packet */
+	uint16_t *chain_len;       /* TX, by head id: descriptors in its chain */
+	uint16_t *chain_end;       /* TX, by head id: the last id of its chain */
+	volatile uint16_t *notify; /* PCI: the queue's notification address; else NULL */
+	int kick_fd;               /* vhost-user: the queue's kick eventfd (notify NULL) */
 	void (*kick)(struct virtio_queue *vq); /* notify NULL: how to notify (virtio_kick_fd) */
 	void *kick_arg;                        /* the transport's, for kick */
-	struct px_mempool *mp;       /* RX */
+	struct px_mempool *mp;                 /* RX */
 	struct virtio_net_hdr *hdrs; /* TX: a header per head id, for packets that cannot */
 	uint64_t hdrs_iova;          /* carry theirs in their headroom */
 	uint16_t nb_desc;

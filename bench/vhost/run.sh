@@ -90,13 +90,18 @@ one() {
 	for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 	start "$vu" vu "$vumode" "$tmp/vu.out"
 	if [ "$dir" = fwd ]; then rx=$vh; f=$tmp/vh.out; else rx=$vu; f=$tmp/vu.out; fi
-	sleep $((warm + secs + 3))
+	# until the receiver printed WARM + SECS statistics lines (60 s at most: a slow start)
+	for i in $(seq 60); do
+		sleep 1
+		[ "$(grep -acE '^port 0: rx|Rx-pps:' "$f" || true)" -ge $((warm + secs)) ] && break
+	done
 	kill -INT "$pid_vu" "$pid_vhost" 2>/dev/null || true
 	wait "$pid_vu" "$pid_vhost" 2>/dev/null || true
 	rate "$rx" "$f"
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "nan" }'; }
+# the median of the runs that measured (a run without enough statistics lines says nan)
+median() { grep -v nan | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "nan" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "nan" }'; }
 
 for dir in fwd rev; do

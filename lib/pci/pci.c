@@ -156,6 +156,17 @@ static bool addr_eq(const struct px_pci_addr *x, const struct px_pci_addr *y)
 	       x->function == y->function;
 }
 
+/* Bus order: domain, bus, device, function (as DPDK numbers its PCI ports). */
+static bool addr_before(const struct px_pci_addr *x, const struct px_pci_addr *y)
+{
+	uint64_t kx =
+		(uint64_t)x->domain << 24 | (uint32_t)x->bus << 16 | x->devid << 8 | x->function;
+	uint64_t ky =
+		(uint64_t)y->domain << 24 | (uint32_t)y->bus << 16 | y->devid << 8 | y->function;
+
+	return kx < ky;
+}
+
 static struct pci_dev *find_dev(const struct px_pci_addr *a)
 {
 	for (struct px_pci_device *d = devices; d; d = d->next)
@@ -199,9 +210,13 @@ static int scan_one(const char *root, const char *name)
 	link_base(dir, "driver", pd->pub.kdrv, sizeof(pd->pub.kdrv));
 	link_base(dir, "iommu_group", grp, sizeof(grp));
 	pd->pub.iommu_group = grp[0] ? atoi(grp) : -1;
-	if (!known) {
-		pd->pub.next = devices;
-		devices = &pd->pub;
+	if (!known) { /* keep the list in bus order, so ports are numbered by address */
+		struct px_pci_device **at = &devices;
+
+		while (*at && addr_before(&(*at)->addr, &a))
+			at = &(*at)->next;
+		pd->pub.next = *at;
+		*at = &pd->pub;
 	}
 	return 0;
 }

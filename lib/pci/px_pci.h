@@ -84,7 +84,8 @@ int px_pci_addr_parse(const char *s, struct px_pci_addr *a);
 /** @return true when @p id matches table entry @p t. */
 bool px_pci_id_match(const struct px_pci_id *t, const struct px_pci_id *id);
 
-/** @return the first scanned device, or NULL (iterate with ->next). */
+/** @return the first scanned device, or NULL (iterate with ->next; the list is in bus order:
+ * domain, bus, device, function, and so is the probe, as in DPDK). */
 struct px_pci_device *px_pci_devices(void);
 
 /** Scan @p sysfs_devices (normally /sys/bus/pci/devices) into the device list. 0 or -errno. */

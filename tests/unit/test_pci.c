@@ -137,6 +137,14 @@ static int scan_checks(const char *root)
 	for (d = px_pci_devices(); d; d = d->next)
 		n++;
 	PX_TEST_ASSERT_EQ(n, 3, "three devices, the other file skipped");
+	for (d = px_pci_devices(); d && d->next; d = d->next) /* DPDK's port order */
+		PX_TEST_ASSERT(
+			d->addr.domain < d->next->addr.domain ||
+				(d->addr.domain == d->next->addr.domain &&
+				 (d->addr.bus << 16 | d->addr.devid << 8 | d->addr.function) <
+					 (d->next->addr.bus << 16 | d->next->addr.devid << 8 |
+					  d->next->addr.function)),
+			"bus order: %s before %s", d->name, d->next->name);
 	d = find_dev("00fe:00:03.0");
 	PX_TEST_ASSERT(d != NULL, "00fe:00:03.0 found");
 	PX_TEST_ASSERT(d->id.vendor_id == 0xfeed && d->id.device_id == 1, "IDs");

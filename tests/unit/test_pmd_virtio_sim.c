@@ -441,7 +441,9 @@ PX_TEST(virtio_sim_packed_autotest, 0, test_virtio_sim_packed)
 /* The virtio-net header's offload fields (§5.1.6.2): a UDP/IPv4 packet that asks for its L4
  * checksum carries NEEDS_CSUM with csum_start = l2_len + l3_len and csum_offset = 6 (the UDP
  * checksum field) when VIRTIO_NET_F_CSUM is negotiated, a zero header otherwise; on receive
- * (VIRTIO_NET_F_GUEST_CSUM) DATA_VALID becomes L4_CKSUM_GOOD and NEEDS_CSUM L4_CKSUM_NONE. */
+ * (VIRTIO_NET_F_GUEST_CSUM) DATA_VALID becomes L4_CKSUM_GOOD and NEEDS_CSUM L4_CKSUM_NONE. A
+ * TCP packet with PX_MBUF_F_TX_TCP_SEG gets GSO_TCPV4, gso_size and hdr_len with HOST_TSO4
+ * only, and the TCP length added to its pseudo-header sum. */
 static int test_virtio_sim_offload(void)
 {
 	static uint8_t frame[1][SIM_MAX_FRAME];
@@ -475,6 +477,37 @@ static int test_virtio_sim_offload(void)
 		PX_TEST_ASSERT_EQ(le16toh(sim_last_hdr.csum_start), csum ? 34 : 0, "csum_start");
 		PX_TEST_ASSERT_EQ(le16toh(sim_last_hdr.csum_offset), csum ? 6 : 0, "csum_offset");
 		PX_TEST_ASSERT_EQ(sim_last_hdr.gso_type, VIRTIO_NET_HDR_GSO_NONE, "no GSO");
+	}
+	/* TSO (HOST_TSO4 negotiated or not): frame 1 (1514 bytes) as TCP/IPv4 with MSS 500; the
+	 * pseudo-header sum without the length in the TCP checksum field gets the TCP length
+	 * (1480) added for a Linux backend */
+	for (int tso = 0; tso < 2; tso++) {
+		struct px_mbuf *m = sim_frame(mp, 1, 2048);
+		uint8_t *ck = px_pktmbuf_mtod(m, uint8_t *) + 34 + 16;
+		uint16_t v = 0x1234, want;
+		uint32_t sum = (uint32_t)v + htobe16(1514 - 34);
+
+		memcpy(ck, &v, 2);
+		want = (uint16_t)((sum & 0xffff) + (sum >> 16));
+		tx->vq.tx_csum = true;
+		tx->vq.tx_tso = tso;
+		m->ol_flags = PX_MBUF_F_TX_IPV4 | PX_MBUF_F_TX_TCP_SEG | PX_MBUF_F_TX_TCP_CKSUM;
+		m->l2_len = 14;
+		m->l3_len = 20;
+		m->l4_len = 20;
+		m->tso_segsz = 500;
+		PX_TEST_ASSERT_EQ(virtio_xmit_pkts(&tx->vq, &m, 1), 1, "tx");
+		PX_TEST_ASSERT_EQ(sim_tx(tx, frame, &len, 1), 1, "the device took it");
+		PX_TEST_ASSERT_EQ(sim_last_hdr.gso_type,
+				  tso ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_NONE,
+				  "GSO_TCPV4 with HOST_TSO4 only");
+		PX_TEST_ASSERT_EQ(le16toh(sim_last_hdr.gso_size), tso ? 500 : 0, "gso_size");
+		PX_TEST_ASSERT_EQ(le16toh(sim_last_hdr.hdr_len), tso ? 54 : 0, "hdr_len");
+		PX_TEST_ASSERT_EQ(sim_last_hdr.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM, "NEEDS_CSUM");
+		PX_TEST_ASSERT_EQ(le16toh(sim_last_hdr.csum_start), 34, "csum_start");
+		PX_TEST_ASSERT_EQ(le16toh(sim_last_hdr.csum_offset), 16, "csum_offset (TCP)");
+		memcpy(&v, frame[0] + 34 + 16, 2);
+		PX_TEST_ASSERT_EQ(v, tso ? want : 0x1234, "TCP checksum field %#x", v);
 	}
 	for (unsigned int i = 0; i < PX_DIM(rx_hdr); i++) {
 		struct px_mbuf *m;

@@ -390,13 +390,15 @@ static void vu_stop(struct virtio_user *vu)
 	if (!vu->running)
 		return;
 	vu->running = false;
+	/* every TX ring first: DPDK's backend stops all its rings at the first GET_VRING_BASE */
+	for (uint32_t i = 1; i < 2u * vu->nb_pairs && vu->sock >= 0; i += 2)
+		if (vu_data_vq(vu, i))
+			vu_tx_drain(vu, vu->vqs[i]);
 	for (uint32_t i = 0; i < 2u * vu->nb_pairs && vu->sock >= 0; i++) {
 		struct vhost_user_msg msg;
 
 		if (vu_data_vq(vu, i) == NULL)
 			continue;
-		if (i % 2 == 1)
-			vu_tx_drain(vu, vu->vqs[i]);
 		if (vu->backend_features & VIRTIO_BIT(VHOST_USER_F_PROTOCOL_FEATURES))
 			vu_state(vu, VHOST_USER_SET_VRING_ENABLE, i, 0);
 		vhost_user_msg_init(&msg, VHOST_USER_GET_VRING_BASE, sizeof(msg.payload.state));

@@ -422,24 +422,52 @@ static __px_always_inline void px_ring_mt_publish(struct px_ring_side *s, uint32
  * (an older one would make the room wrap round to a huge number). The slots carry the data's
  * ordering.
  */
-static __px_always_inline uint32_t px_ring_seq_reserve(struct px_ring_side *mine,
-						       const struct px_ring_side *other,
-						       uint32_t cap, uint32_t n,
-						       enum px_ring_behavior behavior,
-						       uint32_t *old_idx, uint32_t *left)
+/* How many of the slots of indices idx, idx + 1, ... (at most @n) read index + @lag in a row:
+ * a snapshot (relaxed), the wait after the reservation is what orders. */
+static __px_always_inline uint32_t px_ring_seq_ready(const uint32_t *seqs, uint32_t mask,
+						     uint32_t idx, uint32_t n, uint32_t lag)
+{
+	uint32_t k = 0;
+
+	while (k < n && __atomic_load_n(&seqs[(idx + k) & mask], __ATOMIC_RELAXED) == idx + k + lag)
+		k++;
+	return k;
+}
+
+static __px_always_inline uint32_t
+px_ring_seq_reserve(struct px_ring_side *mine, const struct px_ring_side *other, uint32_t cap,
+		    uint32_t n, enum px_ring_behavior behavior, const uint32_t *seqs, uint32_t mask,
+		    uint32_t lag, uint32_t *old_idx, uint32_t *left)
 {
 	uint32_t idx = __atomic_load_n(&mine->tail, __ATOMIC_ACQUIRE);
-	uint32_t avail, want;
+	uint32_t avail, want, now;
 
-	do {
+	for (;;) {
 		want = n;
 		avail = cap + __atomic_load_n(&other->tail, __ATOMIC_ACQUIRE) - idx;
 		if (px_unlikely(want > avail))
 			want = behavior == PX_RING_FIXED ? 0 : avail;
+		/* The other side has reserved these slots, but has it finished with the last one?
+		 * If not, take only what is ready (bulk: nothing), as MP/MC, whose other side
+		 * publishes when done, would: a thread then waits below only for a slot that a
+		 * thread finishing out of order still holds, not for one that has just begun. */
+		if (want != 0 &&
+		    px_unlikely(__atomic_load_n(&seqs[(idx + want - 1) & mask], __ATOMIC_RELAXED) !=
+				idx + want - 1 + lag)) {
+			now = __atomic_load_n(&mine->tail, __ATOMIC_ACQUIRE);
+			if (now != idx) { /* our side moved on meanwhile: look again */
+				idx = now;
+				continue;
+			}
+			avail = px_ring_seq_ready(seqs, mask, idx, want, lag);
+			want = behavior == PX_RING_FIXED ? 0 : avail;
+		}
 		if (want == 0)
 			break;
-	} while (!__atomic_compare_exchange_n(&mine->tail, &idx, idx + want, true, __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
+		if (__atomic_compare_exchange_n(&mine->tail, &idx, idx + want, true,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			break;
+	}
 	*old_idx = idx;
 	if (left != NULL)
 		*left = avail - want;
@@ -510,7 +538,8 @@ static __px_always_inline uint32_t px_ring_seq_enqueue(struct px_ring *r, const 
 	uint32_t *seqs = px_ring_seqs(r, esize);
 	uint32_t idx;
 
-	n = px_ring_seq_reserve(&r->prod, &r->cons, r->capacity, n, behavior, &idx, free_space);
+	n = px_ring_seq_reserve(&r->prod, &r->cons, r->capacity, n, behavior, seqs, r->mask, 0,
+				&idx, free_space);
 	if (n == 0)
 		return 0;
 	px_ring_seq_wait(r, seqs, idx, n, 0);
@@ -526,7 +555,8 @@ static __px_always_inline uint32_t px_ring_seq_dequeue(struct px_ring *r, void *
 	uint32_t *seqs = px_ring_seqs(r, esize);
 	uint32_t idx;
 
-	n = px_ring_seq_reserve(&r->cons, &r->prod, 0, n, behavior, &idx, available);
+	n = px_ring_seq_reserve(&r->cons, &r->prod, 0, n, behavior, seqs, r->mask, 1, &idx,
+				available);
 	if (n == 0)
 		return 0;
 	px_ring_seq_wait(r, seqs, idx, n, 1);

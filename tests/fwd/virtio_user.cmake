@@ -3,7 +3,7 @@
 if(TARGET px_net_virtio)
     foreach(c tx_split tx_packed tx_jumbo tx_jumbo_packed rx_split rx_packed rx_jumbo
               rx_jumbo_packed rx_mrg_off tx_2q tx_2q_packed rx_2q rx_2q_packed restart
-              restart_packed bad_devargs)
+              restart_packed restart_kill bad_devargs)
         add_test(NAME fwd_virtio_user_${c}
                  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/virtio_user.sh $<TARGET_FILE:px-fwd> ${c})
         set_tests_properties(fwd_virtio_user_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77

@@ -102,6 +102,29 @@ restart() {
         "Pollux received both backends' frames ($tx1 + $tp_tx)"
 }
 
+# restart_kill: as restart, but the first testpmd is killed (SIGKILL) mid-traffic: Pollux sees
+# it go, takes the next one, and receives at least everything the second one sent
+restart_kill() {
+    local fd1 fd2 px
+    vu_start "path=$sock,server=1" --forward-mode=rxonly --duration=14
+    fwd_ready "$sock"
+    testpmd_start "net_vhost0,iface=$sock,client=1" --forward-mode=txonly
+    sleep 2
+    px=$(pgrep -P "$vu_pid")
+    fd1=$(ls "/proc/$px/fd" | wc -l)
+    kill -KILL "$(pgrep -P "$testpmd_pid")" # dpdk-testpmd itself, under timeout
+    wait "$testpmd_pid" 2>/dev/null || true
+    testpmd_start "net_vhost0,iface=$sock,client=1" --forward-mode=txonly
+    sleep 2
+    fd2=$(ls "/proc/$px/fd" | wc -l)
+    testpmd_stop
+    vu_wait
+    grep -q "went away" "$tmp/out" || { echo "FAIL: Pollux did not see the killed backend go"; exit 1; }
+    [ "$fd1" -eq "$fd2" ] || { echo "FAIL: px-fwd held $fd1 fds with the first backend, $fd2 with the second"; exit 1; }
+    echo "ok: $fd1 fds with either backend"
+    check "p[0]['rx_packets'] > $tp_tx > 1000" "Pollux received the second backend's $tp_tx frames and the first one's"
+}
+
 # refused DEVARGS WHAT [EAL-ARGS]: px-fwd fails at probe with one line of net_virtio_user's naming WHAT
 refused() {
     local rc=0
@@ -128,6 +151,7 @@ rx_2q) rx "queues=2" 60 ;;
 rx_2q_packed) rx "queues=2,packed_vq=1" 1514 ;;
 restart) restart "packed_vq=0" ;;
 restart_packed) restart "packed_vq=1" ;;
+restart_kill) restart_kill ;;
 bad_devargs)
     refused "path=$tmp/none.sock" "cannot connect"
     refused "path=$sock,queues=0" "queues=0"

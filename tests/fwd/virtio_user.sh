@@ -20,7 +20,8 @@ free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
 vu_start() {
     local dev=$1
     shift
-    timeout 60 "$fwd" -l 0-1 -m 64 --log-level=pmd.net.virtio_user:debug --log-level=ethdev:debug --vdev "net_virtio_user0,$dev" -- "$@" --stats-period=0 \
+    timeout 60 "$fwd" -l 0-1 -m 64 --log-level=pmd.net.virtio_user:debug --log-level=pmd.net.virtio:info \
+        --log-level=ethdev:debug --vdev "net_virtio_user0,$dev" -- "$@" --stats-period=0 \
         --stats-json="$json" >"$tmp/out" 2>&1 &
     vu_pid=$!
 }
@@ -136,7 +137,11 @@ refused() {
 }
 
 case $case in
-tx_split) tx "packed_vq=0" 60 ;;
+tx_split)
+    tx "packed_vq=0,mac=02:11:22:33:44:55" 60
+    grep -q "MAC 02:11:22:33:44:55" "$tmp/out" || { echo "FAIL: the port did not take mac="; exit 1; }
+    echo "ok: mac= taken"
+    ;;
 tx_packed) tx "packed_vq=1" 60 ;;
 tx_jumbo) tx "mrg_rxbuf=1" 9000 --enable-scatter ;;
 tx_jumbo_packed) tx "packed_vq=1" 9000 --enable-scatter ;;

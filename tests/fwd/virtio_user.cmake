@@ -9,4 +9,12 @@ if(TARGET px_net_virtio)
         set_tests_properties(fwd_virtio_user_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77
                              RUN_SERIAL ON)
     endforeach()
+    add_executable(virtio-user-intr-test test_virtio_user_intr.c)
+    target_compile_definitions(virtio-user-intr-test PRIVATE _GNU_SOURCE)
+    target_link_libraries(virtio-user-intr-test PRIVATE pollux_static)
+    add_test(NAME fwd_virtio_user_rx_intr
+             COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/virtio_user.sh $<TARGET_FILE:px-fwd> rx_intr
+                     $<TARGET_FILE:virtio-user-intr-test>)
+    set_tests_properties(fwd_virtio_user_rx_intr PROPERTIES LABELS fast SKIP_RETURN_CODE 77
+                         RUN_SERIAL ON)
 endif()

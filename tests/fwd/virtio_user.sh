@@ -8,7 +8,7 @@
 # refused devargs. px-fwd runs on hugepages (shared with the backend; --no-huge is refused).
 # Exits 77 without dpdk-testpmd or free hugepages.
 set -euo pipefail
-fwd=$1 case=$2
+fwd=$1 case=$2 prog=${3:-}
 source "$(dirname "$0")/lib.sh"
 fwd_need dpdk-testpmd python3
 fwd_tmp
@@ -157,6 +157,21 @@ rx_2q_packed) rx "queues=2,packed_vq=1" 1514 ;;
 restart) restart "packed_vq=0" ;;
 restart_packed) restart "packed_vq=1" ;;
 restart_kill) restart_kill ;;
+rx_intr)
+    # RX interrupts (test_virtio_user_intr.c) with Pollux's net_vhost as the backend, sending 20
+    # frames a second: ten wake-ups, each from the backend's call (its "calls" xstat counts them)
+    [ -n "$prog" ] || { echo "virtio_user.sh: case rx_intr needs the test program"; exit 2; }
+    [ "$free" -ge 80 ] || { echo "SKIP: needs 80 free 2 MiB hugepages (two processes)"; exit 77; }
+    timeout 60 "$fwd" -l 0-1 -m 64 --log-level=ethdev:debug --vdev "net_vhost0,iface=$sock" -- \
+        --forward-mode=txonly --burst=1 --tx-pps=20 --duration=10 --stats-period=0 >"$tmp/out" 2>&1 &
+    vh=$!
+    fwd_ready "$sock"
+    timeout 60 "$prog" -l 0 -m 64 --vdev "net_virtio_user0,path=$sock" || { echo "FAIL: test_virtio_user_intr"; exit 1; }
+    wait "$vh" || { cat "$tmp/out"; echo "FAIL: px-fwd on net_vhost"; exit 1; }
+    calls=$(fwd_xstat 0 calls)
+    [ "$calls" -ge 10 ] || { cat "$tmp/out"; echo "FAIL: the backend called $calls times, want 10 or more"; exit 1; }
+    echo "ok: the backend signalled the call eventfd $calls times"
+    ;;
 bad_devargs)
     refused "path=$tmp/none.sock" "cannot connect"
     refused "path=$sock,queues=0" "queues=0"

@@ -29,7 +29,7 @@
  * promiscuous mode and extra MAC addresses are -ENOTSUP, as on DPDK's virtio_user.
  *
  * Not done: VIRTIO_F_IN_ORDER (in_order= is accepted and ignored: the rings do not implement
- * it), RX interrupts beyond the call eventfds (no test yet), a backend's own control queue.
+ * it), a backend's own control queue, reconnection in client mode.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -69,8 +69,9 @@ extern "C" {
 #define PX_RING_F_SP_ENQ 0x0001u   /**< the default enqueue is single-producer */
 #define PX_RING_F_SC_DEQ 0x0002u   /**< the default dequeue is single-consumer */
 #define PX_RING_F_EXACT_SZ 0x0004u /**< capacity is exactly count (size rounds up internally) */
-/** Both sides multi-thread with per-slot sequence numbers (see above): generic calls only. */
-#define PX_RING_F_MT_SEQ 0x0008u
+/** Both sides multi-thread with per-slot sequence numbers (see above): generic calls only. Not
+ *  0x0008..0x0040, DPDK's RTS/HTS flags: the compatibility layer passes flags through. */
+#define PX_RING_F_MT_SEQ 0x0200u
 /** Largest number of slots (size) of a ring. */
 #define PX_RING_SZ_MASK 0x7fffffffu
 

@@ -42,6 +42,18 @@ static int test_ring_create(void)
 	PX_TEST_ASSERT(px_ring_create("bad", 64, PX_SOCKET_ID_ANY, 0x100) == NULL &&
 			       errno == EINVAL,
 		       "unknown flag");
+	/* DPDK's RTS flag (the compatibility layer passes flags through) is not slot sequences */
+	PX_TEST_ASSERT(px_ring_create("bad", 64, PX_SOCKET_ID_ANY, 0x0008) == NULL &&
+			       errno == EINVAL,
+		       "DPDK's RING_F_MP_RTS_ENQ");
+	PX_TEST_ASSERT(px_ring_create("bad", 64, PX_SOCKET_ID_ANY,
+				      PX_RING_F_MT_SEQ | PX_RING_F_SP_ENQ) == NULL &&
+			       errno == EINVAL,
+		       "slot sequences with a single producer");
+	PX_TEST_ASSERT(px_ring_create("bad", 64, PX_SOCKET_ID_ANY,
+				      PX_RING_F_MT_SEQ | PX_RING_F_SC_DEQ) == NULL &&
+			       errno == EINVAL,
+		       "slot sequences with a single consumer");
 	px_ring_free(r);
 	PX_TEST_ASSERT(px_ring_lookup("test_ring") == NULL, "gone after free");
 	px_ring_free(NULL);

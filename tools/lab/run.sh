@@ -73,6 +73,7 @@ interactive='' net=hub
 LAB_NIC_PROPS=()
 qemu_extra=()
 LAB_ADD_FILES=()
+# shellcheck disable=SC2034 # LAB_NIC_PROPS is read by arch.sh's lab_qemu_nics
 while [ $# -gt 0 ]; do
     case $1 in
     --arch) arch=$2; shift 2 ;;
@@ -86,7 +87,7 @@ while [ $# -gt 0 ]; do
     --pcap) pcap=$2; shift 2 ;;
     --tap) tap=$2; shift 2 ;;
     --net) net=$2; shift 2 ;;
-    --nic-props) LAB_NIC_PROPS[$2]=$3; shift 3 ;; # shellcheck disable=SC2034 # arch.sh
+    --nic-props) LAB_NIC_PROPS[$2]=$3; shift 3 ;;
     --qemu-arg) qemu_extra+=("$2"); shift 2 ;;
     --add) LAB_ADD_FILES+=("$2"); shift 2 ;;
     --log) log=$2; shift 2 ;;

@@ -31,6 +31,7 @@ lab_tapnet_nic() {
 # that jumbo frames cross. IPv6 off in the namespace: the host would otherwise
 # send its own router solicitations and DAD probes onto the bridge, frames the
 # tests would count. Skips (77) when the host cannot make any of it.
+# shellcheck disable=SC2154 # tmp: run.sh's temporary directory, for error output
 lab_tapnet_setup() {
     local ns=$1 nics=$2 q=$3 n i mq=''
     [ "$(id -u)" -eq 0 ] || lab_skip "--net tap needs root (network namespace, taps, bridge)"

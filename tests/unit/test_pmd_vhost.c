@@ -711,3 +711,82 @@ static int test_vhost_bad_requests(void)
 	return PX_TEST_OK;
 }
 PX_TEST(vhost_bad_requests_autotest, PX_TEST_F_FAST, test_vhost_bad_requests);
+
+/*
+ * The data path's cost per packet, for callgrind: 64-byte frames through split and packed
+ * rings, bursts of 32, the test playing the frontend with as little work as it can (descriptors
+ * written once, only the ring indices and flags per burst). `valgrind --tool=callgrind px-test
+ * vhost_perf_autotest`, then vhost_dequeue's and vhost_enqueue's inclusive counts over the
+ * PERF_PKTS packets each (docs/vhost.md).
+ */
+#define PERF_PKTS (32 * 4096)
+
+static void perf_post(struct fe *f, unsigned int i, uint16_t flags)
+{
+	if (f->packed) {
+		for (uint16_t j = 0; j < 32; j++)
+			fe_packed_post(f, i, gpa(f, FE_BUF + (f->avail[i] % 64u) * 2048u), 2048,
+				       flags, j);
+		return;
+	}
+	for (uint16_t j = 0; j < 32; j++) {
+		struct vring_avail *av = (void *)(f->mem + FE_VRING(i) + 0x1000 * 4);
+
+		av->ring[(f->avail[i] + j) % FE_RING] = (uint16_t)((f->avail[i] + j) % FE_RING);
+	}
+	f->avail[i] = (uint16_t)(f->avail[i] + 32);
+	__atomic_store_n(&((struct vring_avail *)(f->mem + FE_VRING(i) + 0x4000))->idx, f->avail[i],
+			 __ATOMIC_RELEASE);
+}
+
+static int perf_run(struct fe *f)
+{
+	struct px_mbuf *pkts[32];
+
+	for (unsigned int k = 0; k < FE_RING; k++) {
+		fe_split_desc(f, 0)[k] = (struct vring_desc){gpa(f, FE_BUF + (k % 64) * 2048u),
+							     2048, VRING_DESC_F_WRITE, 0};
+		fe_split_desc(f, 1)[k] =
+			(struct vring_desc){gpa(f, FE_BUF + (k % 64) * 2048u), 76, 0, 0};
+	}
+	for (unsigned int k = 0; k < 64; k++)
+		fe_frame(f, FE_BUF + k * 2048u, 64, 0);
+	for (unsigned int r = 0; r < PERF_PKTS / 32; r++) {
+		/* packed TX buffers hold 76 bytes: header and frame */
+		if (f->packed) {
+			for (uint16_t j = 0; j < 32; j++)
+				fe_packed_post(f, 1, gpa(f, FE_BUF + (j % 64u) * 2048u), 76, 0, j);
+		} else {
+			perf_post(f, 1, 0);
+		}
+		PX_TEST_ASSERT_EQ(rx(f, pkts), 32, "round %u: a full burst in", r);
+		for (int j = 0; j < 32; j++)
+			pkts[j]->data_len = (uint16_t)(pkts[j]->pkt_len = 64);
+		perf_post(f, 0, VRING_DESC_F_WRITE);
+		PX_TEST_ASSERT_EQ(vhost_enqueue(&f->d.vring[0], pkts, 32, &f->st), 32,
+				  "round %u: a full burst out", r);
+	}
+	PX_TEST_ASSERT_EQ(px_counter64_fetch(&f->st.pkts), 2u * PERF_PKTS, "every frame moved");
+	return PX_TEST_OK;
+}
+
+static int test_vhost_perf(void)
+{
+	struct fe f;
+	struct px_mempool *mp;
+	int ret = PX_TEST_OK;
+
+	if (vhost_pool(&f) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	mp = f.mp;
+	for (int packed = 0; packed < 2 && ret == PX_TEST_OK; packed++) {
+		ret = fe_setup(&f, packed, VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF));
+		f.mp = mp;
+		if (ret == PX_TEST_OK)
+			ret = perf_run(&f);
+		fe_teardown(&f);
+	}
+	PX_TEST_ASSERT_EQ(ret, PX_TEST_OK, "perf run");
+	return vhost_pool_free(mp);
+}
+PX_TEST(vhost_perf_autotest, PX_TEST_F_PERF, test_vhost_perf);

@@ -79,6 +79,23 @@ int vhost_walk_split(const struct vhost_vring *vr, uint16_t head, bool writable,
 	bool indirect = false;
 
 	*c = (struct vhost_chain){.id = head, .ndesc = 1};
+	if (px_likely(head < tsize && max > 0)) {
+		/* the common chain: one descriptor, no flag but WRITE as expected */
+		uint16_t flags = table[head].flags;
+
+		if (flags == (writable ? VRING_DESC_F_WRITE : 0)) {
+			uint64_t addr = table[head].addr;
+			uint32_t len = table[head].len;
+			uint8_t *p = vhost_gpa_to_ptr(vr->mem, addr, len);
+
+			if (px_unlikely(p == NULL))
+				return -1;
+			bufs[0] = (struct vhost_buf){p, len};
+			c->nbufs = len ? 1 : 0;
+			c->total = len;
+			return c->nbufs;
+		}
+	}
 	for (;;) {
 		uint64_t addr;
 		uint32_t len;
@@ -123,6 +140,26 @@ int vhost_walk_packed(const struct vhost_vring *vr, uint16_t pos, bool writable,
 	*c = (struct vhost_chain){0};
 	if (pos >= vr->size)
 		return -1;
+	if (px_likely(max > 0)) {
+		/* the common buffer: one descriptor, no NEXT or INDIRECT, WRITE as expected */
+		uint16_t flags = ring[pos].flags;
+
+		if ((flags & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT | VRING_DESC_F_WRITE)) ==
+		    (writable ? VRING_DESC_F_WRITE : 0)) {
+			uint64_t addr = ring[pos].addr;
+			uint32_t len = ring[pos].len;
+			uint8_t *p = vhost_gpa_to_ptr(vr->mem, addr, len);
+
+			if (px_unlikely(p == NULL))
+				return -1;
+			bufs[0] = (struct vhost_buf){p, len};
+			c->id = ring[pos].id;
+			c->ndesc = 1;
+			c->nbufs = len ? 1 : 0;
+			c->total = len;
+			return c->nbufs;
+		}
+	}
 	for (;;) {
 		uint64_t addr = ring[pos].addr;
 		uint32_t len = ring[pos].len;
@@ -186,6 +223,14 @@ static int chain_to_mbuf(const struct vhost_buf *b, unsigned int nb, uint32_t to
 
 	if (total <= hdr_len || total - hdr_len > VHOST_MAX_FRAME)
 		return -1;
+	if (px_likely(nb == 1 && total - hdr_len <= (uint32_t)(m->buf_len - m->data_off))) {
+		/* header and frame in one buffer, the frame fits one mbuf */
+		memcpy(px_pktmbuf_mtod(m, uint8_t *), b[0].p + hdr_len, total - hdr_len);
+		m->data_len = (uint16_t)(total - hdr_len);
+		m->pkt_len = total - hdr_len;
+		m->port = port;
+		return 1;
+	}
 	while (i < nb && off >= b[i].len) /* skip the header, which may span buffers */
 		off -= b[i++].len;
 	for (; i < nb; i++, off = 0) {
@@ -251,6 +296,13 @@ static void mbuf_to_bufs(const struct vhost_vring *vr, const struct px_mbuf *m,
 	struct virtio_net_hdr hdr = {.num_buffers = nchains};
 	struct scatter s = {.b = b, .nb = nb};
 
+	if (px_likely(m->next == NULL && vr->hdr_len == sizeof(hdr) &&
+		      b[0].len >= sizeof(hdr) + m->data_len)) {
+		/* the frame and its header fit the first buffer: two copies, the first inlined */
+		memcpy(b[0].p, &hdr, sizeof(hdr));
+		memcpy(b[0].p + sizeof(hdr), px_pktmbuf_mtod(m, const uint8_t *), m->data_len);
+		return;
+	}
 	scatter_write(&s, (const uint8_t *)&hdr, vr->hdr_len);
 	for (; m != NULL; m = m->next)
 		scatter_write(&s, px_pktmbuf_mtod(m, const uint8_t *), m->data_len);

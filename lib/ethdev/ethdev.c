@@ -402,8 +402,7 @@ int px_eth_dev_start(uint16_t port)
 	if (ret < 0)
 		return ret;
 	/* publish the fast path: queue pointers first, then the counts that let bursts in */
-	fp->rx_pkt_burst = dev->rx_pkt_burst;
-	fp->tx_pkt_burst = dev->tx_pkt_burst;
+	ethdev_capture_fp_set(dev);
 	fp->rxq = dev->rx_queues;
 	fp->txq = dev->tx_queues;
 	__atomic_store_n(&fp->nb_rxq, dev->nb_rx_queues, __ATOMIC_RELEASE);

@@ -3,10 +3,10 @@
  * The ports seen from outside the process: the /ethdev/ telemetry commands (DPDK's names and
  * answers) and packet capture, which one of them starts (px_capture.h).
  *
- * Capture. While a capture tool is connected, px_eth_fp_ops[port].rx_capture/tx_capture point
- * at the session and the inline bursts call px_eth_capture_*_burst(), which copy each packet
- * into a free slot and pass it through a ring to the capture thread; with no capture the
- * pointers are NULL and a burst pays one not-taken branch. The lcores never wait: no slot,
+ * Capture. While a capture tool is connected, the burst functions in px_eth_fp_ops[port] are
+ * the capture's (cap_rx_NN/cap_tx_NN, one pair per port), which call the driver's and copy each
+ * packet into a free slot and pass it through a ring to the capture thread; with no capture
+ * they are the driver's and a burst pays nothing for the hook. The lcores never wait: no slot,
  * no copy (counted in `drops`). A session ends only after every burst that may have seen it has
  * left it: a burst counts itself in cap_inflight before it reads cap_session (both seq_cst),
  * and the end clears cap_session then waits for cap_inflight to reach 0.
@@ -303,18 +303,38 @@ static void cap_commit(struct cap_session *s, struct px_capture_rec *r)
 	px_ring_mp_enqueue(s->full, r);
 }
 
-uint16_t px_eth_capture_rx_burst(uint16_t port, uint16_t queue, struct px_mbuf **pkts, uint16_t n)
+/* The driver's bursts of each port whose px_eth_fp_ops a capture has swapped: set when the
+ * capture's bursts are put in, never cleared, so a burst that read the capture's function just
+ * before a capture ended still finds the driver's. */
+static px_eth_rx_burst_t cap_drv_rx[PX_MAX_ETHPORTS];
+static px_eth_tx_burst_t cap_drv_tx[PX_MAX_ETHPORTS];
+
+/* The queue id of driver queue @q (for the record); bursts come only from started queues. */
+static uint16_t cap_queue_id(void *const *queues, uint16_t nb, const void *q)
+{
+	uint16_t i = 0;
+
+	while (i < nb && queues[i] != q)
+		i++;
+	return i;
+}
+
+/* noinline: the per-port bursts below stay calls, and those past PX_MAX_ETHPORTS (never put
+ * in) are not compiled into accesses out of bounds */
+__attribute__((noinline)) static uint16_t cap_rx(uint16_t port, void *q, struct px_mbuf **pkts,
+						 uint16_t n)
 {
 	const struct px_eth_fp_ops *p = &px_eth_fp_ops[port];
 	struct cap_session *s;
-	uint16_t nb;
+	uint16_t nb, queue;
 	uint64_t ts;
 
-	nb = p->rx_pkt_burst(p->rxq[queue], pkts, n);
+	nb = __atomic_load_n(&cap_drv_rx[port], __ATOMIC_RELAXED)(q, pkts, n);
 	if (nb == 0 || (s = cap_enter()) == NULL)
 		return nb;
 	if (s->port == port && (s->dirs & PX_CAPTURE_RX)) {
 		ts = cap_now_ns();
+		queue = cap_queue_id(p->rxq, p->nb_rxq, q);
 		for (uint16_t i = 0; i < nb; i++) {
 			struct px_capture_rec *r = cap_copy(s, pkts[i], queue, PX_CAPTURE_RX, ts);
 
@@ -328,12 +348,14 @@ uint16_t px_eth_capture_rx_burst(uint16_t port, uint16_t queue, struct px_mbuf *
 
 /* TX: copy before the driver takes the mbufs (it may free them), keep only what it accepted,
  * so the capture holds what the port counts in opackets. */
-uint16_t px_eth_capture_tx_burst(uint16_t port, uint16_t queue, struct px_mbuf **pkts, uint16_t n)
+__attribute__((noinline)) static uint16_t cap_tx(uint16_t port, void *q, struct px_mbuf **pkts,
+						 uint16_t n)
 {
 	const struct px_eth_fp_ops *p = &px_eth_fp_ops[port];
+	px_eth_tx_burst_t drv = __atomic_load_n(&cap_drv_tx[port], __ATOMIC_RELAXED);
 	struct px_capture_rec *recs[CAP_TX_BURST];
 	struct cap_session *s;
-	uint16_t nb, i;
+	uint16_t nb, i, queue;
 	uint64_t ts;
 
 	s = cap_enter();
@@ -342,13 +364,14 @@ uint16_t px_eth_capture_tx_burst(uint16_t port, uint16_t queue, struct px_mbuf *
 		s = NULL;
 	}
 	if (s == NULL)
-		return p->tx_pkt_burst(p->txq[queue], pkts, n);
+		return drv(q, pkts, n);
 	/* A burst may take fewer than offered: the caller keeps the rest. */
 	n = PX_MIN(n, CAP_TX_BURST);
 	ts = cap_now_ns();
+	queue = cap_queue_id(p->txq, p->nb_txq, q);
 	for (i = 0; i < n; i++)
 		recs[i] = cap_copy(s, pkts[i], queue, PX_CAPTURE_TX, ts);
-	nb = p->tx_pkt_burst(p->txq[queue], pkts, n);
+	nb = drv(q, pkts, n);
 	for (i = 0; i < n; i++) {
 		if (recs[i] == NULL)
 			continue;
@@ -361,16 +384,87 @@ uint16_t px_eth_capture_tx_burst(uint16_t port, uint16_t queue, struct px_mbuf *
 	return nb;
 }
 
+/* A burst function knows its queue, not its port: one pair of bursts per port, each passing
+ * its port on. */
+#define CAP_BURSTS(tag, port)                                                    \
+	static uint16_t cap_rx_##tag(void *q, struct px_mbuf **pkts, uint16_t n) \
+	{                                                                        \
+		return cap_rx(port, q, pkts, n);                                 \
+	}                                                                        \
+	static uint16_t cap_tx_##tag(void *q, struct px_mbuf **pkts, uint16_t n) \
+	{                                                                        \
+		return cap_tx(port, q, pkts, n);                                 \
+	}
+#define CAP_BURSTS8(h)              \
+	CAP_BURSTS(h##0, h * 8 + 0) \
+	CAP_BURSTS(h##1, h * 8 + 1) \
+	CAP_BURSTS(h##2, h * 8 + 2) \
+	CAP_BURSTS(h##3, h * 8 + 3) \
+	CAP_BURSTS(h##4, h * 8 + 4) \
+	CAP_BURSTS(h##5, h * 8 + 5) \
+	CAP_BURSTS(h##6, h * 8 + 6) \
+	CAP_BURSTS(h##7, h * 8 + 7)
+CAP_BURSTS8(0)
+CAP_BURSTS8(1)
+CAP_BURSTS8(2)
+CAP_BURSTS8(3)
+CAP_BURSTS8(4)
+CAP_BURSTS8(5)
+CAP_BURSTS8(6)
+CAP_BURSTS8(7)
+#define CAP_FNS8(d, h)                                                                            \
+	cap_##d##_##h##0, cap_##d##_##h##1, cap_##d##_##h##2, cap_##d##_##h##3, cap_##d##_##h##4, \
+		cap_##d##_##h##5, cap_##d##_##h##6, cap_##d##_##h##7
+#define CAP_FNS(d)                                                                              \
+	{                                                                                       \
+		CAP_FNS8(d, 0), CAP_FNS8(d, 1), CAP_FNS8(d, 2), CAP_FNS8(d, 3), CAP_FNS8(d, 4), \
+			CAP_FNS8(d, 5), CAP_FNS8(d, 6), CAP_FNS8(d, 7)                          \
+	}
+static const px_eth_rx_burst_t cap_rx_fns[] = CAP_FNS(rx);
+static const px_eth_tx_burst_t cap_tx_fns[] = CAP_FNS(tx);
+_Static_assert(PX_MAX_ETHPORTS <= PX_DIM(cap_rx_fns),
+	       "capture: one pair of bursts per port; add CAP_BURSTS8 lines for more ports");
+
+/* Under cap_fp_lock: which directions of which port a capture takes (bits PX_CAPTURE_*). */
+static pthread_mutex_t cap_fp_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t cap_dirs[PX_MAX_ETHPORTS];
+
+/* Put the port's burst functions in its px_eth_fp_ops: the driver's, or the capture's for each
+ * direction a capture takes. At start and when a capture begins or ends. */
+static void cap_fp_set(struct px_eth_dev *dev)
+{
+	struct px_eth_fp_ops *fp = &px_eth_fp_ops[dev->port_id];
+	uint8_t dirs = cap_dirs[dev->port_id];
+
+	__atomic_store_n(&cap_drv_rx[dev->port_id], dev->rx_pkt_burst, __ATOMIC_RELAXED);
+	__atomic_store_n(&cap_drv_tx[dev->port_id], dev->tx_pkt_burst, __ATOMIC_RELAXED);
+	__atomic_store_n(&fp->rx_pkt_burst,
+			 dirs & PX_CAPTURE_RX ? cap_rx_fns[dev->port_id] : dev->rx_pkt_burst,
+			 __ATOMIC_RELEASE);
+	__atomic_store_n(&fp->tx_pkt_burst,
+			 dirs & PX_CAPTURE_TX ? cap_tx_fns[dev->port_id] : dev->tx_pkt_burst,
+			 __ATOMIC_RELEASE);
+}
+
+void ethdev_capture_fp_set(struct px_eth_dev *dev)
+{
+	pthread_mutex_lock(&cap_fp_lock);
+	cap_fp_set(dev);
+	pthread_mutex_unlock(&cap_fp_lock);
+}
+
 static void cap_publish(struct cap_session *s, bool on)
 {
-	struct px_eth_fp_ops *fp = &px_eth_fp_ops[s->port];
+	struct px_eth_dev *dev;
 
 	if (on)
 		__atomic_store_n(&cap_session, s, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&fp->rx_capture, on && (s->dirs & PX_CAPTURE_RX) ? s : NULL,
-			 __ATOMIC_RELEASE);
-	__atomic_store_n(&fp->tx_capture, on && (s->dirs & PX_CAPTURE_TX) ? s : NULL,
-			 __ATOMIC_RELEASE);
+	pthread_mutex_lock(&cap_fp_lock);
+	cap_dirs[s->port] = on ? s->dirs : 0;
+	dev = eth_dev_get(s->port);
+	if (dev != NULL) /* stopped: no burst reads them (nb_rxq 0), and start sets them again */
+		cap_fp_set(dev);
+	pthread_mutex_unlock(&cap_fp_lock);
 	if (on)
 		return;
 	__atomic_store_n(&cap_session, NULL, __ATOMIC_SEQ_CST);

@@ -8,4 +8,9 @@
 void ethdev_telemetry_lock(void);
 void ethdev_telemetry_unlock(void);
 
+struct px_eth_dev;
+/* Publish the started port's burst functions in px_eth_fp_ops: the driver's, or a running
+ * capture's in their place. */
+void ethdev_capture_fp_set(struct px_eth_dev *dev);
+
 #endif /* ETHDEV_TELEMETRY_H */

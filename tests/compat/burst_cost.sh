@@ -22,7 +22,7 @@ objdump -d --no-show-raw-insn "$tmp/b.o" | awk -v dir="$tmp" '
         sub(/^ *[0-9a-f]+:\t/, "")
         gsub(/[0-9a-f]+ <fwd_[a-z]+\+0x/, "<+0x")  # branch targets: by offset in the function
         gsub(/# [0-9a-f]+ <fwd_[a-z]+\+0x/, "# <+0x")
-        if ($0 !~ /^(nop|cs nop|xchg +%ax,%ax)/) print > f
+        if ($0 !~ /nop/ && $0 !~ /^xchg +%ax,%ax/) print > f  # padding between blocks
     }'
 [ -s "$tmp/rte.s" ] || { echo "FAIL: no code for fwd_rte"; exit 1; }
 if ! diff "$tmp/rte.s" "$tmp/px.s"; then

@@ -487,7 +487,8 @@ static int mem_reserve_cfg(const struct eal_cfg *cfg)
 	int ret = 0;
 
 	if (cfg->mem_bytes) {
-		int s = cfg->lcore[cfg->main_lcore].socket;
+		/* the main lcore's socket (the lcores are set up after memory, so ask sysfs) */
+		int s = eal_cpu_socket(cfg->lcore[cfg->main_lcore].cpu);
 
 		if (s < 0 || s >= (int)eal_mem.nsockets || eal_mem.page_sz[s] == 0)
 			s = 0;

@@ -20,7 +20,6 @@ struct eal_strlist {
 struct eal_lcore_cfg {
 	bool enabled;
 	int cpu;        /* the first CPU of @cpus: px_lcore_to_cpu_id() */
-	int socket;     /* its NUMA node (0 without NUMA) */
 	cpu_set_t cpus; /* CPUs the lcore's thread may run on (--lcores '(0,1)@(2,3)') */
 };
 

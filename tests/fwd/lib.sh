@@ -15,14 +15,20 @@
 #   fwd_io_round EAL-ARGS        two ports: 2 x 32 frames go round between them for 1 s
 #   fwd_refused VDEV ARGS KEY    px-fwd on --vdev VDEV,ARGS fails at probe with a message naming KEY
 #   run EAL-ARGS -- APP-ARGS     px-fwd (inside $ns when made, $fwd_timeout s, default 60), exit 0 wanted, its
-#                                output printed, and every mbuf back in the pool exactly once
+#                                output printed, and every mbuf back in the pool exactly once; its memory
+#                                options are $fwd_mem (default --no-huge -m 256)
 #   check 'EXPR' MESSAGE         a Python expression over d (the JSON) and p (its ports)
 #   fwd_start ARGS / fwd_stop    run's two halves: px-fwd in the background until fwd_stop (SIGINT)
+#   fwd_wait                     as fwd_stop, but px-fwd ends by itself (--duration)
 #   fwd_bound IFACE              wait (20 s at most) until a packet socket is bound to IFACE
 #   testpmd_start VDEV ARGS...   DPDK's dpdk-testpmd on VDEV in the background (inside $ns), ARGS
-#                                its application options; returns once it forwards (77 without it)
-#   testpmd_stop                 SIGINT; sets tp_rx tp_missed tp_tx from its accumulated forward
+#                                its application options, $tp_eal more EAL options; returns once it
+#                                forwards (77 without it), or at once with tp_nowait=1 (then testpmd_wait).
+#                                With tp_interactive=1 it reads commands from fd 3 (testpmd_cmd)
+#   testpmd_stop                 SIGINT (interactive: "stop", 1 s with its rings still there for the
+#                                peer, "quit"); sets tp_rx tp_missed tp_tx from its accumulated forward
 #                                statistics (RX-packets, RX-dropped: imissed, TX-packets)
+#   testpmd_kill                 SIGKILL to dpdk-testpmd mid-traffic
 #   testpmd_rx_check N KDROP     after Pollux sent N with no error and testpmd_stop: testpmd's
 #                                received + missed + KDROP (the kernel's drops on the way) is N
 #   fwd_ready FILE...            wait until each FILE exists (a background peer is listening), 10 s at most
@@ -68,7 +74,8 @@ inns() {
 }
 
 run() {
-    inns timeout "${fwd_timeout:-60}" "$fwd" --no-huge -m 256 "$@" --stats-period=0 --stats-json="$json" >"$tmp/out" 2>&1 ||
+    # shellcheck disable=SC2086 # fwd_mem: several options
+    inns timeout "${fwd_timeout:-60}" "$fwd" ${fwd_mem:---no-huge -m 256} "$@" --stats-period=0 --stats-json="$json" >"$tmp/out" 2>&1 ||
         { cat "$tmp/out"; echo "FAIL: px-fwd failed"; exit 1; }
     cat "$tmp/out"
     check 'd["mbufs_in_pool"] == d["mbufs_total"] > 0 and d["mbufs_leaked"] == 0 and d["mbufs_freed_twice"] == 0' \
@@ -76,14 +83,19 @@ run() {
 }
 
 fwd_start() {
-    ${ns:+ip netns exec "$ns"} timeout "${fwd_timeout:-60}" "$fwd" --no-huge -m 256 "$@" --stats-period=0 \
-        --stats-json="$json" >"$tmp/out" 2>&1 &
+    # shellcheck disable=SC2086 # fwd_mem: several options
+    ${ns:+ip netns exec "$ns"} timeout "${fwd_timeout:-60}" "$fwd" ${fwd_mem:---no-huge -m 256} "$@" \
+        --stats-period=0 --stats-json="$json" >"$tmp/out" 2>&1 &
     fwd_pid=$!
 }
 
 fwd_stop() {
-    local rc=0
     kill -INT "$fwd_pid" 2>/dev/null || true
+    fwd_wait
+}
+
+fwd_wait() {
+    local rc=0
     wait "$fwd_pid" || rc=$?
     cat "$tmp/out"
     [ $rc -eq 0 ] || { echo "FAIL: px-fwd exit $rc"; exit 1; }
@@ -103,13 +115,26 @@ fwd_bound() {
 
 testpmd_start() {
     fwd_need dpdk-testpmd stdbuf
-    local vdev=$1 i
+    local vdev=$1 in=/dev/null mode=(--stats-period 1)
     shift
+    tp_fifo=""
+    if [ -n "${tp_interactive:-}" ]; then
+        tp_fifo=$tmp/testpmd.in
+        rm -f "$tp_fifo" && mkfifo "$tp_fifo"
+        in=$tp_fifo mode=(-i)
+    fi
+    # shellcheck disable=SC2086 # tp_eal: several options
     ${ns:+ip netns exec "$ns"} timeout 120 stdbuf -oL dpdk-testpmd --no-huge -m 512 --no-pci -l 0-1 \
-        --file-prefix "pxtp$$" --vdev "$vdev" -- --total-num-mbufs=16384 "$@" --auto-start \
-        --stats-period 1 </dev/null >"$tmp/testpmd.log" 2>&1 &
+        ${tp_eal:-} --file-prefix "pxtp$$" --vdev "$vdev" -- "${mode[@]}" --total-num-mbufs=16384 "$@" \
+        --auto-start <"$in" >"$tmp/testpmd.log" 2>&1 &
     testpmd_pid=$!
-    # forwarding starts (its counters from 0) once it has printed its configuration
+    [ -z "$tp_fifo" ] || exec 3>"$tp_fifo"
+    [ -n "${tp_nowait:-}" ] || testpmd_wait
+}
+
+# forwarding starts (its counters from 0) once it has printed its configuration
+testpmd_wait() {
+    local i
     for i in $(seq 300); do
         grep -q "packet forwarding - ports=" "$tmp/testpmd.log" && { sleep 0.5; return 0; }
         kill -0 "$testpmd_pid" 2>/dev/null || break
@@ -119,13 +144,28 @@ testpmd_start() {
 }
 
 testpmd_stop() {
-    kill -INT "$testpmd_pid" 2>/dev/null || true
+    if [ -n "$tp_fifo" ]; then
+        echo "show port stats all" >&3
+        echo stop >&3
+        sleep 1
+        echo quit >&3
+        exec 3>&-
+    else
+        kill -INT "$testpmd_pid" 2>/dev/null || true
+    fi
     wait "$testpmd_pid" || true
     read -r tp_rx tp_missed tp_tx < <(awk '/Accumulated forward statistics/ { a = 1 }
         a && /RX-packets:/ { rx = $2; missed = $4 } a && /TX-packets:/ { tx = $2; a = 0 }
         END { print rx " " missed " " tx }' "$tmp/testpmd.log")
     [ -n "$tp_tx" ] || { cat "$tmp/testpmd.log"; echo "FAIL: no forward statistics from dpdk-testpmd"; exit 1; }
     echo "dpdk-testpmd: RX-packets $tp_rx RX-dropped (imissed) $tp_missed TX-packets $tp_tx"
+}
+
+# testpmd_kill: SIGKILL to dpdk-testpmd itself (under timeout) mid-traffic
+testpmd_kill() {
+    kill -KILL "$(pgrep -P "$testpmd_pid")" 2>/dev/null || true
+    wait "$testpmd_pid" 2>/dev/null || true
+    [ -z "$tp_fifo" ] || exec 3>&-
 }
 
 testpmd_rx_check() {
@@ -151,6 +191,7 @@ fwd_ready() {
     local f i
     for f in "$@"; do
         for i in $(seq 100); do [ -e "$f" ] && continue 2; sleep 0.1; done
+        [ ! -f "$tmp/out" ] || cat "$tmp/out"
         echo "FAIL: $f did not appear in 10 s"; exit 1
     done
 }

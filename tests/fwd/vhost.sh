@@ -15,52 +15,18 @@ source "$(dirname "$0")/lib.sh"
 fwd_tmp
 sock=$tmp/vhost.sock
 
-# --no-flush-rx: what px-fwd sent before forwarding began is counted, not flushed.
-# testpmd forwards on lcore 0 (--main-lcore 1), px-fwd on lcore 1: one core each on a 2-core VM
-tp_start() { # tp_start VDEV-ARGS TESTPMD-ARGS...: interactive testpmd, forwarding once it returns
-    fwd_need dpdk-testpmd stdbuf
+# dpdk-testpmd on net_virtio_user0,path=$sock[,VDEV]: interactive, forwarding on lcore 0
+# (--main-lcore 1), px-fwd on lcore 1: one core each on a 2-core VM; --no-flush-rx: what px-fwd
+# sent before forwarding began is counted, not flushed
+tp_interactive=1 tp_eal="--main-lcore 1"
+tp_start() { # tp_start VDEV-ARGS TESTPMD-ARGS...
     local vdev=$1
     shift
-    rm -f "$tmp/tp.in" && mkfifo "$tmp/tp.in"
-    timeout 120 stdbuf -oL dpdk-testpmd --no-huge -m 512 --no-pci -l 0-1 --main-lcore 1 \
-        --file-prefix "pxvh$$" --vdev "net_virtio_user0,path=$sock${vdev:+,$vdev}" -- -i \
-        --auto-start --no-flush-rx --total-num-mbufs=16384 "$@" <"$tmp/tp.in" >"$tmp/testpmd.log" 2>&1 &
-    tp_pid=$!
-    exec 3>"$tmp/tp.in"
-    [ -z "${tp_nowait:-}" ] || return 0
-    tp_wait
+    testpmd_start "net_virtio_user0,path=$sock${vdev:+,$vdev}" --no-flush-rx "$@"
 }
 
-tp_wait() {
-    local i
-    for i in $(seq 300); do
-        grep -q "packet forwarding - ports=" "$tmp/testpmd.log" && { sleep 0.5; return 0; }
-        kill -0 "$tp_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    cat "$tmp/testpmd.log"; echo "FAIL: dpdk-testpmd did not start forwarding"; exit 1
-}
-
-tp_stop() { # stop forwarding, give the other side 1 s with the rings still there, quit
-    echo "show port stats all" >&3
-    echo stop >&3
-    sleep 1
-    echo quit >&3
-    exec 3>&-
-    wait "$tp_pid" || true
-    read -r tp_rx tp_tx < <(awk '/Accumulated forward statistics/ { a = 1 }
-        a && /RX-packets:/ { rx = $2 } a && /TX-packets:/ { tx = $2; a = 0 }
-        END { print rx " " tx }' "$tmp/testpmd.log")
-    [ -n "$tp_tx" ] || { cat "$tmp/testpmd.log"; echo "FAIL: no forward statistics from dpdk-testpmd"; exit 1; }
-    echo "dpdk-testpmd: RX-packets $tp_rx TX-packets $tp_tx"
-    grep -aE "RX-(missed|errors): *[1-9]|TX-errors: *[1-9]|RX-packets" "$tmp/testpmd.log" || true
-}
-
-vh_ready() { # the socket is there (its server listens)
-    local i
-    for i in $(seq 100); do [ -S "$sock" ] && return 0; sleep 0.1; done
-    cat "$tmp/out"; echo "FAIL: px-fwd did not listen on $sock"; exit 1
-}
+# traffic: how long each run moves frames (seconds); the counts are exact whatever the rate
+traffic=1
 
 vh_queues() { # vh_queues rx|tx Q: with Q > 1, every queue of px-fwd's port moved frames
     local i n
@@ -89,10 +55,10 @@ vh_case() {
     if [ "$dir" = tx ]; then
         fwd_start -l 0-1 --log-level=ethdev:debug --vdev "net_vhost0,iface=$sock,queues=$q" -- \
             --forward-mode=rxonly "${pxa[@]}"
-        vh_ready
+        fwd_ready "$sock"
         tp_start "$vdev" --forward-mode=txonly "${tpa[@]}" --txpkts="$len"
-        sleep 3
-        tp_stop
+        sleep "$traffic"
+        testpmd_stop
         fwd_stop
         check "p[0]['rx_packets'] == $tp_tx and $tp_tx > 1000 and p[0]['rx_errors'] == 0" \
             "px-fwd received all $tp_tx frames testpmd sent ($len bytes, $ring, mrg_rxbuf=$mrg, $q queue(s))"
@@ -105,7 +71,7 @@ vh_case() {
         # DRIVER_OK. px-fwd stops sending, testpmd counts with the rings still there, then
         # both quit
         tp_nowait=1 tp_start "$vdev,server=1" --forward-mode=rxonly "${tpa[@]}"
-        vh_ready
+        fwd_ready "$sock"
         rm -f "$tmp/px.in" && mkfifo "$tmp/px.in"
         timeout 60 "$fwd" --no-huge -m 256 -l 0-1 --log-level=ethdev:debug \
             --vdev "net_vhost0,iface=$sock,queues=$q,client=1" -- -i --forward-mode=txonly \
@@ -113,12 +79,12 @@ vh_case() {
             <"$tmp/px.in" >"$tmp/out" 2>&1 &
         fwd_pid=$!
         exec 4>"$tmp/px.in"
-        tp_wait
+        testpmd_wait
         echo start >&4
-        sleep 3
+        sleep "$traffic"
         echo stop >&4
         sleep 1
-        tp_stop
+        testpmd_stop
         echo quit >&4
         exec 4>&-
         wait "$fwd_pid" || { cat "$tmp/out"; echo "FAIL: px-fwd failed"; exit 1; }
@@ -137,24 +103,24 @@ vh_restart() {
     local ring=$1 vdev="" fds maps before=0 sum=0
     [ "$ring" = packed ] && vdev="packed_vq=1"
     fwd_start -l 0-1 --vdev "net_vhost0,iface=$sock" -- --forward-mode=rxonly
-    vh_ready
+    fwd_ready "$sock"
     sleep 0.5
     fds=$(fd_count) maps=$(map_count)
     tp_start "$vdev" --forward-mode=txonly
-    sleep 2
-    tp_stop
+    sleep "$traffic"
+    testpmd_stop
     sum=$((sum + tp_tx))
     tp_start "$vdev" --forward-mode=txonly
-    sleep 2
-    pkill -KILL -P "$tp_pid"; wait "$tp_pid" 2>/dev/null || true; exec 3>&-
+    sleep "$traffic"
+    testpmd_kill
     echo "killed dpdk-testpmd mid-traffic"
     sleep 1
     [ "$(fd_count)" -eq "$fds" ] && [ "$(map_count)" -eq "$maps" ] ||
         { echo "FAIL: px-fwd has $(fd_count) fds and $(map_count) mappings, $fds and $maps before"; exit 1; }
     echo "ok: after the killed frontend px-fwd has its $fds fds and $maps mappings"
     tp_start "$vdev" --forward-mode=txonly
-    sleep 2
-    tp_stop
+    sleep "$traffic"
+    testpmd_stop
     sum=$((sum + tp_tx))
     sleep 0.5
     [ "$(fd_count)" -eq "$fds" ] && [ "$(map_count)" -eq "$maps" ] ||
@@ -170,19 +136,19 @@ vh_restart() {
 vh_reconnect() {
     local fds maps sum=0 i
     tp_nowait=1 tp_start "server=1" --forward-mode=txonly
-    vh_ready
+    fwd_ready "$sock"
     fwd_start -l 0-1 --log-level=ethdev:debug --vdev "net_vhost0,iface=$sock,client=1" -- \
         --forward-mode=rxonly
-    tp_wait
+    testpmd_wait
     for i in 1 2; do
-        sleep 2
+        sleep "$traffic"
         [ "$i" = 1 ] && { fds=$(fd_count); maps=$(map_count); }
-        tp_stop
+        testpmd_stop
         sum=$((sum + tp_tx))
         [ "$i" = 2 ] && break
         sleep 0.5
         tp_nowait=1 tp_start "server=1" --forward-mode=txonly
-        tp_wait
+        testpmd_wait
     done
     [ "$(fd_count)" -le "$fds" ] && [ "$(map_count)" -le "$maps" ] ||
         { echo "FAIL: px-fwd has $(fd_count) fds and $(map_count) mappings, $fds and $maps connected"; exit 1; }
@@ -209,9 +175,9 @@ pollux_case() {
     # one core each: net_vhost's px-fwd forwards on lcore 0, net_virtio_user's on lcore 1
     fwd_start -l 0 --log-level=ethdev:debug --vdev "net_vhost0,iface=$sock,queues=$q" -- \
         --forward-mode=rxonly --check --txpkts="$len" "${pxa[@]}"
-    vh_ready
+    fwd_ready "$sock"
     timeout 60 "$fwd" -l 1 -m 64 --file-prefix "pxvu$$" --vdev "net_virtio_user0,$vdev" -- \
-        --forward-mode=txonly --txpkts="$len" --duration=2 --tx-pps=$((40000 / q)) "${pxa[@]}" \
+        --forward-mode=txonly --txpkts="$len" --duration="$traffic" --tx-pps=$((40000 / q)) "${pxa[@]}" \
         --stats-period=0 \
         --stats-json="$tmp/vu.json" >"$tmp/vu.out" 2>&1 || {
         cat "$tmp/vu.out"

@@ -19,6 +19,8 @@ REPO=$(cd "$LAB_DIR/../.." && pwd)
 . "$LAB_DIR/lib/pack.sh"
 # shellcheck source=lib/tapnet.sh
 . "$LAB_DIR/lib/tapnet.sh"
+# shellcheck source=lib/vhostnet.sh
+. "$LAB_DIR/lib/vhostnet.sh"
 
 usage() {
     cat <<USAGE
@@ -47,6 +49,12 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
                      Linux bridge in a network namespace of this run (root;
                      exit 77 when taps cannot be made): checksum offload, TSO
                      and multi-queue need it (QEMU offers them only on a tap)
+  --net vhost-user:SOCK[,SOCK...]
+                     instead of the hub, NIC i's backend is the vhost-user
+                     server on the host at the i-th SOCK (e.g. px-fwd with
+                     --vdev net_vhost0,iface=SOCK, started first); the guest's
+                     RAM is a shared memfd. Virtio NICs only; use
+                     virtio-noplatform (net_vhost has no IOTLB)
   --nic-props I PROPS  extra -device properties for NIC I (--nics order), e.g.
                      --nic-props 1 guest_tso4=off,guest_csum=off (repeatable)
   --append ARGS      extra kernel command line arguments
@@ -71,6 +79,7 @@ USAGE
 arch='' nics=e1000e,e1000e bdir='' build=1 build_only='' timeout='' append='' log='' pcap='' tap=''
 interactive='' net=hub
 LAB_NIC_PROPS=()
+LAB_VHOST_SOCKS=()
 qemu_extra=()
 LAB_ADD_FILES=()
 # shellcheck disable=SC2034 # LAB_NIC_PROPS is read by arch.sh's lab_qemu_nics
@@ -115,10 +124,18 @@ case $net in
 hub) LAB_NET_QUEUES=0 ;;
 tap) LAB_NET_QUEUES=1 ;;
 tap:[1-9] | tap:[1-9][0-9]) LAB_NET_QUEUES=${net#tap:} ;;
-*) echo "lab: --net takes hub, tap or tap:N (queues), not '$net'" >&2; exit 2 ;;
+vhost-user:?*)
+    LAB_NET_QUEUES=0
+    mapfile -t LAB_VHOST_SOCKS < <(lab_vhostnet_socks "${net#vhost-user:}")
+    if [ "${#LAB_VHOST_SOCKS[@]}" -ne "$(tr ',' '\n' <<<"$nics" | grep -c .)" ]; then
+        echo "lab: --net vhost-user needs one socket per NIC (--nics $nics)" >&2
+        exit 2
+    fi
+    ;;
+*) echo "lab: --net takes hub, tap, tap:N (queues) or vhost-user:SOCK[,SOCK...], not '$net'" >&2; exit 2 ;;
 esac
-if [ "$LAB_NET_QUEUES" -gt 0 ] && [ -n "$tap" ]; then
-    echo "lab: --tap joins a host tap to the hub; --net tap has no hub" >&2
+if { [ "$LAB_NET_QUEUES" -gt 0 ] || [ "${#LAB_VHOST_SOCKS[@]}" -gt 0 ]; } && [ -n "$tap" ]; then
+    echo "lab: --tap joins a host tap to the hub; --net $net has no hub" >&2
     exit 2
 fi
 lab_qemu_nics "$nics" >/dev/null || exit 2
@@ -157,12 +174,15 @@ lab_fetch_guest
 lab_prepare_modules
 lab_prepare_kernel
 # The lab's own self-check, independent of the Pollux build: always in the guest.
-if [ ! -x "$LAB_CACHE/$LAB_ARCH/hello-vfio" ] ||
-    [ "$LAB_DIR/guest/hello-vfio.c" -nt "$LAB_CACHE/$LAB_ARCH/hello-vfio" ]; then
-    echo "lab: building hello-vfio for $LAB_ARCH" >&2
-    "$LAB_CC" -static -O2 -Wall -Wextra -o "$LAB_CACHE/$LAB_ARCH/hello-vfio" \
-        "$LAB_DIR/guest/hello-vfio.c"
-fi
+# So is px-lab-udp (UDP datagrams to a reflector and back, byte for byte).
+for prog in hello-vfio px-lab-udp; do
+    if [ ! -x "$LAB_CACHE/$LAB_ARCH/$prog" ] ||
+        [ "$LAB_DIR/guest/$prog.c" -nt "$LAB_CACHE/$LAB_ARCH/$prog" ]; then
+        echo "lab: building $prog for $LAB_ARCH" >&2
+        "$LAB_CC" -static -O2 -Wall -Wextra -o "$LAB_CACHE/$LAB_ARCH/$prog" \
+            "$LAB_DIR/guest/$prog.c"
+    fi
+done
 flock -u 8
 
 # The guest build: static, no NUMA (the guest has one node).
@@ -219,6 +239,8 @@ if [ "$LAB_NET_QUEUES" -gt 0 ]; then
     lab_tapnet_setup "$netns" "$nics" "$LAB_NET_QUEUES"
     qemu=(ip netns exec "$netns" "${qemu[@]}")
 fi
+# vhost-user: the backend maps the guest's RAM, so it must be a shared memfd.
+[ "${#LAB_VHOST_SOCKS[@]}" -eq 0 ] || mapfile -t -O "${#qemu[@]}" qemu < <(lab_vhostnet_memory)
 mapfile -t nicargs < <(lab_qemu_nics "$nics" "$pcap" "$tap")
 qemu+=("${nicargs[@]}" "${qemu_extra[@]}")
 # QEMU's human monitor on a socket: a guest line "PX-LAB-MONITOR: CMD" (px-lab-monitor) is

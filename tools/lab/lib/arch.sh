@@ -90,7 +90,8 @@ lab_qemu_machine() {
 # host's tap device $3 to the hub. LAB_NIC_PROPS[i]: more -device properties
 # for NIC i.
 # All ports sit on one hub: a frame sent by one port reaches every other port;
-# with LAB_NET_QUEUES > 0 each has a host tap instead (tapnet.sh).
+# with LAB_NET_QUEUES > 0 each has a host tap instead (tapnet.sh), with
+# LAB_VHOST_SOCKS (an array) each a vhost-user backend on the host (vhostnet.sh).
 # On pseries every device behind one PHB shares one IOMMU group, so each NIC
 # after the first gets its own PHB: one group per NIC, as on x86 and arm64.
 lab_qemu_nics() {
@@ -133,7 +134,9 @@ lab_qemu_nics() {
                 bus=,bus=phb$i.0
             fi
         fi
-        if [ "${LAB_NET_QUEUES:-0}" -gt 0 ]; then
+        if [ "${#LAB_VHOST_SOCKS[@]}" -gt 0 ]; then
+            lab_vhostnet_nic "$i" "$dev" "$bus" "${LAB_VHOST_SOCKS[$i]}" || return 2
+        elif [ "${LAB_NET_QUEUES:-0}" -gt 0 ]; then
             lab_tapnet_nic "$i" "$dev" "$bus"
         else
             printf '%s\n' -netdev "hubport,id=p$i,hubid=0" -device "$dev,netdev=p$i,romfile=$bus"

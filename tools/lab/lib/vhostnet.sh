@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# The vhost-user network (run.sh --net vhost-user:SOCK[,SOCK...]): NIC i is a
+# virtio-net-pci whose backend is a vhost-user server on the host (Pollux's
+# net_vhost in px-fwd, docs/vhost.md) listening on the i-th socket; QEMU is the
+# client (the frontend). The backend maps the guest's RAM from its file
+# descriptor, so the RAM is a shared memfd (memory-backend-memfd,share=on).
+# Only virtio models make sense here; the NIC should not ask for
+# iommu_platform (net_vhost handles no IOTLB messages: --nics virtio-noplatform).
+
+# lab_vhostnet_socks SPEC: the sockets of --net vhost-user:SPEC, one per line.
+lab_vhostnet_socks() { tr ',' '\n' <<<"$1" | grep .; }
+
+# lab_vhostnet_nic I DEVICE BUS SOCK: the -chardev, -netdev and -device lines of NIC I.
+# reconnect=1: when the backend restarts, QEMU connects again within a second
+# and replays the device's state to it.
+lab_vhostnet_nic() {
+    local i=$1 dev=$2 bus=$3 sock=$4
+    case $dev in
+    virtio-net-pci*) ;;
+    *) echo "lab: --net vhost-user: NIC $i is '${dev%%,*}'; a vhost-user backend serves virtio-net-pci only" >&2
+        return 2 ;;
+    esac
+    printf '%s\n' -chardev "socket,id=vu$i,path=$sock,reconnect=1" \
+        -netdev "vhost-user,id=p$i,chardev=vu$i" -device "$dev,netdev=p$i,romfile=$bus"
+}
+
+# lab_vhostnet_memory: the QEMU arguments that put the guest's RAM in a shared memfd.
+lab_vhostnet_memory() {
+    printf '%s\n' -object "memory-backend-memfd,id=pxmem,size=${LAB_MEM:-1024}M,share=on" \
+        -machine memory-backend=pxmem
+}

@@ -1023,6 +1023,9 @@ static int test_virtio_hotplug(void)
 	PX_TEST_ASSERT(sysfs_has("/sys/bus/pci/devices/%s", name), "%s plugged in again", name);
 	snprintf(cmd, sizeof(cmd), "/sys/bus/pci/devices/%s/driver_override", name);
 	PX_TEST_ASSERT_EQ(sysfs_put(cmd, "vfio-pci"), 0, "%s", cmd);
+	snprintf(cmd, sizeof(cmd), "/sys/bus/pci/devices/%s/driver/unbind", name);
+	if (sysfs_has("/sys/bus/pci/devices/%s/driver", name)) /* ppc64le: virtio_pci built in */
+		PX_TEST_ASSERT_EQ(sysfs_put(cmd, name), 0, "%s", cmd);
 	PX_TEST_ASSERT_EQ(sysfs_put("/sys/bus/pci/drivers_probe", name), 0, "drivers_probe");
 	PX_TEST_ASSERT_EQ(sysfs_until("/sys/bus/pci/drivers/vfio-pci/%s", name, 1, 5000), 0,
 			  "%s on vfio-pci", name);

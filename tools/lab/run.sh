@@ -175,7 +175,8 @@ lab_prepare_modules
 lab_prepare_kernel
 # The lab's own self-check, independent of the Pollux build: always in the guest.
 # So is px-lab-udp (UDP datagrams to a reflector and back, byte for byte).
-for prog in hello-vfio px-lab-udp; do
+# And px-lab-drmgr (pseries PCI hotplug: what rtas_errd and drmgr do; ppc64le only).
+for prog in hello-vfio px-lab-udp px-lab-drmgr; do
     if [ ! -x "$LAB_CACHE/$LAB_ARCH/$prog" ] ||
         [ "$LAB_DIR/guest/$prog.c" -nt "$LAB_CACHE/$LAB_ARCH/$prog" ]; then
         echo "lab: building $prog for $LAB_ARCH" >&2

@@ -107,6 +107,7 @@ lab_pack_initramfs() {
     mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,dev,proc,sys,tmp,run,etc,lib,px}
     cp "$dir/busybox" "$root/bin/busybox"
     cp "$dir/hello-vfio" "$dir/px-lab-udp" "$root/usr/bin/"
+    [ "$LAB_ARCH" != ppc64le ] || cp "$dir/px-lab-drmgr" "$root/usr/bin/"
     ln -s busybox "$root/bin/sh"
     cp -r "$dir/modroot/lib/modules-px" "$root/lib/"
     cp "$LAB_DIR/guest/init" "$root/init"

@@ -712,6 +712,64 @@ static int test_vhost_bad_requests(void)
 }
 PX_TEST(vhost_bad_requests_autotest, PX_TEST_F_FAST, test_vhost_bad_requests);
 
+/* Several regions of one file, as QEMU shares a guest's RAM below and above a PCI hole: the
+ * second starts at an offset in the file (here also one not on a page boundary); each is mapped
+ * for its own pages only, and addresses translate into the right bytes of the file. */
+static int test_vhost_mem_regions(void)
+{
+	struct fe f;
+	int maps = count_lines("/proc/self/maps");
+	const uint64_t half = FE_MEM / 2, hi = 0x100000000ull;
+	struct vhost_user_memory m = {.nregions = 2};
+	struct vhost_user_vring_addr a = {.index = 1};
+	struct vhost_user_msg msg, reply;
+
+	PX_TEST_ASSERT_EQ(fe_setup(&f, false, 0), PX_TEST_OK, "setup");
+	m.regions[0] = (struct vhost_user_mem_region){0, half, gpa(&f, 0), 0};
+	m.regions[1] =
+		(struct vhost_user_mem_region){hi, half - 100, gpa(&f, half + 100), half + 100};
+	/* one fd per region, both of the same file */
+	vhost_user_msg_init(&msg, VHOST_USER_SET_MEM_TABLE, VHOST_USER_MEMORY_SIZE(2));
+	memcpy(&msg.payload, &m, VHOST_USER_MEMORY_SIZE(2));
+	msg.fds[0] = dup(f.memfd);
+	msg.fds[1] = dup(f.memfd);
+	msg.nfds = 2;
+	msg.hdr.flags |= VHOST_USER_NEED_REPLY;
+	PX_TEST_ASSERT(vhost_user_send(f.sock, &msg) == 0, "send");
+	close(msg.fds[0]);
+	close(msg.fds[1]);
+	PX_TEST_ASSERT_EQ(vhost_dev_process(&f.d), 0, "process");
+	PX_TEST_ASSERT_EQ(vhost_user_recv(f.sock, &reply, VHOST_USER_SET_MEM_TABLE, 100), 0,
+			  "reply");
+	PX_TEST_ASSERT_EQ(reply.payload.u64, 0, "two regions at offsets 0 and half + 100");
+	PX_TEST_ASSERT_EQ(f.d.mem.nregions, 2, "two regions");
+	PX_TEST_ASSERT_EQ(f.d.mem.r[1].map_len, half, "the second maps its own pages only");
+	f.mem[half + 100] = 0x5a;
+	f.mem[FE_MEM - 1] = 0xa5;
+	PX_TEST_ASSERT(vhost_gpa_to_ptr(&f.d.mem, hi, 1) != NULL &&
+			       *vhost_gpa_to_ptr(&f.d.mem, hi, 1) == 0x5a,
+		       "the second region's first byte");
+	PX_TEST_ASSERT(vhost_gpa_to_ptr(&f.d.mem, hi + half - 101, 1) != NULL &&
+			       *vhost_gpa_to_ptr(&f.d.mem, hi + half - 101, 1) == 0xa5,
+		       "its last byte");
+	PX_TEST_ASSERT(vhost_gpa_to_ptr(&f.d.mem, hi + half - 100, 1) == NULL, "past its end");
+	PX_TEST_ASSERT(vhost_gpa_to_ptr(&f.d.mem, half - 2, 4) == NULL, "across two regions");
+	PX_TEST_ASSERT(vhost_vring_is_ready(&f.d.vring[0]), "vring 0 (first region) ready again");
+	/* vring 1 moves into the second region (its frontend addresses) */
+	a.desc_user_addr = gpa(&f, half + 4096);
+	a.avail_user_addr = gpa(&f, half + 4096 * 5);
+	a.used_user_addr = gpa(&f, half + 4096 * 6);
+	PX_TEST_ASSERT_EQ(fe_req(&f, VHOST_USER_SET_VRING_ADDR, &a, sizeof(a), -1, NULL), 0,
+			  "addr");
+	PX_TEST_ASSERT(vhost_vring_is_ready(&f.d.vring[1]), "vring 1 in the second region ready");
+	PX_TEST_ASSERT((uint8_t *)f.d.vring[1].split.desc == f.d.mem.r[1].host + 4096 - 100,
+		       "its descriptors where the file has them");
+	fe_teardown(&f);
+	PX_TEST_ASSERT_EQ(count_lines("/proc/self/maps"), maps, "no mapping left");
+	return PX_TEST_OK;
+}
+PX_TEST(vhost_mem_regions_autotest, PX_TEST_F_FAST, test_vhost_mem_regions);
+
 /*
  * The data path's cost per packet, for callgrind: 64-byte frames through split and packed
  * rings, bursts of 32, the test playing the frontend with as little work as it can (descriptors

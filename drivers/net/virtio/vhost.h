@@ -55,7 +55,7 @@ struct vhost_region {
 	uint64_t size;
 	uint64_t uva;  /* the frontend's address: what SET_VRING_ADDR carries */
 	uint8_t *host; /* our address of gpa */
-	void *map;     /* the mapping (from file offset 0) */
+	void *map;     /* the mapping: the region's pages of its file */
 	size_t map_len;
 };
 

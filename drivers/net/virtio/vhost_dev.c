@@ -176,7 +176,7 @@ static int region_map(struct vhost_dev *d, unsigned int i, const struct vhost_us
 		      int fd, struct vhost_region *out)
 {
 	struct stat st;
-	uint64_t end, len, align;
+	uint64_t end, len, align, off;
 	void *map;
 
 	if (r->memory_size == 0 || __builtin_add_overflow(r->mmap_offset, r->memory_size, &end) ||
@@ -189,23 +189,33 @@ static int region_map(struct vhost_dev *d, unsigned int i, const struct vhost_us
 			  d->name, i, r->memory_size, r->mmap_offset);
 		return -EINVAL;
 	}
-	/* hugetlbfs maps whole pages: round up to the file's block size (its page size) */
+	/* Only the region's part of the file (QEMU gives a guest's RAM above and below a PCI hole
+	 * as two regions of one file, the second at an offset), in whole pages: hugetlbfs maps
+	 * whole pages, so round to the file's block size (its page size) */
 	align = st.st_blksize > 0 ? (uint64_t)st.st_blksize : 4096;
-	len = (end + align - 1) / align * align;
-	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	off = r->mmap_offset / align * align;
+	len = (end - off + align - 1) / align * align;
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)off);
 	if (map == MAP_FAILED) {
 		int ret = -errno;
 
-		VHOST_LOG(ERR, "%s: memory region %u: mmap of %#" PRIx64 " bytes: %s", d->name, i,
-			  len, strerror(-ret));
+		VHOST_LOG(ERR,
+			  "%s: memory region %u: mmap of %#" PRIx64 " bytes at offset %#" PRIx64
+			  ": %s",
+			  d->name, i, len, off, strerror(-ret));
 		return ret;
 	}
 	*out = (struct vhost_region){.gpa = r->guest_phys_addr,
 				     .size = r->memory_size,
 				     .uva = r->userspace_addr,
-				     .host = (uint8_t *)map + r->mmap_offset,
+				     .host = (uint8_t *)map + (r->mmap_offset - off),
 				     .map = map,
 				     .map_len = len};
+	VHOST_LOG(DEBUG,
+		  "%s: memory region %u: guest %#" PRIx64 ", %#" PRIx64 " bytes, frontend %#" PRIx64
+		  ", file offset %#" PRIx64,
+		  d->name, i, r->guest_phys_addr, r->memory_size, r->userspace_addr,
+		  r->mmap_offset);
 	return 0;
 }
 

@@ -1,14 +1,17 @@
 #!/bin/bash
-# tests/lab/vhost_user_guest.sh ARCH LAB_BUILD_DIR PX_FWD: a QEMU guest as net_vhost's
+# tests/lab/vhost_user_guest.sh ARCH LAB_BUILD_DIR PX_FWD [RUN.SH OPTION...]: a QEMU guest as net_vhost's
 # frontend (docs/vhost.md, "A QEMU guest"). Two px-fwd processes on the host each serve one
 # net_vhost port; the lab guest (tools/lab/run.sh --net vhost-user) has two virtio-net-pci NICs
 # whose backends they are, both driven by the guest kernel's virtio_net at MTU 9000 (mergeable
 # receive buffers), the guest's RAM a shared memfd that net_vhost maps:
 #   NIC 0 (10.9.0.1) -> px-fwd icmpecho (10.9.0.2): 100 pings, 0 % loss, then 3 pings of each
 #     of 18..8972 bytes (frames up to 9014 bytes both ways);
-#   NIC 1 (10.9.1.1) -> px-fwd 5tswap (a static ARP entry for 10.9.1.2): px-lab-udp sends UDP
-#     datagrams of 1..8972 bytes (frames up to the MTU) and then of 9000..20000 bytes (IP
-#     fragments), each must come back byte for byte.
+#   NIC 1 (10.9.1.1, packed=on) -> px-fwd 5tswap (a static ARP entry for 10.9.1.2):
+#     px-lab-udp sends UDP datagrams of 1..8972 bytes (frames up to the MTU) and then of
+#     9000..20000 bytes (IP fragments), each must come back byte for byte.
+# NIC 0 runs split rings, NIC 1 packed ones (net_vhost's debug log must say so). On x86_64 the
+# guest has 3 GiB, which q35 splits around the PCI hole: net_vhost maps two regions of the
+# memfd, the second at a 2 GiB offset in the file (its log must show both).
 # Then each px-fwd stops (SIGTERM) and must exit 0 (every mbuf back) having received and sent
 # what the guest counted.
 # The NICs have no MSI-X (vectors=0, INTx): QEMU 7.2 under TCG crashes starting a vhost-user
@@ -17,6 +20,7 @@
 # Exit 77 where the lab cannot run here (run.sh says why) or PX_FWD is missing.
 set -euo pipefail
 arch=$1 bdir=$2 fwd=$3
+shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 [ -z "${PX_LAB_SKIP:-}" ] || { echo "SKIP: PX_LAB_SKIP is set"; exit 77; }
@@ -35,7 +39,8 @@ start_fwd() {
     local name=$1 lcore=$2
     shift 2
     "$fwd" -l "$lcore" --no-huge -m 256 --file-prefix "pxvu-$name-$$" \
-        --vdev "net_vhost0,iface=$tmp/$name.sock" -- "$@" --max-pkt-len=9018 --enable-scatter \
+        --log-level=pmd.net.vhost:debug --vdev "net_vhost0,iface=$tmp/$name.sock" \
+        -- "$@" --max-pkt-len=9018 --enable-scatter \
         --stats-period=0 --stats-json="$tmp/$name.json" --total-num-mbufs=2048 \
         >"$tmp/$name.log" 2>&1 &
     pids+=($!)
@@ -53,6 +58,7 @@ if ! [ -S "$tmp/icmp.sock" ] || ! [ -S "$tmp/udp.sock" ]; then
 fi
 
 # The guest: both NICs to virtio_net, MTU 9000; pings to icmpecho, UDP through 5tswap.
+# shellcheck disable=SC2016 # expanded in the guest
 guest='set -e; set -- $PX_LAB_PORTS
 a=$(px-lab-kbind --up $1 virtio_net); b=$(px-lab-kbind --up $2 virtio_net)
 ip link set dev $a mtu 9000; ip link set dev $b mtu 9000
@@ -72,11 +78,13 @@ cat /proc/net/dev
 grep -q "100 packets transmitted, 100 packets received, 0% packet loss" /tmp/ping.log &&
     [ $ok = 8 ] && [ $u = 0 ]'
 
+mem=()
+[ "$arch" != x86_64 ] || mem=(--mem 3072)
 rc=0
 "$repo/tools/lab/run.sh" --arch "$arch" --build-dir "$bdir" \
-    --nics virtio-noplatform,virtio-noplatform --nic-props 0 vectors=0 --nic-props 1 vectors=0 \
-    --net "vhost-user:$tmp/icmp.sock,$tmp/udp.sock" --timeout "${PX_LAB_TIMEOUT:-120}" \
-    -- "$guest" || rc=$?
+    --nics virtio-noplatform,virtio-noplatform --nic-props 0 vectors=0 \
+    --nic-props 1 vectors=0,packed=on --net "vhost-user:$tmp/icmp.sock,$tmp/udp.sock" \
+    --timeout "${PX_LAB_TIMEOUT:-120}" "${mem[@]}" "$@" -- "$guest" || rc=$?
 
 # Each px-fwd must stop cleanly (exit 0: every mbuf back) after forwarding.
 frc=0
@@ -89,10 +97,19 @@ done
 pids=()
 for name in icmp udp; do
     echo "---- host px-fwd ($name):"
-    tail -n 15 "$tmp/$name.log"
+    grep -E 'memory region|ready:|link|px-fwd|port 0|mbufs' "$tmp/$name.log"
 done
 [ "$rc" = 0 ] || { echo "FAIL: the guest's command exited $rc"; exit "$rc"; }
 [ "$frc" = 0 ] || { echo "FAIL: a host px-fwd did not exit 0"; exit 1; }
+# The rings and the memory net_vhost saw.
+grep -q 'vring 1 ready: 256 entries, split' "$tmp/icmp.log" ||
+    { echo "FAIL: NIC 0's rings were not split ones"; exit 1; }
+grep -q 'vring 1 ready: 256 entries, packed' "$tmp/udp.log" ||
+    { echo "FAIL: NIC 1's rings were not packed ones"; exit 1; }
+if [ "$arch" = x86_64 ] && ! grep -q 'memory region 1: guest 0x100000000, 0x40000000 bytes, .*file offset 0x80000000' "$tmp/icmp.log"; then
+    echo "FAIL: net_vhost did not map the guest's RAM above 4 GiB as a second region"
+    exit 1
+fi
 # Both directions went through net_vhost: px-fwd received and sent on each port.
 for name in icmp udp; do
     python3 - "$tmp/$name.json" "$name" <<'PY' || exit 1

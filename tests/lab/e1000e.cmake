@@ -49,26 +49,26 @@ px_add_lab_test(NAME lab_<arch>_e1000e_fwd_io ARCH all
 # seen exactly once (QEMU's hub may reorder a few: docs/fwd.md).
 px_add_lab_test(NAME lab_<arch>_e1000e_fwd_tx_rx ARCH all
                 COMMAND "set -- $PX_LAB_PORTS; px-fwd -l 0 -m 32 --file-prefix rx -a $2 -- --forward-mode=rxonly --check --duration=8 --stats-period=0 --rxd=128 --txd=128 --total-num-mbufs=512 --stats-json=/tmp/rx.json > /tmp/rx.log 2>&1 & r=$!; sleep 3; px-fwd -l 1 -m 32 --file-prefix tx -a $1 -- --forward-mode=txonly --tx-max=2000 --duration=3 --stats-period=0 --rxd=128 --txd=128 --total-num-mbufs=512 --stats-json=/tmp/tx.json; t=$?; wait $r; rc=$?; cat /tmp/rx.log /tmp/tx.json /tmp/rx.json; [ $t = 0 ] && [ $rc = 0 ] && grep -q '\"tx_packets\": 2000,' /tmp/tx.json && grep -q '\"rx_packets\": 2000,.*\"rx_bad\": 0,' /tmp/rx.json")
-# Hot unplug and plug (e1000e_hotplug_autotest): the second NIC sits in a PCIe root port so that
-# QEMU's device_del and device_add (px-lab-monitor) can take it away and give it back while
-# the first keeps working. x86_64 (q35) and aarch64 (virt) only: on pseries an unplug needs the
-# guest's userspace (rtas_errd/drmgr), which the lab's busybox guest does not have.
+# Hot unplug and plug (e1000e_hotplug_autotest): the second NIC sits in a hot-pluggable slot
+# (_px_lab_hotplug_slot: a PCIe root port, on pseries a PHB) so that QEMU's device_del and
+# device_add (px-lab-monitor) can take it away and give it back while the first keeps working.
 function(_px_lab_hotplug_test arch)
     _px_lab_build_fixture(${arch})
+    _px_lab_hotplug_slot(${arch} _slot _bus)
+    set(_dev e1000e,netdev=hp1,id=nic1,bus=${_bus},romfile=)
     add_test(NAME lab_${arch}_e1000e_hotplug
-        COMMAND "${PX_LAB_RUN}" --arch ${arch} --nics e1000e
-                --qemu-arg -device --qemu-arg pcie-root-port,id=rp1,chassis=1,slot=1
+        COMMAND "${PX_LAB_RUN}" --arch ${arch} --nics e1000e ${_slot}
                 --qemu-arg -netdev --qemu-arg hubport,id=hp1,hubid=0
-                --qemu-arg -device --qemu-arg e1000e,netdev=hp1,id=nic1,bus=rp1,romfile=
+                --qemu-arg -device --qemu-arg ${_dev}
                 --build-dir "${PROJECT_BINARY_DIR}/lab-${arch}" --timeout ${PX_LAB_TIMEOUT}
-                -- "PX_LAB_HOTPLUG='nic1 e1000e,netdev=hp1,id=nic1,bus=rp1,romfile=' px-test e1000e_hotplug_autotest")
+                -- "PX_LAB_HOTPLUG='nic1 ${_dev}' px-test e1000e_hotplug_autotest")
     math(EXPR _t "${PX_LAB_TIMEOUT} + 30")
     set_tests_properties(lab_${arch}_e1000e_hotplug PROPERTIES
         LABELS "lab;lab-${arch}" FIXTURES_REQUIRED lab_${arch}_build
         SKIP_RETURN_CODE 77 TIMEOUT ${_t})
 endfunction()
 if(PX_LAB)
-    foreach(arch x86_64 aarch64)
+    foreach(arch x86_64 aarch64 ppc64le)
         if(arch IN_LIST PX_LAB_ARCHES)
             _px_lab_hotplug_test(${arch})
         endif()

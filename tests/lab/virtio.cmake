@@ -28,18 +28,18 @@ px_add_lab_test(NAME lab_<arch>_virtio_packed ARCH all NICS virtio-packed virtio
 # refuse it.
 px_add_lab_test(NAME lab_<arch>_virtio_kernel ARCH all NICS virtio virtio virtio-noplatform e1000e
                 COMMAND "set -e; set -- $PX_LAB_PORTS; PX_VIRTIO_REFUSE=$3 px-test virtio_access_platform_autotest; ifc=$(px-lab-kbind --up $2 virtio_net); ife=$(px-lab-kbind --up $4 e1000e); ip addr add 10.9.0.1/24 dev $ifc; ip link set dev $ifc mtu 9000; px-fwd -l 0-1 -m 64 -a $1 -- --forward-mode=icmpecho --icmp-ip=0,10.9.0.2 --max-pkt-len=9018 --enable-scatter --duration=60 --stats-period=0 --rxd=128 --txd=128 --total-num-mbufs=512 >/tmp/fwd.log 2>&1 & fwd=$!; sleep 3; ping -c 100 -i 0.1 -W 2 10.9.0.2 >/tmp/ping.log || true; ok=0; for s in 18 100 1472 1473 2000 4000 8000 8972; do ping -c 3 -i 0.1 -W 2 -s $s 10.9.0.2 >/tmp/p.$s || true; tail -2 /tmp/p.$s; grep -q '3 packets received' /tmp/p.$s && ok=$((ok+1)); done; ip addr del 10.9.0.1/24 dev $ifc; ip addr add 10.9.0.1/24 dev $ife; ping -c 20 -i 0.1 -W 2 10.9.0.2 >/tmp/pe.log || true; kill -TERM $fwd; wait $fwd; cat /tmp/ping.log /tmp/pe.log /tmp/fwd.log; grep -q '100 packets transmitted, 100 packets received, 0% packet loss' /tmp/ping.log && grep -q '20 packets transmitted, 20 packets received, 0% packet loss' /tmp/pe.log && [ $ok = 8 ]")
-# Hot unplug and plug of a virtio NIC (virtio_hotplug_autotest): the second NIC sits in a PCIe
-# root port; device_del mid-traffic, the first port keeps working, device_add, rescan, traffic
-# again, every mbuf back. x86_64 and aarch64 (pseries needs the guest's drmgr to unplug). A
-# third hub port to QEMU's user network (restrict=on: nothing leaves QEMU) is a sink that always
+# Hot unplug and plug of a virtio NIC (virtio_hotplug_autotest): the second NIC sits in a
+# hot-pluggable slot (_px_lab_hotplug_slot: a PCIe root port, on pseries a PHB answered by
+# px-lab-drmgr); device_del mid-traffic, the first port keeps working, device_add, rescan,
+# traffic again, every mbuf back. A third hub port to QEMU's user network (restrict=on: nothing leaves QEMU) is a sink that always
 # receives: QEMU's hub holds a sender's frame while no other port can receive (a reset virtio
 # NIC cannot), and stops taking that sender's TX ring until one can; a real wire does not.
 function(_px_lab_virtio_hotplug_test arch)
     _px_lab_build_fixture(${arch})
-    set(_dev virtio-net-pci,disable-legacy=on,iommu_platform=on,netdev=hp1,id=nic1,bus=rp1,romfile=)
+    _px_lab_hotplug_slot(${arch} _slot _bus)
+    set(_dev virtio-net-pci,disable-legacy=on,iommu_platform=on,netdev=hp1,id=nic1,bus=${_bus},romfile=)
     add_test(NAME lab_${arch}_virtio_hotplug
-        COMMAND "${PX_LAB_RUN}" --arch ${arch} --nics virtio
-                --qemu-arg -device --qemu-arg pcie-root-port,id=rp1,chassis=1,slot=1
+        COMMAND "${PX_LAB_RUN}" --arch ${arch} --nics virtio ${_slot}
                 --qemu-arg -netdev --qemu-arg hubport,id=hp1,hubid=0
                 --qemu-arg -device --qemu-arg ${_dev}
                 --qemu-arg -netdev --qemu-arg user,id=sink,restrict=on
@@ -52,7 +52,7 @@ function(_px_lab_virtio_hotplug_test arch)
         SKIP_RETURN_CODE 77 TIMEOUT ${_t})
 endfunction()
 if(PX_LAB)
-    foreach(arch x86_64 aarch64)
+    foreach(arch x86_64 aarch64 ppc64le)
         if(arch IN_LIST PX_LAB_ARCHES)
             _px_lab_virtio_hotplug_test(${arch})
         endif()

@@ -938,12 +938,15 @@ PX_TEST(e1000e_mac_filter_autotest, PX_TEST_F_LAB, test_e1000e_mac_filter)
 
 /* ---- Hot unplug and plug (issue 15: device removal for every PCI PMD) ---------------------- */
 
-/* Is @name a device behind a PCI bridge (a hot-pluggable slot: its sysfs parent is a device)? */
+/* Is @name in the lab's hot-pluggable slot: behind a PCI bridge (a PCIe root port: its sysfs
+ * parent is a device), or on pseries on a PHB of its own (PCI domain > 0, tests/lab)? */
 static int behind_bridge(const char *name)
 {
 	char path[PATH_MAX], real[PATH_MAX];
 	struct px_pci_addr a;
 
+	if (px_pci_addr_parse(name, &a) == 0 && a.domain > 0)
+		return 1;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", name);
 	if (realpath(path, real) == NULL)
 		return 0;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/fwd/pcap.sh PX_FWD CASE: net_pcap (docs/pcap.md). px-fwd txonly writes a pcap file,
 # which a reader of its own (python3, pcap-savefile(5)) and tcpdump where installed check frame by
-# frame; px-fwd reads it back (rxonly --check), replays it (infinite_rx) and copies it (io); bad
+# frame; px-fwd reads it back (rxonly --check), replays it (infinite_rx) and copies it (io), and
+# copies two files to two through two queues (queues: one queue per rx_pcap=/tx_pcap= key); bad
 # devargs are refused naming their key; DPDK 22.11's pcap PMD (dpdk-testpmd) reads it back
-# (dpdk_read). The live-interface case needs root and iproute2 and makes a veth pair in a network
+# (dpdk_read) and makes the same queues of the same keys (dpdk_queues). The live-interface case needs root and iproute2 and makes a veth pair in a network
 # namespace; it and dpdk_read exit 77 saying what is missing.
 set -euo pipefail
 fwd=$1 case=$2
@@ -49,10 +50,38 @@ if n != count:
 print("ok: %s: %d frames of %d bytes, nanosecond timestamps, txonly's content" % (path, n, length))
 PY
 }
-# write FILE: px-fwd txonly writes N frames of L bytes to FILE
+# write FILE [LEN]: px-fwd txonly writes N frames of LEN (L) bytes to FILE
 write() {
-    run -l 0-1 --vdev "net_pcap0,tx_pcap=$1" -- --forward-mode=txonly --tx-max=$N --txpkts=$L --duration=0.5
-    check "p[0][\"tx_packets\"] == $N and p[0][\"tx_bytes\"] == $N * $L" "$N frames of $L bytes sent"
+    local len=${2:-$L}
+    run -l 0-1 --vdev "net_pcap0,tx_pcap=$1" -- --forward-mode=txonly --tx-max=$N --txpkts=$len --duration=0.5
+    check "p[0][\"tx_packets\"] == $N and p[0][\"tx_bytes\"] == $N * $len" "$N frames of $len bytes sent"
+}
+# pcap_same A B WHO: the savefiles A and B (microsecond or nanosecond, either byte order) hold the
+# same frames byte for byte, in order (timestamps are not compared); WHO wrote B
+pcap_same() {
+    python3 - "$@" <<'PY'
+import struct, sys
+def frames(path):
+    b = open(path, "rb").read()
+    end = "<" if b[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    off, out = 24, []
+    while off < len(b):
+        incl = struct.unpack(end + "I", b[off + 8:off + 12])[0]
+        out.append(b[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return out
+a, d = frames(sys.argv[1]), frames(sys.argv[2])
+if a != d:
+    print("FAIL: %s: %s wrote %d frames, %s the %d of %s" % (sys.argv[2], sys.argv[3], len(d), "unlike" if len(a) == len(d) else "not", len(a), sys.argv[1]))
+    sys.exit(1)
+print("ok: %s: %s wrote the %d frames of %s byte for byte" % (sys.argv[2], sys.argv[3], len(a), sys.argv[1]))
+PY
+}
+# two_files: $tmp/a.pcap (N frames of L bytes) and $tmp/b.pcap (N of 200: a frame in the wrong
+# queue's file shows by its length)
+two_files() {
+    write "$tmp/a.pcap"
+    write "$tmp/b.pcap" 200
 }
 
 case $case in
@@ -91,6 +120,38 @@ io_copy)
     check "p[0][\"rx_packets\"] == $N and p[0][\"tx_packets\"] == $N" "$N copied"
     pcap_check "$tmp/y.pcap" $N $L
     ;;
+queues)
+    # two rx_pcap= keys are RX queues 0 and 1, two tx_pcap= keys TX queues 0 and 1 (as DPDK):
+    # io copies queue q to queue q, so a0 gets a's frames and a1 b's, byte for byte, in order
+    two_files
+    run -l 0-1 --log-level=ethdev:debug \
+        --vdev "net_pcap0,rx_pcap=$tmp/a.pcap,rx_pcap=$tmp/b.pcap,tx_pcap=$tmp/a0.pcap,tx_pcap=$tmp/a1.pcap" \
+        -- --forward-mode=io --rxq=2 --txq=2 --rx-max=$N --duration=5
+    check "p[0][\"rx_packets\"] == 2 * $N and p[0][\"tx_packets\"] == 2 * $N" "2 x $N copied"
+    for x in rx_q0_packets rx_q1_packets tx_q0_packets tx_q1_packets; do
+        [ "$(fwd_xstat 0 $x)" = $N ] || { cat "$tmp/out"; echo "FAIL: $x $(fwd_xstat 0 $x), want $N"; exit 1; }
+    done
+    echo "ok: $N frames through each of the two RX and two TX queues"
+    pcap_same "$tmp/a.pcap" "$tmp/a0.pcap" "TX queue 0"
+    pcap_same "$tmp/b.pcap" "$tmp/a1.pcap" "TX queue 1"
+    ;;
+dpdk_queues)
+    # DPDK 22.11's pcap PMD with the same devargs makes the same queues: testpmd io copies a to d0
+    # and b to d1, as Pollux does (queues)
+    fwd_need dpdk-testpmd
+    two_files
+    testpmd_start "net_pcap0,rx_pcap=$tmp/a.pcap,rx_pcap=$tmp/b.pcap,tx_pcap=$tmp/d0.pcap,tx_pcap=$tmp/d1.pcap" \
+        --forward-mode=io --no-flush-rx --rxq=2 --txq=2
+    for i in $(seq 100); do
+        grep -q "RX-packets: $((2 * N)) " "$tmp/testpmd.log" && break
+        sleep 0.1
+    done
+    testpmd_stop
+    [ "$tp_rx" = $((2 * N)) ] && [ "$tp_tx" = $((2 * N)) ] ||
+        { echo "FAIL: dpdk-testpmd read $tp_rx and wrote $tp_tx frames, want $((2 * N))"; exit 1; }
+    pcap_same "$tmp/a.pcap" "$tmp/d0.pcap" "DPDK's TX queue 0"
+    pcap_same "$tmp/b.pcap" "$tmp/d1.pcap" "DPDK's TX queue 1"
+    ;;
 dpdk_read)
     # DPDK 22.11's own pcap PMD reads Pollux's file: dpdk-testpmd io copies it (rx_pcap= to
     # tx_pcap=), and what it wrote holds Pollux's frames byte for byte, in order
@@ -105,23 +166,7 @@ dpdk_read)
     testpmd_stop
     [ "$tp_rx" = $N ] && [ "$tp_tx" = $N ] ||
         { echo "FAIL: dpdk-testpmd read $tp_rx and wrote $tp_tx frames, want $N"; exit 1; }
-    python3 - "$tmp/x.pcap" "$tmp/dpdk.pcap" <<'PY'
-import struct, sys
-def frames(path):  # the frames of a savefile, microsecond or nanosecond, either byte order
-    b = open(path, "rb").read()
-    end = "<" if b[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    off, out = 24, []
-    while off < len(b):
-        incl = struct.unpack(end + "I", b[off + 8:off + 12])[0]
-        out.append(b[off + 16:off + 16 + incl])
-        off += 16 + incl
-    return out
-a, d = frames(sys.argv[1]), frames(sys.argv[2])
-if a != d:
-    print("FAIL: DPDK wrote %d frames, %s Pollux's %d" % (len(d), "unlike" if len(a) == len(d) else "not", len(a)))
-    sys.exit(1)
-print("ok: DPDK's pcap PMD read Pollux's %d frames and wrote them back byte for byte" % len(a))
-PY
+    pcap_same "$tmp/x.pcap" "$tmp/dpdk.pcap" "DPDK's pcap PMD"
     ;;
 bad_devargs)
     write "$tmp/x.pcap"
@@ -133,10 +178,12 @@ open(sys.argv[1] + "/empty.pcap", "wb").write(hdr(1))
 open(sys.argv[1] + "/ppp.pcap", "wb").write(hdr(9) + struct.pack("<IIII", 0, 0, 4, 4) + b"\xff\x03\x00\x21")
 PY
     x=$tmp/x.pcap
+    many=$(printf "rx_pcap=$x,%.0s" $(seq 17)) # one queue more than a port has
     # ARGS|KEY: the devargs, and the key the message must name
     for t in "|rx_pcap" "rx_pcap=$tmp/none.pcap|rx_pcap" "rx_pcap=$tmp/text|rx_pcap" \
              "rx_pcap=$tmp/ppp.pcap|rx_pcap" "tx_pcap=$tmp/no/such/dir.pcap|tx_pcap" \
-             "rx_pcap=$x,rx_pcap=$x|rx_pcap" "rx_pcap=$x,infinite_rx=2|infinite_rx" \
+             "rx_pcap=$x,rx_iface=lo|rx_pcap" "tx_pcap=$x,tx_iface=lo|tx_pcap" \
+             "iface=lo,iface=lo|iface" "${many%,}|at most 16 RX queues" "rx_pcap=$x,infinite_rx=2|infinite_rx" \
              "tx_pcap=$tmp/y.pcap,infinite_rx=1|infinite_rx" \
              "rx_pcap=$tmp/empty.pcap,infinite_rx=1|infinite_rx" "iface=lo,rx_pcap=$x|iface" \
              "rx_iface=nosuchif0|rx_iface" "tx_pcap=$tmp/y.pcap,bogus=1|bogus"; do

@@ -7,8 +7,10 @@
  *   --vdev net_pcap0,iface=eth0
  *   --vdev net_pcap0,rx_iface=eth0|rx_iface_in=eth0,tx_iface=eth1
  *
- * DPDK's devargs, so command lines carry over, with one RX and one TX queue per port (DPDK
- * makes one queue per rx_pcap/tx_pcap key; here each key is allowed once). RX reads one record
+ * DPDK's devargs, so command lines carry over: as in DPDK each rx_pcap, rx_iface or rx_iface_in
+ * key makes one RX queue and each tx_pcap or tx_iface key one TX queue, in the order given
+ * (iface= is one queue pair); a port with no RX source has as many RX queues as TX queues and
+ * they receive nothing, one with no TX target as many TX queues as RX queues. RX reads one record
  * per frame (pcap_next_ex) and copies it into an mbuf, chaining more mbufs when the frame does
  * not fit one; with infinite_rx=1 the file is opened again at its end. TX writes each frame
  * whole (every segment) to the file with a nanosecond timestamp and flushes once per burst, or
@@ -39,6 +41,7 @@
 #define ETH_PCAP_SNAPLEN 65535
 /* pcap_set_timeout(): how long the kernel holds a partly filled block of frames (ms) */
 #define ETH_PCAP_LIVE_TIMEOUT_MS 1
+#define ETH_PCAP_MAX_QUEUES 16 /* DPDK's RTE_PMD_PCAP_MAX_QUEUES */
 
 static const char eth_pcap_params[] =
 	"rx_pcap=<path> tx_pcap=<path> rx_iface=<ifc> "
@@ -49,9 +52,12 @@ struct eth_pcap_queue {
 	pcap_dumper_t *dumper; /* TX: the file */
 	struct px_mempool *mp;
 	uint16_t port;
+	char *src;                    /* the file or interface as given (NULL: none) */
+	const char *key;              /* the devarg that gave it, for messages */
+	bool in_only;                 /* RX interface: not what is sent on it (not rx_iface=) */
 	bool infinite;                /* RX: open the file again at its end */
 	bool ended;                   /* RX: the file is read to its end, and not replayed */
-	const char *path;             /* RX: the file, for infinite_rx */
+	const char *path;             /* RX: the file (src), for infinite_rx; NULL: an interface */
 	uint8_t *linear;              /* TX: a multi-segment frame, made contiguous */
 	struct eth_queue_stats stats; /* errs: RX read errors, TX too large or refused */
 	uint64_t drops_base; /* RX interface: pcap_stats() ps_drop at the last stats_reset */
@@ -64,14 +70,14 @@ struct eth_pcap_queue {
 	uint32_t ts_unit_ns;
 } __px_cache_aligned;
 
+/* Queues as the devargs give them: RX all files or all interfaces, TX likewise. */
 struct eth_pcap_priv {
-	char rx_pcap[PATH_MAX], tx_pcap[PATH_MAX];
-	char rx_iface[IF_NAMESIZE], tx_iface[IF_NAMESIZE];
-	bool rx_in_only;    /* rx_iface_in= or iface=: not what the port itself sends */
-	const char *rx_key; /* the devarg that named rx_iface, for messages */
 	bool infinite_rx;
-	struct eth_pcap_queue rxq;
-	struct eth_pcap_queue txq;
+	bool rx_file, tx_file;       /* the queues are files (else interfaces, when any) */
+	unsigned int nb_rx, nb_tx;   /* queues with a source / a target */
+	unsigned int nb_rxq, nb_txq; /* queues offered (those and the empty or dropping ones) */
+	struct eth_pcap_queue rxq[ETH_PCAP_MAX_QUEUES];
+	struct eth_pcap_queue txq[ETH_PCAP_MAX_QUEUES];
 };
 
 PX_LOG_REGISTER(eth_pcap_pmd_logtype, "pmd.net.pcap", DEFAULT)
@@ -312,10 +318,12 @@ static uint16_t eth_pcap_tx_drop(void *qp, struct px_mbuf **pkts, uint16_t n)
 
 static int eth_pcap_infos(struct px_eth_dev *dev, struct px_eth_dev_info *info)
 {
-	(void)dev;
+	const struct eth_pcap_priv *priv = dev->dev_private;
+
 	info->driver_name = "net_pcap";
-	info->max_rx_queues = 1;
-	info->max_tx_queues = 1;
+	/* as DPDK's: the queues the devargs made */
+	info->max_rx_queues = (uint16_t)priv->nb_rxq;
+	info->max_tx_queues = (uint16_t)priv->nb_txq;
 	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_TIMESTAMP;
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->max_rx_pktlen = ETH_PCAP_SNAPLEN;
@@ -335,7 +343,7 @@ static int eth_pcap_configure(struct px_eth_dev *dev)
 	bool ts = dev->conf.rxmode.offloads & PX_ETH_RX_OFFLOAD_TIMESTAMP;
 	int off, bit;
 
-	if (priv->rxq.pcap != NULL)
+	if (priv->nb_rx > 0)
 		dev->rx_pkt_burst = ts ? eth_pcap_rx_ts : eth_pcap_rx;
 	if (!ts)
 		return 0;
@@ -346,8 +354,10 @@ static int eth_pcap_configure(struct px_eth_dev *dev)
 			     dev->name, strerror(-bit));
 		return bit;
 	}
-	priv->rxq.ts_offset = off;
-	priv->rxq.ts_flag = 1ull << bit;
+	for (unsigned int q = 0; q < priv->nb_rxq; q++) {
+		priv->rxq[q].ts_offset = off;
+		priv->rxq[q].ts_flag = 1ull << bit;
+	}
 	return 0;
 }
 
@@ -356,9 +366,9 @@ static int eth_pcap_rxq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_de
 {
 	struct eth_pcap_priv *priv = dev->dev_private;
 
-	(void)q, (void)nb_desc, (void)socket, (void)conf;
-	priv->rxq.mp = mp;
-	dev->rx_queues[0] = &priv->rxq;
+	(void)nb_desc, (void)socket, (void)conf;
+	priv->rxq[q].mp = mp;
+	dev->rx_queues[q] = &priv->rxq[q];
 	return 0;
 }
 
@@ -367,8 +377,8 @@ static int eth_pcap_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_de
 {
 	struct eth_pcap_priv *priv = dev->dev_private;
 
-	(void)q, (void)nb_desc, (void)socket, (void)conf;
-	dev->tx_queues[0] = &priv->txq;
+	(void)nb_desc, (void)socket, (void)conf;
+	dev->tx_queues[q] = &priv->txq[q];
 	return 0;
 }
 
@@ -396,7 +406,8 @@ static int eth_pcap_start(struct px_eth_dev *dev)
 {
 	struct eth_pcap_priv *priv = dev->dev_private;
 
-	eth_pcap_tx_ts_lookup(&priv->txq);
+	for (unsigned int q = 0; q < priv->nb_txq; q++)
+		eth_pcap_tx_ts_lookup(&priv->txq[q]);
 	dev->link = (struct px_eth_link){
 		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = 1};
 	return 0;
@@ -423,8 +434,10 @@ static int eth_pcap_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 {
 	struct eth_pcap_priv *priv = dev->dev_private;
 
-	eth_queue_stats_add(st, 0, &priv->rxq.stats, &priv->txq.stats);
-	st->imissed = eth_pcap_kernel_drops(&priv->rxq) - priv->rxq.drops_base;
+	for (unsigned int q = 0; q < ETH_PCAP_MAX_QUEUES; q++) {
+		eth_queue_stats_add(st, q, &priv->rxq[q].stats, &priv->txq[q].stats);
+		st->imissed += eth_pcap_kernel_drops(&priv->rxq[q]) - priv->rxq[q].drops_base;
+	}
 	return 0;
 }
 
@@ -432,9 +445,11 @@ static int eth_pcap_stats_reset(struct px_eth_dev *dev)
 {
 	struct eth_pcap_priv *priv = dev->dev_private;
 
-	priv->rxq.drops_base = eth_pcap_kernel_drops(&priv->rxq);
-	eth_queue_stats_reset(&priv->rxq.stats);
-	eth_queue_stats_reset(&priv->txq.stats);
+	for (unsigned int q = 0; q < ETH_PCAP_MAX_QUEUES; q++) {
+		priv->rxq[q].drops_base = eth_pcap_kernel_drops(&priv->rxq[q]);
+		eth_queue_stats_reset(&priv->rxq[q].stats);
+		eth_queue_stats_reset(&priv->txq[q].stats);
+	}
 	return 0;
 }
 
@@ -446,17 +461,24 @@ static int eth_pcap_ok(struct px_eth_dev *dev)
 
 static void eth_pcap_handles_close(struct eth_pcap_priv *priv)
 {
-	/* iface=: one handle for both queues */
-	if (priv->txq.pcap != NULL && priv->txq.pcap != priv->rxq.pcap)
-		pcap_close(priv->txq.pcap);
-	if (priv->rxq.pcap != NULL)
-		pcap_close(priv->rxq.pcap);
-	if (priv->txq.dumper != NULL)
-		pcap_dump_close(priv->txq.dumper); /* flushes */
-	free(priv->txq.linear);
-	priv->rxq.pcap = priv->txq.pcap = NULL;
-	priv->txq.dumper = NULL;
-	priv->txq.linear = NULL;
+	for (unsigned int i = 0; i < ETH_PCAP_MAX_QUEUES; i++) {
+		struct eth_pcap_queue *rx = &priv->rxq[i], *tx = &priv->txq[i];
+
+		/* iface=: one handle for both queues of the pair */
+		if (tx->pcap != NULL && tx->pcap != rx->pcap)
+			pcap_close(tx->pcap);
+		if (rx->pcap != NULL)
+			pcap_close(rx->pcap);
+		if (tx->dumper != NULL)
+			pcap_dump_close(tx->dumper); /* flushes */
+		free(tx->linear);
+		free(rx->src);
+		free(tx->src);
+		rx->pcap = tx->pcap = NULL;
+		tx->dumper = NULL;
+		tx->linear = NULL;
+		rx->src = tx->src = NULL;
+	}
 }
 
 static int eth_pcap_close(struct px_eth_dev *dev)
@@ -575,117 +597,165 @@ close:
 }
 
 /* infinite_rx replays the file: it must hold a record, or RX would only ever rewind. */
-static int eth_pcap_check_replayable(struct eth_pcap_priv *priv, const char *name)
+static int eth_pcap_check_replayable(struct eth_pcap_queue *q, const char *name)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
 
-	if (pcap_next_ex(priv->rxq.pcap, &h, &data) != 1) {
+	if (pcap_next_ex(q->pcap, &h, &data) != 1) {
 		ETH_PCAP_LOG(ERR, "%s: infinite_rx=1: rx_pcap=%s has no frame to replay", name,
-			     priv->rx_pcap);
+			     q->src);
 		return -EINVAL;
 	}
-	return eth_pcap_rx_rewind(&priv->rxq) ? 0 : -EINVAL;
+	return eth_pcap_rx_rewind(q) ? 0 : -EINVAL;
 }
 
-static int eth_pcap_open_rx(struct eth_pcap_priv *priv, const char *name)
+static int eth_pcap_open_rxq(struct eth_pcap_priv *priv, struct eth_pcap_queue *q, const char *name)
 {
-	struct eth_pcap_queue *q = &priv->rxq;
-
-	if (priv->rx_pcap[0] != '\0') {
-		q->pcap = eth_pcap_file_open(priv->rx_pcap, "rx_pcap", name);
+	if (priv->rx_file) {
+		q->pcap = eth_pcap_file_open(q->src, "rx_pcap", name);
 		if (q->pcap == NULL)
 			return -EINVAL;
 		if (pcap_datalink(q->pcap) != DLT_EN10MB) {
 			ETH_PCAP_LOG(ERR, "%s: rx_pcap=%s: link type %s, not Ethernet (EN10MB)",
-				     name, priv->rx_pcap,
+				     name, q->src,
 				     pcap_datalink_val_to_name(pcap_datalink(q->pcap)));
 			return -EINVAL;
 		}
 		q->infinite = priv->infinite_rx;
-		q->path = priv->rx_pcap;
+		q->path = q->src;
 		q->ts_unit_ns = 1; /* opened for nanoseconds, whatever the file holds */
-		return q->infinite ? eth_pcap_check_replayable(priv, name) : 0;
+		return q->infinite ? eth_pcap_check_replayable(q, name) : 0;
 	}
-	if (priv->rx_iface[0] != '\0') {
-		q->pcap = eth_pcap_iface_open(priv->rx_iface, priv->rx_in_only, priv->rx_key, name);
-		if (q->pcap == NULL)
-			return -EINVAL;
-		q->ts_unit_ns =
-			pcap_get_tstamp_precision(q->pcap) == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000;
-		return 0;
-	}
+	q->pcap = eth_pcap_iface_open(q->src, q->in_only, q->key, name);
+	if (q->pcap == NULL)
+		return -EINVAL;
+	q->ts_unit_ns = pcap_get_tstamp_precision(q->pcap) == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000;
 	return 0;
 }
 
-static int eth_pcap_open_tx(struct eth_pcap_priv *priv, const char *name)
+/* TX queue @i; iface= (or rx_iface_in=X with tx_iface=X as queue i of both): RX queue i's
+ * handle sends too. */
+static int eth_pcap_open_txq(struct eth_pcap_priv *priv, unsigned int i, const char *name)
 {
-	struct eth_pcap_queue *q = &priv->txq;
+	struct eth_pcap_queue *q = &priv->txq[i];
+	const struct eth_pcap_queue *rx = &priv->rxq[i];
 
 	q->linear = malloc(ETH_PCAP_SNAPLEN);
 	if (q->linear == NULL)
 		return -ENOMEM;
-	if (priv->tx_pcap[0] != '\0')
-		return eth_pcap_dump_open_file(q, priv->tx_pcap, name);
-	if (priv->tx_iface[0] == '\0')
-		return 0;
-	/* iface=: the RX handle sends too */
-	if (priv->rxq.pcap != NULL && strcmp(priv->tx_iface, priv->rx_iface) == 0 &&
-	    priv->rx_in_only) {
-		q->pcap = priv->rxq.pcap;
+	if (q->src == NULL)
+		return 0; /* dropped */
+	if (priv->tx_file)
+		return eth_pcap_dump_open_file(q, q->src, name);
+	if (rx->pcap != NULL && rx->path == NULL && rx->in_only && strcmp(q->src, rx->src) == 0) {
+		q->pcap = rx->pcap;
 		return 0;
 	}
-	q->pcap = eth_pcap_iface_open(priv->tx_iface, false, "tx_iface", name);
+	q->pcap = eth_pcap_iface_open(q->src, false, q->key, name);
 	return q->pcap == NULL ? -EINVAL : 0;
+}
+
+static int eth_pcap_open(struct eth_pcap_priv *priv, const char *name)
+{
+	int ret = 0;
+
+	for (unsigned int q = 0; q < priv->nb_rx && ret == 0; q++)
+		ret = eth_pcap_open_rxq(priv, &priv->rxq[q], name);
+	for (unsigned int q = 0; q < priv->nb_txq && ret == 0; q++)
+		ret = eth_pcap_open_txq(priv, q, name);
+	return ret;
 }
 
 /* ---- devargs ---- */
 
-static int parse_string(const char *key, const char *value, char *out, size_t size)
+/* The keys that make queues, as static strings for the queues' messages. */
+static const char *const eth_pcap_rx_keys[] = {"rx_pcap", "rx_iface", "rx_iface_in", "iface"};
+static const char *const eth_pcap_tx_keys[] = {"tx_pcap", "tx_iface", "iface"};
+
+static const char *eth_pcap_key_find(const char *const *keys, size_t n, const char *key)
 {
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return keys[i];
+	return NULL;
+}
+
+/* One more queue in @qs (@nb of them) from @key=@value. @return 0 or -EINVAL (logged) */
+static int eth_pcap_queue_add(struct eth_pcap_queue *qs, unsigned int *nb, const char *key,
+			      const char *value, const char *dir)
+{
+	struct eth_pcap_queue *q = &qs[*nb];
+	size_t size = strstr(key, "pcap") != NULL ? PATH_MAX : IF_NAMESIZE;
+
 	if (*value == '\0' || strlen(value) >= size) {
 		ETH_PCAP_LOG(ERR, "net_pcap: %s=%s: expected 1 to %zu characters", key, value,
 			     size - 1);
 		return -EINVAL;
 	}
-	strcpy(out, value);
+	if (*nb == ETH_PCAP_MAX_QUEUES) {
+		ETH_PCAP_LOG(ERR, "net_pcap: %s=%s: at most %d %s queues per port (one per key)",
+			     key, value, ETH_PCAP_MAX_QUEUES, dir);
+		return -EINVAL;
+	}
+	q->src = strdup(value);
+	if (q->src == NULL)
+		return -ENOMEM;
+	q->key = key; /* one of the static strings above */
+	q->in_only = strcmp(key, "rx_iface") != 0;
+	(*nb)++;
 	return 0;
 }
 
-/* Key @key's value into @out, when given (eth_pcap_check_combination: at most once). */
-static int parse_once(const struct px_kvargs *args, const char *key, char *out, size_t size)
+/* Every pair in order: each rx_* key one RX queue, each tx_* key one TX queue, iface= both. */
+static int eth_pcap_parse_queue(const char *key, const char *value, void *opaque)
 {
-	const char *v = px_kvargs_get(args, key);
+	struct eth_pcap_priv *priv = opaque;
+	const char *rx = eth_pcap_key_find(eth_pcap_rx_keys, PX_DIM(eth_pcap_rx_keys), key);
+	const char *tx = eth_pcap_key_find(eth_pcap_tx_keys, PX_DIM(eth_pcap_tx_keys), key);
+	int ret = 0;
 
-	return v != NULL ? parse_string(key, v, out, size) : 0;
+	if (rx != NULL)
+		ret = eth_pcap_queue_add(priv->rxq, &priv->nb_rx, rx, value, "RX");
+	if (ret == 0 && tx != NULL)
+		ret = eth_pcap_queue_add(priv->txq, &priv->nb_tx, tx, value, "TX");
+	return ret;
 }
 
-/* At most one RX source and one TX target; iface= is both. */
+/* Queues of one kind per direction (DPDK's PMD takes the files and ignores the interfaces);
+ * iface= is one queue pair, alone. */
 static int eth_pcap_check_combination(const struct px_kvargs *args)
 {
-	unsigned int rx = px_kvargs_count(args, "rx_pcap") + px_kvargs_count(args, "rx_iface") +
-			  px_kvargs_count(args, "rx_iface_in");
-	unsigned int tx = px_kvargs_count(args, "tx_pcap") + px_kvargs_count(args, "tx_iface");
+	unsigned int rx_file = px_kvargs_count(args, "rx_pcap");
+	unsigned int rx_ifc =
+		px_kvargs_count(args, "rx_iface") + px_kvargs_count(args, "rx_iface_in");
+	unsigned int tx_file = px_kvargs_count(args, "tx_pcap");
+	unsigned int tx_ifc = px_kvargs_count(args, "tx_iface");
 	unsigned int ifc = px_kvargs_count(args, "iface");
 
-	if (rx + tx + ifc == 0) {
+	if (rx_file + rx_ifc + tx_file + tx_ifc + ifc == 0) {
 		ETH_PCAP_LOG(ERR, "net_pcap: give rx_pcap=, tx_pcap=, rx_iface=, rx_iface_in=, "
 				  "tx_iface= or iface=");
 		return -EINVAL;
 	}
-	if (ifc > 0 && rx + tx > 0) {
+	if (ifc > 0 && rx_file + rx_ifc + tx_file + tx_ifc > 0) {
 		ETH_PCAP_LOG(ERR,
 			     "net_pcap: iface= is RX and TX: it goes with no rx_* or tx_* key");
 		return -EINVAL;
 	}
-	if (rx > 1) {
-		ETH_PCAP_LOG(ERR, "net_pcap: rx_pcap=, rx_iface=, rx_iface_in=: one of them, once "
-				  "(one RX queue per port)");
+	if (ifc > 1) {
+		ETH_PCAP_LOG(ERR, "net_pcap: iface=: once (one queue pair); for more queues give "
+				  "rx_iface_in= and tx_iface= once per queue");
 		return -EINVAL;
 	}
-	if (tx > 1 || ifc > 1) {
-		ETH_PCAP_LOG(ERR, "net_pcap: %s: one of them, once (one TX queue per port)",
-			     ifc > 1 ? "iface=" : "tx_pcap=, tx_iface=");
+	if (rx_file > 0 && rx_ifc > 0) {
+		ETH_PCAP_LOG(ERR, "net_pcap: rx_pcap= with rx_iface=/rx_iface_in=: the RX queues "
+				  "of a port are all files or all interfaces");
+		return -EINVAL;
+	}
+	if (tx_file > 0 && tx_ifc > 0) {
+		ETH_PCAP_LOG(ERR, "net_pcap: tx_pcap= with tx_iface=: the TX queues of a port "
+				  "are all files or all interfaces");
 		return -EINVAL;
 	}
 	return 0;
@@ -696,42 +766,32 @@ static int eth_pcap_parse(const struct px_kvargs *args, struct eth_pcap_priv *pr
 	int ret = eth_pcap_check_combination(args); /* px_kvargs_count(NULL) is 0 */
 
 	if (ret == 0)
-		ret = parse_once(args, "rx_pcap", priv->rx_pcap, sizeof(priv->rx_pcap));
-	if (ret == 0)
-		ret = parse_once(args, "tx_pcap", priv->tx_pcap, sizeof(priv->tx_pcap));
-	/* rx_iface_in= and iface= (like a NIC) do not receive what the port sends */
-	priv->rx_key = px_kvargs_count(args, "rx_iface_in") ? "rx_iface_in"
-		       : px_kvargs_count(args, "iface")     ? "iface"
-							    : "rx_iface";
-	priv->rx_in_only = strcmp(priv->rx_key, "rx_iface") != 0;
-	if (ret == 0)
-		ret = parse_once(args, priv->rx_key, priv->rx_iface, sizeof(priv->rx_iface));
-	if (ret == 0)
-		ret = parse_once(args, "tx_iface", priv->tx_iface, sizeof(priv->tx_iface));
-	if (ret == 0 && priv->rx_iface[0] != '\0' && strcmp(priv->rx_key, "iface") == 0)
-		strcpy(priv->tx_iface, priv->rx_iface);
+		ret = px_kvargs_process(args, NULL, eth_pcap_parse_queue, priv);
 	if (ret == 0)
 		ret = px_kvargs_get_bool(args, "infinite_rx", &priv->infinite_rx);
-	if (ret == 0 && priv->infinite_rx && priv->rx_pcap[0] == '\0') {
+	priv->rx_file = px_kvargs_count(args, "rx_pcap") > 0;
+	priv->tx_file = px_kvargs_count(args, "tx_pcap") > 0;
+	if (ret == 0 && priv->infinite_rx && !priv->rx_file) {
 		ETH_PCAP_LOG(ERR, "net_pcap: infinite_rx=1 replays a file: it needs rx_pcap=");
 		ret = -EINVAL;
 	}
-	return ret < 0 ? -EINVAL : 0;
+	/* as DPDK: a direction without a source or target has as many queues as the other */
+	priv->nb_rxq = priv->nb_rx > 0 ? priv->nb_rx : priv->nb_tx;
+	priv->nb_txq = priv->nb_tx > 0 ? priv->nb_tx : priv->nb_rx;
+	return ret == -ENOMEM ? ret : ret < 0 ? -EINVAL : 0;
 }
 
 /* ---- probe / remove ---- */
 
 static void eth_pcap_log_probe(const struct px_eth_dev *dev, const struct eth_pcap_priv *priv)
 {
-	const char *rx = priv->rx_pcap[0]    ? priv->rx_pcap
-			 : priv->rx_iface[0] ? priv->rx_iface
-					     : "-";
-	const char *tx = priv->tx_pcap[0]    ? priv->tx_pcap
-			 : priv->tx_iface[0] ? priv->tx_iface
-					     : "- (dropped)";
+	const char *rx = priv->nb_rx > 0 ? priv->rxq[0].src : "-";
+	const char *tx = priv->nb_tx > 0 ? priv->txq[0].src : "- (dropped)";
 
-	ETH_PCAP_LOG(INFO, "%s: port %u, RX from %s%s, TX to %s", dev->name, dev->port_id, rx,
-		     priv->infinite_rx ? " (replayed forever)" : "", tx);
+	ETH_PCAP_LOG(INFO, "%s: port %u, %u RX queue%s from %s%s%s, %u TX queue%s to %s%s",
+		     dev->name, dev->port_id, priv->nb_rxq, priv->nb_rxq > 1 ? "s" : "", rx,
+		     priv->nb_rx > 1 ? ", ..." : "", priv->infinite_rx ? " (replayed forever)" : "",
+		     priv->nb_txq, priv->nb_txq > 1 ? "s" : "", tx, priv->nb_tx > 1 ? ", ..." : "");
 }
 
 static int eth_pcap_probe(const char *name, const struct px_kvargs *args)
@@ -744,9 +804,7 @@ static int eth_pcap_probe(const char *name, const struct px_kvargs *args)
 		return -ENOMEM;
 	ret = eth_pcap_parse(args, priv);
 	if (ret == 0)
-		ret = eth_pcap_open_rx(priv, name);
-	if (ret == 0)
-		ret = eth_pcap_open_tx(priv, name);
+		ret = eth_pcap_open(priv, name);
 	if (ret < 0)
 		goto close_handles;
 	dev = eth_dev_allocate(name);
@@ -757,11 +815,12 @@ static int eth_pcap_probe(const char *name, const struct px_kvargs *args)
 	dev->ops = &eth_pcap_ops;
 	dev->dev_private = priv;
 	dev->dev_flags |= PX_ETH_DEV_F_QUEUE_XSTATS;
-	dev->rx_pkt_burst = priv->rxq.pcap != NULL ? eth_pcap_rx : eth_pcap_rx_none;
-	dev->tx_pkt_burst = priv->txq.dumper != NULL ? eth_pcap_tx_file
-			    : priv->txq.pcap != NULL ? eth_pcap_tx_iface
-						     : eth_pcap_tx_drop;
-	priv->rxq.port = priv->txq.port = dev->port_id;
+	dev->rx_pkt_burst = priv->nb_rx > 0 ? eth_pcap_rx : eth_pcap_rx_none;
+	dev->tx_pkt_burst = priv->nb_tx == 0 ? eth_pcap_tx_drop
+			    : priv->tx_file  ? eth_pcap_tx_file
+					     : eth_pcap_tx_iface;
+	for (unsigned int q = 0; q < ETH_PCAP_MAX_QUEUES; q++)
+		priv->rxq[q].port = priv->txq[q].port = dev->port_id;
 	/* DPDK's address for a pcap port: 02:70:63:61:70 ("pcap", locally administered) */
 	dev->mac = (struct px_ether_addr){{0x02, 0x70, 0x63, 0x61, 0x70, (uint8_t)dev->port_id}};
 	dev->mtu = 1500;

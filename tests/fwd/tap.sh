@@ -191,9 +191,72 @@ dpdk_txonly|dpdk_rxonly)
         testpmd_rx_check 20000 "$kdrop"
     fi
     ;;
+persist)
+    # persist=1 (DPDK's persist): the interface stays after the port closes, up as DPDK leaves
+    # it; without it, an interface the port made goes with it
+    run -l 0-1 --vdev net_tap0,iface=pst0,persist=1 --vdev net_tap1,iface=pst1 -- \
+        --forward-mode=rxonly --duration=0.2
+    ip -n "$ns" link show pst0 | grep -q "UP" || { ip -n "$ns" link show; echo "FAIL: pst0 is not there and up after px-fwd"; exit 1; }
+    ! ip -n "$ns" link show pst1 >/dev/null 2>&1 || { echo "FAIL: pst1 (no persist) outlived the port"; exit 1; }
+    # attached again, then removed by hand as any persistent tap
+    run -l 0-1 --vdev net_tap0,iface=pst0 -- --forward-mode=rxonly --duration=0.2
+    ip -n "$ns" link del pst0
+    echo "ok: persist=1 kept pst0 (up) after the port closed; pst1 without it was removed"
+    ;;
+remote)
+    # remote=rva (DPDK's remote, with u32 filters where DPDK uses flower): the tap takes rva's MAC
+    # and MTU; frames arriving on rva for that MAC are the port's (redirected), broadcast ones
+    # copied to it, others not; what the port sends leaves rva. The filters and the qdiscs made
+    # for them are gone after px-fwd, and rva is as it was.
+    fwd_veth rva rvb
+    ip -n "$ns" link set rva mtu 1400
+    mac=$(ip netns exec "$ns" cat /sys/class/net/rva/address)
+    inns python3 - rvb "$mac" <<'PY' &
+import socket, sys, time
+iface, mac = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
+end = time.time() + 20
+while time.time() < end:  # the tap up with a reader
+    try:
+        if open("/sys/class/net/rtap0/carrier").read().strip() == "1":
+            break
+    except OSError:
+        pass
+    time.sleep(0.05)
+time.sleep(0.3)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((iface, 0))
+for dst, n, size in ((mac, 200, 200), (b"\xff" * 6, 50, 100), (b"\x02\x00\x00\x00\x00\x09", 50, 300)):
+    for i in range(n):
+        s.send(dst + b"\x02\x00\x00\x00\x00\x02\x88\xb5" + bytes([i & 255]) * (size - 14))
+PY
+    run -l 0-1 --vdev net_tap0,iface=rtap0,remote=rva -- --forward-mode=rxonly --duration=3
+    wait
+    check 'p[0]["rx_packets"] == 250 and p[0]["rx_bytes"] == 200 * 200 + 50 * 100' \
+        "the 200 frames to rva's MAC and the 50 broadcast ones received, not the 50 to another MAC"
+    # TX: txonly's frames leave rva (captured on its peer rvb)
+    fwd_capture rvb "$tmp/cap"
+    ip -n "$ns" link show rtap0 >/dev/null 2>&1 && { echo "FAIL: rtap0 outlived the port"; exit 1; }
+    run -l 0-1 --vdev net_tap0,iface=rtap0,remote=rva -- --forward-mode=txonly --tx-max=300 --txpkts=300 \
+        --duration=1
+    fwd_capture_stop
+    got=$(grep -c "^020000000000${mac//:/}0800" "$tmp/cap" || true)
+    [ "$got" = 300 ] || { echo "FAIL: rvb got $got of the port's 300 frames from rva"; exit 1; }
+    echo "ok: the port's 300 frames (its source MAC rva's) left rva"
+    run -l 0-1 --vdev net_tap0,iface=rtap0,remote=rva -- --forward-mode=rxonly --duration=5 &
+    for i in $(seq 50); do ip -n "$ns" link show rtap0 2>/dev/null | grep -q UP && break; sleep 0.1; done
+    ip -n "$ns" -o link show rtap0 | grep -q "mtu 1400 .*ether $mac" ||
+        { ip -n "$ns" link show rtap0; echo "FAIL: rtap0 has not rva's MTU 1400 and MAC $mac"; exit 1; }
+    wait
+    echo "ok: rtap0 took rva's MAC $mac and MTU 1400"
+    ip netns exec "$ns" tc qdisc show dev rva | grep -q ingress &&
+        { echo "FAIL: rva's ingress qdisc outlived the port"; exit 1; }
+    ip -n "$ns" link show rva | grep -q "UP" || { echo "FAIL: rva is no longer up"; exit 1; }
+    echo "ok: rva's tc state and flags as before"
+    ;;
 bad_devargs)
     for args in "iface=a_name_of_16_chars" "iface=lo" "mac=zz:00:00:00:00:01" "mac=01:00:00:00:00:01" \
-                "mac=02:00:00:00:00" "iface=ptap0,bogus=1"; do
+                "mac=02:00:00:00:00" "iface=ptap0,bogus=1" "iface=ptap0,remote=nosuchif0" \
+                "iface=ptap0,persist=2" "iface=ptap0,persist"; do
         key=${args##*,}
         fwd_refused net_tap0 "$args" "${key%%=*}"
     done

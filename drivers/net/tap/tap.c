@@ -3,7 +3,7 @@
  * net_tap: a port that is a Linux tap interface (the kernel's Documentation/networking/tuntap.rst,
  * "tuntap" below; the virtio-net header is struct virtio_net_hdr of linux/virtio_net.h).
  *
- *   --vdev net_tap0[,iface=NAME][,mac=xx:xx:xx:xx:xx:xx|fixed]
+ *   --vdev net_tap0[,iface=NAME][,mac=xx:xx:xx:xx:xx:xx|fixed][,remote=IFACE][,persist=1]
  *
  * The kernel sees a normal Ethernet interface: what Pollux sends arrives there as received,
  * what the kernel sends there is Pollux's to receive. Each RX queue is one file descriptor of
@@ -12,6 +12,8 @@
  * (IFF_VNET_HDR), through which TX asks the kernel to finish UDP/TCP checksums or to segment
  * a large TCP packet (TSO), and RX learns which checksums the kernel has already checked and,
  * with LRO asked for, which frames are TCP segments the kernel kept together (GSO).
+ * persist=1 keeps the interface after the port closes (TUNSETPERSIST, DPDK's persist);
+ * remote=IFACE puts the port on another interface's wire, as DPDK's remote (tap_tc.c).
  */
 #include <assert.h>
 #include <errno.h>
@@ -40,6 +42,7 @@
 
 #include "ethdev_driver.h"
 #include "ethdev_netdev.h"
+#include "tap_tc.h"
 
 #ifndef IFF_NAPI
 #define IFF_NAPI 0x0010 /* Linux 4.15 */
@@ -57,7 +60,13 @@
 #define TAP_LRO_MAX_FRAME (65535 + 40 + ETH_HLEN + 4)
 #define TAP_TX_OFFLOAD_FLAGS (PX_MBUF_F_TX_IP_CKSUM | PX_MBUF_F_TX_L4_MASK | PX_MBUF_F_TX_TCP_SEG)
 
-static const char tap_params[] = "iface=<string> mac=<xx:xx:xx:xx:xx:xx|fixed>";
+/* remote=: the tc priorities of its filters (on the remote: to the port's MAC, broadcast,
+ * IPv6 multicast; on the tap: everything the port sends) */
+#define TAP_TC_PRIO 0xc000
+#define TAP_TC_NB_REMOTE 3
+
+static const char tap_params[] =
+	"iface=<string> mac=<xx:xx:xx:xx:xx:xx|fixed> remote=<string> persist=<0|1>";
 
 struct tap_queue {
 	int fd; /* RX: its own; TX: an RX queue's (writes of whole frames need no lock) */
@@ -74,6 +83,13 @@ struct tap_priv {
 	short tun_flags; /* what queue 0 attached with; every queue attaches alike */
 	bool has_mac;
 	struct px_ether_addr mac;
+	bool persist; /* persist=1: the interface stays after close */
+	/* remote=: the interface whose traffic the port takes; its flags at probe, given back
+	 * at close; whether the filters are set and the ingress qdiscs were made here */
+	char remote[IF_NAMESIZE];
+	int remote_ifindex, tap_ifindex;
+	short remote_flags;
+	bool tc_set, remote_qdisc_made, tap_qdisc_made;
 	unsigned int nb_fds;
 	int fds[TAP_MAX_QUEUES]; /* fds[0] from probe to close: the interface lives with it */
 	struct tap_queue rxq[TAP_MAX_QUEUES];
@@ -514,9 +530,14 @@ static int tap_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, i
 /* Like DPDK's tap: the interface is up while the port is started. Unlike it, start returns
  * once the kernel has the interface running, so that the first frames sent are not dropped
  * by a bridge or route that does not see it up yet. */
+static int tap_set_link_up(struct px_eth_dev *dev);
+static int tap_mtu_set(struct px_eth_dev *dev, uint16_t mtu);
+static int tap_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac);
+static void tap_remote_fini(struct tap_priv *priv);
+
 static int tap_start(struct px_eth_dev *dev)
 {
-	int ret = eth_netdev_set_link_up(dev);
+	int ret = tap_set_link_up(dev);
 
 	if (ret == 0)
 		ret = tap_link_update(dev, 1);
@@ -526,10 +547,13 @@ static int tap_start(struct px_eth_dev *dev)
 	return ret;
 }
 
+/* As DPDK's tap: down when stopped, unless persist=1 (it stays as it is). */
 static int tap_stop(struct px_eth_dev *dev)
 {
+	struct tap_priv *priv = dev->dev_private;
+
 	dev->link.link_status = 0;
-	return eth_netdev_set_link_down(dev);
+	return priv->persist ? 0 : eth_netdev_set_link_down(dev);
 }
 
 static int tap_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
@@ -554,6 +578,7 @@ static int tap_stats_reset(struct px_eth_dev *dev)
 
 static void tap_priv_free(struct tap_priv *priv)
 {
+	tap_remote_fini(priv);
 	for (unsigned int q = 0; q < TAP_MAX_QUEUES; q++)
 		free(priv->rxq[q].spill);
 	tap_fds_close(priv, 0);
@@ -564,7 +589,8 @@ static void tap_priv_free(struct tap_priv *priv)
 
 static int tap_close(struct px_eth_dev *dev)
 {
-	/* the last descriptor closed removes the interface, unless it was made persistent */
+	/* the last descriptor closed removes the interface, unless it was made persistent
+	 * (persist=1, or beforehand) */
 	tap_priv_free(dev->dev_private);
 	dev->dev_private = NULL;
 	return 0;
@@ -585,9 +611,9 @@ static const struct px_eth_dev_ops tap_ops = {
 	.promiscuous_disable = eth_netdev_promisc_disable,
 	.allmulticast_enable = eth_netdev_allmulti_enable,
 	.allmulticast_disable = eth_netdev_allmulti_disable,
-	.mac_addr_set = eth_netdev_mac_set,
-	.mtu_set = eth_netdev_mtu_set,
-	.dev_set_link_up = eth_netdev_set_link_up,
+	.mac_addr_set = tap_mac_set,
+	.mtu_set = tap_mtu_set,
+	.dev_set_link_up = tap_set_link_up,
 	.dev_set_link_down = eth_netdev_set_link_down,
 };
 
@@ -615,10 +641,159 @@ static int tap_create(struct tap_priv *priv, const char *name)
 		return fd;
 	priv->fds[0] = fd;
 	priv->nb_fds = 1;
+	/* DPDK's persist: the interface outlives its descriptors (it is never cleared: one made
+	 * persistent beforehand stays so, as with DPDK) */
+	if (priv->persist && ioctl(fd, TUNSETPERSIST, 1) < 0) {
+		int ret = -errno;
+
+		TAP_LOG(ERR, "%s: persist=1: cannot make %s persistent: %s", name, priv->nd.iface,
+			strerror(-ret));
+		return ret;
+	}
 	/* what the kernel took: it ignores flags it does not know */
 	priv->tun_flags =
 		(short)(base | (ioctl(fd, TUNGETIFF, &ifr) == 0 ? ifr.ifr_flags & IFF_NAPI : 0));
 	return 0;
+}
+
+/* ---- remote= (DPDK's: the port on another interface's wire, with tc) ---- */
+
+/* The filters and the qdiscs made for them, removed; the remote's flags as they were. */
+static void tap_remote_fini(struct tap_priv *priv)
+{
+	struct ifreq ifr = {.ifr_flags = priv->remote_flags};
+
+	if (priv->remote_ifindex == 0)
+		return;
+	if (priv->tc_set) {
+		for (uint16_t i = 0; i < TAP_TC_NB_REMOTE; i++)
+			(void)tap_tc_filter_del(priv->remote_ifindex, TAP_TC_PRIO + i);
+		(void)tap_tc_filter_del(priv->tap_ifindex, TAP_TC_PRIO);
+	}
+	if (priv->remote_qdisc_made)
+		(void)tap_tc_ingress_del(priv->remote_ifindex);
+	if (priv->tap_qdisc_made)
+		(void)tap_tc_ingress_del(priv->tap_ifindex);
+	(void)eth_netdev_ioctl(priv->nd.fd, priv->remote, SIOCSIFFLAGS, &ifr);
+	priv->remote_ifindex = 0;
+}
+
+/* An ingress qdisc on @ifindex (one already there is used); @made: this one made it. */
+static int tap_tc_ingress(int ifindex, bool *made)
+{
+	int ret = tap_tc_ingress_add(ifindex);
+
+	*made = ret == 0;
+	return ret == -EEXIST ? 0 : ret;
+}
+
+/* What DPDK's tap does with remote= (its implicit flows, tap_flow.c), in u32 rather than
+ * flower: frames to the port's MAC taken from the remote's ingress to the port (redirect),
+ * broadcast and IPv6 multicast copied to it (mirror: the remote's stack gets them too), and
+ * what the port sends copied out of the remote (mirror). The filters of an earlier run at the
+ * same priorities are replaced. */
+static int tap_remote_tc(struct tap_priv *priv)
+{
+	static const uint8_t all[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t v6[6] = {0x33, 0x33}, v6_mask[6] = {0xff, 0xff};
+	int r = priv->remote_ifindex, t = priv->tap_ifindex;
+	int ret = tap_tc_ingress(r, &priv->remote_qdisc_made);
+
+	if (ret == 0)
+		ret = tap_tc_ingress(t, &priv->tap_qdisc_made);
+	priv->tc_set = true;
+	for (uint16_t i = 0; i < TAP_TC_NB_REMOTE; i++)
+		(void)tap_tc_filter_del(r, TAP_TC_PRIO + i);
+	(void)tap_tc_filter_del(t, TAP_TC_PRIO);
+	if (ret == 0)
+		ret = tap_tc_mirred_add(r, TAP_TC_PRIO, priv->mac.addr_bytes, all, true, t);
+	if (ret == 0)
+		ret = tap_tc_mirred_add(r, TAP_TC_PRIO + 1, all, all, false, t);
+	if (ret == 0)
+		ret = tap_tc_mirred_add(r, TAP_TC_PRIO + 2, v6, v6_mask, false, t);
+	if (ret == 0)
+		ret = tap_tc_mirred_add(t, TAP_TC_PRIO, NULL, NULL, false, r);
+	return ret;
+}
+
+/* The remote's MAC and MTU on the tap, then its tc filters. */
+static int tap_remote_init(struct px_eth_dev *dev, struct tap_priv *priv)
+{
+	struct ifreq ifr = {0};
+	int ret;
+
+	priv->tap_ifindex = (int)if_nametoindex(priv->nd.iface);
+	ret = eth_netdev_ioctl(priv->nd.fd, priv->remote, SIOCGIFFLAGS, &ifr);
+	if (ret < 0)
+		goto fail;
+	priv->remote_flags = ifr.ifr_flags;
+	priv->remote_ifindex = (int)if_nametoindex(priv->remote); /* from here, fini restores */
+	ret = eth_netdev_ioctl(priv->nd.fd, priv->remote, SIOCGIFHWADDR, &ifr);
+	if (ret < 0)
+		goto fail;
+	memcpy(priv->mac.addr_bytes, ifr.ifr_hwaddr.sa_data, PX_ETHER_ADDR_LEN);
+	ret = eth_netdev_mac_set(dev, &priv->mac);
+	if (ret == 0)
+		ret = eth_netdev_ioctl(priv->nd.fd, priv->remote, SIOCGIFMTU, &ifr);
+	if (ret == 0)
+		ret = eth_netdev_mtu_set(dev, (uint16_t)ifr.ifr_mtu);
+	if (ret < 0)
+		goto fail;
+	ret = tap_remote_tc(priv);
+	if (ret < 0) {
+		TAP_LOG(ERR,
+			"%s: remote=%s: the kernel refused its tc filters: %s (it needs the ingress "
+			"qdisc, the u32 classifier and the mirred action: CONFIG_NET_SCH_INGRESS, "
+			"CONFIG_NET_CLS_U32, CONFIG_NET_ACT_MIRRED)",
+			dev->name, priv->remote, strerror(-ret));
+		return ret;
+	}
+	return 0;
+fail:
+	TAP_LOG(ERR, "%s: remote=%s: %s", dev->name, priv->remote, strerror(-ret));
+	return ret;
+}
+
+static int tap_set_link_up(struct px_eth_dev *dev)
+{
+	struct tap_priv *priv = dev->dev_private;
+	struct ifreq ifr = {.ifr_flags = (short)(priv->remote_flags | IFF_UP)};
+	int ret = 0;
+
+	/* DPDK's tap brings the remote up with the port */
+	if (priv->remote_ifindex != 0)
+		ret = eth_netdev_ioctl(priv->nd.fd, priv->remote, SIOCSIFFLAGS, &ifr);
+	if (ret < 0)
+		TAP_LOG(ERR, "%s: cannot set remote=%s up: %s", dev->name, priv->remote,
+			strerror(-ret));
+	return ret < 0 ? ret : eth_netdev_set_link_up(dev);
+}
+
+/* With remote= the MTU is both interfaces' (as DPDK's tap), the MAC the remote's. */
+static int tap_mtu_set(struct px_eth_dev *dev, uint16_t mtu)
+{
+	struct tap_priv *priv = dev->dev_private;
+	struct ifreq ifr = {.ifr_mtu = mtu};
+	int ret = priv->remote_ifindex != 0
+			  ? eth_netdev_ioctl(priv->nd.fd, priv->remote, SIOCSIFMTU, &ifr)
+			  : 0;
+
+	if (ret < 0)
+		TAP_LOG(ERR, "%s: cannot set remote=%s's MTU to %u: %s", dev->name, priv->remote,
+			mtu, strerror(-ret));
+	return ret < 0 ? ret : eth_netdev_mtu_set(dev, mtu);
+}
+
+static int tap_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac)
+{
+	struct tap_priv *priv = dev->dev_private;
+
+	if (priv->remote_ifindex != 0) {
+		TAP_LOG(ERR, "%s: with remote=%s the port's MAC is the remote's (set it there)",
+			dev->name, priv->remote);
+		return -ENOTSUP;
+	}
+	return eth_netdev_mac_set(dev, mac);
 }
 
 /* ---- devargs ---- */
@@ -657,6 +832,20 @@ static int parse_mac(const char *key, const char *value, void *opaque)
 	return 0;
 }
 
+/* remote=: an interface of the port's network namespace, not the tap itself */
+static int parse_remote(const char *key, const char *value, void *opaque)
+{
+	struct tap_priv *priv = opaque;
+
+	if (strlen(value) >= sizeof(priv->remote) || if_nametoindex(value) == 0) {
+		TAP_LOG(ERR, "net_tap: %s=%s: no such interface (ip link show lists them)", key,
+			value);
+		return -EINVAL;
+	}
+	strcpy(priv->remote, value);
+	return 0;
+}
+
 static int tap_parse(const struct px_kvargs *args, struct tap_priv *priv)
 {
 	int ret = 0;
@@ -664,13 +853,18 @@ static int tap_parse(const struct px_kvargs *args, struct tap_priv *priv)
 	strcpy(priv->nd.iface, TAP_DEFAULT_IFACE);
 	if (args == NULL)
 		return 0;
-	if (px_kvargs_count(args, "iface") > 1 || px_kvargs_count(args, "mac") > 1) {
-		TAP_LOG(ERR, "net_tap: iface= and mac= are given at most once");
+	if (px_kvargs_count(args, "iface") > 1 || px_kvargs_count(args, "mac") > 1 ||
+	    px_kvargs_count(args, "remote") > 1) {
+		TAP_LOG(ERR, "net_tap: iface=, mac= and remote= are given at most once");
 		return -EINVAL;
 	}
 	ret = px_kvargs_process(args, "iface", parse_iface, priv);
 	if (ret == 0)
 		ret = px_kvargs_process(args, "mac", parse_mac, priv);
+	if (ret == 0)
+		ret = px_kvargs_process(args, "remote", parse_remote, priv);
+	if (ret == 0)
+		ret = px_kvargs_get_bool(args, "persist", &priv->persist);
 	return ret < 0 ? -EINVAL : 0;
 }
 
@@ -680,6 +874,9 @@ static int tap_port_init(struct px_eth_dev *dev, struct tap_priv *priv)
 {
 	int ret = priv->has_mac ? eth_netdev_mac_set(dev, &priv->mac) : 0;
 
+	/* remote=: its MAC (over mac=, as DPDK) and MTU, and the tc filters */
+	if (ret == 0 && priv->remote[0] != '\0')
+		ret = tap_remote_init(dev, priv);
 	if (ret == 0)
 		ret = eth_netdev_read(dev);
 	return ret;
@@ -717,9 +914,11 @@ static int tap_probe(const char *name, const struct px_kvargs *args)
 	if (ret < 0)
 		goto release_port;
 	eth_dev_probing_finish(dev);
-	TAP_LOG(INFO, "%s: port %u on tap interface %s, NAPI %s", name, dev->port_id,
+	TAP_LOG(INFO, "%s: port %u on tap interface %s, NAPI %s%s%s%s", name, dev->port_id,
 		priv->nd.iface,
-		(priv->tun_flags & IFF_NAPI) ? "on" : "off (the kernel does not offer it)");
+		(priv->tun_flags & IFF_NAPI) ? "on" : "off (the kernel does not offer it)",
+		priv->persist ? ", persistent" : "", priv->remote_ifindex ? ", remote " : "",
+		priv->remote);
 	return 0;
 release_port:
 	eth_dev_release_port(dev);

@@ -55,6 +55,17 @@ struct px_eth_dev_ops {
 	int (*dev_set_link_up)(struct px_eth_dev *dev);
 	int (*dev_set_link_down)(struct px_eth_dev *dev);
 	int (*dev_reset)(struct px_eth_dev *dev); /* called stopped; keep queues and config */
+	/* RSS redirection table: @reta_size is dev_info's, every masked entry a configured RX
+	 * queue (ethdev checked); the driver keeps the table and applies it at each start */
+	int (*reta_update)(struct px_eth_dev *dev, const struct px_eth_rss_reta_entry64 *reta_conf,
+			   uint16_t reta_size);
+	int (*reta_query)(struct px_eth_dev *dev, struct px_eth_rss_reta_entry64 *reta_conf,
+			  uint16_t reta_size);
+	/* RSS hash types (within flow_type_rss_offloads) and key (NULL: keep; else hash_key_size
+	 * bytes), kept as the table is */
+	int (*rss_hash_update)(struct px_eth_dev *dev, const struct px_eth_rss_conf *rss_conf);
+	/* fill rss_hf, and the key when rss_key is not NULL (room for hash_key_size bytes) */
+	int (*rss_hash_conf_get)(struct px_eth_dev *dev, struct px_eth_rss_conf *rss_conf);
 };
 
 enum px_eth_dev_state {

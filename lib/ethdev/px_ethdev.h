@@ -80,6 +80,19 @@ struct px_eth_rss_conf {
 	uint64_t rss_hf;     /**< PX_ETH_RSS_* to hash on */
 };
 
+/** Entries of the RSS redirection table in one px_eth_rss_reta_entry64. */
+#define PX_ETH_RETA_GROUP_SIZE 64
+
+/**
+ * 64 entries of an RSS redirection table (RETA), as DPDK's rte_eth_rss_reta_entry64: element g
+ * of an array holds entries 64g .. 64g + 63. A frame whose RSS hash is h goes to RX queue
+ * reta[h % reta_size] of the table (entry h % 64 of element (h % reta_size) / 64).
+ */
+struct px_eth_rss_reta_entry64 {
+	uint64_t mask; /**< bit i: reta[i] is to be set (update) or read (query) */
+	uint16_t reta[PX_ETH_RETA_GROUP_SIZE]; /**< RX queue numbers */
+};
+
 struct px_eth_conf {
 	struct {
 		enum px_eth_mq_rx_mode mq_mode;
@@ -117,7 +130,8 @@ struct px_eth_dev_info {
 	uint64_t rx_offload_capa;
 	uint64_t tx_offload_capa;
 	uint64_t flow_type_rss_offloads;
-	uint8_t hash_key_size;
+	uint8_t hash_key_size; /**< bytes of the RSS key (0: the key cannot be set) */
+	uint16_t reta_size;    /**< entries of the RSS redirection table (0: none to set) */
 	struct px_eth_desc_lim rx_desc_lim;
 	struct px_eth_desc_lim tx_desc_lim;
 	uint16_t nb_rx_queues; /**< configured */
@@ -376,6 +390,45 @@ int px_eth_dev_get_mtu(uint16_t port, uint16_t *mtu);
  * with PX_ETH_RX_OFFLOAD_VLAN_FILTER), -ENOTSUP (the driver has no VLAN filter)
  */
 int px_eth_dev_vlan_filter(uint16_t port, uint16_t vlan_id, int on);
+
+/**
+ * Set entries of the port's RSS redirection table: entry 64g + i becomes
+ * @p reta_conf[g].reta[i] where bit i of @p reta_conf[g].mask is set; the others keep their
+ * queue. The port must be configured with rxmode.mq_mode PX_ETH_MQ_RX_RSS; started or stopped.
+ * The driver keeps the table across stop and start; configure may reset it to its default
+ * (entry i is queue i % nb_rx_queues) when the RX queue count changes. On error nothing changed.
+ * @param reta_conf reta_size / 64 elements (PX_ETH_RETA_GROUP_SIZE entries each)
+ * @param reta_size the port's dev_info.reta_size, exactly
+ * @return 0, -ENODEV, -EINVAL (NULL, a @p reta_size not the port's, no mask bit set, a queue
+ * not below nb_rx_queues), -ENOTSUP (not configured for RSS, or the driver has no table),
+ * -EIO (the device refused it)
+ */
+int px_eth_dev_rss_reta_update(uint16_t port, const struct px_eth_rss_reta_entry64 *reta_conf,
+			       uint16_t reta_size);
+/**
+ * Read entries of the port's RSS redirection table: @p reta_conf[g].reta[i] for each bit i set
+ * in @p reta_conf[g].mask (the other entries are left as they are).
+ * @return 0, -ENODEV, -EINVAL (NULL, a @p reta_size not the port's, no mask bit set),
+ * -ENOTSUP
+ */
+int px_eth_dev_rss_reta_query(uint16_t port, struct px_eth_rss_reta_entry64 *reta_conf,
+			      uint16_t reta_size);
+/**
+ * Change the port's RSS hash types to @p rss_conf->rss_hf and, when @p rss_conf->rss_key is
+ * not NULL, its key (rss_key_len bytes, exactly dev_info.hash_key_size; NULL keeps the key).
+ * As px_eth_dev_rss_reta_update(): configured for RSS, started or stopped, kept across stop
+ * and start, nothing changed on error.
+ * @return 0, -ENODEV, -EINVAL (NULL, hash types outside flow_type_rss_offloads, a key of
+ * another length), -ENOTSUP, -EIO
+ */
+int px_eth_dev_rss_hash_update(uint16_t port, const struct px_eth_rss_conf *rss_conf);
+/**
+ * The port's RSS hash types into @p rss_conf->rss_hf and, when @p rss_conf->rss_key is not
+ * NULL, its key (rss_key_len must be at least dev_info.hash_key_size; it becomes the key's
+ * length).
+ * @return 0, -ENODEV, -EINVAL (NULL, a key buffer too short), -ENOTSUP
+ */
+int px_eth_dev_rss_hash_conf_get(uint16_t port, struct px_eth_rss_conf *rss_conf);
 
 /**
  * Arm the RX interrupt of a queue (the port must be configured with intr_conf.rxq = 1).

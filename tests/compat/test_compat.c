@@ -172,6 +172,8 @@ static int setup_port(uint16_t port, struct rte_mempool *mp)
 /* What Pollux does not do fails with DPDK's error, naming it in the log. */
 static void check_unsupported(uint16_t port, struct rte_mempool *mp)
 {
+	struct rte_eth_rss_reta_entry64 reta[2] = {{.mask = 1}};
+	struct rte_eth_rss_conf rss = {.rss_hf = RTE_ETH_RSS_IPV4};
 	struct rte_eth_conf conf;
 	struct rte_eth_rxconf rxconf;
 
@@ -190,6 +192,11 @@ static void check_unsupported(uint16_t port, struct rte_mempool *mp)
 	CHECK(rte_eth_dev_callback_register(port, RTE_ETH_EVENT_QUEUE_STATE,
 					    (rte_eth_dev_cb_fn)(void (*)(void))abort,
 					    NULL) == -ENOTSUP);
+	/* net_ring has no RSS table: the calls reach Pollux's and say so */
+	CHECK(rte_eth_dev_rss_reta_update(port, reta, 128) == -ENOTSUP);
+	CHECK(rte_eth_dev_rss_reta_query(port, NULL, 128) == -EINVAL);
+	CHECK(rte_eth_dev_rss_hash_update(port, &rss) == -EINVAL); /* no hash type offered */
+	CHECK(rte_eth_dev_rss_reta_update(RTE_MAX_ETHPORTS - 1, reta, 128) == -ENODEV);
 	CHECK(rte_eth_dev_configure(RTE_MAX_ETHPORTS - 1, 1, 1, &conf) == -ENODEV);
 	CHECK(rte_eth_dev_socket_id(RTE_MAX_ETHPORTS - 1) == -1 && rte_errno == EINVAL);
 }

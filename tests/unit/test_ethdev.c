@@ -13,6 +13,9 @@
 #include "../../lib/ethdev/ethdev_driver.h"
 #include "px_test.h"
 
+#define FAKE_RETA 128 /* RSS redirection table entries: two px_eth_rss_reta_entry64 */
+#define FAKE_KEY 40   /* RSS key bytes */
+
 struct fake_q {
 	uint16_t id;
 	uint64_t pkts;
@@ -24,6 +27,10 @@ struct fake_priv {
 	uint64_t hw_counter; /* an xstat of the driver */
 	uint16_t mtu;        /* the last MTU mtu_set applied */
 	int vlan_calls;
+	int rss_calls;            /* reta_update and rss_hash_update calls */
+	uint16_t reta[FAKE_RETA]; /* the RSS redirection table the "hardware" has */
+	uint8_t key[FAKE_KEY];    /* and its key and hash types */
+	uint64_t rss_hf;
 };
 
 static uint16_t fake_rx(void *q, struct px_mbuf **pkts, uint16_t n)
@@ -52,6 +59,8 @@ static int fake_infos(struct px_eth_dev *dev, struct px_eth_dev_info *info)
 	info->rx_offload_capa = PX_ETH_RX_OFFLOAD_CHECKSUM | PX_ETH_RX_OFFLOAD_VLAN_FILTER;
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->flow_type_rss_offloads = PX_ETH_RSS_IPV4;
+	info->reta_size = FAKE_RETA;
+	info->hash_key_size = FAKE_KEY;
 	info->rx_desc_lim = (struct px_eth_desc_lim){.nb_max = 4096, .nb_min = 32, .nb_align = 8};
 	info->tx_desc_lim = info->rx_desc_lim;
 	info->min_mtu = 68;
@@ -195,6 +204,51 @@ static int fake_intr_fd(struct px_eth_dev *dev, uint16_t q)
 	return ((struct fake_q *)dev->rx_queues[q])->efd;
 }
 
+static int fake_reta_update(struct px_eth_dev *dev, const struct px_eth_rss_reta_entry64 *c,
+			    uint16_t size)
+{
+	struct fake_priv *fp = dev->dev_private;
+
+	fp->rss_calls++;
+	for (uint16_t e = 0; e < size; e++)
+		if (c[e / 64].mask >> (e % 64) & 1)
+			fp->reta[e] = c[e / 64].reta[e % 64];
+	return 0;
+}
+
+static int fake_reta_query(struct px_eth_dev *dev, struct px_eth_rss_reta_entry64 *c, uint16_t size)
+{
+	const struct fake_priv *fp = dev->dev_private;
+
+	for (uint16_t e = 0; e < size; e++)
+		if (c[e / 64].mask >> (e % 64) & 1)
+			c[e / 64].reta[e % 64] = fp->reta[e];
+	return 0;
+}
+
+static int fake_hash_update(struct px_eth_dev *dev, const struct px_eth_rss_conf *c)
+{
+	struct fake_priv *fp = dev->dev_private;
+
+	fp->rss_calls++;
+	if (c->rss_key)
+		memcpy(fp->key, c->rss_key, c->rss_key_len);
+	fp->rss_hf = c->rss_hf;
+	return 0;
+}
+
+static int fake_hash_get(struct px_eth_dev *dev, struct px_eth_rss_conf *c)
+{
+	const struct fake_priv *fp = dev->dev_private;
+
+	c->rss_hf = fp->rss_hf;
+	if (c->rss_key) {
+		memcpy(c->rss_key, fp->key, FAKE_KEY);
+		c->rss_key_len = FAKE_KEY;
+	}
+	return 0;
+}
+
 static const struct px_eth_dev_ops fake_ops = {
 	.dev_infos_get = fake_infos,
 	.dev_start = fake_start,
@@ -216,6 +270,10 @@ static const struct px_eth_dev_ops fake_ops = {
 	.rx_queue_intr_enable = fake_intr,
 	.rx_queue_intr_disable = fake_intr,
 	.rx_queue_intr_fd = fake_intr_fd,
+	.reta_update = fake_reta_update,
+	.reta_query = fake_reta_query,
+	.rss_hash_update = fake_hash_update,
+	.rss_hash_conf_get = fake_hash_get,
 };
 
 static int fake_port(const char *name, uint16_t *port)
@@ -280,6 +338,8 @@ static int test_ethdev_invalid_port(void)
 		PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_ctl_q_get_fd(p, 0), -ENODEV, "intr fd");
 		PX_TEST_ASSERT_EQ(px_eth_dev_get_name_by_port(p, name), -ENODEV, "name");
 		PX_TEST_ASSERT_EQ(px_eth_dev_socket_id(p), -ENODEV, "socket");
+		PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_query(p, NULL, 128), -ENODEV, "reta query");
+		PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_conf_get(p, NULL), -ENODEV, "hash conf");
 		PX_TEST_ASSERT_EQ(px_eth_rx_burst(p, 0, pkts, 4), 0, "rx burst");
 		PX_TEST_ASSERT_EQ(px_eth_tx_burst(p, 0, pkts, 4), 0, "tx burst");
 	}
@@ -535,6 +595,171 @@ static int test_ethdev_many_ports(void)
 	return PX_TEST_OK;
 }
 PX_TEST(ethdev_ports_autotest, PX_TEST_F_FAST, test_ethdev_many_ports)
+
+/* ---- RSS after configure: the redirection table, the hash types and key ---- */
+
+/* Every entry of the fake port's table as the API reads it back into @out. */
+static int reta_read(uint16_t p, uint16_t out[FAKE_RETA])
+{
+	struct px_eth_rss_reta_entry64 c[FAKE_RETA / 64];
+
+	memset(c, 0xff, sizeof(c)); /* masks all set; entries the query must overwrite */
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_query(p, c, FAKE_RETA), 0, "query");
+	for (int e = 0; e < FAKE_RETA; e++)
+		out[e] = c[e / 64].reta[e % 64];
+	return PX_TEST_OK;
+}
+
+/* @c refused with -EINVAL and a log line containing @why; the driver not called, its table
+ * still @before. */
+static int reta_refused(uint16_t p, const struct px_eth_rss_reta_entry64 *c, uint16_t size,
+			const uint16_t before[FAKE_RETA], const char *why)
+{
+	struct fake_priv *fp = eth_dev_get(p)->dev_private;
+	int calls = fp->rss_calls;
+	uint16_t now[FAKE_RETA];
+	const char *log;
+
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_update(p, c, size), -EINVAL, "%s", why);
+	log = px_test_log_capture_stop();
+	PX_TEST_ASSERT(strstr(log, why) != NULL, "the log says '%s': %s", why, log);
+	PX_TEST_ASSERT_EQ(fp->rss_calls, calls, "the driver never saw it (%s)", why);
+	if (reta_read(p, now) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	PX_TEST_ASSERT(memcmp(now, before, sizeof(now)) == 0, "table unchanged (%s)", why);
+	return PX_TEST_OK;
+}
+
+static int test_ethdev_reta(uint16_t p)
+{
+	struct px_eth_rss_reta_entry64 c[FAKE_RETA / 64];
+	uint16_t want[FAKE_RETA], got[FAKE_RETA];
+
+	for (int e = 0; e < FAKE_RETA; e++)
+		c[e / 64].reta[e % 64] = want[e] = (uint16_t)(3 - e % 4);
+	c[0].mask = c[1].mask = ~0ull;
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_update(p, c, FAKE_RETA), 0, "whole table");
+	if (reta_read(p, got) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	PX_TEST_ASSERT(memcmp(got, want, sizeof(got)) == 0, "read back as written");
+
+	/* only the masked entries change: odd entries of the second element to queue 1 */
+	c[0].mask = 0;
+	c[1].mask = 0xaaaaaaaaaaaaaaaaull;
+	for (int i = 0; i < 64; i++)
+		c[1].reta[i] = (i & 1) ? 1 : 99; /* an unmasked 99 is not looked at */
+	for (int e = 64; e < FAKE_RETA; e += 2)
+		want[e + 1] = 1;
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_update(p, c, FAKE_RETA), 0, "masked entries");
+	if (reta_read(p, got) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	PX_TEST_ASSERT(memcmp(got, want, sizeof(got)) == 0, "only the masked entries changed");
+
+	if (reta_refused(p, NULL, FAKE_RETA, want, "reta_conf is NULL") != PX_TEST_OK ||
+	    reta_refused(p, c, 64, want, "the port's table has 128 entries") != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	c[1].mask = 0;
+	if (reta_refused(p, c, FAKE_RETA, want, "no mask bit set") != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	c[0].mask = 1ull << 5 | 1ull << 7; /* entry 5 fine, entry 7 a queue the port lacks */
+	c[0].reta[5] = 0;
+	c[0].reta[7] = 4;
+	if (reta_refused(p, c, FAKE_RETA, want, "entry 7: queue 4, but the port has 4 RX queues") !=
+	    PX_TEST_OK)
+		return PX_TEST_FAILED;
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_query(p, c, 64), -EINVAL, "query: size");
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_query(p, NULL, FAKE_RETA), -EINVAL, "query: NULL");
+	px_test_log_capture_stop();
+	return PX_TEST_OK;
+}
+
+static int test_ethdev_rss_hash(uint16_t p)
+{
+	struct fake_priv *fp = eth_dev_get(p)->dev_private;
+	uint8_t key[FAKE_KEY + 1], back[FAKE_KEY];
+	struct px_eth_rss_conf rc = {.rss_key = key, .rss_key_len = FAKE_KEY};
+	const char *log;
+	int calls;
+
+	for (int i = 0; i < FAKE_KEY + 1; i++)
+		key[i] = (uint8_t)(i * 7 + 1);
+	rc.rss_hf = PX_ETH_RSS_IPV4;
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_update(p, &rc), 0, "key and hash types");
+	rc = (struct px_eth_rss_conf){.rss_key = back, .rss_key_len = sizeof(back)};
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_conf_get(p, &rc), 0, "read back");
+	PX_TEST_ASSERT(rc.rss_hf == PX_ETH_RSS_IPV4 && rc.rss_key_len == FAKE_KEY &&
+			       memcmp(back, key, FAKE_KEY) == 0,
+		       "the key and hash types as set");
+
+	calls = fp->rss_calls;
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_update(p, NULL), -EINVAL, "NULL");
+	rc = (struct px_eth_rss_conf){.rss_hf = PX_ETH_RSS_IPV6};
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_update(p, &rc), -EINVAL, "a hash type not offered");
+	rc = (struct px_eth_rss_conf){.rss_key = key, .rss_key_len = FAKE_KEY + 1};
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_update(p, &rc), -EINVAL, "a key too long");
+	rc.rss_key_len = FAKE_KEY - 1;
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_update(p, &rc), -EINVAL, "a key too short");
+	rc.rss_key_len = FAKE_KEY - 1;
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_conf_get(p, &rc), -EINVAL, "no room for the key");
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_conf_get(p, NULL), -EINVAL, "NULL");
+	log = px_test_log_capture_stop();
+	PX_TEST_ASSERT(strstr(log, "0x100 are not supported (dev_info.flow_type_rss_offloads"),
+		       "names the hash type: %s", log);
+	PX_TEST_ASSERT(strstr(log, "RSS key of 41 bytes; the port's is 40 bytes"),
+		       "names the length: %s", log);
+	PX_TEST_ASSERT(strstr(log, "RSS key buffer of 39 bytes"), "names the buffer: %s", log);
+	PX_TEST_ASSERT_EQ(fp->rss_calls, calls, "the driver saw none of them");
+	PX_TEST_ASSERT(fp->rss_hf == PX_ETH_RSS_IPV4 && memcmp(fp->key, key, FAKE_KEY) == 0,
+		       "nothing changed");
+
+	/* a NULL key keeps the key */
+	rc = (struct px_eth_rss_conf){.rss_hf = 0};
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_update(p, &rc), 0, "hash types only");
+	rc = (struct px_eth_rss_conf){.rss_hf = ~0ull};
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_conf_get(p, &rc), 0, "without a key buffer");
+	PX_TEST_ASSERT_EQ(rc.rss_hf, 0, "hash types 0");
+	PX_TEST_ASSERT(memcmp(fp->key, key, FAKE_KEY) == 0, "key kept");
+	return PX_TEST_OK;
+}
+
+/*
+ * The RSS API on the fake port (a 128-entry table, a 40-byte key, IPv4 hashing): nothing before
+ * the port is configured for RSS; then every bad argument refused with -EINVAL, a log line that
+ * names the fix, the driver not called and nothing changed; good ones reach the driver entry
+ * by entry, as masked, and read back.
+ */
+static int test_ethdev_rss(void)
+{
+	struct px_eth_rss_reta_entry64 c[FAKE_RETA / 64] = {{.mask = 1}};
+	struct px_eth_conf conf = {.rxmode.mq_mode = PX_ETH_MQ_RX_RSS,
+				   .rx_adv_conf.rss_conf.rss_hf = PX_ETH_RSS_IPV4};
+	struct px_eth_rss_conf rc = {.rss_hf = PX_ETH_RSS_IPV4};
+	const char *log;
+	uint16_t p = 0;
+	int ret;
+
+	PX_TEST_ASSERT_EQ(fake_port("net_fake_rss", &p), 0, "allocate");
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_update(p, c, FAKE_RETA), -ENOTSUP, "unconfigured");
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_update(p, &rc), -ENOTSUP, "unconfigured");
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 4, 1, NULL), 0, "configure without RSS");
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_update(p, c, FAKE_RETA), -ENOTSUP, "without RSS");
+	log = px_test_log_capture_stop();
+	PX_TEST_ASSERT(strstr(log, "configure the port with rxmode.mq_mode = PX_ETH_MQ_RX_RSS"),
+		       "says how: %s", log);
+	PX_TEST_ASSERT_EQ(((struct fake_priv *)eth_dev_get(p)->dev_private)->rss_calls, 0,
+			  "driver not called");
+	PX_TEST_ASSERT_EQ(px_eth_dev_configure(p, 4, 1, &conf), 0, "configure with RSS, 4 queues");
+	ret = test_ethdev_reta(p);
+	if (ret == PX_TEST_OK)
+		ret = test_ethdev_rss_hash(p);
+	PX_TEST_ASSERT_EQ(px_eth_dev_close(p), 0, "close");
+	return ret;
+}
+PX_TEST(ethdev_rss_autotest, PX_TEST_F_FAST, test_ethdev_rss)
 
 /* ---- events: callbacks, the interrupt thread, LSC configuration ---- */
 

@@ -239,6 +239,15 @@ struct rte_eth_rss_conf {
 	uint64_t rss_hf;     /**< RTE_ETH_RSS_* */
 };
 
+/** Entries of the RSS redirection table in one rte_eth_rss_reta_entry64. */
+#define RTE_ETH_RETA_GROUP_SIZE 64
+
+/** 64 entries of an RSS redirection table: px_eth_rss_reta_entry64's layout. */
+struct rte_eth_rss_reta_entry64 {
+	uint64_t mask; /**< bit i: reta[i] is to be set or read */
+	uint16_t reta[RTE_ETH_RETA_GROUP_SIZE];
+};
+
 struct rte_eth_intr_conf {
 	uint32_t lsc : 1; /**< link state change interrupt */
 	uint32_t rxq : 1; /**< RX queue interrupts */
@@ -712,12 +721,19 @@ const struct rte_eth_rxtx_callback *rte_eth_add_tx_callback(uint16_t port_id, ui
 							    rte_tx_callback_fn fn,
 							    void *user_param);
 
+/** RSS after configure: px_eth_dev_rss_reta_update/query, px_eth_dev_rss_hash_update/
+ * conf_get (DPDK's checks and errors; a port without a table: -ENOTSUP). */
+int rte_eth_dev_rss_reta_update(uint16_t port_id, struct rte_eth_rss_reta_entry64 *reta_conf,
+				uint16_t reta_size);
+int rte_eth_dev_rss_reta_query(uint16_t port_id, struct rte_eth_rss_reta_entry64 *reta_conf,
+			       uint16_t reta_size);
+int rte_eth_dev_rss_hash_update(uint16_t port_id, struct rte_eth_rss_conf *rss_conf);
+int rte_eth_dev_rss_hash_conf_get(uint16_t port_id, struct rte_eth_rss_conf *rss_conf);
+
 /** Not in Pollux: -ENOTSUP (after the port check: -ENODEV). */
 int rte_eth_rx_queue_count(uint16_t port_id, uint16_t queue_id);
 int rte_eth_tx_done_cleanup(uint16_t port_id, uint16_t queue_id, uint32_t free_cnt);
 int rte_eth_dev_fw_version_get(uint16_t port_id, char *fw_version, size_t fw_size);
-int rte_eth_dev_rss_hash_update(uint16_t port_id, struct rte_eth_rss_conf *rss_conf);
-int rte_eth_dev_rss_hash_conf_get(uint16_t port_id, struct rte_eth_rss_conf *rss_conf);
 int rte_eth_dev_vlan_filter(uint16_t port_id, uint16_t vlan_id, int on);
 int rte_eth_timesync_enable(uint16_t port_id);
 /** The device clock (for hardware timestamps): -ENOTSUP. */

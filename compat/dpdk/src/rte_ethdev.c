@@ -4,9 +4,11 @@
  * (rte_ethdev.h). Each converts field by field; a field Pollux cannot honour fails the call
  * with one log line naming it, never silently.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -56,6 +58,7 @@ int rte_eth_dev_info_get(uint16_t port_id, struct rte_eth_dev_info *dev_info)
 	dev_info->rx_queue_offload_capa = pi.rx_offload_capa;
 	dev_info->tx_queue_offload_capa = pi.tx_offload_capa;
 	dev_info->hash_key_size = pi.hash_key_size;
+	dev_info->reta_size = pi.reta_size;
 	dev_info->flow_type_rss_offloads = pi.flow_type_rss_offloads;
 	desc_lim_from_px(&dev_info->rx_desc_lim, &pi.rx_desc_lim);
 	desc_lim_from_px(&dev_info->tx_desc_lim, &pi.tx_desc_lim);
@@ -527,17 +530,53 @@ int rte_eth_dev_fw_version_get(uint16_t port_id, char *fw_version, size_t fw_siz
 	return port_unsupported(port_id, "rte_eth_dev_fw_version_get");
 }
 
+static_assert(sizeof(struct rte_eth_rss_reta_entry64) == sizeof(struct px_eth_rss_reta_entry64) &&
+		      offsetof(struct rte_eth_rss_reta_entry64, reta) ==
+			      offsetof(struct px_eth_rss_reta_entry64, reta),
+	      "one RETA layout");
+
+int rte_eth_dev_rss_reta_update(uint16_t port_id, struct rte_eth_rss_reta_entry64 *reta_conf,
+				uint16_t reta_size)
+{
+	return px_eth_dev_rss_reta_update(
+		port_id, (const struct px_eth_rss_reta_entry64 *)(const void *)reta_conf,
+		reta_size);
+}
+
+int rte_eth_dev_rss_reta_query(uint16_t port_id, struct rte_eth_rss_reta_entry64 *reta_conf,
+			       uint16_t reta_size)
+{
+	return px_eth_dev_rss_reta_query(
+		port_id, (struct px_eth_rss_reta_entry64 *)(void *)reta_conf, reta_size);
+}
+
 int rte_eth_dev_rss_hash_update(uint16_t port_id, struct rte_eth_rss_conf *rss_conf)
 {
-	(void)rss_conf;
-	return port_unsupported(port_id,
-				"rte_eth_dev_rss_hash_update (set RSS in rte_eth_dev_configure)");
+	struct px_eth_rss_conf pc;
+
+	if (rss_conf == NULL)
+		return px_eth_dev_rss_hash_update(port_id, NULL);
+	pc = (struct px_eth_rss_conf){.rss_key = rss_conf->rss_key,
+				      .rss_key_len = rss_conf->rss_key_len,
+				      .rss_hf = rss_conf->rss_hf};
+	return px_eth_dev_rss_hash_update(port_id, &pc);
 }
 
 int rte_eth_dev_rss_hash_conf_get(uint16_t port_id, struct rte_eth_rss_conf *rss_conf)
 {
-	(void)rss_conf;
-	return port_unsupported(port_id, "rte_eth_dev_rss_hash_conf_get");
+	struct px_eth_rss_conf pc;
+	int ret;
+
+	if (rss_conf == NULL)
+		return px_eth_dev_rss_hash_conf_get(port_id, NULL);
+	pc = (struct px_eth_rss_conf){.rss_key = rss_conf->rss_key,
+				      .rss_key_len = rss_conf->rss_key_len};
+	ret = px_eth_dev_rss_hash_conf_get(port_id, &pc);
+	if (ret == 0) {
+		rss_conf->rss_key_len = pc.rss_key_len;
+		rss_conf->rss_hf = pc.rss_hf;
+	}
+	return ret;
 }
 
 int rte_eth_dev_vlan_filter(uint16_t port_id, uint16_t vlan_id, int on)

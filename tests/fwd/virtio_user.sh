@@ -73,53 +73,34 @@ rx() {
     queue_used rx $q
 }
 
-# restart DEVARGS: Pollux listens (server=1) and receives; testpmd (client=1) sends, is stopped,
-# and a new one connects and sends: Pollux receives from both, and holds as many fds with the
-# second backend as with the first
+# restart HOW DEVARGS: Pollux listens (server=1) and receives; testpmd (client=1) sends and goes
+# (HOW: stop, or kill: SIGKILL mid-traffic), and a new one connects and sends: Pollux sees the
+# first go, holds as many fds with the second backend as with the first, and receives what both
+# sent (after a kill: at least the second one's and some of the first one's)
 restart() {
     local tx1 fd1 fd2 px
-    vu_start "path=$sock,server=1,$1" --forward-mode=rxonly
+    vu_start "path=$sock,server=1${2:+,$2}" --forward-mode=rxonly
     fwd_ready "$sock"
     testpmd_start "net_vhost0,iface=$sock,client=1" --forward-mode=txonly
     sleep "$traffic"
     px=$(pgrep -P "$fwd_pid")
     fd1=$(ls "/proc/$px/fd" | wc -l)
-    testpmd_stop
-    tx1=$tp_tx
+    if [ "$1" = kill ]; then testpmd_kill; else testpmd_stop; tx1=$tp_tx; fi
     testpmd_start "net_vhost0,iface=$sock,client=1" --forward-mode=txonly
     sleep "$traffic"
     fd2=$(ls "/proc/$px/fd" | wc -l)
     testpmd_stop
     sleep 0.5
     fwd_stop
-    grep -q "went away" "$tmp/out" || { echo "FAIL: Pollux did not see the first backend go"; exit 1; }
+    grep -q "went away" "$tmp/out" || { echo "FAIL: Pollux did not see the first backend go ($1)"; exit 1; }
     [ "$fd1" -eq "$fd2" ] || { echo "FAIL: px-fwd held $fd1 fds with the first backend, $fd2 with the second"; exit 1; }
     echo "ok: $fd1 fds with either backend"
-    check "p[0]['rx_packets'] == $tx1 + $tp_tx and $tx1 > 1000 and $tp_tx > 1000" \
-        "Pollux received both backends' frames ($tx1 + $tp_tx)"
-}
-
-# restart_kill: as restart, but the first testpmd is killed (SIGKILL) mid-traffic: Pollux sees
-# it go, takes the next one, and receives at least everything the second one sent
-restart_kill() {
-    local fd1 fd2 px
-    vu_start "path=$sock,server=1" --forward-mode=rxonly
-    fwd_ready "$sock"
-    testpmd_start "net_vhost0,iface=$sock,client=1" --forward-mode=txonly
-    sleep "$traffic"
-    px=$(pgrep -P "$fwd_pid")
-    fd1=$(ls "/proc/$px/fd" | wc -l)
-    testpmd_kill
-    testpmd_start "net_vhost0,iface=$sock,client=1" --forward-mode=txonly
-    sleep "$traffic"
-    fd2=$(ls "/proc/$px/fd" | wc -l)
-    testpmd_stop
-    sleep 0.5
-    fwd_stop
-    grep -q "went away" "$tmp/out" || { echo "FAIL: Pollux did not see the killed backend go"; exit 1; }
-    [ "$fd1" -eq "$fd2" ] || { echo "FAIL: px-fwd held $fd1 fds with the first backend, $fd2 with the second"; exit 1; }
-    echo "ok: $fd1 fds with either backend"
-    check "p[0]['rx_packets'] > $tp_tx > 1000" "Pollux received the second backend's $tp_tx frames and the first one's"
+    if [ "$1" = kill ]; then
+        check "p[0]['rx_packets'] > $tp_tx > 1000" "Pollux received the second backend's $tp_tx frames and the killed one's"
+    else
+        check "p[0]['rx_packets'] == $tx1 + $tp_tx and $tx1 > 1000 and $tp_tx > 1000" \
+            "Pollux received both backends' frames ($tx1 + $tp_tx)"
+    fi
 }
 
 # refused DEVARGS WHAT [EAL-ARGS]: px-fwd fails at probe with one line of net_virtio_user's naming WHAT
@@ -150,9 +131,9 @@ tx_2q) tx "queues=2" 60 ;;
 tx_2q_packed) tx "queues=2,packed_vq=1" 60 ;;
 rx_2q) rx "queues=2" 60 ;;
 rx_2q_packed) rx "queues=2,packed_vq=1" 1514 ;;
-restart) restart "packed_vq=0" ;;
-restart_packed) restart "packed_vq=1" ;;
-restart_kill) restart_kill ;;
+restart) restart stop "packed_vq=0" ;;
+restart_packed) restart stop "packed_vq=1" ;;
+restart_kill) restart kill ;;
 rx_intr)
     # RX interrupts (test_virtio_user_intr.c) with Pollux's net_vhost as the backend, sending 20
     # frames a second: ten wake-ups, each from the backend's call (its "calls" xstat counts them)

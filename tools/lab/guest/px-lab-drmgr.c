@@ -269,18 +269,49 @@ static int find_phb(uint32_t drc, char *phb, size_t len)
 	return found;
 }
 
+/* The device-tree node (a path below /proc/device-tree) that carries DRC @drc, below its PHB:
+ * for a device the kernel has no PCI device for (removed through sysfs before). */
+static int find_dt_node(uint32_t drc, char *node, size_t len)
+{
+	char phb[256], p[600];
+	struct dirent *e;
+	int found = -1;
+	DIR *d;
+
+	if (find_phb(drc, phb, sizeof(phb)) < 0)
+		return -1;
+	snprintf(p, sizeof(p), DT "%s", phb);
+	d = opendir(p);
+	if (d == NULL)
+		return -1;
+	while (found < 0 && (e = readdir(d)) != NULL) {
+		uint32_t v;
+
+		snprintf(p, sizeof(p), DT "%s/%s/ibm,my-drc-index", phb, e->d_name);
+		if (e->d_name[0] != '.' && read_cell(p, &v) == 0 && v == drc &&
+		    snprintf(node, len, "%s/%s", phb, e->d_name) < (int)len)
+			found = 0;
+	}
+	closedir(d);
+	return found;
+}
+
 static void hp_remove(uint32_t drc)
 {
 	char addr[64], node[400], p[600];
 
-	if (find_pci_dev(drc, addr, sizeof(addr), node, sizeof(node)) < 0) {
-		say("remove: no PCI device on DRC 0x%08x", drc);
-		return;
-	}
-	say("remove: DRC 0x%08x is %s (%s)", drc, addr, node);
-	snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/remove", addr);
-	if (put(p, "1") < 0) {
-		say("remove: %s: %s", p, strerror(errno));
+	if (find_pci_dev(drc, addr, sizeof(addr), node, sizeof(node)) == 0) {
+		say("remove: DRC 0x%08x is %s (%s)", drc, addr, node);
+		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/remove", addr);
+		if (put(p, "1") < 0) {
+			say("remove: %s: %s", p, strerror(errno));
+			return;
+		}
+	} else if (find_dt_node(drc, node, sizeof(node)) == 0) {
+		snprintf(addr, sizeof(addr), "the device");
+		say("remove: DRC 0x%08x is %s, no PCI device in the kernel", drc, node);
+	} else {
+		say("remove: no device on DRC 0x%08x", drc);
 		return;
 	}
 	if (rtas(token("set-indicator"), 3, RTAS_ISOLATION_STATE, drc, RTAS_ISOLATE) != 0) {

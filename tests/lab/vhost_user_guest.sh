@@ -4,8 +4,10 @@
 # net_vhost port; the lab guest (tools/lab/run.sh --net vhost-user) has two virtio-net-pci NICs
 # whose backends they are, both driven by the guest kernel's virtio_net at MTU 9000 (mergeable
 # receive buffers), the guest's RAM a shared memfd that net_vhost maps:
-#   NIC 0 (10.9.0.1) -> px-fwd icmpecho (10.9.0.2): 100 pings, 0 % loss, then 3 pings of each
-#     of 18..8972 bytes (frames up to 9014 bytes both ways);
+#   NIC 0 (10.9.0.1, 2 queue pairs) -> px-fwd icmpecho (10.9.0.2, 2 RX and TX queues): 50
+#     pings from each guest CPU (the guest kernel's XPS sends each CPU's on its own queue), 0 %
+#     loss, every queue of net_vhost counted packets both ways (its per-queue xstats), then 3
+#     pings of each of 18..8972 bytes (frames up to 9014 bytes both ways);
 #   NIC 1 (10.9.1.1, packed=on) -> px-fwd 5tswap (a static ARP entry for 10.9.1.2):
 #     px-lab-udp sends UDP datagrams of 1..8972 bytes (frames up to the MTU) and then of
 #     9000..20000 bytes (IP fragments), each must come back byte for byte.
@@ -34,19 +36,26 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_fwd NAME LCORE MODE-ARGS...: px-fwd serving $tmp/NAME.sock on its own lcore.
+# start_fwd NAME LCORES DEVARGS INPUT MODE-ARGS...: px-fwd serving $tmp/NAME.sock, its
+# standard input from INPUT.
 start_fwd() {
-    local name=$1 lcore=$2
-    shift 2
-    "$fwd" -l "$lcore" --no-huge -m 256 --file-prefix "pxvu-$name-$$" \
-        --log-level=pmd.net.vhost:debug --vdev "net_vhost0,iface=$tmp/$name.sock" \
+    local name=$1 lcores=$2 devargs=$3 input=$4
+    shift 4
+    "$fwd" -l "$lcores" --no-huge -m 256 --file-prefix "pxvu-$name-$$" \
+        --log-level=pmd.net.vhost:debug --vdev "net_vhost0,iface=$tmp/$name.sock$devargs" \
         -- "$@" --max-pkt-len=9018 --enable-scatter \
         --stats-period=0 --stats-json="$tmp/$name.json" --total-num-mbufs=2048 \
-        >"$tmp/$name.log" 2>&1 &
+        <"$input" >"$tmp/$name.log" 2>&1 &
     pids+=($!)
 }
-start_fwd icmp 0 --forward-mode=icmpecho --icmp-ip=0,10.9.0.2
-start_fwd udp 1 --forward-mode=5tswap
+# icmpecho at px-fwd's prompt (-i -a: forwarding on lcore 1, the prompt on lcore 0 waits for
+# its commands from a FIFO that this script holds open on fd 5), so that its per-queue xstats
+# can be asked for at the end.
+mkfifo "$tmp/icmp.in"
+start_fwd icmp 0-1 ,queues=2 "$tmp/icmp.in" -i -a --forward-mode=icmpecho \
+    --icmp-ip=0,10.9.0.2 --rxq=2 --txq=2
+exec 5<>"$tmp/icmp.in"
+start_fwd udp 0 "" /dev/null --forward-mode=5tswap
 for _ in $(seq 100); do
     [ -S "$tmp/icmp.sock" ] && [ -S "$tmp/udp.sock" ] && break
     sleep 0.1
@@ -64,18 +73,20 @@ a=$(px-lab-kbind --up $1 virtio_net); b=$(px-lab-kbind --up $2 virtio_net)
 ip link set dev $a mtu 9000; ip link set dev $b mtu 9000
 ip addr add 10.9.0.1/24 dev $a; ip addr add 10.9.1.1/24 dev $b
 arp -i $b -s 10.9.1.2 02:00:00:00:01:02
-ping -c 100 -i 0.05 -W 2 10.9.0.2 >/tmp/ping.log || true
+taskset 1 ping -c 50 -i 0.05 -W 2 10.9.0.2 >/tmp/ping.log || true
+taskset 2 ping -c 50 -i 0.05 -W 2 10.9.0.2 >/tmp/ping1.log || true
 ok=0
 for s in 18 100 1472 1473 2000 4000 8000 8972; do
     ping -c 3 -i 0.1 -W 2 -s $s 10.9.0.2 >/tmp/p.$s || true
     tail -2 /tmp/p.$s
     grep -q "3 packets received" /tmp/p.$s && ok=$((ok+1))
 done
-cat /tmp/ping.log
+cat /tmp/ping.log /tmp/ping1.log
 u=0; px-lab-udp 10.9.1.2 9000 1 8972 37 || u=1
 px-lab-udp 10.9.1.2 9000 9000 20000 1000 || u=1
 cat /proc/net/dev
-grep -q "100 packets transmitted, 100 packets received, 0% packet loss" /tmp/ping.log &&
+grep -q "50 packets transmitted, 50 packets received, 0% packet loss" /tmp/ping.log &&
+    grep -q "50 packets transmitted, 50 packets received, 0% packet loss" /tmp/ping1.log &&
     [ $ok = 8 ] && [ $u = 0 ]'
 
 mem=()
@@ -83,10 +94,18 @@ mem=()
 rc=0
 "$repo/tools/lab/run.sh" --arch "$arch" --build-dir "$bdir" \
     --nics virtio-noplatform,virtio-noplatform --nic-props 0 vectors=0 \
-    --nic-props 1 vectors=0,packed=on --net "vhost-user:$tmp/icmp.sock,$tmp/udp.sock" \
+    --nic-props 1 vectors=0,packed=on --net "vhost-user:$tmp/icmp.sock:2,$tmp/udp.sock" \
     --timeout "${PX_LAB_TIMEOUT:-120}" "${mem[@]}" "$@" -- "$guest" || rc=$?
 
-# Each px-fwd must stop cleanly (exit 0: every mbuf back) after forwarding.
+# Each px-fwd must stop cleanly (exit 0: every mbuf back) after forwarding; icmpecho's
+# per-queue counters first (it gets SIGTERM after 10 s if it does not quit); 5tswap, without
+# a prompt, gets SIGTERM.
+echo "show port xstats 0" >&5
+echo quit >&5
+for _ in $(seq 100); do
+    kill -0 "${pids[0]}" 2>/dev/null || break
+    sleep 0.1
+done
 frc=0
 for i in 0 1; do
     kill -TERM "${pids[$i]}" 2>/dev/null || true
@@ -101,7 +120,15 @@ for name in icmp udp; do
 done
 [ "$rc" = 0 ] || { echo "FAIL: the guest's command exited $rc"; exit "$rc"; }
 [ "$frc" = 0 ] || { echo "FAIL: a host px-fwd did not exit 0"; exit 1; }
+# Both queue pairs of NIC 0 carried echo requests and replies.
+for x in rx_q0_packets rx_q1_packets tx_q0_packets tx_q1_packets; do
+    v=$(sed -n "s/^ *$x: *//p" "$tmp/icmp.log")
+    echo "host px-fwd icmp: $x $v"
+    [ "${v:-0}" -gt 0 ] || { echo "FAIL: net_vhost's queue counter $x is ${v:-missing}"; exit 1; }
+done
 # The rings and the memory net_vhost saw.
+grep -q 'vring 3 ready: 256 entries, split' "$tmp/icmp.log" ||
+    { echo "FAIL: NIC 0's second queue pair was not set up"; exit 1; }
 grep -q 'vring 1 ready: 256 entries, split' "$tmp/icmp.log" ||
     { echo "FAIL: NIC 0's rings were not split ones"; exit 1; }
 grep -q 'vring 1 ready: 256 entries, packed' "$tmp/udp.log" ||

@@ -49,12 +49,14 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
                      Linux bridge in a network namespace of this run (root;
                      exit 77 when taps cannot be made): checksum offload, TSO
                      and multi-queue need it (QEMU offers them only on a tap)
-  --net vhost-user:SOCK[,SOCK...]
+  --net vhost-user:SOCK[:Q][,SOCK[:Q]...]
                      instead of the hub, NIC i's backend is the vhost-user
                      server on the host at the i-th SOCK (e.g. px-fwd with
-                     --vdev net_vhost0,iface=SOCK, started first); the guest's
-                     RAM is a shared memfd. Virtio NICs only; use
-                     virtio-noplatform (net_vhost has no IOTLB)
+                     --vdev net_vhost0,iface=SOCK, started first), Q queue
+                     pairs (mq=on); the guest's RAM is a shared memfd. Virtio
+                     NICs only; use virtio-noplatform (net_vhost has no IOTLB)
+                     and --nic-props I vectors=0 (QEMU 7.2's TCG crashes with
+                     MSI-X on vhost-user)
   --nic-props I PROPS  extra -device properties for NIC I (--nics order), e.g.
                      --nic-props 1 guest_tso4=off,guest_csum=off (repeatable)
   --append ARGS      extra kernel command line arguments
@@ -132,7 +134,7 @@ vhost-user:?*)
         exit 2
     fi
     ;;
-*) echo "lab: --net takes hub, tap, tap:N (queues) or vhost-user:SOCK[,SOCK...], not '$net'" >&2; exit 2 ;;
+*) echo "lab: --net takes hub, tap, tap:N (queues) or vhost-user:SOCK[:Q][,SOCK[:Q]...], not '$net'" >&2; exit 2 ;;
 esac
 if { [ "$LAB_NET_QUEUES" -gt 0 ] || [ "${#LAB_VHOST_SOCKS[@]}" -gt 0 ]; } && [ -n "$tap" ]; then
     echo "lab: --tap joins a host tap to the hub; --net $net has no hub" >&2

@@ -30,19 +30,11 @@
 #include <px_mbuf.h>
 #include <px_vdev.h>
 
+#include "fwd_test.h"
+
 #define NB_MBUFS 2048
 #define NB_RX 100
 #define NB_TX 50
-
-#define CHECK(cond, ...)                                             \
-	do {                                                         \
-		if (!(cond)) {                                       \
-			printf("FAIL: %s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__);                         \
-			printf("\n");                                \
-			exit(1);                                     \
-		}                                                    \
-	} while (0)
 
 static struct px_mempool *pool, *other_pool;
 static char port_args[256] = "iface=va"; /* and what argv[1] after "--" adds */

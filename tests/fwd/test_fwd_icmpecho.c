@@ -14,19 +14,9 @@
 #include <px_ip.h>
 
 #include "fwd.h"
+#include "fwd_test.h"
 
-struct fwd_config fwd_cfg = {.burst = 32};
-volatile int fwd_stop;
-struct fwd_stream fwd_streams[FWD_MAX_STREAMS];
-unsigned int fwd_nb_streams;
-struct px_mempool *fwd_pools[PX_MAX_NUMA_NODES];
-
-#define FAIL(...)                                      \
-	do {                                           \
-		fprintf(stderr, "FAIL: " __VA_ARGS__); \
-		fputc('\n', stderr);                   \
-		return 1;                              \
-	} while (0)
+FWD_TEST_GLOBALS(.burst = 32);
 
 static const uint8_t peer_mac[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
 static uint8_t our_ip[4] = {10, 0, 0, 1}, peer_ip[4] = {10, 0, 0, 2}, other_ip[4] = {10, 0, 0, 9};

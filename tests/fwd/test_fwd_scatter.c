@@ -12,19 +12,9 @@
 #include <px_eth_ring.h>
 
 #include "fwd.h"
+#include "fwd_test.h"
 
-struct fwd_config fwd_cfg = {.burst = 32, .txpkts = 8996, .flows = 1, .check = true};
-volatile int fwd_stop;
-struct fwd_stream fwd_streams[FWD_MAX_STREAMS];
-unsigned int fwd_nb_streams;
-struct px_mempool *fwd_pools[PX_MAX_NUMA_NODES];
-
-#define FAIL(...)                                      \
-	do {                                           \
-		fprintf(stderr, "FAIL: " __VA_ARGS__); \
-		fputc('\n', stderr);                   \
-		return 1;                              \
-	} while (0)
+FWD_TEST_GLOBALS(.burst = 32, .txpkts = 8996, .flows = 1, .check = true);
 
 static uint64_t seen[FWD_SEQ_WINDOW / 64];
 

@@ -8,12 +8,9 @@
 #include <string.h>
 
 #include "fwd.h"
+#include "fwd_test.h"
 
-struct fwd_config fwd_cfg = {.burst = 32};
-volatile int fwd_stop;
-struct fwd_stream fwd_streams[FWD_MAX_STREAMS];
-unsigned int fwd_nb_streams;
-struct px_mempool *fwd_pools[PX_MAX_NUMA_NODES];
+FWD_TEST_GLOBALS(.burst = 32);
 
 static int failures;
 

@@ -19,20 +19,12 @@
 #include <px_ethdev.h>
 #include <px_mbuf.h>
 
+#include "fwd_test.h"
+
 #define NB_MBUFS 2048
 #define NB_DESC 256
 #define ROUNDS 10
 #define BURST 32
-
-#define CHECK(cond, ...)                                             \
-	do {                                                         \
-		if (!(cond)) {                                       \
-			printf("FAIL: %s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__);                         \
-			printf("\n");                                \
-			exit(1);                                     \
-		}                                                    \
-	} while (0)
 
 /* Read the queue until it is empty; @return the frames read. */
 static unsigned int drain(uint16_t port)

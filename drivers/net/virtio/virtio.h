@@ -210,7 +210,8 @@ uint16_t virtio_packed_rx_refill(struct virtio_queue *vq, bool notify);
 
 /* ---- control queue (virtio_ctrl.c) -------------------------------------------------------- */
 
-#define VIRTIO_CTRL_DATA_MAX 256
+/* the longest command: RSS_CONFIG with a full table and the longest key (virtio_ctrl.c) */
+#define VIRTIO_CTRL_DATA_MAX 528
 /* §5.1.6.5.1 packet receive filtering */
 #define VIRTIO_NET_CTRL_RX 0
 #define VIRTIO_NET_CTRL_RX_PROMISC 0
@@ -227,7 +228,35 @@ size_t virtio_ctrl_buf_size(void);
 int virtio_ctrl_cmd(struct virtio_queue *vq, uint8_t class, uint8_t cmd, const void *data,
 		    uint32_t len);
 
+/* ---- RSS over the control queue (virtio_ctrl.c) ------------------------------------------- */
+
+/* Entries of the indirection table at most (DPDK's virtio PMD has 128; QEMU 7.2 takes 128). */
+#define VIRTIO_RSS_RETA_MAX 128
+
+struct virtio_adapter;
+
+/* The table size the port offers (dev_info.reta_size): 0 without RSS. */
+uint16_t virtio_rss_reta_size(const struct virtio_adapter *ad);
+/* ethdev's rss_hf for the device's supported_hash_types. */
+uint64_t virtio_rss_hf(uint32_t types);
+/* dev_configure: the key and hash types of the port's rss_conf, and the default table (entry
+ * i is RX queue i % nb_rx_queues) when the RX queue count changed. @return 0, -EINVAL (a key
+ * longer than the device takes) */
+int virtio_rss_configure(struct px_eth_dev *dev);
+/* After DRIVER_OK, with VIRTIO_NET_F_RSS: RSS_CONFIG with the port's hash types, key and table
+ * (also turns on its queue pairs). @return 0 or the control queue's -errno */
+int virtio_rss_apply(struct px_eth_dev *dev);
+int virtio_rss_reta_update(struct px_eth_dev *dev, const struct px_eth_rss_reta_entry64 *conf,
+			   uint16_t size);
+int virtio_rss_reta_query(struct px_eth_dev *dev, struct px_eth_rss_reta_entry64 *conf,
+			  uint16_t size);
+int virtio_rss_hash_update(struct px_eth_dev *dev, const struct px_eth_rss_conf *conf);
+int virtio_rss_hash_conf_get(struct px_eth_dev *dev, struct px_eth_rss_conf *conf);
+
 /* ---- the port (virtio_ethdev.c) ---------------------------------------------------------- */
+
+extern int virtio_logtype;
+#define VIRTIO_LOG(lvl, ...) PX_LOG(lvl, virtio_logtype, __VA_ARGS__)
 
 /* Queue pairs a port uses at most (each with its own RX interrupt vector). */
 #define VIRTIO_MAX_QUEUE_PAIRS 8
@@ -251,6 +280,12 @@ struct virtio_adapter {
 	uint32_t rss_types; /* VIRTIO_NET_F_RSS: supported_hash_types */
 	uint8_t rss_max_key;
 	uint16_t rss_max_table;
+	/* RSS as the port has it, sent at each start and on each change (virtio_ctrl.c) */
+	uint64_t rss_hf;
+	uint8_t rss_key[UINT8_MAX];
+	uint8_t rss_key_len;
+	uint16_t rss_reta_nq; /* the RX queue count rss_reta was last reset for */
+	uint16_t rss_reta[VIRTIO_RSS_RETA_MAX];
 };
 
 /* Bring up the device behind @ad->hw (ops set, packed_arg parsed; the rest zero): reset, its

@@ -62,7 +62,6 @@ static const char *const virtio_valid_args[] = {VIRTIO_ARG_PACKED_VQ, NULL};
 #define VIRTIO_CTRL_DESC 64 /* control queue entries (QEMU 7.2 offers 64) */
 
 PX_LOG_REGISTER(virtio_logtype, "pmd.net.virtio", DEFAULT);
-#define VIRTIO_LOG(lvl, ...) PX_LOG(lvl, virtio_logtype, __VA_ARGS__)
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -531,80 +530,6 @@ static int virtio_vlan_apply(struct px_eth_dev *dev)
 	return 0;
 }
 
-/* Hash types of the device (§5.1.6.5.7.1) for ethdev's rss_hf, and back. */
-static const struct {
-	uint64_t hf;
-	uint32_t type;
-} virtio_rss_map[] = {
-	{PX_ETH_RSS_IPV4, VIRTIO_NET_RSS_HASH_TYPE_IPV4},
-	{PX_ETH_RSS_NONFRAG_IPV4_TCP, VIRTIO_NET_RSS_HASH_TYPE_TCPV4},
-	{PX_ETH_RSS_NONFRAG_IPV4_UDP, VIRTIO_NET_RSS_HASH_TYPE_UDPV4},
-	{PX_ETH_RSS_IPV6, VIRTIO_NET_RSS_HASH_TYPE_IPV6},
-	{PX_ETH_RSS_NONFRAG_IPV6_TCP, VIRTIO_NET_RSS_HASH_TYPE_TCPV6},
-	{PX_ETH_RSS_NONFRAG_IPV6_UDP, VIRTIO_NET_RSS_HASH_TYPE_UDPV6},
-};
-
-static uint64_t virtio_rss_hf(uint32_t types)
-{
-	uint64_t hf = 0;
-
-	for (size_t i = 0; i < PX_DIM(virtio_rss_map); i++)
-		if (types & virtio_rss_map[i].type)
-			hf |= virtio_rss_map[i].hf;
-	return hf;
-}
-
-/* The default RSS key (Microsoft's, as most NICs and DPDK use) when the port gives none. */
-static const uint8_t virtio_rss_default_key[40] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
-	0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
-	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
-#define VIRTIO_RSS_TABLE 64 /* indirection table entries (QEMU 7.2 takes up to 128) */
-
-/* §5.1.6.5.7.1 VIRTIO_NET_CTRL_MQ_RSS_CONFIG: the port's hash types and key, an indirection
- * table whose entry i is RX queue i % nb_rx_queues (ethdev has no RETA API yet), unclassified
- * packets to queue 0, as many TX queues as the port has. It also sets the queue pairs. */
-static int virtio_rss_cmd(struct px_eth_dev *dev)
-{
-	struct virtio_adapter *ad = adapter_of(dev);
-	const struct px_eth_rss_conf *rc = &dev->conf.rx_adv_conf.rss_conf;
-	const uint8_t *key = rc->rss_key ? rc->rss_key : virtio_rss_default_key;
-	uint8_t key_len = rc->rss_key ? rc->rss_key_len : sizeof(virtio_rss_default_key);
-	uint8_t buf[sizeof(struct virtio_net_rss_config_head) + 2 * VIRTIO_RSS_TABLE + 3 + 255];
-	struct virtio_net_rss_config_head head = {.unclassified_queue = 0};
-	uint16_t table = PX_MIN((uint16_t)VIRTIO_RSS_TABLE, ad->rss_max_table), le;
-	uint32_t types = 0;
-	size_t off = sizeof(head);
-	int ret;
-
-	if (key_len > ad->rss_max_key) {
-		VIRTIO_LOG(ERR, "%s: RSS key of %u bytes; the device takes up to %u", dev->name,
-			   key_len, ad->rss_max_key);
-		return -EINVAL;
-	}
-	for (size_t i = 0; i < PX_DIM(virtio_rss_map); i++)
-		if (rc->rss_hf & virtio_rss_map[i].hf)
-			types |= virtio_rss_map[i].type;
-	head.hash_types = htole32(types & ad->rss_types);
-	head.indirection_table_mask = htole16((uint16_t)(table - 1));
-	memcpy(buf, &head, sizeof(head));
-	for (uint16_t i = 0; i < table; i++, off += 2) {
-		le = htole16((uint16_t)(i % dev->nb_rx_queues));
-		memcpy(buf + off, &le, 2);
-	}
-	le = htole16(dev->nb_tx_queues);
-	memcpy(buf + off, &le, 2);
-	buf[off + 2] = key_len;
-	memcpy(buf + off + 3, key, key_len);
-	off += 3 + key_len;
-	ret = virtio_ctrl_cmd(ad->cvq, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_RSS_CONFIG, buf,
-			      (uint32_t)off);
-	if (ret < 0)
-		VIRTIO_LOG(ERR, "%s: control queue, RSS configuration: %s", dev->name,
-			   strerror(-ret));
-	return ret;
-}
-
 /* §5.1.6.5.6: the device starts with one queue pair; VQ_PAIRS_SET (or RSS_CONFIG with RSS)
  * turns on the port's. Without RSS the device keeps a backend queue's packets on the RX queue
  * of the same number (QEMU: a multi-queue tap spreads flows by its own hash). */
@@ -617,7 +542,7 @@ static int virtio_mq_apply(struct px_eth_dev *dev)
 	if (!has(ad->features, VIRTIO_NET_F_MQ) || ad->cvq == NULL)
 		return 0;
 	if (has(ad->features, VIRTIO_NET_F_RSS))
-		return virtio_rss_cmd(dev);
+		return virtio_rss_apply(dev);
 	ret = virtio_ctrl_cmd(ad->cvq, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &le,
 			      sizeof(le));
 	if (ret < 0)
@@ -899,8 +824,7 @@ static int virtio_dev_reset(struct px_eth_dev *dev)
 
 static int virtio_dev_configure(struct px_eth_dev *dev)
 {
-	(void)dev;
-	return 0;
+	return virtio_rss_configure(dev);
 }
 
 /* The MTU is checked at start (virtio_check_mtu). */
@@ -934,6 +858,8 @@ static int virtio_dev_infos_get(struct px_eth_dev *dev, struct px_eth_dev_info *
 		info->rx_offload_capa |= PX_ETH_RX_OFFLOAD_VLAN_FILTER;
 	if (has(f, VIRTIO_NET_F_RSS) && has(f, VIRTIO_NET_F_MQ))
 		info->flow_type_rss_offloads = virtio_rss_hf(ad->rss_types);
+	info->reta_size = virtio_rss_reta_size(ad);
+	info->hash_key_size = info->reta_size ? ad->rss_max_key : 0;
 	info->tx_offload_capa = PX_ETH_TX_OFFLOAD_MULTI_SEGS;
 	if (has(f, VIRTIO_NET_F_CSUM))
 		info->tx_offload_capa |= PX_ETH_TX_OFFLOAD_UDP_CKSUM | PX_ETH_TX_OFFLOAD_TCP_CKSUM;
@@ -1205,6 +1131,10 @@ static const struct px_eth_dev_ops virtio_ops = {
 	.rx_queue_intr_enable = virtio_rx_queue_intr_enable,
 	.rx_queue_intr_disable = virtio_rx_queue_intr_disable,
 	.rx_queue_intr_fd = virtio_rx_queue_intr_fd,
+	.reta_update = virtio_rss_reta_update,
+	.reta_query = virtio_rss_reta_query,
+	.rss_hash_update = virtio_rss_hash_update,
+	.rss_hash_conf_get = virtio_rss_hash_conf_get,
 };
 
 /* ---- probe / remove ----------------------------------------------------------------------- */

@@ -7,6 +7,8 @@
  * wrote is trusted (vhost.h): a broken split chain is given back empty and counted; on a packed
  * ring, where its length is unknown, the ring stops there.
  */
+#include <endian.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -209,6 +211,22 @@ int vhost_walk_packed(const struct vhost_vring *vr, uint16_t pos, bool writable,
 
 /* ---- copies ------------------------------------------------------------------------------- */
 
+/* memcpy, with the small frames of a packet-rate load (16..64 bytes) copied inline in
+ * overlapping 16-byte moves instead of a call into the C library. */
+static inline void copy_frame(uint8_t *dst, const uint8_t *src, uint32_t len)
+{
+	if (px_likely(len >= 16 && len <= 64)) {
+		memcpy(dst, src, 16);
+		memcpy(dst + len - 16, src + len - 16, 16);
+		if (len > 32) {
+			memcpy(dst + 16, src + 16, 16);
+			memcpy(dst + len - 32, src + len - 32, 16);
+		}
+		return;
+	}
+	memcpy(dst, src, len);
+}
+
 /* Copy a frontend TX chain (header, then the frame) into @head, a fresh mbuf of the burst's
  * bulk allocation, and more segments from @mp when it is longer than one.
  * @return 1, 0 when the pool is empty (@head back as it was), -1 for a bad frame (@head
@@ -225,7 +243,7 @@ static int chain_to_mbuf(const struct vhost_buf *b, unsigned int nb, uint32_t to
 		return -1;
 	if (px_likely(nb == 1 && total - hdr_len <= (uint32_t)(m->buf_len - m->data_off))) {
 		/* header and frame in one buffer, the frame fits one mbuf */
-		memcpy(px_pktmbuf_mtod(m, uint8_t *), b[0].p + hdr_len, total - hdr_len);
+		copy_frame(px_pktmbuf_mtod(m, uint8_t *), b[0].p + hdr_len, total - hdr_len);
 		m->data_len = (uint16_t)(total - hdr_len);
 		m->pkt_len = total - hdr_len;
 		m->port = port;
@@ -263,6 +281,27 @@ static int chain_to_mbuf(const struct vhost_buf *b, unsigned int nb, uint32_t to
 	head->pkt_len = total - hdr_len;
 	head->port = port;
 	return 1;
+}
+
+/* One frontend TX chain (@nb buffers, @total bytes) into pkts[*got] by chain_to_mbuf, and what its
+ * result counts: a packet kept (*got and *bytes move on), a bad frame (st->errs), or an empty
+ * pool (st->nombuf). @return false when the burst must stop (the pool is empty) */
+static inline bool dequeue_one(const struct vhost_vring *vr, const struct vhost_buf *bufs,
+			       unsigned int nb, uint32_t total, struct px_mempool *mp,
+			       uint16_t port, struct px_mbuf **pkts, uint16_t *got, uint64_t *bytes,
+			       struct eth_queue_stats *st)
+{
+	int ret = chain_to_mbuf(bufs, nb, total, vr->hdr_len, mp, port, pkts[*got]);
+
+	if (px_unlikely(ret == 0)) {
+		px_counter64_add(&st->nombuf, 1);
+		return false;
+	}
+	if (px_likely(ret > 0))
+		*bytes += pkts[(*got)++]->pkt_len;
+	else
+		px_counter64_add(&st->errs, 1);
+	return true;
 }
 
 /* Writes into a chain's buffers in order. */
@@ -411,19 +450,13 @@ static uint16_t dequeue_split(struct vhost_vring *vr, struct px_mempool *mp, uin
 	while (count-- > 0 && got < want) {
 		uint16_t head = load16(&vr->split.avail->ring[vr->last_avail & (vr->size - 1)]);
 		struct vhost_chain c;
-		int nb = vhost_walk_split(vr, head, false, bufs, VHOST_MAX_SEGS, &c), ret = -1;
+		int nb = vhost_walk_split(vr, head, false, bufs, VHOST_MAX_SEGS, &c);
 
-		if (px_likely(nb >= 0))
-			ret = chain_to_mbuf(bufs, (unsigned int)nb, c.total, vr->hdr_len, mp, port,
-					    pkts[got]);
-		if (px_unlikely(ret == 0)) {
-			px_counter64_add(&st->nombuf, 1);
+		if (px_unlikely(nb < 0))
+			px_counter64_add(&vr->cnt.bad_chain, 1); /* given back empty */
+		else if (!dequeue_one(vr, bufs, (unsigned int)nb, c.total, mp, port, pkts, &got,
+				      &bytes, st))
 			break;
-		}
-		if (px_likely(ret > 0))
-			bytes += pkts[got++]->pkt_len;
-		else
-			px_counter64_add(nb < 0 ? &vr->cnt.bad_chain : &st->errs, 1);
 		vr->last_avail++;
 		split_used(vr, head, 0);
 	}
@@ -485,17 +518,118 @@ static enum gather_result gather_split(struct vhost_vring *vr, uint16_t avail_id
 	return GATHER_OK;
 }
 
+/* The header of a packet in @nchains buffers: no offload, num_buffers (§5.1.6.4). */
+static inline void put_hdr(uint8_t *p, uint16_t nchains)
+{
+	uint16_t nb = htole16(nchains);
+
+	memset(p, 0, offsetof(struct virtio_net_hdr, num_buffers));
+	memcpy(p + offsetof(struct virtio_net_hdr, num_buffers), &nb, sizeof(nb));
+}
+
+/* The region the last address fell in: a burst's buffers are mostly in one region, so most
+ * translations are one subtraction and two compares (an address below the region wraps @off
+ * to a huge value and misses). */
+struct xlate {
+	uint64_t gpa, size;
+	uint8_t *host;
+};
+
+static inline uint8_t *xlate_ptr(struct xlate *x, const struct vhost_mem *mem, uint64_t gpa,
+				 uint64_t len)
+{
+	uint64_t off = gpa - x->gpa;
+
+	if (px_likely(off < x->size && len <= x->size - off))
+		return x->host + off;
+	for (uint32_t i = 0; i < mem->nregions; i++) {
+		const struct vhost_region *r = &mem->r[i];
+
+		off = gpa - r->gpa;
+		if (off < r->size && len <= r->size - off) {
+			*x = (struct xlate){r->gpa, r->size, r->host};
+			return r->host + off;
+		}
+	}
+	return NULL;
+}
+
+/* The common case of both layouts: a one-segment packet, a 12-byte header, the next buffer a
+ * lone device-writable descriptor (@flags: its NEXT, INDIRECT and WRITE bits) that holds header
+ * and frame. Write both: @return the bytes written, or 0 when it is not that case (nothing
+ * written; the general path decides). */
+static inline uint32_t fast_put(struct xlate *x, const struct vhost_mem *mem,
+				const struct px_mbuf *m, uint16_t flags, uint64_t addr,
+				uint32_t len)
+{
+	uint32_t need = sizeof(struct virtio_net_hdr) + m->data_len;
+	uint8_t *p;
+
+	if (px_unlikely(flags != VRING_DESC_F_WRITE || m->next != NULL || len < need))
+		return 0;
+	p = xlate_ptr(x, mem, addr, len);
+	if (px_unlikely(p == NULL))
+		return 0;
+	put_hdr(p, 1);
+	copy_frame(p + sizeof(struct virtio_net_hdr), px_pktmbuf_mtod(m, const uint8_t *),
+		   m->data_len);
+	return need;
+}
+
+/* Up to @n packets (no more than are available) by fast_put, their used entries written at
+ * once, the ring state in locals for the burst. @return packets taken; it stops at the first
+ * the general path must take. */
+static __attribute__((noinline)) uint16_t
+enqueue_split_fast(struct vhost_vring *vr, struct px_mbuf **pkts, uint16_t n, uint64_t *bytes)
+{
+	const uint16_t *ring = vr->split.avail->ring;
+	const volatile struct vring_desc *desc = vr->split.desc;
+	volatile struct vring_used_elem *used = vr->split.used->ring;
+	const struct vhost_mem *mem = vr->mem;
+	uint16_t size = vr->size, mask = (uint16_t)(size - 1);
+	uint16_t avail = vr->last_avail, uidx = vr->last_used, i;
+	struct xlate x = {0};
+	uint64_t b = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct px_mbuf *m = pkts[i];
+		uint16_t head = load16(&ring[avail & mask]);
+		uint32_t len;
+
+		if (px_unlikely(head >= size))
+			break;
+		len = fast_put(&x, mem, m, desc[head].flags, desc[head].addr, desc[head].len);
+		if (px_unlikely(len == 0))
+			break;
+		used[uidx & mask].id = head;
+		used[uidx & mask].len = len;
+		uidx++;
+		avail++;
+		b += m->pkt_len;
+	}
+	vr->last_avail = avail;
+	vr->last_used = uidx;
+	*bytes += b;
+	return i;
+}
+
 static uint16_t enqueue_split(struct vhost_vring *vr, struct px_mbuf **pkts, uint16_t n,
 			      struct eth_queue_stats *st)
 {
 	uint16_t avail_idx = load_acquire16(&vr->split.avail->idx), old_used = vr->last_used;
 	uint16_t done = 0, sent = 0, drops = 0;
 	uint64_t bytes = 0;
+	bool fast = vr->hdr_len == sizeof(struct virtio_net_hdr);
 	struct gather g;
 
 	if (px_unlikely((uint16_t)(avail_idx - vr->last_avail) > vr->size)) {
 		px_counter64_add(&vr->cnt.bad_ring, 1);
 		return 0;
+	}
+	if (px_likely(fast)) {
+		uint16_t count = (uint16_t)(avail_idx - vr->last_avail);
+
+		done = sent = enqueue_split_fast(vr, pkts, count < n ? count : n, &bytes);
 	}
 	for (; done < n; done++) {
 		struct px_mbuf *m = pkts[done];
@@ -593,7 +727,7 @@ static uint16_t dequeue_packed(struct vhost_vring *vr, struct px_mempool *mp, ui
 	while (got < n) {
 		uint16_t pos = vr->last_avail;
 		struct vhost_chain c;
-		int nb, ret;
+		int nb;
 
 		if (!packed_avail(load_acquire16(&vr->packed.desc[pos].flags), vr->avail_wrap))
 			break;
@@ -602,16 +736,9 @@ static uint16_t dequeue_packed(struct vhost_vring *vr, struct px_mempool *mp, ui
 			px_counter64_add(&vr->cnt.bad_chain, 1);
 			break;
 		}
-		ret = chain_to_mbuf(bufs, (unsigned int)nb, c.total, vr->hdr_len, mp, port,
-				    pkts[got]);
-		if (px_unlikely(ret == 0)) {
-			px_counter64_add(&st->nombuf, 1);
+		if (!dequeue_one(vr, bufs, (unsigned int)nb, c.total, mp, port, pkts, &got, &bytes,
+				 st))
 			break;
-		}
-		if (px_likely(ret > 0))
-			bytes += pkts[got++]->pkt_len;
-		else
-			px_counter64_add(&st->errs, 1);
 		packed_advance(vr, &vr->last_avail, &vr->avail_wrap, c.ndesc);
 		shadow_add(vr, &sh, c.id, 0, c.ndesc);
 		used++;
@@ -626,6 +753,57 @@ static uint16_t dequeue_packed(struct vhost_vring *vr, struct px_mempool *mp, ui
 	px_counter64_add(&st->pkts, got);
 	px_counter64_add(&st->bytes, bytes);
 	return got;
+}
+
+/* enqueue_split_fast for a packed ring: the used descriptors' id and len written at once, their
+ * flags into @sh (flushed by the caller). @return packets taken */
+static __attribute__((noinline)) uint16_t enqueue_packed_fast(struct vhost_vring *vr,
+							      struct px_mbuf **pkts, uint16_t n,
+							      uint64_t *bytes, struct shadow *sh)
+{
+	struct vring_packed_desc *desc = vr->packed.desc;
+	const struct vhost_mem *mem = vr->mem;
+	uint16_t size = vr->size, pos = vr->last_avail, upos = vr->last_used, i;
+	bool wrap = vr->avail_wrap, uwrap = vr->used_wrap;
+	struct xlate x = {0};
+	uint64_t b = 0;
+
+	for (i = 0; i < n && sh->n < VHOST_MAX_SEGS; i++) {
+		const struct px_mbuf *m = pkts[i];
+		const volatile struct vring_packed_desc *d = &desc[pos];
+		uint16_t flags = load_acquire16(&desc[pos].flags), id;
+		uint32_t len;
+
+		if (!packed_avail(flags, wrap))
+			break;
+		id = d->id;
+		len = fast_put(
+			&x, mem, m,
+			flags & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT | VRING_DESC_F_WRITE),
+			d->addr, d->len);
+		if (px_unlikely(len == 0))
+			break;
+		((volatile struct vring_packed_desc *)&desc[upos])->id = id;
+		((volatile struct vring_packed_desc *)&desc[upos])->len = len;
+		sh->pos[sh->n] = upos;
+		sh->flags[sh->n++] =
+			uwrap ? VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED : 0;
+		if (++pos == size) {
+			pos = 0;
+			wrap = !wrap;
+		}
+		if (++upos == size) {
+			upos = 0;
+			uwrap = !uwrap;
+		}
+		b += m->pkt_len;
+	}
+	vr->last_avail = pos;
+	vr->avail_wrap = wrap;
+	vr->last_used = upos;
+	vr->used_wrap = uwrap;
+	*bytes += b;
+	return i;
 }
 
 static enum gather_result gather_packed(struct vhost_vring *vr, uint32_t need, struct gather *g,
@@ -664,6 +842,8 @@ static uint16_t enqueue_packed(struct vhost_vring *vr, struct px_mbuf **pkts, ui
 	struct shadow sh;
 
 	sh.n = 0;
+	if (px_likely(vr->hdr_len == sizeof(struct virtio_net_hdr)))
+		done = sent = enqueue_packed_fast(vr, pkts, n, &bytes, &sh);
 	for (; done < n; done++) {
 		struct px_mbuf *m = pkts[done];
 		uint32_t need = vr->hdr_len + m->pkt_len;

@@ -254,35 +254,44 @@ uint16_t virtio_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
 
 /* ---- transmit ----------------------------------------------------------------------------- */
 
-/* Take back every chain the device used; free their packets in bulk. @return descriptors. */
+/* Take back every chain the device used; free their packets in bulk. @return descriptors.
+ * The free list and indices live in locals for the loop (the ring's stores would otherwise
+ * make the compiler reload them per entry). */
 static uint16_t split_tx_cleanup(struct virtio_queue *vq)
 {
 	struct px_mbuf *done[VIRTIO_FREE_BATCH];
-	uint16_t used_idx = le16toh(vq->split.used->idx), freed = 0;
-	unsigned int k = 0;
+	const volatile struct vring_used_elem *ring = vq->split.used->ring;
+	struct px_mbuf **sw_ring = vq->sw_ring;
+	uint16_t *id_next = vq->id_next;
+	const uint16_t *chain_len = vq->chain_len, *chain_end = vq->chain_end;
+	uint16_t used_idx = le16toh(vq->split.used->idx), idx = vq->used_idx;
+	uint16_t head = vq->free_head, freed = 0, mask = vq->mask, nb_desc = vq->nb_desc;
+	unsigned int k = 0, bad = 0;
 
 	px_io_rmb(); /* the index before the entries it covers */
-	while (vq->used_idx != used_idx) {
-		uint32_t id = le32toh(vq->split.used->ring[vq->used_idx & vq->mask].id);
+	for (; idx != used_idx; idx++) {
+		uint32_t id = le32toh(ring[idx & mask].id);
 
-		if (px_unlikely(id >= vq->nb_desc || vq->sw_ring[id] == NULL)) {
-			px_counter64_add(&vq->st.errs, 1); /* a broken device: skip the entry */
-			vq->used_idx++;
+		if (px_unlikely(id >= nb_desc || sw_ring[id] == NULL)) {
+			bad++; /* a broken device: skip the entry */
 			continue;
 		}
-		done[k++] = vq->sw_ring[id];
-		vq->sw_ring[id] = NULL;
+		done[k++] = sw_ring[id];
+		sw_ring[id] = NULL;
 		if (k == VIRTIO_FREE_BATCH) {
 			px_pktmbuf_free_bulk(done, k);
 			k = 0;
 		}
 		/* the chain is still linked in id_next: put it back whole */
-		vq->id_next[vq->chain_end[id]] = vq->free_head;
-		vq->free_head = (uint16_t)id;
-		vq->nb_free = (uint16_t)(vq->nb_free + vq->chain_len[id]);
-		freed = (uint16_t)(freed + vq->chain_len[id]);
-		vq->used_idx++;
+		id_next[chain_end[id]] = head;
+		head = (uint16_t)id;
+		freed = (uint16_t)(freed + chain_len[id]);
 	}
+	vq->used_idx = idx;
+	vq->free_head = head;
+	vq->nb_free = (uint16_t)(vq->nb_free + freed);
+	if (px_unlikely(bad))
+		px_counter64_add(&vq->st.errs, bad);
 	px_pktmbuf_free_bulk(done, k);
 	split_no_interrupt(vq);
 	return freed;
@@ -332,15 +341,55 @@ static inline void split_tx_one(struct virtio_queue *vq, struct px_mbuf *pkt, ui
 	vq->avail_idx++;
 }
 
+/* The common packet, one segment whose headroom takes the header, in one descriptor: up to @n
+ * of them while descriptors are free, the free list and indices in locals for the run.
+ * @return packets chained; it stops at the first that is not that case. */
+static uint16_t split_tx_simple(struct virtio_queue *vq, struct px_mbuf **pkts, uint16_t n,
+				uint64_t *bytes)
+{
+	volatile struct vring_desc *desc = vq->split.desc;
+	volatile uint16_t *ring = vq->split.avail->ring;
+	struct px_mbuf **sw_ring = vq->sw_ring;
+	uint16_t *chain_len = vq->chain_len, *chain_end = vq->chain_end;
+	const uint16_t *id_next = vq->id_next;
+	uint16_t head = vq->free_head, nb_free = vq->nb_free, avail = vq->avail_idx;
+	uint16_t mask = vq->mask, hdr = vq->hdr_size, i;
+	uint64_t b = 0;
+
+	for (i = 0; i < n && nb_free > 0; i++) {
+		struct px_mbuf *m = pkts[i];
+
+		if (px_unlikely(m->next != NULL || !tx_can_push(vq, m)))
+			break;
+		tx_hdr_fill(vq, (void *)(px_pktmbuf_mtod(m, char *) - hdr), m);
+		desc[head].addr = htole64(px_pktmbuf_iova(m) - hdr);
+		desc[head].len = htole32((uint32_t)m->data_len + hdr);
+		desc[head].flags = 0;
+		sw_ring[head] = m;
+		chain_len[head] = 1;
+		chain_end[head] = head;
+		ring[avail++ & mask] = htole16(head);
+		head = id_next[head];
+		nb_free--;
+		b += m->pkt_len;
+	}
+	vq->free_head = head;
+	vq->nb_free = nb_free;
+	vq->avail_idx = avail;
+	*bytes += b;
+	return i;
+}
+
 uint16_t virtio_xmit_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
 {
 	struct virtio_queue *vq = queue;
-	uint16_t old = vq->avail_idx, nb, descs = 0;
+	uint16_t old = vq->avail_idx, nb, descs;
 	uint64_t bytes = 0;
 
 	if (vq->nb_free < vq->free_thresh)
 		split_tx_cleanup(vq);
-	for (nb = 0; nb < n; nb++) {
+	nb = descs = split_tx_simple(vq, pkts, n, &bytes);
+	for (; nb < n; nb++) {
 		struct px_mbuf *m = pkts[nb];
 		bool push = tx_can_push(vq, m);
 		uint16_t need = (uint16_t)(m->nb_segs + !push);

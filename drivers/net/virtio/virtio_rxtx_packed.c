@@ -204,36 +204,55 @@ uint16_t virtio_recv_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
 
 /* ---- transmit ----------------------------------------------------------------------------- */
 
-/* Take back every chain the device used; free their packets in bulk. @return descriptors. */
+/* Take back every chain the device used; free their packets in bulk. @return descriptors.
+ * The ring state lives in locals for the loop, as in split_tx_cleanup(). */
 static uint16_t packed_tx_cleanup(struct virtio_queue *vq)
 {
 	struct px_mbuf *done[VIRTIO_FREE_BATCH];
-	uint16_t freed = 0;
-	unsigned int k = 0;
+	const volatile struct vring_packed_desc *desc = vq->packed.desc;
+	struct px_mbuf **sw_ring = vq->sw_ring;
+	uint16_t *id_next = vq->id_next;
+	const uint16_t *chain_len = vq->chain_len;
+	uint16_t pos = vq->used_idx, head = vq->free_head, freed = 0, nb_desc = vq->nb_desc;
+	bool wrap = vq->used_wrap;
+	unsigned int k = 0, bad = 0;
 
-	while (desc_is_used(vq, vq->used_idx, vq->used_wrap)) {
-		uint16_t id, len;
+	for (;;) {
+		uint16_t f = le16toh(desc[pos].flags), id, len;
 
+		/* §2.8.1: used when AVAIL == USED == the used wrap counter */
+		if (!!(f & VRING_PACKED_DESC_F_AVAIL) != wrap ||
+		    !!(f & VRING_PACKED_DESC_F_USED) != wrap)
+			break;
 		px_io_rmb(); /* the flags before the id */
-		id = le16toh(vq->packed.desc[vq->used_idx].id);
-		if (px_unlikely(id >= vq->nb_desc || vq->sw_ring[id] == NULL)) {
-			px_counter64_add(&vq->st.errs, 1); /* a broken device: skip the slot */
-			used_advance(vq, 1);
-			continue;
+		id = le16toh(desc[pos].id);
+		len = 1; /* a broken device: skip the slot */
+		if (px_likely(id < nb_desc && sw_ring[id] != NULL)) {
+			done[k++] = sw_ring[id];
+			sw_ring[id] = NULL;
+			if (k == VIRTIO_FREE_BATCH) {
+				px_pktmbuf_free_bulk(done, k);
+				k = 0;
+			}
+			len = chain_len[id];
+			id_next[id] = head;
+			head = id;
+			freed = (uint16_t)(freed + len);
+		} else {
+			bad++;
 		}
-		done[k++] = vq->sw_ring[id];
-		vq->sw_ring[id] = NULL;
-		if (k == VIRTIO_FREE_BATCH) {
-			px_pktmbuf_free_bulk(done, k);
-			k = 0;
+		pos = (uint16_t)(pos + len);
+		if (pos >= nb_desc) {
+			pos = (uint16_t)(pos - nb_desc);
+			wrap = !wrap;
 		}
-		len = vq->chain_len[id];
-		used_advance(vq, len);
-		vq->id_next[id] = vq->free_head;
-		vq->free_head = id;
-		vq->nb_free = (uint16_t)(vq->nb_free + len);
-		freed = (uint16_t)(freed + len);
 	}
+	vq->used_idx = pos;
+	vq->used_wrap = wrap;
+	vq->free_head = head;
+	vq->nb_free = (uint16_t)(vq->nb_free + freed);
+	if (px_unlikely(bad))
+		px_counter64_add(&vq->st.errs, bad);
 	px_pktmbuf_free_bulk(done, k);
 	return freed;
 }
@@ -279,15 +298,70 @@ static inline void packed_tx_one(struct virtio_queue *vq, struct px_mbuf *pkt, u
 	vq->nb_free = (uint16_t)(vq->nb_free - need);
 }
 
+/* The common packet, one segment whose headroom takes the header, in one descriptor: up to @n
+ * of them while descriptors are free, the ring state in locals for the run. Every descriptor
+ * but the run's first gets its flags at once; the first's come last, after a write barrier, so
+ * the device sees the run whole (§2.8.6, as for one chain). @return packets made available;
+ * it stops at the first that is not that case. */
+static uint16_t packed_tx_simple(struct virtio_queue *vq, struct px_mbuf **pkts, uint16_t n,
+				 uint64_t *bytes)
+{
+	volatile struct vring_packed_desc *desc = vq->packed.desc;
+	struct px_mbuf **sw_ring = vq->sw_ring;
+	uint16_t *chain_len = vq->chain_len;
+	const uint16_t *id_next = vq->id_next;
+	uint16_t id = vq->free_head, nb_free = vq->nb_free, pos = vq->avail_idx;
+	uint16_t first = pos, first_flags = 0, nb_desc = vq->nb_desc, hdr = vq->hdr_size, i;
+	bool wrap = vq->avail_wrap;
+	uint64_t b = 0;
+
+	for (i = 0; i < n && nb_free > 0; i++) {
+		struct px_mbuf *m = pkts[i];
+		volatile struct vring_packed_desc *d = &desc[pos];
+		uint16_t flags = wrap ? VRING_PACKED_DESC_F_AVAIL : VRING_PACKED_DESC_F_USED;
+
+		if (px_unlikely(m->next != NULL || !tx_can_push(vq, m)))
+			break;
+		tx_hdr_fill(vq, (void *)(px_pktmbuf_mtod(m, char *) - hdr), m);
+		d->addr = htole64(px_pktmbuf_iova(m) - hdr);
+		d->len = htole32((uint32_t)m->data_len + hdr);
+		d->id = htole16(id);
+		if (i == 0)
+			first_flags = flags;
+		else
+			d->flags = htole16(flags);
+		sw_ring[id] = m;
+		chain_len[id] = 1;
+		id = id_next[id];
+		nb_free--;
+		b += m->pkt_len;
+		if (++pos == nb_desc) {
+			pos = 0;
+			wrap = !wrap;
+		}
+	}
+	if (i == 0)
+		return 0;
+	px_io_wmb();
+	desc[first].flags = htole16(first_flags);
+	vq->free_head = id;
+	vq->nb_free = nb_free;
+	vq->avail_idx = pos;
+	vq->avail_wrap = wrap;
+	*bytes += b;
+	return i;
+}
+
 uint16_t virtio_xmit_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
 {
 	struct virtio_queue *vq = queue;
-	uint16_t added = 0, nb;
+	uint16_t added, nb;
 	uint64_t bytes = 0;
 
 	if (vq->nb_free < vq->free_thresh)
 		packed_tx_cleanup(vq);
-	for (nb = 0; nb < n; nb++) {
+	nb = added = packed_tx_simple(vq, pkts, n, &bytes);
+	for (; nb < n; nb++) {
 		struct px_mbuf *m = pkts[nb];
 		bool push = tx_can_push(vq, m);
 		uint16_t need = (uint16_t)(m->nb_segs + !push);

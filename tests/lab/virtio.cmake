@@ -65,11 +65,14 @@ endif()
 # arrive as 180 segments of at most 1448 bytes, byte for byte, counted by the peer's TCP with no
 # checksum error; 200 UDP datagrams of 18..8972 bytes with the checksum offloaded reach a kernel
 # socket byte for byte, 5 with a wrong pseudo-header sum are dropped and counted; 64 frames of
-# 16 flows from the kernel land on the queue RSS gives their hash under the test's key (and,
-# without RSS, on both queues as the tap spreads them: VQ_PAIRS_SET); 100 UDP
+# 16 flows from the kernel land on the queue RSS gives their hash under the test's key, through
+# the default table, custom ones (px_eth_dev_rss_reta_update, also set while stopped) and another
+# key (and, without RSS, on both queues as the tap spreads them: VQ_PAIRS_SET); with the table
+# steering them to one queue then the other, each queue's RX interrupt wakes its waiter; 100 UDP
 # datagrams of 18..8972 bytes from a kernel socket reach Pollux byte for byte, checksums right.
 set(_virtio_tap_cases virtio_tso_autotest virtio_csum_kernel_autotest virtio_rss_autotest
-                       virtio_mq_autotest virtio_udp_from_kernel_autotest)
+                       virtio_mq_autotest virtio_mq_rx_intr_autotest
+                       virtio_udp_from_kernel_autotest)
 string(REPLACE ";" " " _virtio_tap_cases_sh "${_virtio_tap_cases}")
 # The NICs offer packed rings (packed=on): every case runs on split rings (packed_vq=0), then
 # on packed ones (packed_vq=1).

@@ -953,46 +953,6 @@ static int behind_bridge(const char *name)
 	return px_pci_addr_parse(basename(dirname(real)), &a) == 0;
 }
 
-static int sysfs_exists(const char *fmt, const char *name)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	snprintf(path, sizeof(path), fmt, name);
-	return stat(path, &st) == 0;
-}
-
-/* Wait up to @ms for /sys/.../@name (@fmt) to exist (@want 1) or to be gone (@want 0). */
-static int sysfs_wait(const char *fmt, const char *name, int want, int ms)
-{
-	for (int t = 0; t < ms; t += 100) {
-		if (sysfs_exists(fmt, name) == want)
-			return 0;
-		usleep(100 * 1000);
-	}
-	return -ETIMEDOUT;
-}
-
-static int sysfs_write(const char *path, const char *val)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (f == NULL)
-		return -errno;
-	ret = fputs(val, f) < 0 ? -EIO : 0;
-	return fclose(f) ? -errno : ret;
-}
-
-static int on_rmv(uint16_t port, enum px_eth_event_type event, void *arg, void *ret_param)
-{
-	(void)port;
-	(void)ret_param;
-	if (event == PX_ETH_EVENT_INTR_RMV)
-		__atomic_fetch_add((int *)arg, 1, __ATOMIC_RELEASE);
-	return 0;
-}
-
 /* One round of traffic both ways; what the ports do not take or give is freed. */
 static void traffic_round(struct pair *p)
 {
@@ -1045,9 +1005,9 @@ static int test_e1000e_hotplug(void)
 	}
 	PX_TEST_ASSERT_EQ(px_eth_dev_get_name_by_port(p.port[1], name), 0, "name");
 	PX_TEST_ASSERT(behind_bridge(name), "%s is in a hot-pluggable slot", name);
-	PX_TEST_ASSERT_EQ(
-		px_eth_dev_callback_register(p.port[1], PX_ETH_EVENT_INTR_RMV, on_rmv, &removed), 0,
-		"RMV callback");
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p.port[1], PX_ETH_EVENT_INTR_RMV, lab_on_rmv,
+						       &removed),
+			  0, "RMV callback");
 	if (pair_start(&p) != PX_TEST_OK || run_traffic(&p, 0, 100) != PX_TEST_OK)
 		return PX_TEST_FAILED;
 
@@ -1070,7 +1030,7 @@ static int test_e1000e_hotplug(void)
 	PX_TEST_ASSERT_EQ(px_eth_rx_burst(p.port[1], 0, &m, 1), 0, "rx on a removed port");
 	PX_TEST_ASSERT_EQ(px_eth_dev_start(p.port[1]), -EIO, "a removed port cannot start");
 	PX_TEST_ASSERT_EQ(px_eth_dev_close(p.port[1]), 0, "close the removed port");
-	PX_TEST_ASSERT_EQ(sysfs_wait("/sys/bus/pci/devices/%s", name, 0, 20000), 0,
+	PX_TEST_ASSERT_EQ(lab_sysfs_wait("/sys/bus/pci/devices/%s", name, 0, 20000), 0,
 			  "the kernel completed the unplug of %s once the port was closed", name);
 	PX_TEST_ASSERT_EQ(px_pci_rescan(), 0, "a rescan without the device: nothing to probe");
 
@@ -1084,19 +1044,8 @@ static int test_e1000e_hotplug(void)
 		       "port 0 sent %llu frames after the unplug",
 		       (unsigned long long)(st1.opackets - st0.opackets));
 
-	/* QEMU forgets the old device only once the guest has powered the slot off, after the
-	 * device left sysfs (pciehp): until then device_add is refused (duplicate ID), so retry */
-	snprintf(cmd, sizeof(cmd), "px-lab-monitor device_add %s", add);
-	for (int i = 0; i < 8 && sysfs_exists("/sys/bus/pci/devices/%s", name) == 0; i++) {
-		PX_TEST_ASSERT_EQ(system(cmd), 0, "%s", cmd);
-		sysfs_wait("/sys/bus/pci/devices/%s", name, 1, 3000);
-	}
-	PX_TEST_ASSERT(sysfs_exists("/sys/bus/pci/devices/%s", name), "%s plugged in again", name);
-	snprintf(cmd, sizeof(cmd), "/sys/bus/pci/devices/%s/driver_override", name);
-	PX_TEST_ASSERT_EQ(sysfs_write(cmd, "vfio-pci"), 0, "%s", cmd);
-	PX_TEST_ASSERT_EQ(sysfs_write("/sys/bus/pci/drivers_probe", name), 0, "drivers_probe");
-	PX_TEST_ASSERT_EQ(sysfs_wait("/sys/bus/pci/drivers/vfio-pci/%s", name, 1, 5000), 0,
-			  "%s on vfio-pci", name);
+	if (lab_pci_replug(name, add) != PX_TEST_OK)
+		return PX_TEST_FAILED;
 	PX_TEST_ASSERT_EQ(px_pci_rescan(), 1, "the rescan probes the device again");
 	PX_TEST_ASSERT_EQ(px_eth_dev_get_port_by_name(name, &p.port[1]), 0, "a port for %s", name);
 	memset(&conf, 0, sizeof(conf));

@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -34,6 +35,7 @@
 #include "px_tcp.h"
 #include "px_udp.h"
 
+#include "lab_pair.h"
 #include "pmd_kernel_peer.h"
 #include "virtio_lab.h"
 
@@ -766,10 +768,17 @@ static uint32_t toeplitz(const uint8_t *key, const uint8_t *in, size_t len)
 	return hash;
 }
 
-/* The queue RSS puts a flow frame (IPv4/UDP to port 2000) on: the hash under @key over
- * addresses and ports, through the driver's default indirection table (entry i is queue
- * i % @nq); 0 without a key; -1 for another frame. */
-static int rss_queue(const uint8_t *key, const struct px_mbuf *m, uint16_t nq)
+/* What RSS does with a frame: the hash under @key, through the redirection table @reta of
+ * @size entries (QEMU: entry hash & indirection_table_mask). */
+struct rss_model {
+	const uint8_t *key;
+	const uint16_t *reta;
+	uint16_t size;
+};
+
+/* The queue RSS (@r) puts a flow frame (IPv4/UDP to port 2000) on: the hash over addresses and
+ * ports; 0 without a model; -1 for another frame. */
+static int rss_queue(const struct rss_model *r, const struct px_mbuf *m)
 {
 	const uint8_t *f = px_pktmbuf_mtod(m, const uint8_t *);
 	const struct px_ipv4_hdr *ip = (const struct px_ipv4_hdr *)(f + PX_ETHER_HDR_LEN);
@@ -779,19 +788,20 @@ static int rss_queue(const uint8_t *key, const struct px_mbuf *m, uint16_t nq)
 	if (m->data_len < PX_ETHER_HDR_LEN + 28 || f[12] != 0x08 || f[13] != 0x00 ||
 	    ip->next_proto_id != PX_IPPROTO_UDP || uh->dst_port != px_cpu_to_be_16(2000))
 		return -1;
-	if (key == NULL)
+	if (r == NULL)
 		return 0;
 	memcpy(in, &ip->src_addr, 8);
 	memcpy(in + 8, &uh->src_port, 4);
-	return (int)(toeplitz(key, in, sizeof(in)) % nq);
+	return r->reta[toeplitz(r->key, in, sizeof(in)) % r->size];
 }
 
 /* Receive the kernel's @n flow frames (pmd_flow_frame: IPv4/UDP to port 2000) on queues 0 and
- * 1 of the port, counting each queue's in @got; with @key, count in *@wrong the frames not on
- * the queue their RSS hash picks. Other frames (the kernel's own) are left out. @return the
- * flow frames received. */
-static unsigned int vpeer_flows_receive(const struct vpeer *v, unsigned int n, const uint8_t *key,
-					unsigned int got[2], unsigned int *wrong)
+ * 1 of the port, counting each queue's in @got; with @r, count in *@wrong the frames not on
+ * the queue RSS picks. Other frames (the kernel's own) are left out. @return the flow frames
+ * received. */
+static unsigned int vpeer_flows_receive(const struct vpeer *v, unsigned int n,
+					const struct rss_model *r, unsigned int got[2],
+					unsigned int *wrong)
 {
 	unsigned int total = 0;
 
@@ -801,13 +811,13 @@ static unsigned int vpeer_flows_receive(const struct vpeer *v, unsigned int n, c
 			uint16_t nb = px_eth_rx_burst(v->port, q, m, BURST);
 
 			for (uint16_t i = 0; i < nb; i++) {
-				int want = rss_queue(key, m[i], 2);
+				int want = rss_queue(r, m[i]);
 
 				if (want < 0)
 					continue; /* the kernel's own frames (IPv6, ARP) */
 				got[q]++;
 				total++;
-				*wrong += key && want != q;
+				*wrong += r && want != q;
 			}
 			px_pktmbuf_free_bulk(m, nb);
 		}
@@ -816,13 +826,103 @@ static unsigned int vpeer_flows_receive(const struct vpeer *v, unsigned int n, c
 	return total;
 }
 
+/* The kernel sends 64 frames of 16 flows; each must arrive on the queue @r picks. */
+static int rss_round(const struct vpeer *v, const struct rss_model *r, const char *what,
+		     unsigned int got[2])
+{
+	const unsigned int n = 64;
+	unsigned int wrong = 0, total;
+
+	got[0] = got[1] = 0;
+	PX_TEST_ASSERT_EQ(pmd_kernel_send(v->ifname, n, 200), n, "the kernel sent %u frames", n);
+	total = vpeer_flows_receive(v, n, r, got, &wrong);
+	printf("RSS, %s: queue 0 got %u, queue 1 got %u frames, %u on the wrong queue\n", what,
+	       got[0], got[1], wrong);
+	PX_TEST_ASSERT_EQ(total, n, "every frame received (%s)", what);
+	PX_TEST_ASSERT_EQ(wrong, 0, "every frame on the queue of its hash (%s)", what);
+	return PX_TEST_OK;
+}
+
+#define RSS_RETA_MAX 128
+
+/* The whole redirection table of @port (@size entries) to @reta, then read back. */
+static int rss_table_set(uint16_t port, const uint16_t *reta, uint16_t size)
+{
+	struct px_eth_rss_reta_entry64 c[RSS_RETA_MAX / PX_ETH_RETA_GROUP_SIZE];
+
+	memset(c, 0, sizeof(c));
+	for (uint16_t e = 0; e < size; e++) {
+		c[e / 64].mask |= 1ull << (e % 64);
+		c[e / 64].reta[e % 64] = reta[e];
+	}
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_update(port, c, size), 0, "table update");
+	memset(c, 0xff, sizeof(c));
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_query(port, c, size), 0, "table query");
+	for (uint16_t e = 0; e < size; e++)
+		PX_TEST_ASSERT_EQ(c[e / 64].reta[e % 64], reta[e], "entry %u read back", e);
+	return PX_TEST_OK;
+}
+
+/* RSS's table and key after configure: argument checks on the real port, then the whole
+ * table to queue 1 (sent at once, the port started), the opposite of the default table set
+ * while stopped (sent at the next start), another key (at once). */
+static int rss_custom(struct vpeer *v, uint8_t *key, uint16_t size)
+{
+	struct px_eth_rss_reta_entry64 bad[RSS_RETA_MAX / PX_ETH_RETA_GROUP_SIZE];
+	struct px_eth_rss_conf rc = {
+		.rss_key = key, .rss_key_len = 40, .rss_hf = PX_ETH_RSS_NONFRAG_IPV4_UDP};
+	uint16_t ones[RSS_RETA_MAX], opposite[RSS_RETA_MAX];
+	struct rss_model r = {.key = key, .reta = ones, .size = size};
+	unsigned int got[2];
+	uint8_t back[40];
+	struct px_eth_link link;
+
+	for (uint16_t e = 0; e < size; e++) {
+		ones[e] = 1;
+		opposite[e] = (uint16_t)((e + 1) % 2);
+	}
+	memset(bad, 0, sizeof(bad));
+	bad[0].mask = 1;
+	bad[0].reta[0] = 2;
+	px_test_log_capture_start();
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_update(v->port, bad, size), -EINVAL, "queue 2 of 2");
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_update(v->port, bad, 64 + size), -EINVAL,
+			  "not the port's size");
+	px_test_log_capture_stop();
+
+	if (rss_table_set(v->port, ones, size) != PX_TEST_OK ||
+	    rss_round(v, &r, "every entry to queue 1", got) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	PX_TEST_ASSERT_EQ(got[1], 64, "all on queue 1");
+
+	PX_TEST_ASSERT_EQ(px_eth_dev_stop(v->port), 0, "stop");
+	if (rss_table_set(v->port, opposite, size) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	PX_TEST_ASSERT_EQ(px_eth_dev_start(v->port), 0, "start");
+	PX_TEST_ASSERT_EQ(px_eth_link_wait(v->port, WAIT_MS, &link), 0, "link up");
+	r.reta = opposite;
+	if (rss_round(v, &r, "entry i to queue (i + 1) % 2, set while stopped", got) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	PX_TEST_ASSERT(got[0] > 0 && got[1] > 0, "both queues used");
+
+	key[0] ^= 0xff;
+	key[17] ^= 0x3c;
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_update(v->port, &rc), 0, "another key");
+	rc = (struct px_eth_rss_conf){.rss_key = back, .rss_key_len = sizeof(back)};
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_hash_conf_get(v->port, &rc), 0, "hash conf");
+	PX_TEST_ASSERT(rc.rss_key_len == 40 && memcmp(back, key, 40) == 0 &&
+			       rc.rss_hf == PX_ETH_RSS_NONFRAG_IPV4_UDP,
+		       "the key and hash types read back");
+	return rss_round(v, &r, "another key", got);
+}
+
 /*
  * Two queue pairs with RSS on IPv4/UDP and a key of the test's own: the guest kernel sends 64
  * frames of 16 flows (source address and port) through its virtio_net; on the way the host's
  * multi-queue tap spreads them by its own flow hash, and QEMU's RSS (in software: its eBPF
  * program does not load here) moves each to the queue the key and indirection table say. Every
- * frame must arrive on the queue computed here from the same key, and both queues get some.
- * Then queue 1 transmits.
+ * frame must arrive on the queue computed here from the same key and table: the default table
+ * (entry i is queue i % 2), then the tables and key rss_custom() sets. Then queue 1 transmits.
  */
 static int test_virtio_rss(void)
 {
@@ -834,8 +934,11 @@ static int test_virtio_rss(void)
 				   .rx_adv_conf.rss_conf = {.rss_key = key,
 							    .rss_key_len = sizeof(key),
 							    .rss_hf = PX_ETH_RSS_NONFRAG_IPV4_UDP}};
-	const unsigned int n = 64;
-	unsigned int got[2] = {0, 0}, wrong = 0, total;
+	struct px_eth_rss_reta_entry64 c[RSS_RETA_MAX / PX_ETH_RETA_GROUP_SIZE];
+	uint16_t reta[RSS_RETA_MAX];
+	struct rss_model r = {.key = key, .reta = reta};
+	struct px_eth_dev_info info;
+	unsigned int got[2];
 	struct vpeer v;
 	int ret;
 
@@ -843,16 +946,25 @@ static int test_virtio_rss(void)
 	ret = vpeer_open(&v, &conf, 2);
 	if (ret != PX_TEST_OK)
 		return ret;
+	PX_TEST_ASSERT_EQ(px_eth_dev_info_get(v.port, &info), 0, "info");
+	PX_TEST_ASSERT(info.reta_size >= 64 && info.reta_size <= RSS_RETA_MAX &&
+			       info.reta_size % 64 == 0 && info.hash_key_size == sizeof(key),
+		       "reta_size %u, hash_key_size %u", info.reta_size, info.hash_key_size);
+	r.size = info.reta_size;
+	memset(c, 0xff, sizeof(c));
+	PX_TEST_ASSERT_EQ(px_eth_dev_rss_reta_query(v.port, c, r.size), 0, "query");
+	for (uint16_t e = 0; e < r.size; e++) {
+		reta[e] = c[e / 64].reta[e % 64];
+		PX_TEST_ASSERT_EQ(reta[e], e % 2, "default entry %u", e);
+	}
 	PX_TEST_ASSERT_EQ(px_eth_promiscuous_enable(v.port), 0,
 			  "promiscuous (frames to "
 			  "02:00:00:00:00:01)");
-	PX_TEST_ASSERT_EQ(pmd_kernel_send(v.ifname, n, 200), n, "the kernel sent %u frames", n);
-	total = vpeer_flows_receive(&v, n, key, got, &wrong);
-	printf("RSS: queue 0 got %u, queue 1 got %u frames, %u on the wrong queue\n", got[0],
-	       got[1], wrong);
-	PX_TEST_ASSERT_EQ(total, n, "every frame received");
-	PX_TEST_ASSERT_EQ(wrong, 0, "every frame on the queue of its hash");
+	if (rss_round(&v, &r, "default table", got) != PX_TEST_OK)
+		return PX_TEST_FAILED;
 	PX_TEST_ASSERT(got[0] > 0 && got[1] > 0, "both queues used");
+	if (rss_custom(&v, key, r.size) != PX_TEST_OK)
+		return PX_TEST_FAILED;
 	PX_TEST_ASSERT_EQ(pmd_send(v.port, 1, v.mp, 10, 200), 10, "queue 1 sends");
 	usleep(100 * 1000);
 	PX_TEST_ASSERT_EQ(pmd_xstat(v.port, "tx_q1_packets"), 10, "counted on TX queue 1");
@@ -890,46 +1002,111 @@ static int test_virtio_mq(void)
 }
 PX_TEST(virtio_mq_autotest, PX_TEST_F_LAB, test_virtio_mq)
 
-/* ---- hot unplug and plug (device removal, issue 15) ---------------------------------------- */
-
-static int sysfs_has(const char *fmt, const char *name)
+/* Receive on queue @q until @want flow frames came or 2 s passed (@want 0: for 50 ms); the
+ * kernel's own frames are counted in *@other. @return the flow frames. */
+static unsigned int mq_intr_collect(uint16_t port, uint16_t q, unsigned int want,
+				    unsigned int *other)
 {
-	char path[PATH_MAX];
+	unsigned int flows = 0;
 
-	snprintf(path, sizeof(path), fmt, name);
-	return access(path, F_OK) == 0;
-}
+	for (int idle = 0; (want == 0 || flows < want) && idle < (want ? 2000 : 50); idle++) {
+		struct px_mbuf *m[BURST];
+		uint16_t nb = px_eth_rx_burst(port, q, m, BURST);
 
-/* Wait up to @ms for sysfs_has(@fmt, @name) to be @want. */
-static int sysfs_until(const char *fmt, const char *name, int want, int ms)
-{
-	for (int t = 0; t < ms; t += 100) {
-		if (sysfs_has(fmt, name) == want)
-			return 0;
-		usleep(100 * 1000);
+		for (uint16_t i = 0; i < nb; i++) {
+			if (rss_queue(NULL, m[i]) == 0)
+				flows++;
+			else
+				(*other)++;
+		}
+		px_pktmbuf_free_bulk(m, nb);
+		if (nb == 0)
+			usleep(1000);
 	}
-	return -ETIMEDOUT;
+	return flows;
 }
 
-static int sysfs_put(const char *path, const char *val)
+/* One round: every RSS table entry to queue @to; both queues' interrupts armed, each with
+ * its own waiter (epoll set @epfd[q]); the kernel sends 16 flow frames. @to's waiter wakes;
+ * the other's sleeps unless the kernel's own frames (ARP, IPv6: unclassified, queue 0) woke
+ * it; every flow frame is on @to. */
+static int mq_intr_round(const struct vpeer *v, const int epfd[2], uint16_t to, uint16_t size)
 {
-	FILE *f = fopen(path, "w");
-	int ret;
+	uint16_t table[RSS_RETA_MAX], other = !to;
+	unsigned int extra[2] = {0, 0}, flows[2];
+	uint64_t data = UINT64_MAX;
+	int woke;
 
-	if (f == NULL)
-		return -errno;
-	ret = fputs(val, f) < 0 ? -EIO : 0;
-	return fclose(f) ? -errno : ret;
+	for (uint16_t e = 0; e < size; e++)
+		table[e] = to;
+	if (rss_table_set(v->port, table, size) != PX_TEST_OK)
+		return PX_TEST_FAILED;
+	for (uint16_t q = 0; q < 2; q++) {
+		mq_intr_collect(v->port, q, 0, &extra[q]);
+		while (px_eth_dev_rx_intr_wait(epfd[q], &data, 1, 0) > 0)
+			; /* an interrupt of the last round */
+		PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_enable(v->port, q), 0, "enable queue %u", q);
+	}
+	extra[0] = extra[1] = 0;
+	PX_TEST_ASSERT_EQ(pmd_kernel_send(v->ifname, 16, 200), 16, "the kernel sent 16 frames");
+	PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_wait(epfd[to], &data, 1, WAIT_MS), 1,
+			  "queue %u's waiter woke", to);
+	PX_TEST_ASSERT_EQ(data, to, "with queue %u's epoll data", to);
+	woke = px_eth_dev_rx_intr_wait(epfd[other], &data, 1, 300);
+	for (uint16_t q = 0; q < 2; q++)
+		PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_disable(v->port, q), 0, "disable queue %u", q);
+	flows[to] = mq_intr_collect(v->port, to, 16, &extra[to]);
+	flows[other] = mq_intr_collect(v->port, other, 0, &extra[other]);
+	printf("RX interrupts, table to queue %u: queue %u woke with %u flow frames; queue %u %s "
+	       "(%u flow frames, %u of the kernel's own)\n",
+	       to, to, flows[to], other, woke ? "woke" : "slept", flows[other], extra[other]);
+	PX_TEST_ASSERT_EQ(flows[to], 16, "every flow frame on queue %u", to);
+	PX_TEST_ASSERT_EQ(flows[other], 0, "none on queue %u", other);
+	PX_TEST_ASSERT(woke == 0 || extra[other] > 0,
+		       "queue %u's waiter woke with nothing on its queue: the queues share an "
+		       "interrupt",
+		       other);
+	return PX_TEST_OK;
 }
 
-static int vhp_on_rmv(uint16_t port, enum px_eth_event_type event, void *arg, void *ret_param)
+/*
+ * Per-queue RX interrupts with two queue pairs (an MSI-X vector each): RSS's table steers the
+ * kernel's flows to one queue, then to the other, and each time that queue's interrupt wakes
+ * its own waiter while the other queue's sleeps.
+ */
+static int test_virtio_mq_rx_intr(void)
 {
-	(void)port;
-	(void)ret_param;
-	if (event == PX_ETH_EVENT_INTR_RMV)
-		__atomic_fetch_add((int *)arg, 1, __ATOMIC_RELEASE);
-	return 0;
+	struct px_eth_conf conf = {.rxmode.mq_mode = PX_ETH_MQ_RX_RSS,
+				   .rx_adv_conf.rss_conf.rss_hf = PX_ETH_RSS_NONFRAG_IPV4_UDP,
+				   .intr_conf.rxq = 1};
+	struct px_eth_dev_info info;
+	int epfd[2] = {-1, -1};
+	struct vpeer v;
+	int ret = vpeer_open(&v, &conf, 2);
+
+	if (ret != PX_TEST_OK)
+		return ret;
+	PX_TEST_ASSERT_EQ(px_eth_dev_info_get(v.port, &info), 0, "info");
+	PX_TEST_ASSERT(info.reta_size > 0 && info.reta_size <= RSS_RETA_MAX, "reta_size %u",
+		       info.reta_size);
+	PX_TEST_ASSERT_EQ(px_eth_promiscuous_enable(v.port), 0, "promiscuous");
+	for (uint16_t q = 0; q < 2; q++) {
+		epfd[q] = epoll_create1(EPOLL_CLOEXEC);
+		PX_TEST_ASSERT(epfd[q] >= 0, "epoll");
+		PX_TEST_ASSERT_EQ(px_eth_dev_rx_intr_epoll_add(epfd[q], v.port, q, q), 0,
+				  "queue %u's waiter", q);
+	}
+	for (int round = 0; round < 4; round++)
+		if (mq_intr_round(&v, epfd, (uint16_t)(round % 2 == 0), info.reta_size) !=
+		    PX_TEST_OK)
+			return PX_TEST_FAILED;
+	close(epfd[0]);
+	close(epfd[1]);
+	return vpeer_close(&v);
 }
+PX_TEST(virtio_mq_rx_intr_autotest, PX_TEST_F_LAB, test_virtio_mq_rx_intr)
+
+/* ---- hot unplug and plug (device removal, issue 15) ---------------------------------------- */
 
 /* Frames both ways, whatever the ports take; the rest freed. */
 static void vhp_round(struct vpair *p)
@@ -959,7 +1136,7 @@ static void vhp_round(struct vpair *p)
 static int test_virtio_hotplug(void)
 {
 	const char *env = getenv("PX_LAB_HOTPLUG");
-	char id[64], add[256], cmd[400], name[PX_ETH_NAME_MAX_LEN];
+	char id[64], add[256], name[PX_ETH_NAME_MAX_LEN];
 	struct px_eth_conf conf;
 	struct px_eth_stats st0, st1;
 	struct px_mbuf *m;
@@ -977,7 +1154,7 @@ static int test_virtio_hotplug(void)
 	if (vpair_put_nic_second(&p, 1) != PX_TEST_OK)
 		return PX_TEST_FAILED;
 	PX_TEST_ASSERT_EQ(px_eth_dev_get_name_by_port(p.port[1], name), 0, "name");
-	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p.port[1], PX_ETH_EVENT_INTR_RMV, vhp_on_rmv,
+	PX_TEST_ASSERT_EQ(px_eth_dev_callback_register(p.port[1], PX_ETH_EVENT_INTR_RMV, lab_on_rmv,
 						       &removed),
 			  0, "RMV callback");
 	if (vpair_start(&p) != PX_TEST_OK || vtraffic(&p, 0, 100, len_small, 2048) != PX_TEST_OK)
@@ -1000,7 +1177,7 @@ static int test_virtio_hotplug(void)
 	px_pktmbuf_free(m);
 	PX_TEST_ASSERT_EQ(px_eth_rx_burst(p.port[1], 0, &m, 1), 0, "rx on a removed port");
 	PX_TEST_ASSERT_EQ(px_eth_dev_close(p.port[1]), 0, "close the removed port");
-	PX_TEST_ASSERT_EQ(sysfs_until("/sys/bus/pci/devices/%s", name, 0, 20000), 0,
+	PX_TEST_ASSERT_EQ(lab_sysfs_wait("/sys/bus/pci/devices/%s", name, 0, 20000), 0,
 			  "the kernel completed the unplug of %s once the port was closed", name);
 	PX_TEST_ASSERT_EQ(px_pci_rescan(), 0, "a rescan without the device: nothing to probe");
 	PX_TEST_ASSERT_EQ(px_eth_stats_get(p.port[0], &st0), 0, "stats");
@@ -1014,21 +1191,8 @@ static int test_virtio_hotplug(void)
 	PX_TEST_ASSERT(st1.opackets >= st0.opackets + 80,
 		       "port 0 sent %" PRIu64 " after the unplug", st1.opackets - st0.opackets);
 
-	/* QEMU frees the id once the guest powered the slot off (pciehp): retry device_add */
-	for (int i = 0; i < 8 && !sysfs_has("/sys/bus/pci/devices/%s", name); i++) {
-		if (monitor("device_add %s", add) != PX_TEST_OK)
-			return PX_TEST_FAILED;
-		sysfs_until("/sys/bus/pci/devices/%s", name, 1, 3000);
-	}
-	PX_TEST_ASSERT(sysfs_has("/sys/bus/pci/devices/%s", name), "%s plugged in again", name);
-	snprintf(cmd, sizeof(cmd), "/sys/bus/pci/devices/%s/driver_override", name);
-	PX_TEST_ASSERT_EQ(sysfs_put(cmd, "vfio-pci"), 0, "%s", cmd);
-	snprintf(cmd, sizeof(cmd), "/sys/bus/pci/devices/%s/driver/unbind", name);
-	if (sysfs_has("/sys/bus/pci/devices/%s/driver", name)) /* ppc64le: virtio_pci built in */
-		PX_TEST_ASSERT_EQ(sysfs_put(cmd, name), 0, "%s", cmd);
-	PX_TEST_ASSERT_EQ(sysfs_put("/sys/bus/pci/drivers_probe", name), 0, "drivers_probe");
-	PX_TEST_ASSERT_EQ(sysfs_until("/sys/bus/pci/drivers/vfio-pci/%s", name, 1, 5000), 0,
-			  "%s on vfio-pci", name);
+	if (lab_pci_replug(name, add) != PX_TEST_OK)
+		return PX_TEST_FAILED;
 	ret = px_pci_rescan();
 	if (ret != 1)
 		for (const struct px_pci_device *d = px_pci_devices(); d; d = d->next)

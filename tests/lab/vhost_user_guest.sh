@@ -1,21 +1,27 @@
 #!/bin/bash
-# tests/lab/vhost_user_guest.sh ARCH LAB_BUILD_DIR PX_FWD [RUN.SH OPTION...]: a QEMU guest as net_vhost's
-# frontend (docs/vhost.md, "A QEMU guest"). Two px-fwd processes on the host each serve one
-# net_vhost port; the lab guest (tools/lab/run.sh --net vhost-user) has two virtio-net-pci NICs
-# whose backends they are, both driven by the guest kernel's virtio_net at MTU 9000 (mergeable
-# receive buffers), the guest's RAM a shared memfd that net_vhost maps:
-#   NIC 0 (10.9.0.1, 2 queue pairs) -> px-fwd icmpecho (10.9.0.2, 2 RX and TX queues): 50
-#     pings from each guest CPU (the guest kernel's XPS sends each CPU's on its own queue), 0 %
-#     loss, every queue of net_vhost counted packets both ways (its per-queue xstats), then 3
-#     pings of each of 18..8972 bytes (frames up to 9014 bytes both ways);
-#   NIC 1 (10.9.1.1, packed=on) -> px-fwd 5tswap (a static ARP entry for 10.9.1.2):
+# tests/lab/vhost_user_guest.sh ARCH LAB_BUILD_DIR PX_FWD [RUN.SH OPTION...]: a QEMU guest as
+# net_vhost's frontend (docs/vhost.md, "A QEMU guest"). Two px-fwd processes on the host each
+# serve one net_vhost port; the lab guest (tools/lab/run.sh --net vhost-user) has two
+# virtio-net-pci NICs whose backends they are, both driven by the guest kernel's virtio_net at
+# MTU 9000 (mergeable receive buffers), the guest's RAM a shared memfd that net_vhost maps:
+#   NIC 0 (10.9.0.1, packed=on, 2 queue pairs) -> px-fwd icmpecho (10.9.0.2, 2 RX and TX
+#     queues): 50 pings from each guest CPU (the guest kernel's XPS sends each CPU's on its own
+#     queue), 0 % loss, every queue of net_vhost counted packets both ways (its per-queue
+#     xstats), then 3 pings of each of 18..8972 bytes (frames up to 9014 bytes both ways);
+#   NIC 1 (10.9.1.1, split rings) -> px-fwd 5tswap (a static ARP entry for 10.9.1.2):
 #     px-lab-udp sends UDP datagrams of 1..8972 bytes (frames up to the MTU) and then of
-#     9000..20000 bytes (IP fragments), each must come back byte for byte.
-# NIC 0 runs split rings, NIC 1 packed ones (net_vhost's debug log must say so). On x86_64 the
-# guest has 3 GiB, which q35 splits around the PCI hole: net_vhost maps two regions of the
-# memfd, the second at a 2 GiB offset in the file (its log must show both).
-# Then each px-fwd stops (SIGTERM) and must exit 0 (every mbuf back) having received and sent
-# what the guest counted.
+#     9000..20000 bytes (IP fragments), each must come back byte for byte. Then the backend
+#     restarts: that px-fwd is killed (SIGKILL) and a new one serves the same socket; the
+#     guest's NIC loses its carrier, QEMU connects again (reconnect=1) and hands the new
+#     backend the rings where they were (SET_VRING_BASE), and the UDP pass of 1..8972 bytes is
+#     repeated through it. (Packed rings cannot be resumed so by QEMU 7.2: it has no used index
+#     in guest memory to restore them from and asks for base 0, without INFLIGHT_SHMFD, which
+#     net_vhost does not offer.)
+# net_vhost's debug log must show packed and split rings and both of NIC 0's queue pairs. On
+# x86_64 the guest has 3 GiB, which q35 splits around the PCI hole: net_vhost maps two regions
+# of the memfd, the second at a 2 GiB offset in the file (its log must show both).
+# Then each px-fwd stops and must exit 0 (every mbuf back) having received and sent what the
+# guest counted.
 # The NICs have no MSI-X (vectors=0, INTx): QEMU 7.2 under TCG crashes starting a vhost-user
 # NIC with MSI-X (kvm_virtio_pci_irqfd_use() reads the irqfd table only KVM allocates).
 # No iommu_platform: net_vhost handles no IOTLB messages.
@@ -36,13 +42,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_fwd NAME LCORES DEVARGS INPUT MODE-ARGS...: px-fwd serving $tmp/NAME.sock, its
-# standard input from INPUT.
+# start_fwd NAME SOCK LCORES DEVARGS INPUT MODE-ARGS...: px-fwd serving $tmp/SOCK.sock, its
+# standard input from INPUT, its log $tmp/NAME.log and its counters $tmp/NAME.json.
 start_fwd() {
-    local name=$1 lcores=$2 devargs=$3 input=$4
-    shift 4
+    local name=$1 sock=$2 lcores=$3 devargs=$4 input=$5
+    shift 5
     "$fwd" -l "$lcores" --no-huge -m 256 --file-prefix "pxvu-$name-$$" \
-        --log-level=pmd.net.vhost:debug --vdev "net_vhost0,iface=$tmp/$name.sock$devargs" \
+        --log-level=pmd.net.vhost:debug --vdev "net_vhost0,iface=$tmp/$sock.sock$devargs" \
         -- "$@" --max-pkt-len=9018 --enable-scatter \
         --stats-period=0 --stats-json="$tmp/$name.json" --total-num-mbufs=2048 \
         <"$input" >"$tmp/$name.log" 2>&1 &
@@ -52,10 +58,10 @@ start_fwd() {
 # its commands from a FIFO that this script holds open on fd 5), so that its per-queue xstats
 # can be asked for at the end.
 mkfifo "$tmp/icmp.in"
-start_fwd icmp 0-1 ,queues=2 "$tmp/icmp.in" -i -a --forward-mode=icmpecho \
+start_fwd icmp icmp 0-1 ,queues=2 "$tmp/icmp.in" -i -a --forward-mode=icmpecho \
     --icmp-ip=0,10.9.0.2 --rxq=2 --txq=2
 exec 5<>"$tmp/icmp.in"
-start_fwd udp 0 "" /dev/null --forward-mode=5tswap
+start_fwd udp udp 0 "" /dev/null --forward-mode=5tswap
 for _ in $(seq 100); do
     [ -S "$tmp/icmp.sock" ] && [ -S "$tmp/udp.sock" ] && break
     sleep 0.1
@@ -93,18 +99,47 @@ done
 cat /tmp/ping.log /tmp/ping1.log
 u=0; px-lab-udp 10.9.1.2 9000 1 8972 37 || u=1
 px-lab-udp 10.9.1.2 9000 9000 20000 1000 || u=1
+echo PX-VHOST-RESTART
+c=0
+until [ "$(cat /sys/class/net/$b/carrier)" = 0 ]; do
+    c=$((c+1)); [ $c -lt 100 ] || break; sleep 0.1
+done
+echo "NIC 1 carrier off after the backend went: $([ $c -lt 100 ] && echo yes || echo no)"
+c=0
+until [ "$(cat /sys/class/net/$b/carrier)" = 1 ] && px-lab-udp 10.9.1.2 9000 64 64 >/dev/null 2>&1; do
+    c=$((c+1)); [ $c -lt 40 ] || break; sleep 0.5
+done
+echo "5tswap answered again after $c tries"
+rs=0; [ $c -lt 40 ] || rs=1
+px-lab-udp 10.9.1.2 9000 1 8972 37 || u=1
 cat /proc/net/dev /proc/net/arp; grep -A1 -E "^(Icmp|Udp|Ip):" /proc/net/snmp
 [ $w -lt 5 ] && grep -q "50 packets transmitted, 50 packets received, 0% packet loss" /tmp/ping.log &&
     grep -q "50 packets transmitted, 50 packets received, 0% packet loss" /tmp/ping1.log &&
-    [ $ok = 8 ] && [ $u = 0 ]'
+    [ $ok = 8 ] && [ $u = 0 ] && [ $rs = 0 ]'
 
 mem=()
 [ "$arch" != x86_64 ] || mem=(--mem 3072)
 rc=0
-"$repo/tools/lab/run.sh" --arch "$arch" --build-dir "$bdir" \
-    --nics virtio-noplatform,virtio-noplatform --nic-props 0 vectors=0 \
-    --nic-props 1 vectors=0,packed=on --net "vhost-user:$tmp/icmp.sock:2,$tmp/udp.sock" \
-    --timeout "${PX_LAB_TIMEOUT:-120}" "${mem[@]}" "$@" -- "$guest" || rc=$?
+"$repo/tools/lab/run.sh" --arch "$arch" --build-dir "$bdir" --log "$tmp/console.log" \
+    --nics virtio-noplatform,virtio-noplatform --nic-props 0 vectors=0,packed=on \
+    --nic-props 1 vectors=0 --net "vhost-user:$tmp/icmp.sock:2,$tmp/udp.sock" \
+    --timeout "${PX_LAB_TIMEOUT:-120}" "${mem[@]}" "$@" -- "$guest" &
+run=$!
+# The backend restarts: when the guest says so, 5tswap's px-fwd is killed (SIGKILL: no goodbye
+# on the socket) and a new one serves the same socket; QEMU (reconnect=1) connects to it and
+# replays the rings' state, the guest's NIC must carry UDP again.
+restarted=
+while kill -0 "$run" 2>/dev/null; do
+    if [ -z "$restarted" ] && grep -aqx PX-VHOST-RESTART "$tmp/console.log" 2>/dev/null; then
+        kill -KILL "${pids[1]}"
+        wait "${pids[1]}" || true
+        start_fwd udp2 udp 0 "" /dev/null --forward-mode=5tswap
+        pids[1]=$!
+        restarted=1
+    fi
+    sleep 0.2
+done
+wait "$run" || rc=$?
 
 # Each px-fwd must stop cleanly (exit 0: every mbuf back) after forwarding; icmpecho's
 # per-queue counters first (it gets SIGTERM after 10 s if it does not quit); 5tswap, without
@@ -123,12 +158,14 @@ for i in 0 1; do
     [ "$r" = 0 ] || frc=1
 done
 pids=()
-for name in icmp udp; do
+for name in icmp udp udp2; do
+    [ -f "$tmp/$name.log" ] || continue
     echo "---- host px-fwd ($name):"
     grep -E 'memory region|ready:|link|px-fwd|port 0|mbufs' "$tmp/$name.log"
 done
 if [ "$rc" != 0 ]; then
-    for name in icmp udp; do
+    for name in icmp udp udp2; do
+        [ -f "$tmp/$name.log" ] || continue
         echo "---- host px-fwd ($name), the whole log:"
         cat "$tmp/$name.log"
     done
@@ -143,18 +180,21 @@ for x in rx_q0_packets rx_q1_packets tx_q0_packets tx_q1_packets; do
     [ "${v:-0}" -gt 0 ] || { echo "FAIL: net_vhost's queue counter $x is ${v:-missing}"; exit 1; }
 done
 # The rings and the memory net_vhost saw.
-grep -q 'vring 3 ready: 256 entries, split' "$tmp/icmp.log" ||
+grep -q 'vring 3 ready: 256 entries, packed' "$tmp/icmp.log" ||
     { echo "FAIL: NIC 0's second queue pair was not set up"; exit 1; }
-grep -q 'vring 1 ready: 256 entries, split' "$tmp/icmp.log" ||
-    { echo "FAIL: NIC 0's rings were not split ones"; exit 1; }
-grep -q 'vring 1 ready: 256 entries, packed' "$tmp/udp.log" ||
-    { echo "FAIL: NIC 1's rings were not packed ones"; exit 1; }
+grep -q 'vring 1 ready: 256 entries, packed' "$tmp/icmp.log" ||
+    { echo "FAIL: NIC 0's rings were not packed ones"; exit 1; }
+grep -q 'vring 1 ready: 256 entries, split' "$tmp/udp.log" ||
+    { echo "FAIL: NIC 1's rings were not split ones"; exit 1; }
 if [ "$arch" = x86_64 ] && ! grep -q 'memory region 1: guest 0x100000000, 0x40000000 bytes, .*file offset 0x80000000' "$tmp/icmp.log"; then
     echo "FAIL: net_vhost did not map the guest's RAM above 4 GiB as a second region"
     exit 1
 fi
 # Both directions went through net_vhost: px-fwd received and sent on each port.
-for name in icmp udp; do
+[ -n "$restarted" ] || { echo "FAIL: the guest never asked for the backend's restart"; exit 1; }
+grep -q 'vring 1 ready: 256 entries, split' "$tmp/udp2.log" ||
+    { echo "FAIL: the restarted backend did not get NIC 1's rings back"; exit 1; }
+for name in icmp udp2; do
     python3 - "$tmp/$name.json" "$name" <<'PY' || exit 1
 import json, sys
 j = json.load(open(sys.argv[1]))

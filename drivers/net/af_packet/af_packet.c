@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <stddef.h>
@@ -55,10 +56,16 @@
 /* where a transmit frame's data starts: the kernel reads it at tp_hdrlen - sizeof(sockaddr_ll) */
 #define AFP_TX_DATA_OFF_V3 TPACKET_ALIGN(sizeof(struct tpacket3_hdr))
 #define AFP_TX_DATA_OFF_V2 TPACKET_ALIGN(sizeof(struct tpacket2_hdr))
+/* PACKET_VNET_HDR: a struct virtio_net_hdr before every frame of both rings. TX sets its
+ * hdr_len, the bytes tpacket_snd() copies into the skb's linear part (the rest it references in
+ * the ring as page fragments, which a veth, a bridge or any local receiver then copies into
+ * freshly allocated pages: skb_copy_ubufs()); frames up to AFP_TX_LINEAR_MAX are copied whole. */
+#define AFP_VNET_HLEN ((uint32_t)sizeof(struct virtio_net_hdr))
+#define AFP_TX_LINEAR_MAX 256
 /* where the kernel puts a received Ethernet frame in a V2 slot (tpacket_rcv(): the header and
- * sockaddr_ll, then room for a 16-byte link header, aligned; the frame ends at the network
- * header): a longer frame does not fit the slot */
-#define AFP_RX_MAC_OFF_V2 (TPACKET_ALIGN(TPACKET2_HDRLEN + 16) - ETH_HLEN)
+ * sockaddr_ll, then room for a 16-byte link header, aligned, and the virtio-net header; the
+ * frame ends at the network header): a longer frame does not fit the slot */
+#define AFP_RX_MAC_OFF_V2 (TPACKET_ALIGN(TPACKET2_HDRLEN + 16) + AFP_VNET_HLEN - ETH_HLEN)
 #define AFP_VLAN_HLEN 4
 
 static const char afp_params[] = "iface=<string> qpairs=<int> blocksz=<int> framesz=<int> "
@@ -264,10 +271,16 @@ static __px_always_inline uint32_t afp_tx_data_off(uint32_t version)
 	return version == TPACKET_V2 ? AFP_TX_DATA_OFF_V2 : AFP_TX_DATA_OFF_V3;
 }
 
-/* Copy every segment of @m into frame @h's data. @return the frame's status word. */
+/* Copy every segment of @m into frame @h's data, after its virtio-net header (no offload; a
+ * small frame all linear). @return the frame's status word. */
 static __px_always_inline uint32_t *afp_tx_copy(void *h, const struct px_mbuf *m, uint32_t version)
 {
 	uint8_t *dst = (uint8_t *)h + afp_tx_data_off(version);
+	const uint32_t len = m->pkt_len + AFP_VNET_HLEN;
+
+	*(struct virtio_net_hdr *)dst = (struct virtio_net_hdr){
+		.hdr_len = (uint16_t)(m->pkt_len <= AFP_TX_LINEAR_MAX ? m->pkt_len : 0)};
+	dst += AFP_VNET_HLEN;
 
 	for (const struct px_mbuf *s = m; s != NULL; s = s->next) {
 		memcpy(dst, px_pktmbuf_mtod(s, const void *), s->data_len);
@@ -276,12 +289,12 @@ static __px_always_inline uint32_t *afp_tx_copy(void *h, const struct px_mbuf *m
 	if (version == TPACKET_V2) {
 		struct tpacket2_hdr *h2 = h;
 
-		h2->tp_len = h2->tp_snaplen = m->pkt_len;
+		h2->tp_len = h2->tp_snaplen = len;
 		return &h2->tp_status;
 	}
 	struct tpacket3_hdr *h3 = h;
 
-	h3->tp_len = h3->tp_snaplen = m->pkt_len;
+	h3->tp_len = h3->tp_snaplen = len;
 	h3->tp_next_offset = 0; /* the kernel refuses variable-sized slots */
 	return &h3->tp_status;
 }
@@ -299,7 +312,7 @@ static __px_always_inline uint16_t afp_tx_common(void *qp, struct px_mbuf **pkts
 						 uint32_t version)
 {
 	struct afp_queue *q = qp;
-	const uint32_t room = q->frame_size - afp_tx_data_off(version);
+	const uint32_t room = q->frame_size - afp_tx_data_off(version) - AFP_VNET_HLEN;
 	uint64_t bytes = 0;
 	uint16_t done = 0, queued = 0;
 
@@ -386,7 +399,7 @@ static int afp_allmulti_off(struct px_eth_dev *dev)
  * frames); V2, where RX puts the frame (after more than the TX header). */
 static uint32_t afp_frame_hdr(const struct afp_priv *priv)
 {
-	return priv->version == TPACKET_V2 ? AFP_RX_MAC_OFF_V2 : AFP_TX_DATA_OFF_V3;
+	return priv->version == TPACKET_V2 ? AFP_RX_MAC_OFF_V2 : AFP_TX_DATA_OFF_V3 + AFP_VNET_HLEN;
 }
 
 static uint32_t afp_max_frame(const struct afp_priv *priv)
@@ -663,6 +676,9 @@ static int afp_queue_open(struct afp_priv *priv, unsigned int q, const char *nam
 	/* a frame the kernel cannot send is dropped, not left blocking the ring */
 	if (ret == 0)
 		ret = afp_sockopt(rq, "PACKET_LOSS", PACKET_LOSS, &one, sizeof(one), name);
+	/* TX copies small frames whole into the skb (AFP_TX_LINEAR_MAX); before the rings */
+	if (ret == 0)
+		ret = afp_sockopt(rq, "PACKET_VNET_HDR", PACKET_VNET_HDR, &one, sizeof(one), name);
 	if (ret == 0 && bypass)
 		ret = afp_sockopt(rq, "PACKET_QDISC_BYPASS", PACKET_QDISC_BYPASS, &bypass,
 				  sizeof(bypass), name);

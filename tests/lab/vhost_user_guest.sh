@@ -4,10 +4,11 @@
 # serve one net_vhost port; the lab guest (tools/lab/run.sh --net vhost-user) has two
 # virtio-net-pci NICs whose backends they are, both driven by the guest kernel's virtio_net at
 # MTU 9000 (mergeable receive buffers), the guest's RAM a shared memfd that net_vhost maps:
-#   NIC 0 (10.9.0.1, packed=on, 2 queue pairs) -> px-fwd icmpecho (10.9.0.2, 2 RX and TX
-#     queues): 50 pings from each guest CPU (the guest kernel's XPS sends each CPU's on its own
-#     queue), 0 % loss, every queue of net_vhost counted packets both ways (its per-queue
-#     xstats), then 3 pings of each of 18..8972 bytes (frames up to 9014 bytes both ways);
+#   NIC 0 (10.9.0.1, packed=on, 2 queue pairs, QEMU the socket's server) -> px-fwd icmpecho
+#     (10.9.0.2, 2 RX and TX queues, net_vhost client=1): 50 pings from each guest CPU (the
+#     guest kernel's XPS sends each CPU's on its own queue), 0 % loss, every queue of
+#     net_vhost counted packets both ways (its per-queue xstats), then 3 pings of each of
+#     18..8972 bytes (frames up to 9014 bytes both ways);
 #   NIC 1 (10.9.1.1, split rings) -> px-fwd 5tswap (a static ARP entry for 10.9.1.2):
 #     px-lab-udp sends UDP datagrams of 1..8972 bytes (frames up to the MTU) and then of
 #     9000..20000 bytes (IP fragments), each must come back byte for byte. Then the backend
@@ -56,17 +57,18 @@ start_fwd() {
 }
 # icmpecho at px-fwd's prompt (-i -a: forwarding on lcore 1, the prompt on lcore 0 waits for
 # its commands from a FIFO that this script holds open on fd 5), so that its per-queue xstats
-# can be asked for at the end.
+# can be asked for at the end. Its net_vhost is the client (client=1): QEMU serves that socket
+# (run.sh's ":server") and waits for it; 5tswap's net_vhost serves its own.
 mkfifo "$tmp/icmp.in"
-start_fwd icmp icmp 0-1 ,queues=2 "$tmp/icmp.in" -i -a --forward-mode=icmpecho \
+start_fwd icmp icmp 0-1 ,queues=2,client=1 "$tmp/icmp.in" -i -a --forward-mode=icmpecho \
     --icmp-ip=0,10.9.0.2 --rxq=2 --txq=2
 exec 5<>"$tmp/icmp.in"
 start_fwd udp udp 0 "" /dev/null --forward-mode=5tswap
 for _ in $(seq 100); do
-    [ -S "$tmp/icmp.sock" ] && [ -S "$tmp/udp.sock" ] && break
+    [ -S "$tmp/udp.sock" ] && break
     sleep 0.1
 done
-if ! [ -S "$tmp/icmp.sock" ] || ! [ -S "$tmp/udp.sock" ]; then
+if ! [ -S "$tmp/udp.sock" ]; then
     cat "$tmp/icmp.log" "$tmp/udp.log"
     echo "FAIL: px-fwd did not serve its net_vhost sockets"
     exit 1
@@ -122,7 +124,7 @@ mem=()
 rc=0
 "$repo/tools/lab/run.sh" --arch "$arch" --build-dir "$bdir" --log "$tmp/console.log" \
     --nics virtio-noplatform,virtio-noplatform --nic-props 0 vectors=0,packed=on \
-    --nic-props 1 vectors=0 --net "vhost-user:$tmp/icmp.sock:2,$tmp/udp.sock" \
+    --nic-props 1 vectors=0 --net "vhost-user:$tmp/icmp.sock:2:server,$tmp/udp.sock" \
     --timeout "${PX_LAB_TIMEOUT:-120}" "${mem[@]}" "$@" -- "$guest" &
 run=$!
 # The backend restarts: when the guest says so, 5tswap's px-fwd is killed (SIGKILL: no goodbye

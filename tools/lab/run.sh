@@ -49,11 +49,13 @@ its status. Pollux binaries of the build dir are on the guest's PATH.
                      Linux bridge in a network namespace of this run (root;
                      exit 77 when taps cannot be made): checksum offload, TSO
                      and multi-queue need it (QEMU offers them only on a tap)
-  --net vhost-user:SOCK[:Q][,SOCK[:Q]...]
+  --net vhost-user:SOCK[:Q][:server][,...]
                      instead of the hub, NIC i's backend is the vhost-user
                      server on the host at the i-th SOCK (e.g. px-fwd with
                      --vdev net_vhost0,iface=SOCK, started first), Q queue
-                     pairs (mq=on); the guest's RAM is a shared memfd. Virtio
+                     pairs (mq=on); with :server QEMU serves SOCK and waits
+                     for the backend (net_vhost's client=1). The guest's
+                     RAM is a shared memfd. Virtio
                      NICs only; use virtio-noplatform (net_vhost has no IOTLB)
                      and --nic-props I vectors=0 (QEMU 7.2's TCG crashes with
                      MSI-X on vhost-user)
@@ -134,7 +136,7 @@ vhost-user:?*)
         exit 2
     fi
     ;;
-*) echo "lab: --net takes hub, tap, tap:N (queues) or vhost-user:SOCK[:Q][,SOCK[:Q]...], not '$net'" >&2; exit 2 ;;
+*) echo "lab: --net takes hub, tap, tap:N (queues) or vhost-user:SOCK[:Q][:server][,...], not '$net'" >&2; exit 2 ;;
 esac
 if { [ "$LAB_NET_QUEUES" -gt 0 ] || [ "${#LAB_VHOST_SOCKS[@]}" -gt 0 ]; } && [ -n "$tap" ]; then
     echo "lab: --tap joins a host tap to the hub; --net $net has no hub" >&2

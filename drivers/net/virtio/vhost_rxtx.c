@@ -227,6 +227,33 @@ static inline void copy_frame(uint8_t *dst, const uint8_t *src, uint32_t len)
 	memcpy(dst, src, len);
 }
 
+/* The region the last address fell in: a burst's buffers are mostly in one region, so most
+ * translations are one subtraction and two compares (an address below the region wraps @off
+ * to a huge value and misses). */
+struct xlate {
+	uint64_t gpa, size;
+	uint8_t *host;
+};
+
+static inline uint8_t *xlate_ptr(struct xlate *x, const struct vhost_mem *mem, uint64_t gpa,
+				 uint64_t len)
+{
+	uint64_t off = gpa - x->gpa;
+
+	if (px_likely(off < x->size && len <= x->size - off))
+		return x->host + off;
+	for (uint32_t i = 0; i < mem->nregions; i++) {
+		const struct vhost_region *r = &mem->r[i];
+
+		off = gpa - r->gpa;
+		if (off < r->size && len <= r->size - off) {
+			*x = (struct xlate){r->gpa, r->size, r->host};
+			return r->host + off;
+		}
+	}
+	return NULL;
+}
+
 /* Copy a frontend TX chain (header, then the frame) into @head, a fresh mbuf of the burst's
  * bulk allocation, and more segments from @mp when it is longer than one.
  * @return 1, 0 when the pool is empty (@head back as it was), -1 for a bad frame (@head
@@ -302,6 +329,29 @@ static inline bool dequeue_one(const struct vhost_vring *vr, const struct vhost_
 	else
 		px_counter64_add(&st->errs, 1);
 	return true;
+}
+
+/* The common frontend TX buffer: one device-readable descriptor (@flags: its NEXT, INDIRECT and
+ * WRITE bits all clear) holding the @hdr-byte header and a frame that fits @m. Copy the frame
+ * into @m: @return its length, or 0 when it is not that case (@m untouched; the general path
+ * decides). */
+static inline uint32_t fast_take(struct xlate *x, const struct vhost_mem *mem, struct px_mbuf *m,
+				 uint16_t port, uint32_t hdr, uint16_t flags, uint64_t addr,
+				 uint32_t len)
+{
+	uint32_t flen = len - hdr;
+	const uint8_t *p;
+
+	if (px_unlikely(flags != 0 || len <= hdr || flen > (uint32_t)(m->buf_len - m->data_off)))
+		return 0;
+	p = xlate_ptr(x, mem, addr, len);
+	if (px_unlikely(p == NULL))
+		return 0;
+	copy_frame(px_pktmbuf_mtod(m, uint8_t *), p + hdr, flen);
+	m->data_len = (uint16_t)flen;
+	m->pkt_len = flen;
+	m->port = port;
+	return flen;
 }
 
 /* Writes into a chain's buffers in order. */
@@ -426,6 +476,45 @@ static inline void split_publish(struct vhost_vring *vr, uint16_t old_used)
 	split_notify(vr, old_used);
 }
 
+/* Up to @n packets (no more than are available) into @pkts (fresh mbufs) by fast_take, their
+ * used entries written at once, the ring state in locals for the burst. @return packets taken;
+ * it stops at the first chain the general path must take. */
+static __attribute__((noinline)) uint16_t dequeue_split_fast(struct vhost_vring *vr, uint16_t port,
+							     struct px_mbuf **pkts, uint16_t n,
+							     uint64_t *bytes)
+{
+	const uint16_t *ring = vr->split.avail->ring;
+	const volatile struct vring_desc *desc = vr->split.desc;
+	volatile struct vring_used_elem *used = vr->split.used->ring;
+	const struct vhost_mem *mem = vr->mem;
+	uint16_t size = vr->size, mask = (uint16_t)(size - 1);
+	uint16_t avail = vr->last_avail, uidx = vr->last_used, i;
+	uint32_t hdr = vr->hdr_len;
+	struct xlate x = {0};
+	uint64_t b = 0;
+
+	for (i = 0; i < n; i++) {
+		uint16_t head = load16(&ring[avail & mask]);
+		uint32_t len;
+
+		if (px_unlikely(head >= size))
+			break;
+		len = fast_take(&x, mem, pkts[i], port, hdr, desc[head].flags, desc[head].addr,
+				desc[head].len);
+		if (px_unlikely(len == 0))
+			break;
+		used[uidx & mask].id = head;
+		used[uidx & mask].len = 0;
+		uidx++;
+		avail++;
+		b += len;
+	}
+	vr->last_avail = avail;
+	vr->last_used = uidx;
+	*bytes += b;
+	return i;
+}
+
 static uint16_t dequeue_split(struct vhost_vring *vr, struct px_mempool *mp, uint16_t port,
 			      struct px_mbuf **pkts, uint16_t n, struct eth_queue_stats *st)
 {
@@ -447,6 +536,8 @@ static uint16_t dequeue_split(struct vhost_vring *vr, struct px_mempool *mp, uin
 		px_counter64_add(&st->nombuf, 1);
 		return 0;
 	}
+	got = dequeue_split_fast(vr, port, pkts, want, &bytes);
+	count = (uint16_t)(count - got);
 	while (count-- > 0 && got < want) {
 		uint16_t head = load16(&vr->split.avail->ring[vr->last_avail & (vr->size - 1)]);
 		struct vhost_chain c;
@@ -525,33 +616,6 @@ static inline void put_hdr(uint8_t *p, uint16_t nchains)
 
 	memset(p, 0, offsetof(struct virtio_net_hdr, num_buffers));
 	memcpy(p + offsetof(struct virtio_net_hdr, num_buffers), &nb, sizeof(nb));
-}
-
-/* The region the last address fell in: a burst's buffers are mostly in one region, so most
- * translations are one subtraction and two compares (an address below the region wraps @off
- * to a huge value and misses). */
-struct xlate {
-	uint64_t gpa, size;
-	uint8_t *host;
-};
-
-static inline uint8_t *xlate_ptr(struct xlate *x, const struct vhost_mem *mem, uint64_t gpa,
-				 uint64_t len)
-{
-	uint64_t off = gpa - x->gpa;
-
-	if (px_likely(off < x->size && len <= x->size - off))
-		return x->host + off;
-	for (uint32_t i = 0; i < mem->nregions; i++) {
-		const struct vhost_region *r = &mem->r[i];
-
-		off = gpa - r->gpa;
-		if (off < r->size && len <= r->size - off) {
-			*x = (struct xlate){r->gpa, r->size, r->host};
-			return r->host + off;
-		}
-	}
-	return NULL;
 }
 
 /* The common case of both layouts: a one-segment packet, a 12-byte header, the next buffer a
@@ -709,6 +773,57 @@ static void shadow_flush(struct vhost_vring *vr, struct shadow *s)
 	s->n = 0;
 }
 
+/* dequeue_split_fast for a packed ring: the used descriptors' id written at once (len 0), their
+ * flags into @sh (flushed by the caller). @return packets taken */
+static __attribute__((noinline)) uint16_t dequeue_packed_fast(struct vhost_vring *vr, uint16_t port,
+							      struct px_mbuf **pkts, uint16_t n,
+							      uint64_t *bytes, struct shadow *sh)
+{
+	struct vring_packed_desc *desc = vr->packed.desc;
+	const struct vhost_mem *mem = vr->mem;
+	uint16_t size = vr->size, pos = vr->last_avail, upos = vr->last_used, i;
+	bool wrap = vr->avail_wrap, uwrap = vr->used_wrap;
+	uint32_t hdr = vr->hdr_len;
+	struct xlate x = {0};
+	uint64_t b = 0;
+
+	for (i = 0; i < n && sh->n < VHOST_MAX_SEGS; i++) {
+		const volatile struct vring_packed_desc *d = &desc[pos];
+		uint16_t flags = load_acquire16(&desc[pos].flags), id;
+		uint32_t len;
+
+		if (!packed_avail(flags, wrap))
+			break;
+		id = d->id;
+		len = fast_take(
+			&x, mem, pkts[i], port, hdr,
+			flags & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT | VRING_DESC_F_WRITE),
+			d->addr, d->len);
+		if (px_unlikely(len == 0))
+			break;
+		((volatile struct vring_packed_desc *)&desc[upos])->id = id;
+		((volatile struct vring_packed_desc *)&desc[upos])->len = 0;
+		sh->pos[sh->n] = upos;
+		sh->flags[sh->n++] =
+			uwrap ? VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED : 0;
+		if (++pos == size) {
+			pos = 0;
+			wrap = !wrap;
+		}
+		if (++upos == size) {
+			upos = 0;
+			uwrap = !uwrap;
+		}
+		b += len;
+	}
+	vr->last_avail = pos;
+	vr->avail_wrap = wrap;
+	vr->last_used = upos;
+	vr->used_wrap = uwrap;
+	*bytes += b;
+	return i;
+}
+
 static uint16_t dequeue_packed(struct vhost_vring *vr, struct px_mempool *mp, uint16_t port,
 			       struct px_mbuf **pkts, uint16_t n, struct eth_queue_stats *st)
 {
@@ -724,6 +839,7 @@ static uint16_t dequeue_packed(struct vhost_vring *vr, struct px_mempool *mp, ui
 		return 0;
 	}
 	sh.n = 0;
+	got = used = dequeue_packed_fast(vr, port, pkts, n, &bytes, &sh);
 	while (got < n) {
 		uint16_t pos = vr->last_avail;
 		struct vhost_chain c;

@@ -147,12 +147,25 @@ static bool rx_max_reached(void)
 	return true;
 }
 
-static void stats_loop(void)
-{
-	uint64_t hz = px_get_tsc_hz(), start = px_get_tsc_cycles(), last = start;
-	uint64_t end =
-		fwd_cfg.duration > 0 ? start + (uint64_t)(fwd_cfg.duration * hz) : UINT64_MAX;
+/* Forwarding lcores whose loop has begun: --duration counts from when all @n have, since on a
+ * loaded machine a launched lcore can wait a while for a CPU. */
+static unsigned int lcores_begun;
 
+static int lcore_loop(void *arg)
+{
+	__atomic_fetch_add(&lcores_begun, 1, __ATOMIC_RELEASE);
+	return fwd_cfg.mode->loop(arg);
+}
+
+static void stats_loop(unsigned int n)
+{
+	uint64_t hz = px_get_tsc_hz(), start, last, end;
+
+	while (__atomic_load_n(&lcores_begun, __ATOMIC_ACQUIRE) < n &&
+	       !__atomic_load_n(&fwd_stop, __ATOMIC_RELAXED))
+		usleep(1000);
+	start = last = px_get_tsc_cycles();
+	end = fwd_cfg.duration > 0 ? start + (uint64_t)(fwd_cfg.duration * hz) : UINT64_MAX;
 	while (!__atomic_load_n(&fwd_stop, __ATOMIC_RELAXED)) {
 		uint64_t now = px_get_tsc_cycles();
 
@@ -174,8 +187,9 @@ static int launch(const unsigned int *lcore_ids, unsigned int n)
 	int ret = 0;
 
 	__atomic_store_n(&fwd_stop, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&lcores_begun, 0, __ATOMIC_RELAXED);
 	for (unsigned int i = 0; i < n && ret == 0; i++) {
-		ret = px_remote_launch(fwd_cfg.mode->loop, &fwd_lcores[lcore_ids[i]], lcore_ids[i]);
+		ret = px_remote_launch(lcore_loop, &fwd_lcores[lcore_ids[i]], lcore_ids[i]);
 		if (ret < 0) {
 			fprintf(stderr, "px-fwd: cannot launch lcore %u: %s\n", lcore_ids[i],
 				strerror(-ret));
@@ -223,7 +237,7 @@ static int run(const unsigned int *lcore_ids, unsigned int n)
 		return run_on_main();
 	ret = launch(lcore_ids, n);
 	if (ret == 0)
-		stats_loop();
+		stats_loop(n);
 	px_mp_wait_lcore();
 	return ret;
 }

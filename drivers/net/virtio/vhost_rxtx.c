@@ -773,6 +773,65 @@ static void shadow_flush(struct vhost_vring *vr, struct shadow *s)
 	s->n = 0;
 }
 
+/* A packed ring's positions, in locals for a fast loop: the next descriptor to read and the next
+ * to write used, with their wrap counters. */
+struct packed_pos {
+	uint16_t pos, upos;
+	bool wrap, uwrap;
+};
+
+static inline struct packed_pos packed_pos_get(const struct vhost_vring *vr)
+{
+	return (struct packed_pos){vr->last_avail, vr->last_used, vr->avail_wrap, vr->used_wrap};
+}
+
+static inline void packed_pos_put(struct vhost_vring *vr, const struct packed_pos *p)
+{
+	vr->last_avail = p->pos;
+	vr->avail_wrap = p->wrap;
+	vr->last_used = p->upos;
+	vr->used_wrap = p->uwrap;
+}
+
+/* Is the descriptor at p->pos available (§2.8.1)? @return its NEXT, INDIRECT and WRITE bits
+ * (what fast_put and fast_take check), its id, address and length read once, after the flags;
+ * or -1 */
+static inline int fast_peek_packed(const struct vring_packed_desc *desc, const struct packed_pos *p,
+				   uint16_t *id, uint64_t *addr, uint32_t *len)
+{
+	const volatile struct vring_packed_desc *d = &desc[p->pos];
+	uint16_t flags = load_acquire16(&desc[p->pos].flags);
+
+	if (!packed_avail(flags, p->wrap))
+		return -1;
+	*id = d->id;
+	*addr = d->addr;
+	*len = d->len;
+	return flags & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT | VRING_DESC_F_WRITE);
+}
+
+/* The one-descriptor buffer at p->pos is done: its used descriptor (@id, @len) written at once
+ * but for the flags (into @sh, flushed later), both positions one on. */
+static inline void fast_used_packed(struct vring_packed_desc *desc, uint16_t size,
+				    struct packed_pos *p, struct shadow *sh, uint16_t id,
+				    uint32_t len)
+{
+	volatile struct vring_packed_desc *u = &desc[p->upos];
+
+	u->id = id;
+	u->len = len;
+	sh->pos[sh->n] = p->upos;
+	sh->flags[sh->n++] = p->uwrap ? VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED : 0;
+	if (++p->pos == size) {
+		p->pos = 0;
+		p->wrap = !p->wrap;
+	}
+	if (++p->upos == size) {
+		p->upos = 0;
+		p->uwrap = !p->uwrap;
+	}
+}
+
 /* dequeue_split_fast for a packed ring: the used descriptors' id written at once (len 0), their
  * flags into @sh (flushed by the caller). @return packets taken */
 static __attribute__((noinline)) uint16_t dequeue_packed_fast(struct vhost_vring *vr, uint16_t port,
@@ -781,45 +840,27 @@ static __attribute__((noinline)) uint16_t dequeue_packed_fast(struct vhost_vring
 {
 	struct vring_packed_desc *desc = vr->packed.desc;
 	const struct vhost_mem *mem = vr->mem;
-	uint16_t size = vr->size, pos = vr->last_avail, upos = vr->last_used, i;
-	bool wrap = vr->avail_wrap, uwrap = vr->used_wrap;
+	struct packed_pos p = packed_pos_get(vr);
+	uint16_t size = vr->size, i;
 	uint32_t hdr = vr->hdr_len;
 	struct xlate x = {0};
 	uint64_t b = 0;
 
 	for (i = 0; i < n && sh->n < VHOST_MAX_SEGS; i++) {
-		const volatile struct vring_packed_desc *d = &desc[pos];
-		uint16_t flags = load_acquire16(&desc[pos].flags), id;
-		uint32_t len;
+		uint64_t addr;
+		uint32_t dlen, len;
+		uint16_t id;
+		int flags = fast_peek_packed(desc, &p, &id, &addr, &dlen);
 
-		if (!packed_avail(flags, wrap))
+		if (flags < 0)
 			break;
-		id = d->id;
-		len = fast_take(
-			&x, mem, pkts[i], port, hdr,
-			flags & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT | VRING_DESC_F_WRITE),
-			d->addr, d->len);
+		len = fast_take(&x, mem, pkts[i], port, hdr, (uint16_t)flags, addr, dlen);
 		if (px_unlikely(len == 0))
 			break;
-		((volatile struct vring_packed_desc *)&desc[upos])->id = id;
-		((volatile struct vring_packed_desc *)&desc[upos])->len = 0;
-		sh->pos[sh->n] = upos;
-		sh->flags[sh->n++] =
-			uwrap ? VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED : 0;
-		if (++pos == size) {
-			pos = 0;
-			wrap = !wrap;
-		}
-		if (++upos == size) {
-			upos = 0;
-			uwrap = !uwrap;
-		}
+		fast_used_packed(desc, size, &p, sh, id, 0);
 		b += len;
 	}
-	vr->last_avail = pos;
-	vr->avail_wrap = wrap;
-	vr->last_used = upos;
-	vr->used_wrap = uwrap;
+	packed_pos_put(vr, &p);
 	*bytes += b;
 	return i;
 }
@@ -879,45 +920,27 @@ static __attribute__((noinline)) uint16_t enqueue_packed_fast(struct vhost_vring
 {
 	struct vring_packed_desc *desc = vr->packed.desc;
 	const struct vhost_mem *mem = vr->mem;
-	uint16_t size = vr->size, pos = vr->last_avail, upos = vr->last_used, i;
-	bool wrap = vr->avail_wrap, uwrap = vr->used_wrap;
+	struct packed_pos p = packed_pos_get(vr);
+	uint16_t size = vr->size, i;
 	struct xlate x = {0};
 	uint64_t b = 0;
 
 	for (i = 0; i < n && sh->n < VHOST_MAX_SEGS; i++) {
 		const struct px_mbuf *m = pkts[i];
-		const volatile struct vring_packed_desc *d = &desc[pos];
-		uint16_t flags = load_acquire16(&desc[pos].flags), id;
-		uint32_t len;
+		uint64_t addr;
+		uint32_t dlen, len;
+		uint16_t id;
+		int flags = fast_peek_packed(desc, &p, &id, &addr, &dlen);
 
-		if (!packed_avail(flags, wrap))
+		if (flags < 0)
 			break;
-		id = d->id;
-		len = fast_put(
-			&x, mem, m,
-			flags & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT | VRING_DESC_F_WRITE),
-			d->addr, d->len);
+		len = fast_put(&x, mem, m, (uint16_t)flags, addr, dlen);
 		if (px_unlikely(len == 0))
 			break;
-		((volatile struct vring_packed_desc *)&desc[upos])->id = id;
-		((volatile struct vring_packed_desc *)&desc[upos])->len = len;
-		sh->pos[sh->n] = upos;
-		sh->flags[sh->n++] =
-			uwrap ? VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED : 0;
-		if (++pos == size) {
-			pos = 0;
-			wrap = !wrap;
-		}
-		if (++upos == size) {
-			upos = 0;
-			uwrap = !uwrap;
-		}
+		fast_used_packed(desc, size, &p, sh, id, len);
 		b += m->pkt_len;
 	}
-	vr->last_avail = pos;
-	vr->avail_wrap = wrap;
-	vr->last_used = upos;
-	vr->used_wrap = uwrap;
+	packed_pos_put(vr, &p);
 	*bytes += b;
 	return i;
 }

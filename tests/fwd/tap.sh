@@ -206,8 +206,9 @@ persist)
 remote)
     # remote=rva (DPDK's remote, with u32 filters where DPDK uses flower): the tap takes rva's MAC
     # and MTU; frames arriving on rva for that MAC are the port's (redirected), broadcast ones
-    # copied to it, others not; what the port sends leaves rva. The filters and the qdiscs made
-    # for them are gone after px-fwd, and rva is as it was.
+    # copied to it, and, the port being promiscuous (px-fwd's default, as testpmd's), every
+    # other one copied too; rva is promiscuous meanwhile; what the port sends leaves rva. The
+    # filters and the qdiscs made for them are gone after px-fwd, and rva's flags are as they were.
     fwd_veth rva rvb
     ip -n "$ns" link set rva mtu 1400
     mac=$(ip netns exec "$ns" cat /sys/class/net/rva/address)
@@ -231,8 +232,8 @@ for dst, n, size in ((mac, 200, 200), (b"\xff" * 6, 50, 100), (b"\x02\x00\x00\x0
 PY
     run -l 0-1 --vdev net_tap0,iface=rtap0,remote=rva -- --forward-mode=rxonly --duration=3
     wait
-    check 'p[0]["rx_packets"] == 250 and p[0]["rx_bytes"] == 200 * 200 + 50 * 100' \
-        "the 200 frames to rva's MAC and the 50 broadcast ones received, not the 50 to another MAC"
+    check 'p[0]["rx_packets"] == 300 and p[0]["rx_bytes"] == 200 * 200 + 50 * 100 + 50 * 300' \
+        "the 200 frames to rva's MAC, the 50 broadcast ones and (promiscuous) the 50 to another MAC received"
     # TX: txonly's frames leave rva (captured on its peer rvb)
     fwd_capture rvb "$tmp/cap"
     ip -n "$ns" link show rtap0 >/dev/null 2>&1 && { echo "FAIL: rtap0 outlived the port"; exit 1; }
@@ -246,11 +247,15 @@ PY
     for i in $(seq 50); do ip -n "$ns" link show rtap0 2>/dev/null | grep -q UP && break; sleep 0.1; done
     ip -n "$ns" -o link show rtap0 | grep -q "mtu 1400 .*ether $mac" ||
         { ip -n "$ns" link show rtap0; echo "FAIL: rtap0 has not rva's MTU 1400 and MAC $mac"; exit 1; }
+    sleep 0.5 # px-fwd turns promiscuous mode on after start
+    ip -n "$ns" link show rva | grep -q PROMISC && ip netns exec "$ns" tc filter show dev rva ingress | grep -q "pref 49155" ||
+        { ip -n "$ns" link show rva; ip netns exec "$ns" tc filter show dev rva ingress; echo "FAIL: rva not promiscuous, or no filter copying every frame"; exit 1; }
     wait
-    echo "ok: rtap0 took rva's MAC $mac and MTU 1400"
+    echo "ok: rtap0 took rva's MAC $mac and MTU 1400; rva promiscuous with a filter copying every frame to it"
     ip netns exec "$ns" tc qdisc show dev rva | grep -q ingress &&
         { echo "FAIL: rva's ingress qdisc outlived the port"; exit 1; }
-    ip -n "$ns" link show rva | grep -q "UP" || { echo "FAIL: rva is no longer up"; exit 1; }
+    ip -n "$ns" link show rva | grep -q "UP" && ! ip -n "$ns" link show rva | grep -q PROMISC ||
+        { ip -n "$ns" link show rva; echo "FAIL: rva's flags are not as before (up, not promiscuous)"; exit 1; }
     echo "ok: rva's tc state and flags as before"
     ;;
 bad_devargs)

@@ -61,9 +61,12 @@
 #define TAP_TX_OFFLOAD_FLAGS (PX_MBUF_F_TX_IP_CKSUM | PX_MBUF_F_TX_L4_MASK | PX_MBUF_F_TX_TCP_SEG)
 
 /* remote=: the tc priorities of its filters (on the remote: to the port's MAC, broadcast,
- * IPv6 multicast; on the tap: everything the port sends) */
+ * IPv6 multicast, and while promiscuous or all-multicast every frame or every multicast one;
+ * on the tap: everything the port sends) */
 #define TAP_TC_PRIO 0xc000
-#define TAP_TC_NB_REMOTE 3
+#define TAP_TC_PROMISC (TAP_TC_PRIO + 3)
+#define TAP_TC_ALLMULTI (TAP_TC_PRIO + 4)
+#define TAP_TC_NB_REMOTE 5
 
 static const char tap_params[] =
 	"iface=<string> mac=<xx:xx:xx:xx:xx:xx|fixed> remote=<string> persist=<0|1>";
@@ -531,6 +534,10 @@ static int tap_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, i
  * once the kernel has the interface running, so that the first frames sent are not dropped
  * by a bridge or route that does not see it up yet. */
 static int tap_set_link_up(struct px_eth_dev *dev);
+static int tap_promisc_enable(struct px_eth_dev *dev);
+static int tap_promisc_disable(struct px_eth_dev *dev);
+static int tap_allmulti_enable(struct px_eth_dev *dev);
+static int tap_allmulti_disable(struct px_eth_dev *dev);
 static int tap_mtu_set(struct px_eth_dev *dev, uint16_t mtu);
 static int tap_mac_set(struct px_eth_dev *dev, const struct px_ether_addr *mac);
 static void tap_remote_fini(struct tap_priv *priv);
@@ -607,10 +614,10 @@ static const struct px_eth_dev_ops tap_ops = {
 	.link_update = tap_link_update,
 	.stats_get = tap_stats_get,
 	.stats_reset = tap_stats_reset,
-	.promiscuous_enable = eth_netdev_promisc_enable,
-	.promiscuous_disable = eth_netdev_promisc_disable,
-	.allmulticast_enable = eth_netdev_allmulti_enable,
-	.allmulticast_disable = eth_netdev_allmulti_disable,
+	.promiscuous_enable = tap_promisc_enable,
+	.promiscuous_disable = tap_promisc_disable,
+	.allmulticast_enable = tap_allmulti_enable,
+	.allmulticast_disable = tap_allmulti_disable,
 	.mac_addr_set = tap_mac_set,
 	.mtu_set = tap_mtu_set,
 	.dev_set_link_up = tap_set_link_up,
@@ -757,16 +764,73 @@ fail:
 static int tap_set_link_up(struct px_eth_dev *dev)
 {
 	struct tap_priv *priv = dev->dev_private;
-	struct ifreq ifr = {.ifr_flags = (short)(priv->remote_flags | IFF_UP)};
+	struct ifreq ifr = {0};
 	int ret = 0;
 
 	/* DPDK's tap brings the remote up with the port */
 	if (priv->remote_ifindex != 0)
+		ret = eth_netdev_ioctl(priv->nd.fd, priv->remote, SIOCGIFFLAGS, &ifr);
+	if (priv->remote_ifindex != 0 && ret == 0) {
+		ifr.ifr_flags |= IFF_UP;
 		ret = eth_netdev_ioctl(priv->nd.fd, priv->remote, SIOCSIFFLAGS, &ifr);
+	}
 	if (ret < 0)
 		TAP_LOG(ERR, "%s: cannot set remote=%s up: %s", dev->name, priv->remote,
 			strerror(-ret));
 	return ret < 0 ? ret : eth_netdev_set_link_up(dev);
+}
+
+/* With remote=, promiscuous and all-multicast are both interfaces' (as DPDK's tap), and a
+ * filter at @prio copies to the port every frame the remote receives (@dst NULL) or every
+ * multicast one: DPDK's TAP_REMOTE_PROMISC and TAP_REMOTE_ALLMULTI. */
+static int tap_remote_mode(struct px_eth_dev *dev, short flag, bool on, uint16_t prio,
+			   const uint8_t *dst)
+{
+	struct tap_priv *priv = dev->dev_private;
+	struct ifreq ifr = {0};
+	int ret;
+
+	if (priv->remote_ifindex == 0)
+		return eth_netdev_set_flag(dev, flag, on);
+	(void)tap_tc_filter_del(priv->remote_ifindex, prio);
+	ret = on ? tap_tc_mirred_add(priv->remote_ifindex, prio, dst, dst, false, priv->tap_ifindex)
+		 : 0;
+	if (ret == 0)
+		ret = eth_netdev_ioctl(priv->nd.fd, priv->remote, SIOCGIFFLAGS, &ifr);
+	if (ret == 0) {
+		ifr.ifr_flags = (short)(on ? ifr.ifr_flags | flag : ifr.ifr_flags & ~flag);
+		ret = eth_netdev_ioctl(priv->nd.fd, priv->remote, SIOCSIFFLAGS, &ifr);
+	}
+	if (ret < 0) {
+		(void)tap_tc_filter_del(priv->remote_ifindex, prio);
+		TAP_LOG(ERR, "%s: remote=%s: cannot turn %s %s: %s", dev->name, priv->remote,
+			flag == IFF_PROMISC ? "promiscuous mode" : "all-multicast",
+			on ? "on" : "off", strerror(-ret));
+		return ret;
+	}
+	return eth_netdev_set_flag(dev, flag, on);
+}
+
+static const uint8_t tap_mcast_bit[6] = {0x01};
+
+static int tap_promisc_enable(struct px_eth_dev *dev)
+{
+	return tap_remote_mode(dev, IFF_PROMISC, true, TAP_TC_PROMISC, NULL);
+}
+
+static int tap_promisc_disable(struct px_eth_dev *dev)
+{
+	return tap_remote_mode(dev, IFF_PROMISC, false, TAP_TC_PROMISC, NULL);
+}
+
+static int tap_allmulti_enable(struct px_eth_dev *dev)
+{
+	return tap_remote_mode(dev, IFF_ALLMULTI, true, TAP_TC_ALLMULTI, tap_mcast_bit);
+}
+
+static int tap_allmulti_disable(struct px_eth_dev *dev)
+{
+	return tap_remote_mode(dev, IFF_ALLMULTI, false, TAP_TC_ALLMULTI, tap_mcast_bit);
 }
 
 /* With remote= the MTU is both interfaces' (as DPDK's tap), the MAC the remote's. */

@@ -196,7 +196,7 @@ persist)
     # it; without it, an interface the port made goes with it
     run -l 0-1 --vdev net_tap0,iface=pst0,persist=1 --vdev net_tap1,iface=pst1 -- \
         --forward-mode=rxonly --duration=0.2
-    ip -n "$ns" link show pst0 | grep -q "UP" || { ip -n "$ns" link show; echo "FAIL: pst0 is not there and up after px-fwd"; exit 1; }
+    grep -q "UP" <<<"$(ip -n "$ns" link show pst0)" || { ip -n "$ns" link show; echo "FAIL: pst0 is not there and up after px-fwd"; exit 1; }
     ! ip -n "$ns" link show pst1 >/dev/null 2>&1 || { echo "FAIL: pst1 (no persist) outlived the port"; exit 1; }
     # attached again, then removed by hand as any persistent tap
     run -l 0-1 --vdev net_tap0,iface=pst0 -- --forward-mode=rxonly --duration=0.2
@@ -244,17 +244,24 @@ PY
     [ "$got" = 300 ] || { echo "FAIL: rvb got $got of the port's 300 frames from rva"; exit 1; }
     echo "ok: the port's 300 frames (its source MAC rva's) left rva"
     run -l 0-1 --vdev net_tap0,iface=rtap0,remote=rva -- --forward-mode=rxonly --duration=5 &
-    for i in $(seq 50); do ip -n "$ns" link show rtap0 2>/dev/null | grep -q UP && break; sleep 0.1; done
-    ip -n "$ns" -o link show rtap0 | grep -q "mtu 1400 .*ether $mac" ||
+    for i in $(seq 50); do grep -q UP <<<"$(ip -n "$ns" link show rtap0 2>/dev/null)" && break; sleep 0.1; done
+    grep -q "mtu 1400 .*ether $mac" <<<"$(ip -n "$ns" -o link show rtap0)" ||
         { ip -n "$ns" link show rtap0; echo "FAIL: rtap0 has not rva's MTU 1400 and MAC $mac"; exit 1; }
-    sleep 0.5 # px-fwd turns promiscuous mode on after start
-    ip -n "$ns" link show rva | grep -q PROMISC && ip netns exec "$ns" tc filter show dev rva ingress | grep -q "pref 49155" ||
+    # (grep of a saved output: grep -q ending a pipe early fails it under pipefail)
+    promisc() {
+        local l f
+        l=$(ip -n "$ns" link show rva) && f=$(ip netns exec "$ns" tc filter show dev rva ingress) &&
+            grep -q PROMISC <<<"$l" && grep -q "pref 49155" <<<"$f"
+    }
+    for i in $(seq 50); do promisc && break; sleep 0.1; done # px-fwd turns it on after start
+    promisc ||
         { ip -n "$ns" link show rva; ip netns exec "$ns" tc filter show dev rva ingress; echo "FAIL: rva not promiscuous, or no filter copying every frame"; exit 1; }
     wait
     echo "ok: rtap0 took rva's MAC $mac and MTU 1400; rva promiscuous with a filter copying every frame to it"
-    ip netns exec "$ns" tc qdisc show dev rva | grep -q ingress &&
+    grep -q ingress <<<"$(ip netns exec "$ns" tc qdisc show dev rva)" &&
         { echo "FAIL: rva's ingress qdisc outlived the port"; exit 1; }
-    ip -n "$ns" link show rva | grep -q "UP" && ! ip -n "$ns" link show rva | grep -q PROMISC ||
+    l=$(ip -n "$ns" link show rva)
+    grep -q "UP" <<<"$l" && ! grep -q PROMISC <<<"$l" ||
         { ip -n "$ns" link show rva; echo "FAIL: rva's flags are not as before (up, not promiscuous)"; exit 1; }
     echo "ok: rva's tc state and flags as before"
     ;;

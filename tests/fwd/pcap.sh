@@ -53,7 +53,7 @@ PY
 # write FILE [LEN]: px-fwd txonly writes N frames of LEN (L) bytes to FILE
 write() {
     local len=${2:-$L}
-    run -l 0-1 --vdev "net_pcap0,tx_pcap=$1" -- --forward-mode=txonly --tx-max=$N --txpkts=$len --duration=0.5
+    run -l 0-1 --vdev "net_pcap0,tx_pcap=$1" -- --forward-mode=txonly --tx-max=$N --txpkts="$len" --duration=0.5
     check "p[0][\"tx_packets\"] == $N and p[0][\"tx_bytes\"] == $N * $len" "$N frames of $len bytes sent"
 }
 # pcap_same A B WHO: the savefiles A and B (microsecond or nanosecond, either byte order) hold the

@@ -253,7 +253,7 @@ PY
         l=$(ip -n "$ns" link show rva) && f=$(ip netns exec "$ns" tc filter show dev rva ingress) &&
             grep -q PROMISC <<<"$l" && grep -q "pref 49155" <<<"$f"
     }
-    for i in $(seq 50); do promisc && break; sleep 0.1; done # px-fwd turns it on after start
+    for _ in $(seq 50); do promisc && break; sleep 0.1; done # px-fwd turns it on after start
     promisc ||
         { ip -n "$ns" link show rva; ip netns exec "$ns" tc filter show dev rva ingress; echo "FAIL: rva not promiscuous, or no filter copying every frame"; exit 1; }
     wait

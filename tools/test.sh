@@ -46,7 +46,9 @@ if command -v clang >/dev/null && echo 'int LLVMFuzzerTestOneInput(const char*d,
     configure build/libfuzzer -DCMAKE_C_COMPILER=clang -DPX_FUZZ=ON -DPX_LAB=OFF -DCMAKE_BUILD_TYPE=Debug
     for dir in tests/fuzz/corpus/*/; do
         target=$(basename "$dir")
-        cmake --build build/libfuzzer -j "$jobs" --target "fuzz-$target" >/dev/null
+        cmake --build build/libfuzzer -j "$jobs" --target "fuzz-$target" >build/libfuzzer.build.log 2>&1 ||
+            { grep -B2 -A8 -m3 -E 'error|FAILED' build/libfuzzer.build.log
+              die "the clang build of fuzz-$target failed (build/libfuzzer.build.log)"; }
         corpus=$(mktemp -d)
         cp "$dir"* "$corpus/"
         echo "fuzzing $target for 20 s"

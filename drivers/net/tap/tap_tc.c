@@ -123,9 +123,10 @@ int tap_tc_ingress_del(int ifindex)
 int tap_tc_mirred_add(int ifindex, uint16_t prio, const uint8_t *dst, const uint8_t *dst_mask,
 		      bool redirect, int to_ifindex)
 {
-	struct {
+	/* the selector and its two keys (its flexible array member) in one buffer */
+	union {
 		struct tc_u32_sel sel;
-		struct tc_u32_key keys[2];
+		uint8_t raw[sizeof(struct tc_u32_sel) + 2 * sizeof(struct tc_u32_key)];
 	} s = {.sel = {.flags = TC_U32_TERMINAL, .nkeys = 2}};
 	struct tc_mirred mirred = {.action = redirect ? TC_ACT_STOLEN : TC_ACT_PIPE,
 				   .eaction = redirect ? TCA_EGRESS_REDIR : TCA_EGRESS_MIRROR,
@@ -143,9 +144,9 @@ int tap_tc_mirred_add(int ifindex, uint16_t prio, const uint8_t *dst, const uint
 			val |= (uint32_t)v[2] << 8 | v[3];
 			msk |= (uint32_t)mk[2] << 8 | mk[3];
 		}
-		s.keys[k] = (struct tc_u32_key){.mask = px_cpu_to_be_32(msk),
-						.val = px_cpu_to_be_32(val & msk),
-						.off = -ETH_HLEN + 4 * k};
+		s.sel.keys[k] = (struct tc_u32_key){.mask = px_cpu_to_be_32(msk),
+						    .val = px_cpu_to_be_32(val & msk),
+						    .off = -ETH_HLEN + 4 * k};
 	}
 	tc_msg_init(&m, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, ifindex);
 	m.t.tcm_parent = TC_INGRESS_HANDLE;

@@ -106,7 +106,7 @@ dpdk_txonly)
     fwd_start -l 0-1 --vdev net_af_packet0,iface=vb -- --forward-mode=rxonly
     fwd_bound vb
     testpmd_start net_af_packet0,iface=va --forward-mode=txonly
-    sleep 3
+    sleep 1
     testpmd_stop
     sleep 0.5
     fwd_stop

@@ -27,14 +27,14 @@ wait_xdp() {
     echo "FAIL: no XDP program on $1 after 30 s"; exit 1
 }
 
-# run_send PX-FWD-ARGS...: run in the background; once its port is up on va, a raw socket on vb
-# sends 500 frames 0.5 ms apart (fwd_send, to $tmp/sent); returns when px-fwd has ended
+# run_send PX-FWD-ARGS...: px-fwd in the background; once its port is up on va, a raw socket on vb
+# sends 500 frames 0.5 ms apart (fwd_send, to $tmp/sent); 0.5 s later px-fwd is stopped (fwd_stop)
 run_send() {
-    run "$@" &
-    local px=$!
+    fwd_start "$@"
     wait_xdp va
     fwd_send vb 500 "$tmp/sent" 0.0005
-    wait "$px"
+    sleep 0.5
+    fwd_stop
 }
 
 # DPDK's busy_budget (64 by default) stalls its TX on a veth: off (testpmd_start in lib.sh)
@@ -58,7 +58,7 @@ PY
     ;;
 rx_from_kernel)
     # a raw socket on vb sends 500 frames of 60..1514 bytes; Pollux receives every one on va
-    run_send -l 0-1 "${a[@]}" -- --forward-mode=rxonly --duration=4
+    run_send -l 0-1 "${a[@]}" -- --forward-mode=rxonly
     check 'p[0]["rx_packets"] == 500' "500 received"
     check 'p[0]["rx_bytes"] == sum(60 + i * (1514 - 60) // 499 for i in range(500))' "every byte counted"
     check 'p[0]["rx_missed"] == 0' "nothing dropped by the kernel"
@@ -68,13 +68,13 @@ modes)
     # zero-copy (its xdp-features lack xsk-zerocopy), so the kernel refuses it with EOPNOTSUPP
     # and the log says so; the port receives all 500 frames in copy mode. With force_copy=1 no
     # zero-copy is asked for: the log says copy mode forced, and nothing was refused
-    run_send -l 0-1 --log-level=pmd.net.af_xdp:info "${a[@]}" -- --forward-mode=rxonly --duration=4
+    run_send -l 0-1 --log-level=pmd.net.af_xdp:info "${a[@]}" -- --forward-mode=rxonly
     grep -q "va queue 0: copy mode, native XDP, .*; zero-copy refused by the kernel: Operation not supported" "$tmp/out" ||
         { echo "FAIL: the log does not say zero-copy was refused and copy mode taken"; exit 1; }
     echo "ok: $(grep -o "va queue 0: copy mode.*" "$tmp/out")"
     check 'p[0]["rx_packets"] == 500' "500 received in copy mode"
     run_send -l 0-1 --log-level=pmd.net.af_xdp:info --vdev net_af_xdp0,iface=va,force_copy=1 -- \
-        --forward-mode=rxonly --duration=4
+        --forward-mode=rxonly
     grep -q "copy mode forced" "$tmp/out" && grep -q "va queue 0: copy mode, native XDP" "$tmp/out" &&
         ! grep -q "zero-copy refused" "$tmp/out" ||
         { echo "FAIL: force_copy=1: the log does not say copy mode forced, or zero-copy was tried"; exit 1; }
@@ -85,7 +85,7 @@ echo)
     # a raw socket on vb sends 500 frames of 60..1514 bytes; px-fwd (io, one port: it sends
     # back where it receives) returns each through va; vb gets them back byte for byte
     fwd_capture vb "$tmp/back"
-    run_send -l 0-1 "${a[@]}" -- --forward-mode=io --duration=4
+    run_send -l 0-1 "${a[@]}" -- --forward-mode=io
     fwd_capture_stop
     check 'p[0]["rx_packets"] == 500 and p[0]["tx_packets"] == 500' "500 received and sent back"
     python3 - "$tmp/sent" "$tmp/back" <<'PY'
@@ -121,9 +121,8 @@ spread_2q)
     # the kernel spreads flows: a raw socket on vb sends 400 UDP frames of 16 flows (source
     # ports); vb's TX queue is picked by the flow hash, and a veth hands each to va's RX queue of
     # that number: both of Pollux's queues on va receive some, together all 400
-    run -l 0-1 --log-level=pmd.net.af_xdp:info --vdev net_af_xdp0,iface=va,queue_count=2 -- \
-        --forward-mode=rxonly --rxq=2 --txq=2 --duration=4 &
-    px_pid=$!
+    fwd_start -l 0-1 --log-level=pmd.net.af_xdp:info --vdev net_af_xdp0,iface=va,queue_count=2 -- \
+        --forward-mode=rxonly --rxq=2 --txq=2
     wait_xdp va
     inns python3 - <<'PY'
 import socket, struct
@@ -135,7 +134,8 @@ for i in range(400):
                      bytes([10, 99, 0, 1]), bytes([10, 99, 0, 2]))
     s.send(b"\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00" + ip + udp)
 PY
-    wait "$px_pid"
+    sleep 0.5
+    fwd_stop
     check 'p[0]["rx_packets"] == 400' "all 400 received"
     python3 - "$tmp/out" <<'PY'
 import re, sys
@@ -151,12 +151,11 @@ icmpecho)
     # ICMP through AF_XDP
     fwd_need ping
     ip -n "$ns" addr add 10.99.0.1/24 dev vb
-    run -l 0-1 "${a[@]}" -- --forward-mode=icmpecho --icmp-ip=0,10.99.0.2 --duration=8 &
-    px_pid=$!
+    fwd_start -l 0-1 "${a[@]}" -- --forward-mode=icmpecho --icmp-ip=0,10.99.0.2
     wait_xdp va
     rc=0
     inns ping -c 100 -i 0.01 -W 1 10.99.0.2 >"$tmp/ping" 2>&1 || rc=$?
-    wait "$px_pid"
+    fwd_stop
     tail -3 "$tmp/ping"
     [ $rc -eq 0 ] && grep -q " 0% packet loss" "$tmp/ping" ||
         { echo "FAIL: ping through px-fwd lost replies"; exit 1; }
@@ -164,15 +163,15 @@ icmpecho)
     echo "ok: 100 pings, 0% loss, answered by Pollux"
     ;;
 testpmd_tx)
-    # DPDK's testpmd sends (txonly) on vb for 3 s; Pollux counts on va: every frame testpmd
+    # DPDK's testpmd sends (txonly) on vb for 1 s; Pollux counts on va: every frame testpmd
     # says it sent was received or counted as missed (XDP_STATISTICS), none lost unaccounted
-    run -l 0 "${a[@]}" -- --forward-mode=rxonly --duration=15 &
-    px_pid=$!
+    fwd_start -l 0 "${a[@]}" -- --forward-mode=rxonly
     wait_xdp va
     testpmd_start "net_af_xdp0,iface=vb,$tp_vdev" --forward-mode=txonly
-    sleep 3
+    sleep 1
     testpmd_stop
-    wait "$px_pid"
+    sleep 0.5
+    fwd_stop
     sent=$tp_tx
     echo "testpmd sent $sent"
     check "$sent > 1000 and p[0]['rx_packets'] + p[0]['rx_missed'] == $sent" \
@@ -199,7 +198,7 @@ xdp_prog)
     prog=$(ls /usr/lib/*/bpf/xsk_def_xdp_prog.o 2>/dev/null | head -1)
     [ -n "$prog" ] || { echo "SKIP: no xsk_def_xdp_prog.o (libxdp1) to load as xdp_prog"; exit 77; }
     run_send -l 0-1 --log-level=pmd.net.af_xdp:info --vdev "net_af_xdp0,iface=va,xdp_prog=$prog" -- \
-        --forward-mode=rxonly --duration=4
+        --forward-mode=rxonly
     grep -q "va queue 0: copy mode, native XDP (xdp_prog)" "$tmp/out" ||
         { echo "FAIL: the log does not say the socket runs under xdp_prog"; exit 1; }
     check 'p[0]["rx_packets"] == 500' "500 received through the user's program"
@@ -248,8 +247,7 @@ pool_too_small)
 queue_busy)
     # a second px-fwd on the queue a first one holds: refused (EBUSY) with the fix named, and
     # the first keeps receiving: 500 frames from the kernel, its program still there after
-    run -l 0 "${a[@]}" -- --forward-mode=rxonly --duration=10 &
-    px_pid=$!
+    fwd_start -l 0 "${a[@]}" -- --forward-mode=rxonly
     wait_xdp va
     rc=0
     inns "$fwd" -l 1 --no-huge -m 64 --file-prefix=second "${a[@]}" -- --duration=0.1 >"$tmp/out2" 2>&1 || rc=$?
@@ -259,7 +257,8 @@ queue_busy)
     inns ip link show va | grep -q "prog/xdp" ||
         { echo "FAIL: the refused second port took the first one's XDP program away"; exit 1; }
     fwd_send vb 500 /dev/null 0.0005
-    wait "$px_pid"
+    sleep 0.5
+    fwd_stop
     check 'p[0]["rx_packets"] == 500' "the first px-fwd received all 500 frames"
     ;;
 ctl)

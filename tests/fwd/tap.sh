@@ -167,7 +167,7 @@ dpdk_txonly|dpdk_rxonly)
             sleep 0.1
         done
         testpmd_start net_tap0,iface=dtp0 --forward-mode=txonly
-        sleep 3
+        sleep 1
         testpmd_stop
         sleep 1
         fwd_stop

@@ -24,7 +24,7 @@
 #   testpmd_start VDEV ARGS...   DPDK's dpdk-testpmd on VDEV in the background (inside $ns), ARGS
 #                                its application options, $tp_eal more EAL options; returns once it
 #                                forwards (77 without it), or at once with tp_nowait=1 (then testpmd_wait).
-#                                With tp_interactive=1 it reads commands from fd 3 (testpmd_cmd)
+#                                With tp_interactive=1 it is interactive (-i), its commands written to fd 3
 #   testpmd_stop                 SIGINT (interactive: "stop", 1 s with its rings still there for the
 #                                peer, "quit"); sets tp_rx tp_missed tp_tx from its accumulated forward
 #                                statistics (RX-packets, RX-dropped: imissed, TX-packets)

@@ -71,7 +71,10 @@ else
 fi
 [ -x "$pxfwd" ] || die "no px-fwd at $pxfwd"
 mkdir -p "$build"
-cc -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$build/pktsrc" "$here/pktsrc.c" ||
+# with libxdp, pktsrc -x is the AF_XDP send ceiling too (af_xdp_tx)
+xsk_build=()
+pkg-config --exists libxdp 2>/dev/null && xsk_build=(-DPKTSRC_XSK "$here/pktsrc.c" -lxdp -lbpf)
+cc -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$build/pktsrc" "${xsk_build[@]:-$here/pktsrc.c}" ||
 	die "cannot build pktsrc"
 pktsrc=$build/pktsrc
 
@@ -214,9 +217,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.3f", a / b; 
 
 # the kernel's own ceilings, nothing receiving: pktsrc on the source core into va (what _rx can
 # get at most), and on the measured core into vb (the kernel's PF_PACKET send path on that core)
-ceiling() {
+ceiling() { # ceiling CPU IFACE [-x: through AF_XDP]
 	local cpu=$1 ifc=$2
-	inns taskset -c "$cpu" "$pktsrc" "$ifc" "$secs" | awk -F'mpps=' '/^pktsrc/ { print $2 }'
+	inns taskset -c "$cpu" "$pktsrc" ${3:-} "$ifc" "$secs" | awk -F'mpps=' '/^pktsrc/ { print $2 }'
 }
 
 bench() {
@@ -258,8 +261,12 @@ stalled() {
 	[ $n = 0 ] || echo "WARN $m $side measured 0 in $n of $# rounds: it stopped moving frames (a stall, not a slow run; its output shows the live rates)"
 }
 
-rx_ceiling="" tx_ceiling=""
+rx_ceiling="" tx_ceiling="" xsk_ceiling=""
 for m in "${metrics[@]}"; do
+	if [ "$m" = af_xdp_tx ] && [ ${#xsk_build[@]} -gt 0 ] && [ -z "$xsk_ceiling" ]; then
+		xsk_ceiling=$(ceiling "$mcpu" vb -x)
+		echo "KERNEL xsk_send_alone=${xsk_ceiling:-none} unit=Mpps (pktsrc -x on cpu $mcpu into vb: the kernel's AF_XDP copy-mode send path, need_wakeup kicks, on the measured core)"
+	fi
 	case $m in
 	*_rx) [ -n "$rx_ceiling" ] || { rx_ceiling=$(ceiling "$scpu" va)
 		echo "KERNEL source_alone=$rx_ceiling unit=Mpps (pktsrc on cpu $scpu into va, nothing receiving on vb: the most any _rx can get)"; } ;;

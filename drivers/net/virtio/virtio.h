@@ -147,6 +147,7 @@ struct virtio_queue {
 	bool tx_csum;   /* TX: VIRTIO_NET_F_CSUM negotiated */
 	bool rx_csum;   /* RX: VIRTIO_NET_F_GUEST_CSUM negotiated */
 	bool tx_tso;    /* TX: VIRTIO_NET_F_HOST_TSO4/6 negotiated */
+	bool in_order;  /* VIRTIO_F_IN_ORDER negotiated: buffers used in the order given */
 	void *extra;    /* DMA memory after the rings (TX: hdrs; control queue: ctrl_buf) */
 	uint64_t extra_iova;
 	void *ctrl_buf; /* control queue: the command buffer (virtio_ctrl.c) */

@@ -35,7 +35,19 @@ struct sim_queue {
 	uint16_t last_avail; /* split: avail entries taken; packed: next position to read */
 	uint16_t used;       /* split: used->idx; packed: next position to write */
 	bool avail_wrap, used_wrap;
+	unsigned int split_rx; /* frames of 3+ buffers received (sim_rx_batch) */
 };
+
+/* Split rings with VIRTIO_F_IN_ORDER (§2.7.9): the queues take the in-order bursts; with
+ * sim_tx_batch the device writes one used entry per batch of TX chains (the last chain's id) and
+ * moves used->idx over the batch, as the spec lets an in-order device. */
+static bool sim_in_order, sim_tx_batch;
+/* Packed rings in order (§2.8.8): the driver must give each chain the id of its first slot
+ * (sim_bad_ids counts those that do not); with sim_tx_batch one used descriptor stands for a
+ * batch of TX chains, with sim_rx_batch one for all the buffers of a received frame (the ones
+ * before the last written whole, as the spec has it). */
+static bool sim_rx_batch;
+static unsigned int sim_bad_ids;
 
 static size_t sim_ring_size(bool packed, size_t *drv, size_t *dev)
 {
@@ -86,6 +98,7 @@ static int sim_queue_init(struct sim_queue *q, bool packed, bool event_idx, bool
 	vq->hdr_size = SIM_HDR;
 	vq->event_idx = event_idx;
 	vq->mrg_rxbuf = true;
+	vq->in_order = sim_in_order;
 	virtio_queue_reset(vq);
 	q->avail_wrap = q->used_wrap = true;
 	return PX_TEST_OK;
@@ -148,8 +161,10 @@ static bool sim_peek(struct sim_queue *q, uint16_t skip_pos, bool skip_wrap, str
 			pos = 0;
 			wrap = !wrap;
 		}
-		if (!(f & VRING_DESC_F_NEXT))
-			return true;
+		if (f & VRING_DESC_F_NEXT)
+			continue;
+		sim_bad_ids += vq->in_order && c->id != skip_pos;
+		return true;
 	}
 }
 
@@ -195,6 +210,26 @@ static void sim_use(struct sim_queue *q, struct sim_chain *c, const uint32_t *wr
 	vq->packed.desc[first].flags = htole16(first_flags);
 }
 
+/* Packed, in order: the chains from the used position up to last_avail used at once, by one
+ * used descriptor in the first one's slot naming the last one's @id (§2.8.8). */
+static void sim_used_desc(struct sim_queue *q, uint16_t slot, bool wrap, uint16_t id,
+			  uint32_t written)
+{
+	volatile struct vring_packed_desc *e = &q->vq.packed.desc[slot];
+
+	e->id = htole16(id);
+	e->len = htole32(written);
+	px_smp_wmb();
+	e->flags = htole16(wrap ? VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED : 0);
+}
+
+static void sim_use_batch(struct sim_queue *q, uint16_t id, uint32_t written)
+{
+	sim_used_desc(q, q->used, q->used_wrap, id, written);
+	q->used = q->last_avail;
+	q->used_wrap = q->avail_wrap;
+}
+
 /* Take every available TX chain: the frame after the header goes into @frames (each
  * SIM_MAX_FRAME bytes, their lengths in @lens), the header into sim_last_hdr; @return how
  * many. */
@@ -219,7 +254,28 @@ static int sim_tx(struct sim_queue *q, uint8_t (*frames)[SIM_MAX_FRAME], uint32_
 			off += l - s;
 		}
 		lens[n++] = off;
-		sim_use(q, &c, &zero, 1);
+		if (sim_tx_batch && !q->vq.packed_ring) {
+			q->last_avail++; /* used at the end, in one entry */
+		} else if (sim_tx_batch) {
+			for (uint16_t k = 0; k < c.n; k++) { /* the same, packed */
+				if (++q->last_avail == SIM_DESC) {
+					q->last_avail = 0;
+					q->avail_wrap = !q->avail_wrap;
+				}
+			}
+		} else {
+			sim_use(q, &c, &zero, 1);
+		}
+	}
+	if (sim_tx_batch && q->vq.packed_ring && n > 0)
+		sim_use_batch(q, c.id, 0);
+	if (sim_tx_batch && !q->vq.packed_ring && n > 0) {
+		/* one entry, at the batch's first position, naming its last chain */
+		q->vq.split.used->ring[q->used & q->vq.mask].id = htole32(c.id);
+		q->vq.split.used->ring[q->used & q->vq.mask].len = 0;
+		q->used = (uint16_t)(q->used + n);
+		px_smp_wmb();
+		q->vq.split.used->idx = htole16(q->used);
 	}
 	return n;
 }
@@ -262,7 +318,23 @@ static bool sim_rx(struct sim_queue *q, const uint8_t *frame, uint32_t len, uint
 		memcpy(p, frame + off, w);
 		off += w;
 	}
-	sim_use(q, c, written, n);
+	if (sim_rx_batch && q->vq.packed_ring && n >= 3 && ++q->split_rx % 2) {
+		/* every other such frame in two batches, the first buffer alone; its descriptor
+		 * last (§2.8.9) */
+		uint16_t second = (uint16_t)((q->used + 1) % SIM_DESC);
+
+		sim_used_desc(q, second, second ? q->used_wrap : !q->used_wrap, c[n - 1].id,
+			      written[n - 1]);
+		q->last_avail = pos;
+		q->avail_wrap = wrap;
+		sim_use_batch(q, c[0].id, written[0]);
+	} else if (sim_rx_batch && q->vq.packed_ring) {
+		q->last_avail = pos;
+		q->avail_wrap = wrap;
+		sim_use_batch(q, c[n - 1].id, written[n - 1]);
+	} else {
+		sim_use(q, c, written, n);
+	}
 	return true;
 }
 
@@ -294,6 +366,9 @@ static struct px_mbuf *sim_frame(struct px_mempool *mp, uint32_t seq, uint32_t s
 			px_pktmbuf_free(head);
 			return NULL;
 		}
+		if (head == NULL && seq % 7 == 3)
+			m->data_off =
+				0; /* no headroom: the header goes in a descriptor of its own */
 		for (uint32_t i = 0; i < n; i++)
 			px_pktmbuf_mtod(m, uint8_t *)[i] = sim_byte(seq, off + i);
 		m->data_len = (uint16_t)n;
@@ -378,29 +453,52 @@ static int sim_teardown(struct sim_queue *tx, struct sim_queue *rx, struct px_me
 	return PX_TEST_OK;
 }
 
-static int sim_run(bool packed, bool event_idx)
+/* The bursts the port would pick for the queue's ring (virtio_set_bursts). */
+static px_eth_rx_burst_t sim_rx_burst(const struct virtio_queue *vq)
+{
+	if (vq->packed_ring)
+		return virtio_recv_pkts_packed;
+	return vq->in_order ? virtio_recv_pkts_inorder : virtio_recv_pkts;
+}
+
+static px_eth_tx_burst_t sim_tx_burst(const struct virtio_queue *vq)
+{
+	if (vq->packed_ring)
+		return virtio_xmit_pkts_packed;
+	return vq->in_order ? virtio_xmit_pkts_inorder : virtio_xmit_pkts;
+}
+
+/* @n frames of 60..9014 bytes through TX, the device and RX, every byte checked. */
+static int sim_run(bool packed, bool event_idx, uint32_t n)
 {
 	static uint8_t frames[8][SIM_MAX_FRAME];
 	struct sim_queue *tx = calloc(1, sizeof(*tx)), *rx = calloc(1, sizeof(*rx));
-	uint32_t lens[8], next_tx = 0, next_rx = 0, pend_i = 0, pend_n = 0, n = 3000;
+	uint32_t lens[8], next_tx = 0, next_rx = 0, pend_i = 0, pend_n = 0;
 	uint64_t kicks = 0, bursts = 0;
 	struct px_mempool *mp;
+	px_eth_rx_burst_t rx_burst;
+	px_eth_tx_burst_t tx_burst;
 
 	mp = sim_setup(tx, rx, packed, event_idx);
 	PX_TEST_ASSERT(mp != NULL, "EAL, pool and queues");
+	sim_bad_ids = 0;
+	rx_burst = sim_rx_burst(&rx->vq);
+	tx_burst = sim_tx_burst(&tx->vq);
 	PX_TEST_ASSERT_EQ(virtio_rx_refill(&rx->vq, false), 0, "RX ring filled");
-	while (next_rx < n) {
+	for (uint32_t stall = 0; next_rx < n; stall++) {
 		struct px_mbuf *pkts[8];
 		uint16_t nb = 0, sent, got;
 		bool want = (next_tx / 256) % 2 == 0; /* the device alternates */
+
+		PX_TEST_ASSERT(stall < 1000, "no progress at frame %u sent, %u received", next_tx,
+			       next_rx);
 
 		sim_want_notify(tx, want);
 		while (pend_i == pend_n && nb < 8 && next_tx + nb < n &&
 		       (pkts[nb] = sim_frame(mp, next_tx + nb, (next_tx + nb) % 3 ? 2048 : 700)))
 			nb++;
 		tx->doorbell = SIM_NO_NOTIFY;
-		sent = nb ? (packed ? virtio_xmit_pkts_packed : virtio_xmit_pkts)(&tx->vq, pkts, nb)
-			  : 0;
+		sent = nb ? tx_burst(&tx->vq, pkts, nb) : 0;
 		px_pktmbuf_free_bulk(pkts + sent, nb - sent);
 		if (sent) {
 			bursts++;
@@ -417,7 +515,9 @@ static int sim_run(bool packed, bool event_idx)
 		/* a frame the RX ring cannot take now waits, in order, for the next round */
 		while (pend_i < pend_n && sim_rx(rx, frames[pend_i], lens[pend_i], 0))
 			pend_i++;
-		got = (packed ? virtio_recv_pkts_packed : virtio_recv_pkts)(&rx->vq, pkts, 8);
+		got = rx_burst(&rx->vq, pkts, 8);
+		if (sent || got)
+			stall = 0;
 		for (uint16_t i = 0; i < got; i++) {
 			int ret = sim_check(pkts[i], next_rx++);
 
@@ -426,28 +526,76 @@ static int sim_run(bool packed, bool event_idx)
 				return ret;
 		}
 	}
-	printf("%s rings%s: %u frames, %" PRIu64 " of %" PRIu64 " TX bursts notified\n",
-	       packed ? "packed" : "split", event_idx ? " (event idx)" : "", n, kicks, bursts);
+	printf("%s rings%s%s%s: %u frames, %" PRIu64 " of %" PRIu64
+	       " TX bursts notified; TX avail index %u, RX used index %u\n",
+	       packed ? "packed" : "split", event_idx ? " (event idx)" : "",
+	       tx->vq.in_order ? " in order" : "", sim_tx_batch ? " (used in batches)" : "", n,
+	       kicks, bursts, tx->vq.avail_idx, rx->vq.used_idx);
+	PX_TEST_ASSERT_EQ(tx->vq.in_order, sim_in_order, "the in-order path ran");
+	PX_TEST_ASSERT_EQ(sim_bad_ids, 0, "in order: every chain's id is its first slot");
 	return sim_teardown(tx, rx, mp);
 }
 
 static int test_virtio_sim_split(void)
 {
-	return sim_run(false, false);
+	return sim_run(false, false, 3000);
 }
 PX_TEST(virtio_sim_split_autotest, 0, test_virtio_sim_split)
 
 static int test_virtio_sim_split_event_idx(void)
 {
-	return sim_run(false, true);
+	return sim_run(false, true, 3000);
 }
 PX_TEST(virtio_sim_split_event_idx_autotest, 0, test_virtio_sim_split_event_idx)
 
 static int test_virtio_sim_packed(void)
 {
-	return sim_run(true, false);
+	return sim_run(true, false, 3000);
 }
 PX_TEST(virtio_sim_packed_autotest, 0, test_virtio_sim_packed)
+
+/* Split rings in order: the device writes an entry per buffer (as DPDK's and Pollux's vhost
+ * do), then one per TX batch; 70000 frames run the free-running 16-bit avail and used indices
+ * of both queues past 65535 (RX, with mergeable buffers, several times). */
+static int sim_run_in_order(bool packed, bool event_idx, bool batch)
+{
+	int ret;
+
+	sim_in_order = true;
+	sim_tx_batch = batch;
+	sim_rx_batch = batch && packed;
+	ret = sim_run(packed, event_idx, 70000);
+	sim_in_order = sim_tx_batch = sim_rx_batch = false;
+	return ret;
+}
+
+static int test_virtio_sim_split_in_order(void)
+{
+	return sim_run_in_order(false, false, false);
+}
+PX_TEST(virtio_sim_split_in_order_autotest, 0, test_virtio_sim_split_in_order)
+
+static int test_virtio_sim_split_in_order_batch(void)
+{
+	return sim_run_in_order(false, true, true);
+}
+PX_TEST(virtio_sim_split_in_order_batch_autotest, 0, test_virtio_sim_split_in_order_batch)
+
+/* Packed rings in order (§2.8.8): each chain's id its first slot (the device checks), a used
+ * descriptor per chain and buffer, then one per TX batch (up to 8 chains) and one per received
+ * frame (up to 5 mergeable buffers); the 70000 frames (about 200000 descriptors each way) flip
+ * both rings' wrap counters thousands of times and run every 16-bit count past 65535. */
+static int test_virtio_sim_packed_in_order(void)
+{
+	return sim_run_in_order(true, false, false);
+}
+PX_TEST(virtio_sim_packed_in_order_autotest, 0, test_virtio_sim_packed_in_order)
+
+static int test_virtio_sim_packed_in_order_batch(void)
+{
+	return sim_run_in_order(true, false, true);
+}
+PX_TEST(virtio_sim_packed_in_order_batch_autotest, 0, test_virtio_sim_packed_in_order_batch)
 
 /* The virtio-net header's offload fields (§5.1.6.2): a UDP/IPv4 packet that asks for its L4
  * checksum carries NEEDS_CSUM with csum_start = l2_len + l3_len and csum_offset = 6 (the UDP

@@ -103,7 +103,8 @@ struct virtio_queue_counters {
 /*
  * One virtqueue: an RX queue (vq 2k) or a TX queue (2k + 1), split or packed. Descriptor ids
  * (the split ring's descriptor index, the packed ring's buffer id) come from a free list kept in
- * software (id_next), so completions in any order are handled.
+ * software (id_next), so completions in any order are handled; with in_order (split) the id is
+ * the ring slot instead, the free ones the nb_free slots from free_head.
  */
 struct virtio_queue {
 	union {
@@ -297,6 +298,9 @@ int virtio_attach(struct virtio_adapter *ad, const char *name);
 /* The burst functions; start() picks the pair for the negotiated ring layout. */
 uint16_t virtio_recv_pkts(void *rxq, struct px_mbuf **pkts, uint16_t n);
 uint16_t virtio_xmit_pkts(void *txq, struct px_mbuf **pkts, uint16_t n);
+/* split rings with VIRTIO_F_IN_ORDER negotiated */
+uint16_t virtio_recv_pkts_inorder(void *rxq, struct px_mbuf **pkts, uint16_t n);
+uint16_t virtio_xmit_pkts_inorder(void *txq, struct px_mbuf **pkts, uint16_t n);
 uint16_t virtio_recv_pkts_packed(void *rxq, struct px_mbuf **pkts, uint16_t n);
 uint16_t virtio_xmit_pkts_packed(void *txq, struct px_mbuf **pkts, uint16_t n);
 

@@ -91,6 +91,21 @@ static uint32_t dev_cfg32(struct virtio_adapter *ad, uint32_t off)
 	return le32toh(v);
 }
 
+/* The burst functions for the ring layout and the features negotiated last. */
+static void virtio_set_bursts(struct px_eth_dev *dev)
+{
+	const struct virtio_adapter *ad = adapter_of(dev);
+	bool in_order = has(ad->features, VIRTIO_F_IN_ORDER);
+
+	if (ad->packed) {
+		dev->rx_pkt_burst = virtio_recv_pkts_packed;
+		dev->tx_pkt_burst = virtio_xmit_pkts_packed;
+	} else {
+		dev->rx_pkt_burst = in_order ? virtio_recv_pkts_inorder : virtio_recv_pkts;
+		dev->tx_pkt_burst = in_order ? virtio_xmit_pkts_inorder : virtio_xmit_pkts;
+	}
+}
+
 /* ---- feature negotiation (§3.1.1, §2.2) --------------------------------------------------- */
 
 /* The features to ask for, for the port's configuration @conf (NULL at probe): checksum
@@ -102,6 +117,8 @@ static uint64_t virtio_wanted(const struct virtio_adapter *ad, const struct px_e
 
 	if (ad->packed)
 		want |= VIRTIO_BIT(VIRTIO_F_RING_PACKED);
+	else
+		want |= VIRTIO_BIT(VIRTIO_F_IN_ORDER); /* split rings: virtio_*_pkts_inorder */
 	if (conf &&
 	    (conf->rxmode.offloads & (PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM)))
 		want |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM);
@@ -392,6 +409,8 @@ static int virtio_queue_start(struct virtio_adapter *ad, struct virtio_queue *vq
 	vq->rx_csum = has(ad->features, VIRTIO_NET_F_GUEST_CSUM);
 	vq->tx_tso = has(ad->features, VIRTIO_NET_F_HOST_TSO4) ||
 		     has(ad->features, VIRTIO_NET_F_HOST_TSO6);
+	/* the control queue keeps its free list (virtio_ctrl.c) */
+	vq->in_order = has(ad->features, VIRTIO_F_IN_ORDER) && vq != ad->cvq;
 	virtio_queue_reset(vq);
 	return ad->hw->ops->queue_setup(ad->hw, vq, vector);
 }
@@ -764,8 +783,7 @@ static int virtio_dev_start(struct px_eth_dev *dev)
 	ret = ad->hw->ops->dma_enable ? ad->hw->ops->dma_enable(ad->hw, true) : 0;
 	if (ret < 0)
 		goto drop_mbufs;
-	dev->rx_pkt_burst = ad->packed ? virtio_recv_pkts_packed : virtio_recv_pkts;
-	dev->tx_pkt_burst = ad->packed ? virtio_xmit_pkts_packed : virtio_xmit_pkts;
+	virtio_set_bursts(dev);
 	/* §3.1.1 step 8: the device is live; it may use the RX buffers from here on */
 	ad->hw->ops->status_set(ad->hw, VIRTIO_STATUS_DRIVER_OK);
 	if (ad->hw->ops->status(ad->hw) &
@@ -1197,8 +1215,7 @@ int virtio_attach(struct virtio_adapter *ad, const char *name)
 	virtio_read_config(ad, dev);
 	dev->dev_private = ad;
 	dev->ops = &virtio_ops;
-	dev->rx_pkt_burst = ad->packed ? virtio_recv_pkts_packed : virtio_recv_pkts;
-	dev->tx_pkt_burst = ad->packed ? virtio_xmit_pkts_packed : virtio_xmit_pkts;
+	virtio_set_bursts(dev);
 	dev->mtu = PX_ETHER_MTU;
 	dev->dev_flags = PX_ETH_DEV_F_QUEUE_XSTATS;
 	ad->eth = dev;

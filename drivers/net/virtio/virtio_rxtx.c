@@ -37,10 +37,18 @@ void virtio_queue_reset(struct virtio_queue *vq)
 	vq->used_idx = 0;
 	vq->avail_wrap = true; /* §2.8.1: both wrap counters start at 1 */
 	vq->used_wrap = true;
-	if (vq->packed_ring)
+	if (vq->packed_ring) {
 		vq->packed.driver->flags = htole16(VRING_PACKED_EVENT_FLAG_DISABLE);
-	else
-		vq->split.avail->flags = htole16(VRING_AVAIL_F_NO_INTERRUPT);
+		return;
+	}
+	vq->split.avail->flags = htole16(VRING_AVAIL_F_NO_INTERRUPT);
+	/* An in-order RX ring gives buffer i in descriptor i at avail slot i, always: those
+	 * entries and the flags are written once, here (a refill then writes addr and len) */
+	if (vq->in_order && vq->mp != NULL)
+		for (uint16_t i = 0; i < vq->nb_desc; i++) {
+			vq->split.avail->ring[i] = htole16(i);
+			vq->split.desc[i].flags = htole16(VRING_DESC_F_WRITE);
+		}
 }
 
 /* vhost-user's doorbell (virtio_user.c): the backend polls the eventfd's counter. A failed write
@@ -145,6 +153,34 @@ void virtio_rx_intr_disarm(struct virtio_queue *vq)
 
 /* ---- receive ------------------------------------------------------------------------------ */
 
+/* Make buffers available in the index at @old .. vq->avail_idx: with @notify as a burst does,
+ * else (the port's start) only the index. */
+static inline void split_rx_publish(struct virtio_queue *vq, uint16_t old, bool notify)
+{
+	if (vq->avail_idx == old)
+		return;
+	if (notify) {
+		split_publish(vq, old, (uint16_t)(vq->avail_idx - old));
+	} else {
+		px_io_wmb();
+		vq->split.avail->idx = htole16(vq->avail_idx);
+		px_counter64_add(&vq->c.descs, (uint16_t)(vq->avail_idx - old));
+	}
+}
+
+/* The end of an RX burst that consumed @done used entries into @nb packets. */
+static inline void split_rx_done(struct virtio_queue *vq, uint16_t done, uint16_t nb,
+				 uint64_t bytes, uint16_t errs)
+{
+	if (done == 0)
+		return;
+	split_no_interrupt(vq);
+	px_counter64_add(&vq->st.pkts, nb);
+	px_counter64_add(&vq->st.bytes, bytes);
+	if (px_unlikely(errs))
+		px_counter64_add(&vq->st.errs, errs);
+}
+
 static uint16_t split_rx_refill(struct virtio_queue *vq, bool notify)
 {
 	struct px_mbuf *bufs[VIRTIO_FREE_BATCH];
@@ -172,21 +208,47 @@ static uint16_t split_rx_refill(struct virtio_queue *vq, bool notify)
 		}
 		vq->nb_free -= n;
 	}
-	if (vq->avail_idx != old) {
-		if (notify) {
-			split_publish(vq, old, (uint16_t)(vq->avail_idx - old));
-		} else {
-			px_io_wmb();
-			vq->split.avail->idx = htole16(vq->avail_idx);
-			px_counter64_add(&vq->c.descs, (uint16_t)(vq->avail_idx - old));
+	split_rx_publish(vq, old, notify);
+	return vq->nb_free;
+}
+
+/* VIRTIO_F_IN_ORDER (§2.7.9): the free buffers are the ring slots after the outstanding ones,
+ * so a refill fills slots avail_idx, avail_idx + 1, ... in bulk: no free list, and the avail
+ * entries and flags are those virtio_queue_reset() wrote. */
+static uint16_t split_rx_refill_inorder(struct virtio_queue *vq, bool notify)
+{
+	struct px_mbuf *bufs[VIRTIO_FREE_BATCH];
+	volatile struct vring_desc *desc = vq->split.desc;
+	struct px_mbuf **sw_ring = vq->sw_ring;
+	uint16_t old = vq->avail_idx, avail = old, hdr = vq->hdr_size, mask = vq->mask;
+
+	while (vq->nb_free > 0) {
+		uint16_t n = PX_MIN(vq->nb_free, (uint16_t)VIRTIO_FREE_BATCH);
+
+		if (px_pktmbuf_alloc_bulk(vq->mp, bufs, n) != 0) {
+			px_counter64_add(&vq->st.nombuf, n);
+			break;
 		}
+		for (uint16_t i = 0; i < n; i++, avail++) {
+			struct px_mbuf *m = bufs[i];
+			uint16_t slot = avail & mask;
+
+			sw_ring[slot] = m;
+			desc[slot].addr = htole64(m->buf_iova + m->data_off - hdr);
+			desc[slot].len = htole32((uint32_t)(m->buf_len - m->data_off + hdr));
+		}
+		vq->nb_free -= n;
 	}
+	vq->avail_idx = avail;
+	split_rx_publish(vq, old, notify);
 	return vq->nb_free;
 }
 
 uint16_t virtio_rx_refill(struct virtio_queue *vq, bool notify)
 {
-	return vq->packed_ring ? virtio_packed_rx_refill(vq, notify) : split_rx_refill(vq, notify);
+	if (vq->packed_ring)
+		return virtio_packed_rx_refill(vq, notify);
+	return vq->in_order ? split_rx_refill_inorder(vq, notify) : split_rx_refill(vq, notify);
 }
 
 uint16_t virtio_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
@@ -240,15 +302,67 @@ uint16_t virtio_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
 		pkts[nb++] = m;
 	}
 	vq->used_idx = (uint16_t)(vq->used_idx + done);
-	if (done) {
-		split_no_interrupt(vq);
-		px_counter64_add(&vq->st.pkts, nb);
-		px_counter64_add(&vq->st.bytes, bytes);
-		if (px_unlikely(errs))
-			px_counter64_add(&vq->st.errs, errs);
-	}
+	split_rx_done(vq, done, nb, bytes, errs);
 	if (vq->nb_free >= vq->free_thresh)
 		split_rx_refill(vq, true);
+	return nb;
+}
+
+/*
+ * VIRTIO_F_IN_ORDER: the buffer at used position p is the one made available at p, in
+ * descriptor p & mask, so the used entry's id is not looked up (DPDK's in-order RX reads only
+ * the length too). §2.7.9 lets a device write one entry for a batch of buffers, the skipped ones
+ * "used completely"; for RX that would leave the driver without lengths, and no device does it
+ * (QEMU, Linux vhost-net, DPDK's and Pollux's vhost write an entry per buffer). An entry whose
+ * id is not its position's is counted as an error and its packet dropped.
+ */
+uint16_t virtio_recv_pkts_inorder(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	struct virtio_queue *vq = queue;
+	const volatile struct vring_used_elem *ring = vq->split.used->ring;
+	struct px_mbuf **sw_ring = vq->sw_ring;
+	uint16_t mask = vq->mask, pos = vq->used_idx, nb_used, done = 0, nb = 0, errs = 0;
+	uint64_t bytes = 0;
+
+	nb_used = (uint16_t)(le16toh(vq->split.used->idx) - pos);
+	if (px_unlikely(nb_used > vq->nb_desc - vq->nb_free))
+		nb_used = (uint16_t)(vq->nb_desc - vq->nb_free); /* a broken device: what it has */
+	px_io_rmb(); /* the index before the entries it covers */
+	while (nb < n && done < nb_used) {
+		uint16_t slot = (uint16_t)(pos + done) & mask, nbuf;
+		struct px_mbuf *m = sw_ring[slot], *last;
+		bool bad;
+
+		nbuf = rx_num_buffers(vq, m);
+		if (px_unlikely(nbuf > nb_used - done) && nbuf <= vq->nb_desc - vq->nb_free)
+			break; /* the rest of the packet is not used yet */
+		bad = le32toh(ring[slot].id) != slot || nbuf == 0 || nbuf > nb_used - done;
+		sw_ring[slot] = NULL;
+		if (px_unlikely(!rx_first(vq, m, le32toh(ring[slot].len)) || bad)) {
+			errs++; /* shorter than the header, a batched entry, num_buffers 0 or more
+				   than the device holds */
+			px_pktmbuf_free(m);
+			done++;
+			continue;
+		}
+		last = m;
+		for (uint16_t k = 1; k < nbuf; k++) {
+			uint16_t sk = (uint16_t)(slot + k) & mask;
+			struct px_mbuf *s = sw_ring[sk];
+
+			sw_ring[sk] = NULL;
+			rx_append(vq, m, last, s, le32toh(ring[sk].len));
+			last = s;
+		}
+		done += nbuf;
+		bytes += m->pkt_len;
+		pkts[nb++] = m;
+	}
+	vq->used_idx = (uint16_t)(pos + done);
+	vq->nb_free = (uint16_t)(vq->nb_free + done);
+	split_rx_done(vq, done, nb, bytes, errs);
+	if (vq->nb_free >= vq->free_thresh)
+		split_rx_refill_inorder(vq, true);
 	return nb;
 }
 
@@ -276,12 +390,8 @@ static uint16_t split_tx_cleanup(struct virtio_queue *vq)
 			bad++; /* a broken device: skip the entry */
 			continue;
 		}
-		done[k++] = sw_ring[id];
+		tx_done_add(done, &k, sw_ring[id]);
 		sw_ring[id] = NULL;
-		if (k == VIRTIO_FREE_BATCH) {
-			px_pktmbuf_free_bulk(done, k);
-			k = 0;
-		}
 		/* the chain is still linked in id_next: put it back whole */
 		id_next[chain_end[id]] = head;
 		head = (uint16_t)id;
@@ -297,28 +407,34 @@ static uint16_t split_tx_cleanup(struct virtio_queue *vq)
 	return freed;
 }
 
+/* The first descriptor of a packet's chain, at @head: with @push the header in the packet's
+ * headroom and its first segment, else the queue's header slot of @head. @return the segment
+ * the next descriptor takes (NULL: none). */
+static inline const struct px_mbuf *split_tx_first(struct virtio_queue *vq, struct px_mbuf *pkt,
+						   uint16_t head, bool push)
+{
+	volatile struct vring_desc *d = &vq->split.desc[head];
+
+	if (push) {
+		tx_hdr_fill(vq, (void *)(px_pktmbuf_mtod(pkt, char *) - vq->hdr_size), pkt);
+		d->addr = htole64(px_pktmbuf_iova(pkt) - vq->hdr_size);
+		d->len = htole32((uint32_t)pkt->data_len + vq->hdr_size);
+		return pkt->next;
+	}
+	tx_hdr_fill(vq, &vq->hdrs[head], pkt);
+	d->addr = htole64(vq->hdrs_iova + (uint64_t)head * sizeof(struct virtio_net_hdr));
+	d->len = htole32(vq->hdr_size);
+	return pkt;
+}
+
 /* Chain one packet (@need descriptors, @push: header in its headroom) from the free list. */
 static inline void split_tx_one(struct virtio_queue *vq, struct px_mbuf *pkt, uint16_t need,
 				bool push)
 {
-	volatile struct vring_desc *d;
 	uint16_t head = vq->free_head, id = head, last = head;
-	const struct px_mbuf *s = pkt;
+	volatile struct vring_desc *d = &vq->split.desc[id];
+	const struct px_mbuf *s = split_tx_first(vq, pkt, head, push);
 
-	if (push) {
-		struct virtio_net_hdr *h = (void *)(px_pktmbuf_mtod(pkt, char *) - vq->hdr_size);
-
-		tx_hdr_fill(vq, h, pkt);
-		d = &vq->split.desc[id];
-		d->addr = htole64(px_pktmbuf_iova(pkt) - vq->hdr_size);
-		d->len = htole32((uint32_t)pkt->data_len + vq->hdr_size);
-		s = pkt->next;
-	} else {
-		tx_hdr_fill(vq, &vq->hdrs[head], pkt);
-		d = &vq->split.desc[id];
-		d->addr = htole64(vq->hdrs_iova + (uint64_t)head * sizeof(struct virtio_net_hdr));
-		d->len = htole32(vq->hdr_size);
-	}
 	for (;;) {
 		d->flags = htole16(VRING_DESC_F_NEXT);
 		d->next = htole16(vq->id_next[id]);
@@ -342,21 +458,23 @@ static inline void split_tx_one(struct virtio_queue *vq, struct px_mbuf *pkt, ui
 }
 
 /* The common packet, one segment whose headroom takes the header, in one descriptor: up to @n
- * of them while descriptors are free, the free list and indices in locals for the run.
- * @return packets chained; it stops at the first that is not that case. */
-static uint16_t split_tx_simple(struct virtio_queue *vq, struct px_mbuf **pkts, uint16_t n,
-				uint64_t *bytes)
+ * of them while descriptors are free, the free list (@in_order: the next slot) and indices in
+ * locals for the run. @return packets chained; it stops at the first that is not that case. */
+static __attribute__((always_inline)) inline uint16_t split_tx_simple(struct virtio_queue *vq,
+								      struct px_mbuf **pkts,
+								      uint16_t n, uint64_t *bytes,
+								      bool in_order)
 {
 	volatile struct vring_desc *desc = vq->split.desc;
 	volatile uint16_t *ring = vq->split.avail->ring;
 	struct px_mbuf **sw_ring = vq->sw_ring;
 	uint16_t *chain_len = vq->chain_len, *chain_end = vq->chain_end;
 	const uint16_t *id_next = vq->id_next;
-	uint16_t head = vq->free_head, nb_free = vq->nb_free, avail = vq->avail_idx;
-	uint16_t mask = vq->mask, hdr = vq->hdr_size, i;
+	uint16_t head = vq->free_head, avail = vq->avail_idx, mask = vq->mask, hdr = vq->hdr_size;
+	uint16_t i, max = PX_MIN(n, vq->nb_free);
 	uint64_t b = 0;
 
-	for (i = 0; i < n && nb_free > 0; i++) {
+	for (i = 0; i < max; i++) {
 		struct px_mbuf *m = pkts[i];
 
 		if (px_unlikely(m->next != NULL || !tx_can_push(vq, m)))
@@ -367,36 +485,119 @@ static uint16_t split_tx_simple(struct virtio_queue *vq, struct px_mbuf **pkts, 
 		desc[head].flags = 0;
 		sw_ring[head] = m;
 		chain_len[head] = 1;
-		chain_end[head] = head;
+		if (!in_order)
+			chain_end[head] = head;
 		ring[avail++ & mask] = htole16(head);
-		head = id_next[head];
-		nb_free--;
+		head = in_order ? (uint16_t)(head + 1) & mask : id_next[head];
 		b += m->pkt_len;
 	}
 	vq->free_head = head;
-	vq->nb_free = nb_free;
+	vq->nb_free = (uint16_t)(vq->nb_free - i);
 	vq->avail_idx = avail;
 	*bytes += b;
 	return i;
 }
 
-uint16_t virtio_xmit_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
+/* ---- transmit in order (VIRTIO_F_IN_ORDER, §2.7.9) ------------------------------------------ */
+
+/*
+ * Descriptors are used in ring order (§2.7.5: "starting from offset 0 in the table, and wrapping
+ * around at the end of the table"), a chain's in consecutive slots. The outstanding chains are
+ * thus the nb_desc - nb_free slots before free_head, the oldest at free_head + nb_free: no free
+ * list. The device may write one used entry for a batch of chains, with the id of the batch's
+ * last, and move its used index over the whole batch: every chain up to that id is done.
+ */
+static uint16_t split_tx_cleanup_inorder(struct virtio_queue *vq)
 {
-	struct virtio_queue *vq = queue;
+	struct px_mbuf *done[VIRTIO_FREE_BATCH];
+	const volatile struct vring_used_elem *ring = vq->split.used->ring;
+	struct px_mbuf **sw_ring = vq->sw_ring;
+	const uint16_t *chain_len = vq->chain_len;
+	uint16_t used_idx = le16toh(vq->split.used->idx), idx = vq->used_idx, mask = vq->mask;
+	uint16_t head = (uint16_t)(vq->free_head + vq->nb_free) & mask, freed = 0;
+	unsigned int k = 0, bad = 0;
+
+	px_io_rmb(); /* the index before the entries it covers */
+	while (idx != used_idx) {
+		uint32_t id = le32toh(ring[idx & mask].id);
+		uint16_t cur;
+
+		if (px_unlikely(id >= vq->nb_desc || sw_ring[id] == NULL)) {
+			bad++; /* a broken device: skip the entry */
+			idx++;
+			continue;
+		}
+		do { /* the batch: the chains from the oldest up to id's */
+			cur = head;
+			tx_done_add(done, &k, sw_ring[cur]);
+			sw_ring[cur] = NULL;
+			freed = (uint16_t)(freed + chain_len[cur]);
+			head = (uint16_t)(cur + chain_len[cur]) & mask;
+			idx++;
+		} while (cur != id && idx != used_idx);
+		if (px_unlikely(cur != id))
+			bad++; /* a batch longer than the used index says */
+	}
+	vq->used_idx = idx;
+	vq->nb_free = (uint16_t)(vq->nb_free + freed);
+	if (px_unlikely(bad))
+		px_counter64_add(&vq->st.errs, bad);
+	px_pktmbuf_free_bulk(done, k);
+	split_no_interrupt(vq);
+	return freed;
+}
+
+/* One packet as @need descriptors in the slots from free_head (@push: header in its headroom);
+ * §2.7.5: with IN_ORDER a chain's next is the following slot, 0 after the table's last. */
+static inline void split_tx_one_inorder(struct virtio_queue *vq, struct px_mbuf *pkt, uint16_t need,
+					bool push)
+{
+	volatile struct vring_desc *desc = vq->split.desc;
+	uint16_t head = vq->free_head, id = head, mask = vq->mask;
+	const struct px_mbuf *s = split_tx_first(vq, pkt, head, push);
+
+	for (; s != NULL; s = s->next) {
+		uint16_t next = (uint16_t)(id + 1) & mask;
+
+		desc[id].flags = htole16(VRING_DESC_F_NEXT);
+		desc[id].next = htole16(next);
+		id = next;
+		desc[id].addr = htole64(px_pktmbuf_iova(s));
+		desc[id].len = htole32(s->data_len);
+	}
+	desc[id].flags = 0; /* the chain's last descriptor */
+	vq->free_head = (uint16_t)(id + 1) & mask;
+	vq->nb_free = (uint16_t)(vq->nb_free - need);
+	vq->sw_ring[head] = pkt;
+	vq->chain_len[head] = need;
+	vq->split.avail->ring[vq->avail_idx & mask] = htole16(head);
+	vq->avail_idx++;
+}
+
+/* A TX burst, out of order or in order (split_tx_*_inorder): one avail->idx update and at most
+ * one notify; the two are this one inlined with @in_order constant. */
+static __attribute__((always_inline)) inline uint16_t
+split_xmit(struct virtio_queue *vq, struct px_mbuf **pkts, uint16_t n, bool in_order)
+{
 	uint16_t old = vq->avail_idx, nb, descs;
 	uint64_t bytes = 0;
 
 	if (vq->nb_free < vq->free_thresh)
-		split_tx_cleanup(vq);
-	nb = descs = split_tx_simple(vq, pkts, n, &bytes);
+		in_order ? split_tx_cleanup_inorder(vq) : split_tx_cleanup(vq);
+	nb = descs = split_tx_simple(vq, pkts, n, &bytes, in_order);
 	for (; nb < n; nb++) {
 		struct px_mbuf *m = pkts[nb];
 		bool push = tx_can_push(vq, m);
 		uint16_t need = (uint16_t)(m->nb_segs + !push);
 
-		if (need > vq->nb_free && (split_tx_cleanup(vq) == 0 || need > vq->nb_free))
+		if (need > vq->nb_free &&
+		    ((in_order ? split_tx_cleanup_inorder(vq) : split_tx_cleanup(vq)) == 0 ||
+		     need > vq->nb_free))
 			break;
-		split_tx_one(vq, m, need, push);
+		if (in_order)
+			split_tx_one_inorder(vq, m, need, push);
+		else
+			split_tx_one(vq, m, need, push);
 		descs = (uint16_t)(descs + need);
 		bytes += m->pkt_len;
 	}
@@ -406,4 +607,14 @@ uint16_t virtio_xmit_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
 	px_counter64_add(&vq->st.pkts, nb);
 	px_counter64_add(&vq->st.bytes, bytes);
 	return nb;
+}
+
+uint16_t virtio_xmit_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	return split_xmit(queue, pkts, n, false);
+}
+
+uint16_t virtio_xmit_pkts_inorder(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	return split_xmit(queue, pkts, n, true);
 }

@@ -18,6 +18,17 @@
 
 #define VIRTIO_FREE_BATCH 64 /* mbufs freed (TX) or allocated (RX refill) per bulk call */
 
+/* A packet a TX cleanup took back, into @done (VIRTIO_FREE_BATCH entries, @k used), which is
+ * freed in bulk when full; the caller frees the rest at the end. */
+static inline void tx_done_add(struct px_mbuf **done, unsigned int *k, struct px_mbuf *m)
+{
+	done[(*k)++] = m;
+	if (*k == VIRTIO_FREE_BATCH) {
+		px_pktmbuf_free_bulk(done, *k);
+		*k = 0;
+	}
+}
+
 /* Receive checksum results (VIRTIO_NET_F_GUEST_CSUM, §5.1.6.4.1): DATA_VALID says the device
  * checked the checksums; NEEDS_CSUM says the packet's L4 checksum is partial (its data is
  * sound: it never left the host), which the flags report as "none". */

@@ -28,8 +28,10 @@
  * many pairs in the backend (SET_VRING_ENABLE). No receive filters are offered (CTRL_RX):
  * promiscuous mode and extra MAC addresses are -ENOTSUP, as on DPDK's virtio_user.
  *
- * Not done: VIRTIO_F_IN_ORDER (in_order= is accepted and ignored: the rings do not implement
- * it), a backend's own control queue, reconnection in client mode.
+ * In order: in_order=1 (the default, as DPDK's) offers VIRTIO_F_IN_ORDER when the backend does;
+ * negotiated, split rings take the in-order bursts of virtio_rxtx.c (packed rings: not yet).
+ *
+ * Not done: a backend's own control queue, reconnection in client mode.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -70,10 +72,11 @@
 #define VU_DRAIN_MS 1000   /* stop: for the backend to take the TX ring's last frames */
 
 /* What the rings and the PMD can use of the backend's offer. */
-#define VU_FEATURES                                                              \
-	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX) |  \
-	 VIRTIO_BIT(VIRTIO_F_RING_PACKED) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | \
-	 VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM))
+#define VU_FEATURES                                                             \
+	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX) | \
+	 VIRTIO_BIT(VIRTIO_F_RING_PACKED) | VIRTIO_BIT(VIRTIO_F_IN_ORDER) |     \
+	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_NET_F_CSUM) |   \
+	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM))
 /* What this transport offers itself: the configuration space (MAC, link status) and the
  * control queue are ours. */
 #define VU_FRONTEND_FEATURES                                              \
@@ -90,6 +93,7 @@ struct virtio_user {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	bool server;
 	bool mrg_rxbuf;
+	bool in_order; /* in_order=: offer VIRTIO_F_IN_ORDER when the backend does */
 	uint16_t queue_size;
 	uint16_t nb_pairs;     /* queues= */
 	uint16_t active_pairs; /* enabled in the backend (VQ_PAIRS_SET; 1 at first) */
@@ -632,6 +636,8 @@ static uint64_t vu_device_features(struct virtio_hw *hw)
 
 	if (!vu->mrg_rxbuf)
 		f &= ~VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF);
+	if (!vu->in_order)
+		f &= ~VIRTIO_BIT(VIRTIO_F_IN_ORDER);
 	if (vu->nb_pairs > 1)
 		f |= VIRTIO_BIT(VIRTIO_NET_F_MQ); /* the handshake checked the backend's */
 	else
@@ -771,7 +777,7 @@ static int vu_parse(struct virtio_user *vu, struct virtio_adapter *ad, const cha
 	uint64_t qsize = VU_DEFAULT_QUEUE_SIZE;
 	unsigned long pairs = 1;
 	char *end = NULL;
-	bool packed = false, in_order = false;
+	bool packed = false;
 	int ret;
 
 	if (path == NULL || *path == '\0' || strlen(path) >= sizeof(vu->path)) {
@@ -781,6 +787,7 @@ static int vu_parse(struct virtio_user *vu, struct virtio_adapter *ad, const cha
 	}
 	snprintf(vu->path, sizeof(vu->path), "%s", path);
 	vu->mrg_rxbuf = true;
+	vu->in_order = true; /* DPDK 22.11's default too */
 	if (queues)
 		pairs = strtoul(queues, &end, 10);
 	if (queues && (*queues == '\0' || *end != '\0' || pairs < 1 || pairs > VU_MAX_PAIRS)) {
@@ -802,7 +809,7 @@ static int vu_parse(struct virtio_user *vu, struct virtio_adapter *ad, const cha
 	if (ret == 0)
 		ret = px_kvargs_get_bool(args, "mrg_rxbuf", &vu->mrg_rxbuf);
 	if (ret == 0)
-		ret = px_kvargs_get_bool(args, "in_order", &in_order);
+		ret = px_kvargs_get_bool(args, "in_order", &vu->in_order);
 	if (ret == 0)
 		ret = px_kvargs_get_bool(args, "packed_vq", &packed);
 	if (ret == 0)
@@ -810,9 +817,6 @@ static int vu_parse(struct virtio_user *vu, struct virtio_adapter *ad, const cha
 	if (ret < 0)
 		return -EINVAL;
 	ad->packed_arg = packed; /* DPDK's default too: split rings unless packed_vq=1 */
-	if (in_order)
-		VU_LOG(INFO, "%s: in_order=1: VIRTIO_F_IN_ORDER is not implemented; not negotiated",
-		       name);
 	return 0;
 }
 

@@ -104,7 +104,8 @@ struct virtio_queue_counters {
  * One virtqueue: an RX queue (vq 2k) or a TX queue (2k + 1), split or packed. Descriptor ids
  * (the split ring's descriptor index, the packed ring's buffer id) come from a free list kept in
  * software (id_next), so completions in any order are handled; with in_order (split) the id is
- * the ring slot instead, the free ones the nb_free slots from free_head.
+ * the ring slot instead, the free ones the nb_free slots from free_head; with in_order (packed)
+ * the id is the slot of the chain's first descriptor, free_head unused.
  */
 struct virtio_queue {
 	union {

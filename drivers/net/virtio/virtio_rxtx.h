@@ -29,6 +29,18 @@ static inline void tx_done_add(struct px_mbuf **done, unsigned int *k, struct px
 	}
 }
 
+/* The end of a TX cleanup: @freed descriptors free again, @bad used entries or descriptors
+ * that named no chain counted as errors, the last @k packets of @done freed. @return @freed */
+static inline uint16_t tx_done_finish(struct virtio_queue *vq, uint16_t freed, unsigned int bad,
+				      struct px_mbuf **done, unsigned int k)
+{
+	vq->nb_free = (uint16_t)(vq->nb_free + freed);
+	if (px_unlikely(bad))
+		px_counter64_add(&vq->st.errs, bad);
+	px_pktmbuf_free_bulk(done, k);
+	return freed;
+}
+
 /* Receive checksum results (VIRTIO_NET_F_GUEST_CSUM, §5.1.6.4.1): DATA_VALID says the device
  * checked the checksums; NEEDS_CSUM says the packet's L4 checksum is partial (its data is
  * sound: it never left the host), which the flags report as "none". */

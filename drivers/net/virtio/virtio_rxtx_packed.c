@@ -12,6 +12,15 @@
  * interrupts: it polls); the device's says whether it wants a notify: ENABLE, DISABLE, or with
  * VIRTIO_F_RING_EVENT_IDX the descriptor position after which it does (§2.8.10).
  *
+ * With VIRTIO_F_IN_ORDER (§2.8.8) the device uses buffers in the order they were made
+ * available, and may write one used descriptor for a whole batch: in the slot of the batch's
+ * first descriptor, with the buffer id of its last buffer, then skip to the slot after the batch.
+ * The driver then gives each buffer the id of its first descriptor's position (ids in ring
+ * order, no free list), so an id says where a batch ends: TX takes back every chain from the used
+ * position up to it; RX writes a batch out as one used descriptor per buffer (the skipped
+ * buffers "used completely", §2.8.8) and reads it as usual. The bursts are instantiated for
+ * in_order and not (a branch per burst, none per packet).
+ *
  * The same buffer layout and header handling as the split ring (virtio_rxtx.h).
  */
 #include "virtio_rxtx.h"
@@ -81,7 +90,9 @@ static inline void packed_kick(struct virtio_queue *vq, uint16_t added)
 
 /* ---- receive ------------------------------------------------------------------------------ */
 
-uint16_t virtio_packed_rx_refill(struct virtio_queue *vq, bool notify)
+/* With @in_order a buffer's id is its position (§2.8.8: a batch's id says where it ends). */
+static __px_always_inline uint16_t packed_rx_refill(struct virtio_queue *vq, bool notify,
+						    const bool in_order)
 {
 	struct px_mbuf *bufs[VIRTIO_FREE_BATCH];
 	uint16_t hdr = vq->hdr_size, added = 0;
@@ -96,7 +107,7 @@ uint16_t virtio_packed_rx_refill(struct virtio_queue *vq, bool notify)
 		}
 		for (uint16_t i = 0; i < n; i++) {
 			struct px_mbuf *m = bufs[i];
-			uint16_t id = virtio_id_take(vq);
+			uint16_t id = in_order ? vq->avail_idx : virtio_id_take(vq);
 			volatile struct vring_packed_desc *d = &vq->packed.desc[vq->avail_idx];
 			uint16_t flags = VRING_DESC_F_WRITE | avail_flags(vq);
 
@@ -125,10 +136,55 @@ uint16_t virtio_packed_rx_refill(struct virtio_queue *vq, bool notify)
 	return vq->nb_free;
 }
 
-/* Are the @n used descriptors from the current used position all there? */
-static inline bool used_run_ready(const struct virtio_queue *vq, uint16_t n)
+uint16_t virtio_packed_rx_refill(struct virtio_queue *vq, bool notify)
 {
-	uint16_t pos = vq->used_idx;
+	return vq->in_order ? packed_rx_refill(vq, notify, true)
+			    : packed_rx_refill(vq, notify, false);
+}
+
+/* The length a receive buffer offers the device: the header in its headroom, then the rest. */
+static inline uint32_t rx_buf_len(const struct virtio_queue *vq, const struct px_mbuf *m)
+{
+	return (uint32_t)(m->buf_len - m->data_off + vq->hdr_size);
+}
+
+/* RX with in_order: the used descriptor at @pos (lap @wrap) names buffer @last, a later
+ * position: the buffers from @pos to @last are used, @last with the descriptor's length and
+ * the others whole (§2.8.8). Write them out as one used descriptor each, as a device without
+ * IN_ORDER would, so the receive loop reads them as usual: the device does not come back to
+ * these slots before the driver makes them available again. @return false for an id that is
+ * not a buffer the device holds after @pos (nothing written then). */
+static bool rx_batch_expand(struct virtio_queue *vq, uint16_t pos, bool wrap, uint16_t last)
+{
+	volatile struct vring_packed_desc *desc = vq->packed.desc;
+	uint16_t nb_desc = vq->nb_desc, held = (uint16_t)(nb_desc - vq->nb_free);
+	uint16_t ahead = (uint16_t)((pos + nb_desc - vq->used_idx) % nb_desc);
+	uint16_t used = VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED;
+	uint16_t f = wrap ? used : 0;
+	uint32_t len = le32toh(desc[pos].len);
+
+	/* the device holds the buffers from used_idx on, in ring order */
+	if (last >= nb_desc || (uint16_t)((last + nb_desc - pos) % nb_desc) >= held - ahead)
+		return false;
+	for (uint16_t p = pos;;) {
+		desc[p].id = htole16(p);
+		desc[p].len = htole32(p == last ? len : rx_buf_len(vq, vq->sw_ring[p]));
+		desc[p].flags = htole16(f);
+		if (p == last)
+			return true;
+		if (++p == nb_desc) {
+			p = 0;
+			f ^= used;
+		}
+	}
+}
+
+/* Are the @n used descriptors from the current used position all there? With @in_order a
+ * batch among them is written out per buffer on the way. */
+static __px_always_inline bool used_run_ready(struct virtio_queue *vq, uint16_t n,
+					      const bool in_order)
+{
+	uint16_t pos = vq->used_idx, id;
 	bool wrap = vq->used_wrap;
 
 	for (uint16_t i = 1; i < n; i++) {
@@ -138,13 +194,19 @@ static inline bool used_run_ready(const struct virtio_queue *vq, uint16_t n)
 		}
 		if (!desc_is_used(vq, pos, wrap))
 			return false;
+		if (!in_order)
+			continue;
+		px_io_rmb(); /* the flags before the id */
+		id = le16toh(vq->packed.desc[pos].id);
+		if (px_unlikely(id != pos))
+			rx_batch_expand(vq, pos, wrap, id); /* a broken id: the loop counts it */
 	}
 	return true;
 }
 
-uint16_t virtio_recv_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
+static __px_always_inline uint16_t packed_recv(struct virtio_queue *vq, struct px_mbuf **pkts,
+					       uint16_t n, const bool in_order)
 {
-	struct virtio_queue *vq = queue;
 	uint16_t nb = 0, errs = 0;
 	uint64_t bytes = 0;
 
@@ -155,13 +217,22 @@ uint16_t virtio_recv_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
 
 		px_io_rmb(); /* the flags before the id and length they cover */
 		id = le16toh(d->id);
+		if (in_order && px_unlikely(id != vq->used_idx)) {
+			if (!rx_batch_expand(vq, vq->used_idx, vq->used_wrap, id)) {
+				errs++; /* not a buffer the device holds: drop this slot's */
+				px_pktmbuf_free(rx_take(vq, vq->used_idx));
+				used_advance(vq, 1);
+				continue;
+			}
+			id = vq->used_idx;
+		}
 		if (px_unlikely(id >= vq->nb_desc || vq->sw_ring[id] == NULL)) {
 			errs++; /* an id the driver never gave: skip the slot */
 			used_advance(vq, 1);
 			continue;
 		}
 		nbuf = rx_num_buffers(vq, vq->sw_ring[id]);
-		if (nbuf > 1 && !used_run_ready(vq, nbuf))
+		if (nbuf > 1 && !used_run_ready(vq, nbuf, in_order))
 			break; /* the rest of the packet is not used yet: next burst */
 		m = rx_take(vq, id);
 		if (px_unlikely(!rx_first(vq, m, le32toh(d->len)) || nbuf == 0)) {
@@ -198,8 +269,15 @@ uint16_t virtio_recv_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
 			px_counter64_add(&vq->st.errs, errs);
 	}
 	if (vq->nb_free >= vq->free_thresh)
-		virtio_packed_rx_refill(vq, true);
+		packed_rx_refill(vq, true, in_order);
 	return nb;
+}
+
+uint16_t virtio_recv_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	struct virtio_queue *vq = queue;
+
+	return vq->in_order ? packed_recv(vq, pkts, n, true) : packed_recv(vq, pkts, n, false);
 }
 
 /* ---- transmit ----------------------------------------------------------------------------- */
@@ -228,12 +306,8 @@ static uint16_t packed_tx_cleanup(struct virtio_queue *vq)
 		id = le16toh(desc[pos].id);
 		len = 1; /* a broken device: skip the slot */
 		if (px_likely(id < nb_desc && sw_ring[id] != NULL)) {
-			done[k++] = sw_ring[id];
+			tx_done_add(done, &k, sw_ring[id]);
 			sw_ring[id] = NULL;
-			if (k == VIRTIO_FREE_BATCH) {
-				px_pktmbuf_free_bulk(done, k);
-				k = 0;
-			}
 			len = chain_len[id];
 			id_next[id] = head;
 			head = id;
@@ -250,19 +324,63 @@ static uint16_t packed_tx_cleanup(struct virtio_queue *vq)
 	vq->used_idx = pos;
 	vq->used_wrap = wrap;
 	vq->free_head = head;
-	vq->nb_free = (uint16_t)(vq->nb_free + freed);
-	if (px_unlikely(bad))
-		px_counter64_add(&vq->st.errs, bad);
-	px_pktmbuf_free_bulk(done, k);
-	return freed;
+	return tx_done_finish(vq, freed, bad, done, k);
 }
 
-/* One packet as a chain of @need descriptors under one buffer id; the first descriptor's flags
- * are written last. */
-static inline void packed_tx_one(struct virtio_queue *vq, struct px_mbuf *pkt, uint16_t need,
-				 bool push)
+/* packed_tx_cleanup() with in_order (§2.8.8): a used descriptor stands for every chain from its
+ * slot up to the chain whose id it carries (one used descriptor per batch), and a chain's id is
+ * the position of its first descriptor, so the chains are walked in ring order by their lengths.
+ * The free list is not used: ids come back in ring order by themselves. */
+static uint16_t packed_tx_cleanup_inorder(struct virtio_queue *vq)
 {
-	uint16_t id = virtio_id_take(vq), first = vq->avail_idx, first_flags = 0;
+	struct px_mbuf *done[VIRTIO_FREE_BATCH];
+	const volatile struct vring_packed_desc *desc = vq->packed.desc;
+	struct px_mbuf **sw_ring = vq->sw_ring;
+	const uint16_t *chain_len = vq->chain_len;
+	uint16_t pos = vq->used_idx, freed = 0, nb_desc = vq->nb_desc, last, cur;
+	bool wrap = vq->used_wrap;
+	unsigned int k = 0, bad = 0;
+
+	for (;;) {
+		uint16_t f = le16toh(desc[pos].flags);
+
+		/* §2.8.1: used when AVAIL == USED == the used wrap counter */
+		if (!!(f & VRING_PACKED_DESC_F_AVAIL) != wrap ||
+		    !!(f & VRING_PACKED_DESC_F_USED) != wrap)
+			break;
+		px_io_rmb(); /* the flags before the id */
+		last = le16toh(desc[pos].id);
+		if (px_unlikely(last >= nb_desc || sw_ring[last] == NULL)) {
+			bad++; /* not a chain the device holds: take it as this slot's alone */
+			last = pos;
+		}
+		do {
+			cur = pos;
+			if (px_unlikely(sw_ring[cur] == NULL))
+				goto out; /* a used mark where the device holds nothing */
+			tx_done_add(done, &k, sw_ring[cur]);
+			sw_ring[cur] = NULL;
+			freed = (uint16_t)(freed + chain_len[cur]);
+			pos = (uint16_t)(pos + chain_len[cur]);
+			if (pos >= nb_desc) {
+				pos = (uint16_t)(pos - nb_desc);
+				wrap = !wrap;
+			}
+		} while (cur != last);
+	}
+out:
+	vq->used_idx = pos;
+	vq->used_wrap = wrap;
+	return tx_done_finish(vq, freed, bad, done, k);
+}
+
+/* One packet as a chain of @need descriptors under one buffer id (@in_order: the position of
+ * its first descriptor); the first descriptor's flags are written last. */
+static __px_always_inline void packed_tx_one(struct virtio_queue *vq, struct px_mbuf *pkt,
+					     uint16_t need, bool push, const bool in_order)
+{
+	uint16_t id = in_order ? vq->avail_idx : virtio_id_take(vq);
+	uint16_t first = vq->avail_idx, first_flags = 0;
 	const struct px_mbuf *s = pkt;
 
 	for (uint16_t k = 0; k < need; k++) {
@@ -303,8 +421,9 @@ static inline void packed_tx_one(struct virtio_queue *vq, struct px_mbuf *pkt, u
  * but the run's first gets its flags at once; the first's come last, after a write barrier, so
  * the device sees the run whole (§2.8.6, as for one chain). @return packets made available;
  * it stops at the first that is not that case. */
-static uint16_t packed_tx_simple(struct virtio_queue *vq, struct px_mbuf **pkts, uint16_t n,
-				 uint64_t *bytes)
+static __px_always_inline uint16_t packed_tx_simple(struct virtio_queue *vq, struct px_mbuf **pkts,
+						    uint16_t n, uint64_t *bytes,
+						    const bool in_order)
 {
 	volatile struct vring_packed_desc *desc = vq->packed.desc;
 	struct px_mbuf **sw_ring = vq->sw_ring;
@@ -322,6 +441,8 @@ static uint16_t packed_tx_simple(struct virtio_queue *vq, struct px_mbuf **pkts,
 
 		if (px_unlikely(m->next != NULL || !tx_can_push(vq, m)))
 			break;
+		if (in_order)
+			id = pos;
 		tx_hdr_fill(vq, (void *)(px_pktmbuf_mtod(m, char *) - hdr), m);
 		d->addr = htole64(px_pktmbuf_iova(m) - hdr);
 		d->len = htole32((uint32_t)m->data_len + hdr);
@@ -332,7 +453,8 @@ static uint16_t packed_tx_simple(struct virtio_queue *vq, struct px_mbuf **pkts,
 			d->flags = htole16(flags);
 		sw_ring[id] = m;
 		chain_len[id] = 1;
-		id = id_next[id];
+		if (!in_order)
+			id = id_next[id];
 		nb_free--;
 		b += m->pkt_len;
 		if (++pos == nb_desc) {
@@ -344,7 +466,8 @@ static uint16_t packed_tx_simple(struct virtio_queue *vq, struct px_mbuf **pkts,
 		return 0;
 	px_io_wmb();
 	desc[first].flags = htole16(first_flags);
-	vq->free_head = id;
+	if (!in_order)
+		vq->free_head = id;
 	vq->nb_free = nb_free;
 	vq->avail_idx = pos;
 	vq->avail_wrap = wrap;
@@ -352,23 +475,25 @@ static uint16_t packed_tx_simple(struct virtio_queue *vq, struct px_mbuf **pkts,
 	return i;
 }
 
-uint16_t virtio_xmit_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
+static __px_always_inline uint16_t packed_xmit(struct virtio_queue *vq, struct px_mbuf **pkts,
+					       uint16_t n, const bool in_order)
 {
-	struct virtio_queue *vq = queue;
+	uint16_t (*const cleanup)(struct virtio_queue *) =
+		in_order ? packed_tx_cleanup_inorder : packed_tx_cleanup;
 	uint16_t added, nb;
 	uint64_t bytes = 0;
 
 	if (vq->nb_free < vq->free_thresh)
-		packed_tx_cleanup(vq);
-	nb = added = packed_tx_simple(vq, pkts, n, &bytes);
+		cleanup(vq);
+	nb = added = packed_tx_simple(vq, pkts, n, &bytes, in_order);
 	for (; nb < n; nb++) {
 		struct px_mbuf *m = pkts[nb];
 		bool push = tx_can_push(vq, m);
 		uint16_t need = (uint16_t)(m->nb_segs + !push);
 
-		if (need > vq->nb_free && (packed_tx_cleanup(vq) == 0 || need > vq->nb_free))
+		if (need > vq->nb_free && (cleanup(vq) == 0 || need > vq->nb_free))
 			break;
-		packed_tx_one(vq, m, need, push);
+		packed_tx_one(vq, m, need, push, in_order);
 		added = (uint16_t)(added + need);
 		bytes += m->pkt_len;
 	}
@@ -378,4 +503,11 @@ uint16_t virtio_xmit_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
 	px_counter64_add(&vq->st.pkts, nb);
 	px_counter64_add(&vq->st.bytes, bytes);
 	return nb;
+}
+
+uint16_t virtio_xmit_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	struct virtio_queue *vq = queue;
+
+	return vq->in_order ? packed_xmit(vq, pkts, n, true) : packed_xmit(vq, pkts, n, false);
 }

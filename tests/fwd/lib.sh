@@ -196,6 +196,21 @@ fwd_ready() {
     done
 }
 
+# fwd_in_order OUT WANT: net_virtio_user's log in OUT ("the backend at ... has the rings (features
+# 0x...)", at pmd.net.virtio_user:info or debug) shows VIRTIO_F_IN_ORDER (bit 35) negotiated when
+# WANT is 1, not negotiated when 0, on every connection
+fwd_in_order() {
+    local f n=0 not=
+    [ "$2" = 1 ] || not="not "
+    for f in $(grep -ao "has the rings (features 0x[0-9a-f]*" "$1" | grep -o "0x[0-9a-f]*$"); do
+        n=$((n + 1))
+        [ $(((f >> 35) & 1)) -eq "$2" ] ||
+            { echo "FAIL: features $f: VIRTIO_F_IN_ORDER wanted ${not}negotiated"; exit 1; }
+    done
+    [ $n -gt 0 ] || { echo "FAIL: no negotiated features in net_virtio_user's log"; exit 1; }
+    echo "ok: VIRTIO_F_IN_ORDER ${not}negotiated ($f)"
+}
+
 fwd_xstat() {
     awk -v p="port $1:" -v n="$2" '$2 " " $3 == p && $4 == n { v = $5 } END { print v + 0 }' "$tmp/out"
 }

@@ -159,24 +159,27 @@ vh_reconnect() {
     echo "ok: 2 connections"
 }
 
-# pollux_case RING MRG QUEUES LEN: px-fwd txonly on net_virtio_user (hugepages, shared with the
+# pollux_case RING MRG QUEUES LEN [IN_ORDER]: px-fwd txonly on net_virtio_user (hugepages, shared with the
 # backend) -> px-fwd rxonly --check on net_vhost (--no-huge): every frame sent arrives once,
 # intact, no sequence number twice; counts exact. net_virtio_user drains its TX ring before it
 # stops. --tx-pps keeps the sequence numbers txonly spends on frames its full ring refused
 # (drops, never sent) within rxonly's window (FWD_SEQ_WINDOW), so such gaps are not "bad".
+# net_vhost offers VIRTIO_F_IN_ORDER: net_virtio_user takes it on split rings unless IN_ORDER is
+# 0 (in_order=0), checked in its log.
 pollux_case() {
-    local ring=$1 mrg=$2 q=$3 len=$4 vdev pxa=() free
+    local ring=$1 mrg=$2 q=$3 len=$4 in_order=${5:-1} vdev pxa=() free
     free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
     [ "${free:-0}" -ge 48 ] || { echo "SKIP: needs 48 free 2 MiB hugepages (px-hugepages --setup 256M)"; exit 77; }
-    vdev="path=$sock,mrg_rxbuf=$mrg,queues=$q"
-    [ "$ring" = packed ] && vdev+=",packed_vq=1"
+    vdev="path=$sock,mrg_rxbuf=$mrg,queues=$q,in_order=$in_order"
+    [ "$ring" = packed ] && vdev+=",packed_vq=1" && in_order=0 # no packed in-order path yet
     [ "$q" -gt 1 ] && pxa+=(--rxq="$q" --txq="$q")
     [ "$len" -gt 1514 ] && pxa+=(--max-pkt-len=$((len + 18)) --enable-scatter)
     # one core each: net_vhost's px-fwd forwards on lcore 0, net_virtio_user's on lcore 1
     fwd_start -l 0 --log-level=ethdev:debug --vdev "net_vhost0,iface=$sock,queues=$q" -- \
         --forward-mode=rxonly --check --txpkts="$len" "${pxa[@]}"
     fwd_ready "$sock"
-    timeout 60 "$fwd" -l 1 -m 64 --file-prefix "pxvu$$" --vdev "net_virtio_user0,$vdev" -- \
+    timeout 60 "$fwd" -l 1 -m 64 --file-prefix "pxvu$$" --log-level=pmd.net.virtio_user:info \
+        --vdev "net_virtio_user0,$vdev" -- \
         --forward-mode=txonly --txpkts="$len" --duration="$traffic" --tx-pps=$((40000 / q)) "${pxa[@]}" \
         --stats-period=0 \
         --stats-json="$tmp/vu.json" >"$tmp/vu.out" 2>&1 || {
@@ -199,6 +202,7 @@ print("%s: net_virtio_user sent %d, net_vhost received %d (%d bad, %d reordered)
 sys.exit(0 if ok else 1)
 PY
     vh_queues rx "$q"
+    fwd_in_order "$tmp/vu.out" "$in_order"
 }
 
 case $case in
@@ -209,6 +213,9 @@ pollux_packed_nomrg) pollux_case packed 0 1 1514 ;;
 pollux_split_2q) pollux_case split 1 2 60 ;;
 pollux_packed_2q) pollux_case packed 1 2 1514 ;;
 pollux_split_jumbo) pollux_case split 1 1 9000 ;;
+pollux_split_ooo) pollux_case split 1 1 60 0 ;;
+pollux_split_nomrg_ooo) pollux_case split 0 1 1514 0 ;;
+pollux_split_jumbo_ooo) pollux_case split 1 1 9000 0 ;;
 pollux_packed_jumbo) pollux_case packed 1 1 9000 ;;
 dpdk_tx_split) vh_case tx split 1 1 64 ;;
 dpdk_tx_packed) vh_case tx packed 1 1 64 ;;

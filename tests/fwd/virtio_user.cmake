@@ -2,7 +2,8 @@
 # dpdk-testpmd and free hugepages, else skipped). Included by CMakeLists.txt.
 if(TARGET px_net_virtio)
     foreach(c tx_split tx_packed tx_jumbo tx_jumbo_packed rx_split rx_packed rx_jumbo
-              rx_jumbo_packed rx_mrg_off tx_2q tx_2q_packed rx_2q rx_2q_packed restart
+              rx_jumbo_packed rx_mrg_off tx_split_ooo tx_jumbo_ooo rx_split_ooo rx_jumbo_ooo
+              tx_2q tx_2q_packed rx_2q rx_2q_packed restart
               restart_packed restart_kill bad_devargs)
         add_test(NAME fwd_virtio_user_${c}
                  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/virtio_user.sh $<TARGET_FILE:px-fwd> ${c})

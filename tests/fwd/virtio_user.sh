@@ -6,6 +6,8 @@
 # (testpmd stops first; Pollux reads what is left in its ring). Split and packed rings, mergeable
 # RX buffers on and off, 60- to 9000-byte frames; a backend restarted under a server=1 port;
 # refused devargs. px-fwd runs on hugepages (shared with the backend; --no-huge is refused).
+# VIRTIO_F_IN_ORDER (DPDK's net_vhost offers it): negotiated by default on split rings, refused
+# with in_order=0 (the *_ooo cases), checked in net_virtio_user's log (fwd_in_order).
 # Exits 77 without dpdk-testpmd or free hugepages.
 set -euo pipefail
 fwd=$1 case=$2 prog=${3:-}
@@ -30,6 +32,10 @@ vu_start() {
         --log-level=ethdev:debug --vdev "net_virtio_user0,$dev" -- "$@"
 }
 
+# in_order_want DEVARGS: 1 when the port negotiates VIRTIO_F_IN_ORDER with these devargs (split
+# rings, in_order not 0: packed rings have no in-order path yet)
+in_order_want() { case $1 in *in_order=0* | *packed_vq=1*) echo 0 ;; *) echo 1 ;; esac; }
+
 # tx DEVARGS LEN [PX-ARGS...]: Pollux sends LEN-byte frames for $traffic s; testpmd receives every one
 # (with queues=2 in DEVARGS, on two queue pairs, queue 1 carrying some)
 tx() {
@@ -43,6 +49,7 @@ tx() {
     testpmd_stop
     check "p[0]['tx_packets'] == $tp_rx > 1000 and p[0]['tx_errors'] == 0 and p[0]['tx_bytes'] == $tp_rx * $len" \
         "Pollux sent what testpmd received ($tp_rx frames of $len bytes)"
+    fwd_in_order "$tmp/out" "$(in_order_want "$dev")"
     queue_used tx $q
 }
 
@@ -70,6 +77,7 @@ rx() {
     fwd_stop
     check "p[0]['rx_packets'] == $tp_tx > 1000 and p[0]['rx_bytes'] == $tp_tx * $len and p[0]['rx_bad'] == 0" \
         "Pollux received what testpmd sent ($tp_tx frames of $len bytes)"
+    fwd_in_order "$tmp/out" "$(in_order_want "$dev")"
     queue_used rx $q
 }
 
@@ -127,6 +135,10 @@ rx_packed) rx "packed_vq=1" 60 ;;
 rx_jumbo) rx "mrg_rxbuf=1" 9000 --enable-scatter --max-pkt-len=9018 ;;
 rx_jumbo_packed) rx "packed_vq=1" 9000 --enable-scatter --max-pkt-len=9018 ;;
 rx_mrg_off) rx "mrg_rxbuf=0" 1514 ;;
+tx_split_ooo) tx "in_order=0" 60 ;;
+tx_jumbo_ooo) tx "in_order=0" 9000 --enable-scatter ;;
+rx_split_ooo) rx "in_order=0" 60 ;;
+rx_jumbo_ooo) rx "in_order=0,mrg_rxbuf=1" 9000 --enable-scatter --max-pkt-len=9018 ;;
 tx_2q) tx "queues=2" 60 ;;
 tx_2q_packed) tx "queues=2,packed_vq=1" 60 ;;
 rx_2q) rx "queues=2" 60 ;;

@@ -8,7 +8,7 @@ if(TARGET px_net_virtio)
               dpdk_rx_packed_jumbo dpdk_restart_split dpdk_restart_packed dpdk_reconnect_client bad_devargs
               pollux_split pollux_packed pollux_split_nomrg pollux_packed_nomrg pollux_split_2q
               pollux_packed_2q pollux_split_jumbo pollux_packed_jumbo pollux_split_ooo
-              pollux_split_nomrg_ooo pollux_split_jumbo_ooo)
+              pollux_split_nomrg_ooo pollux_split_jumbo_ooo pollux_packed_ooo)
         add_test(NAME fwd_vhost_${c}
                  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/vhost.sh $<TARGET_FILE:px-fwd> ${c})
         set_tests_properties(fwd_vhost_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77

@@ -164,14 +164,14 @@ vh_reconnect() {
 # intact, no sequence number twice; counts exact. net_virtio_user drains its TX ring before it
 # stops. --tx-pps keeps the sequence numbers txonly spends on frames its full ring refused
 # (drops, never sent) within rxonly's window (FWD_SEQ_WINDOW), so such gaps are not "bad".
-# net_vhost offers VIRTIO_F_IN_ORDER: net_virtio_user takes it on split rings unless IN_ORDER is
-# 0 (in_order=0), checked in its log.
+# net_vhost offers VIRTIO_F_IN_ORDER: net_virtio_user takes it unless IN_ORDER is 0
+# (in_order=0), checked in its log.
 pollux_case() {
     local ring=$1 mrg=$2 q=$3 len=$4 in_order=${5:-1} vdev pxa=() free
     free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
     [ "${free:-0}" -ge 48 ] || { echo "SKIP: needs 48 free 2 MiB hugepages (px-hugepages --setup 256M)"; exit 77; }
     vdev="path=$sock,mrg_rxbuf=$mrg,queues=$q,in_order=$in_order"
-    [ "$ring" = packed ] && vdev+=",packed_vq=1" && in_order=0 # no packed in-order path yet
+    [ "$ring" = packed ] && vdev+=",packed_vq=1"
     [ "$q" -gt 1 ] && pxa+=(--rxq="$q" --txq="$q")
     [ "$len" -gt 1514 ] && pxa+=(--max-pkt-len=$((len + 18)) --enable-scatter)
     # one core each: net_vhost's px-fwd forwards on lcore 0, net_virtio_user's on lcore 1
@@ -216,6 +216,7 @@ pollux_split_jumbo) pollux_case split 1 1 9000 ;;
 pollux_split_ooo) pollux_case split 1 1 60 0 ;;
 pollux_split_nomrg_ooo) pollux_case split 0 1 1514 0 ;;
 pollux_split_jumbo_ooo) pollux_case split 1 1 9000 0 ;;
+pollux_packed_ooo) pollux_case packed 1 1 60 0 ;;
 pollux_packed_jumbo) pollux_case packed 1 1 9000 ;;
 dpdk_tx_split) vh_case tx split 1 1 64 ;;
 dpdk_tx_packed) vh_case tx packed 1 1 64 ;;

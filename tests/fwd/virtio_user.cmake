@@ -3,6 +3,7 @@
 if(TARGET px_net_virtio)
     foreach(c tx_split tx_packed tx_jumbo tx_jumbo_packed rx_split rx_packed rx_jumbo
               rx_jumbo_packed rx_mrg_off tx_split_ooo tx_jumbo_ooo rx_split_ooo rx_jumbo_ooo
+              tx_packed_ooo rx_jumbo_packed_ooo
               tx_2q tx_2q_packed rx_2q rx_2q_packed restart
               restart_packed restart_kill bad_devargs)
         add_test(NAME fwd_virtio_user_${c}

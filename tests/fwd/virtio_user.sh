@@ -6,8 +6,8 @@
 # (testpmd stops first; Pollux reads what is left in its ring). Split and packed rings, mergeable
 # RX buffers on and off, 60- to 9000-byte frames; a backend restarted under a server=1 port;
 # refused devargs. px-fwd runs on hugepages (shared with the backend; --no-huge is refused).
-# VIRTIO_F_IN_ORDER (DPDK's net_vhost offers it): negotiated by default on split rings, refused
-# with in_order=0 (the *_ooo cases), checked in net_virtio_user's log (fwd_in_order).
+# VIRTIO_F_IN_ORDER (DPDK's net_vhost offers it): negotiated by default, refused with in_order=0
+# (the *_ooo cases), checked in net_virtio_user's log (fwd_in_order).
 # Exits 77 without dpdk-testpmd or free hugepages.
 set -euo pipefail
 fwd=$1 case=$2 prog=${3:-}
@@ -32,9 +32,8 @@ vu_start() {
         --log-level=ethdev:debug --vdev "net_virtio_user0,$dev" -- "$@"
 }
 
-# in_order_want DEVARGS: 1 when the port negotiates VIRTIO_F_IN_ORDER with these devargs (split
-# rings, in_order not 0: packed rings have no in-order path yet)
-in_order_want() { case $1 in *in_order=0* | *packed_vq=1*) echo 0 ;; *) echo 1 ;; esac; }
+# in_order_want DEVARGS: 1 when the port negotiates VIRTIO_F_IN_ORDER with these devargs
+in_order_want() { case $1 in *in_order=0*) echo 0 ;; *) echo 1 ;; esac; }
 
 # tx DEVARGS LEN [PX-ARGS...]: Pollux sends LEN-byte frames for $traffic s; testpmd receives every one
 # (with queues=2 in DEVARGS, on two queue pairs, queue 1 carrying some)
@@ -139,6 +138,8 @@ tx_split_ooo) tx "in_order=0" 60 ;;
 tx_jumbo_ooo) tx "in_order=0" 9000 --enable-scatter ;;
 rx_split_ooo) rx "in_order=0" 60 ;;
 rx_jumbo_ooo) rx "in_order=0,mrg_rxbuf=1" 9000 --enable-scatter --max-pkt-len=9018 ;;
+tx_packed_ooo) tx "packed_vq=1,in_order=0" 60 ;;
+rx_jumbo_packed_ooo) rx "packed_vq=1,in_order=0" 9000 --enable-scatter --max-pkt-len=9018 ;;
 tx_2q) tx "queues=2" 60 ;;
 tx_2q_packed) tx "queues=2,packed_vq=1" 60 ;;
 rx_2q) rx "queues=2" 60 ;;

@@ -58,7 +58,7 @@ static const char *const virtio_valid_args[] = {VIRTIO_ARG_PACKED_VQ, NULL};
 	 VIRTIO_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |  \
 	 VIRTIO_BIT(VIRTIO_NET_F_MTU) | VIRTIO_BIT(VIRTIO_NET_F_SPEED_DUPLEX) |  \
 	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ) | VIRTIO_BIT(VIRTIO_NET_F_CTRL_RX) |   \
-	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_MAC_ADDR))
+	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_MAC_ADDR) | VIRTIO_BIT(VIRTIO_F_IN_ORDER))
 #define VIRTIO_CTRL_DESC 64 /* control queue entries (QEMU 7.2 offers 64) */
 
 PX_LOG_REGISTER(virtio_logtype, "pmd.net.virtio", DEFAULT);
@@ -117,8 +117,6 @@ static uint64_t virtio_wanted(const struct virtio_adapter *ad, const struct px_e
 
 	if (ad->packed)
 		want |= VIRTIO_BIT(VIRTIO_F_RING_PACKED);
-	else
-		want |= VIRTIO_BIT(VIRTIO_F_IN_ORDER); /* split rings: virtio_*_pkts_inorder */
 	if (conf &&
 	    (conf->rxmode.offloads & (PX_ETH_RX_OFFLOAD_UDP_CKSUM | PX_ETH_RX_OFFLOAD_TCP_CKSUM)))
 		want |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM);

@@ -29,7 +29,7 @@
  * promiscuous mode and extra MAC addresses are -ENOTSUP, as on DPDK's virtio_user.
  *
  * In order: in_order=1 (the default, as DPDK's) offers VIRTIO_F_IN_ORDER when the backend does;
- * negotiated, split rings take the in-order bursts of virtio_rxtx.c (packed rings: not yet).
+ * negotiated, both ring layouts use their in-order paths (virtio_rxtx.c, virtio_rxtx_packed.c).
  *
  * Not done: a backend's own control queue, reconnection in client mode.
  */

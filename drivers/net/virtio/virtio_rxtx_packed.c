@@ -337,38 +337,41 @@ static uint16_t packed_tx_cleanup_inorder(struct virtio_queue *vq)
 	const volatile struct vring_packed_desc *desc = vq->packed.desc;
 	struct px_mbuf **sw_ring = vq->sw_ring;
 	const uint16_t *chain_len = vq->chain_len;
-	uint16_t pos = vq->used_idx, freed = 0, nb_desc = vq->nb_desc, last, cur;
-	bool wrap = vq->used_wrap;
+	uint16_t pos = vq->used_idx, freed = 0, nb_desc = vq->nb_desc, last = 0;
+	bool wrap = vq->used_wrap, more = false; /* more: chains of the batch still to take */
 	unsigned int k = 0, bad = 0;
 
+	/* one chain a round (one loop: a nested one costs register moves per used descriptor) */
 	for (;;) {
-		uint16_t f = le16toh(desc[pos].flags);
+		uint16_t cur = pos;
 
-		/* §2.8.1: used when AVAIL == USED == the used wrap counter */
-		if (!!(f & VRING_PACKED_DESC_F_AVAIL) != wrap ||
-		    !!(f & VRING_PACKED_DESC_F_USED) != wrap)
-			break;
-		px_io_rmb(); /* the flags before the id */
-		last = le16toh(desc[pos].id);
-		if (px_unlikely(last >= nb_desc || sw_ring[last] == NULL)) {
-			bad++; /* not a chain the device holds: take it as this slot's alone */
-			last = pos;
-		}
-		do {
-			cur = pos;
-			if (px_unlikely(sw_ring[cur] == NULL))
-				goto out; /* a used mark where the device holds nothing */
-			tx_done_add(done, &k, sw_ring[cur]);
-			sw_ring[cur] = NULL;
-			freed = (uint16_t)(freed + chain_len[cur]);
-			pos = (uint16_t)(pos + chain_len[cur]);
-			if (pos >= nb_desc) {
-				pos = (uint16_t)(pos - nb_desc);
-				wrap = !wrap;
+		if (!more) {
+			uint16_t f = le16toh(desc[pos].flags);
+
+			/* §2.8.1: used when AVAIL == USED == the used wrap counter */
+			if (!!(f & VRING_PACKED_DESC_F_AVAIL) != wrap ||
+			    !!(f & VRING_PACKED_DESC_F_USED) != wrap)
+				break;
+			px_io_rmb(); /* the flags before the id */
+			last = le16toh(desc[pos].id);
+			if (px_unlikely(last >= nb_desc || sw_ring[last] == NULL)) {
+				bad++; /* not a chain the device holds: this slot's alone */
+				if (sw_ring[pos] == NULL)
+					break; /* a used mark where the device holds nothing */
+				last = pos;
 			}
-		} while (cur != last);
+		}
+		/* the device holds chains from pos on, one after the other: @last is among them */
+		tx_done_add(done, &k, sw_ring[cur]);
+		sw_ring[cur] = NULL;
+		freed = (uint16_t)(freed + chain_len[cur]);
+		pos = (uint16_t)(pos + chain_len[cur]);
+		if (pos >= nb_desc) {
+			pos = (uint16_t)(pos - nb_desc);
+			wrap = !wrap;
+		}
+		more = cur != last;
 	}
-out:
 	vq->used_idx = pos;
 	vq->used_wrap = wrap;
 	return tx_done_finish(vq, freed, bad, done, k);

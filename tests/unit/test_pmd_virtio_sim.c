@@ -453,6 +453,15 @@ static int sim_teardown(struct sim_queue *tx, struct sim_queue *rx, struct px_me
 	return PX_TEST_OK;
 }
 
+/* Packed: where the driver finds the device writes next (virtio_packed_used_end, which
+ * vhost-user's SET_VRING_BASE needs) is where it does, batches or not. */
+static bool sim_used_end_ok(const struct sim_queue *q)
+{
+	bool wrap;
+
+	return virtio_packed_used_end(&q->vq, &wrap) == q->used && wrap == q->used_wrap;
+}
+
 /* The bursts the port would pick for the queue's ring (virtio_set_bursts). */
 static px_eth_rx_burst_t sim_rx_burst(const struct virtio_queue *vq)
 {
@@ -515,6 +524,8 @@ static int sim_run(bool packed, bool event_idx, uint32_t n)
 		/* a frame the RX ring cannot take now waits, in order, for the next round */
 		while (pend_i < pend_n && sim_rx(rx, frames[pend_i], lens[pend_i], 0))
 			pend_i++;
+		PX_TEST_ASSERT(!packed || (sim_used_end_ok(tx) && sim_used_end_ok(rx)),
+			       "the driver knows where the device writes next (frame %u)", next_tx);
 		got = rx_burst(&rx->vq, pkts, 8);
 		if (sent || got)
 			stall = 0;

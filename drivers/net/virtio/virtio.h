@@ -210,6 +210,11 @@ void virtio_queue_drop_mbufs(struct virtio_queue *vq);
 
 /* virtio_rx_refill() for a packed ring (virtio_rxtx_packed.c). */
 uint16_t virtio_packed_rx_refill(struct virtio_queue *vq, bool notify);
+/* Packed ring: the position after the used descriptors the driver has not taken back yet (where
+ * the device writes next), walked from used_idx over their chains, with in_order over the
+ * batches a used descriptor stands for (§2.8.8); its wrap counter in @wrap. For vhost-user's
+ * SET_VRING_BASE and its TX drain. */
+uint16_t virtio_packed_used_end(const struct virtio_queue *vq, bool *wrap);
 
 /* ---- control queue (virtio_ctrl.c) -------------------------------------------------------- */
 

@@ -88,6 +88,35 @@ static inline void packed_kick(struct virtio_queue *vq, uint16_t added)
 	}
 }
 
+uint16_t virtio_packed_used_end(const struct virtio_queue *vq, bool *wrap)
+{
+	uint16_t pos = vq->used_idx, left = (uint16_t)(vq->nb_desc - vq->nb_free), last;
+
+	*wrap = vq->used_wrap;
+	while (left > 0 && desc_is_used(vq, pos, *wrap)) {
+		px_io_rmb(); /* the flags before the id */
+		last = le16toh(vq->packed.desc[pos].id);
+		if (!vq->in_order || last >= vq->nb_desc || vq->sw_ring[last] == NULL)
+			last = pos; /* out of order, or a bad id: this slot's chain alone */
+		for (uint16_t cur = pos; left > 0; cur = pos) {
+			uint16_t id = vq->in_order ? cur : le16toh(vq->packed.desc[cur].id);
+			uint16_t len =
+				id < vq->nb_desc && vq->chain_len[id] ? vq->chain_len[id] : 1;
+
+			len = PX_MIN(len, left);
+			left = (uint16_t)(left - len);
+			pos = (uint16_t)(pos + len);
+			if (pos >= vq->nb_desc) {
+				pos = (uint16_t)(pos - vq->nb_desc);
+				*wrap = !*wrap;
+			}
+			if (cur == last)
+				break;
+		}
+	}
+	return pos;
+}
+
 /* ---- receive ------------------------------------------------------------------------------ */
 
 /* With @in_order a buffer's id is its position (§2.8.8: a batch's id says where it ends). */

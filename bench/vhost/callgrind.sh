@@ -13,7 +13,8 @@
 # figure the polls that found it empty (few when testpmd gets its CPU: the program under
 # callgrind is the slow end; many on a loaded machine). Prints
 #   CALLGRIND <run> <function> <instructions per packet> (<packets>)
-# Environment: SECS, PACKED=1 (packed rings: packed_vq=1 on the virtio-user end),
+# Environment: SECS, PACKED=1 (packed rings: packed_vq=1 on the virtio-user end), IN_ORDER=0|1
+# (in_order= on the virtio-user end; unset: its default, 1),
 # BENCH_PXFWD (a px-fwd with symbols; default: the Release build of bench/vhost/run.sh),
 # CG_DIR (keep each run's callgrind file and px-fwd output there, as <run>.cg and <run>.out).
 # Needs valgrind, dpdk-testpmd and 48 free 2 MiB hugepages; otherwise says so and skips.
@@ -24,6 +25,7 @@ secs=${SECS:-12}
 pxfwd=${BENCH_PXFWD:-$root/build/bench-vhost/app/fwd/px-fwd}
 vuopt=
 [ "${PACKED:-0}" = 1 ] && vuopt=,packed_vq=1
+[ -n "${IN_ORDER:-}" ] && vuopt+=",in_order=$IN_ORDER"
 
 skip() { echo "CALLGRIND skipped: $*"; exit 0; }
 command -v valgrind >/dev/null || skip "needs valgrind (apt-get install valgrind)"
@@ -83,7 +85,7 @@ one() {
 			if (f ~ pat) printf "CALLGRIND %s %s %.1f (%d packets)\n", run, f, $1 / n, n }'
 }
 
-one vu_tx vu tx 'virtio_xmit_pkts|virtio_xmit_pkts_packed|split_tx_cleanup|packed_tx_cleanup'
-one vu_rx vu rx 'virtio_recv_pkts|virtio_recv_pkts_packed'
+one vu_tx vu tx 'virtio_xmit_pkts(_inorder|_packed)?|(split|packed)_tx_cleanup(_inorder)?'
+one vu_rx vu rx 'virtio_recv_pkts(_inorder|_packed)?|(split_rx|packed_rx)_refill(_inorder)?'
 one vhost_tx vhost tx 'vhost_tx|enqueue_split|enqueue_packed'
 one vhost_rx vhost rx 'vhost_rx|dequeue_split|dequeue_packed'

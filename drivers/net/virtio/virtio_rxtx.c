@@ -504,44 +504,35 @@ static __attribute__((always_inline)) inline uint16_t split_tx_simple(struct vir
  * Descriptors are used in ring order (§2.7.5: "starting from offset 0 in the table, and wrapping
  * around at the end of the table"), a chain's in consecutive slots. The outstanding chains are
  * thus the nb_desc - nb_free slots before free_head, the oldest at free_head + nb_free: no free
- * list. The device may write one used entry for a batch of chains, with the id of the batch's
- * last, and move its used index over the whole batch: every chain up to that id is done.
+ * list. The device may write one used entry for a batch of chains (the last one's id) but moves
+ * its used index over the whole batch (§2.7.9), so the index alone says how many chains are
+ * done, oldest first: the entries are not read (they are the lines the device's core writes).
  */
 static uint16_t split_tx_cleanup_inorder(struct virtio_queue *vq)
 {
 	struct px_mbuf *done[VIRTIO_FREE_BATCH];
-	const volatile struct vring_used_elem *ring = vq->split.used->ring;
 	struct px_mbuf **sw_ring = vq->sw_ring;
 	const uint16_t *chain_len = vq->chain_len;
-	uint16_t used_idx = le16toh(vq->split.used->idx), idx = vq->used_idx, mask = vq->mask;
+	uint16_t n = (uint16_t)(le16toh(vq->split.used->idx) - vq->used_idx), mask = vq->mask;
 	uint16_t head = (uint16_t)(vq->free_head + vq->nb_free) & mask, freed = 0;
-	unsigned int k = 0, bad = 0;
+	uint16_t given = (uint16_t)(vq->avail_idx - vq->used_idx);
+	unsigned int k = 0;
 
-	px_io_rmb(); /* the index before the entries it covers */
-	while (idx != used_idx) {
-		uint32_t id = le32toh(ring[idx & mask].id);
-		uint16_t cur;
-
-		if (px_unlikely(id >= vq->nb_desc || sw_ring[id] == NULL)) {
-			bad++; /* a broken device: skip the entry */
-			idx++;
-			continue;
-		}
-		do { /* the batch: the chains from the oldest up to id's */
-			cur = head;
-			tx_done_add(done, &k, sw_ring[cur]);
-			sw_ring[cur] = NULL;
-			freed = (uint16_t)(freed + chain_len[cur]);
-			head = (uint16_t)(cur + chain_len[cur]) & mask;
-			idx++;
-		} while (cur != id && idx != used_idx);
-		if (px_unlikely(cur != id))
-			bad++; /* a batch longer than the used index says */
+	if (px_unlikely(n > given)) { /* a broken device: more used than it was given */
+		px_counter64_add(&vq->st.errs, 1);
+		n = given;
 	}
-	vq->used_idx = idx;
+	px_io_rmb(); /* the index before the buffers it gives back */
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t cur = head;
+
+		tx_done_add(done, &k, sw_ring[cur]);
+		sw_ring[cur] = NULL;
+		freed = (uint16_t)(freed + chain_len[cur]);
+		head = (uint16_t)(cur + chain_len[cur]) & mask;
+	}
+	vq->used_idx = (uint16_t)(vq->used_idx + n);
 	vq->nb_free = (uint16_t)(vq->nb_free + freed);
-	if (px_unlikely(bad))
-		px_counter64_add(&vq->st.errs, bad);
 	px_pktmbuf_free_bulk(done, k);
 	split_no_interrupt(vq);
 	return freed;

@@ -594,10 +594,10 @@ PX_TEST(virtio_sim_split_in_order_batch_autotest, 0, test_virtio_sim_split_in_or
 
 /* Packed rings in order (§2.8.8): each chain's id its first slot (the device checks), a used
  * descriptor per chain and buffer, then one per TX batch (up to 8 chains) and one per received
- * frame (up to 5 mergeable buffers; every other frame of 3 or more in two batches); the
- * used end the driver computes checked against the device's each round; the 70000 frames (192000 TX and 126000 RX descriptors)
- * flip the rings' wrap counters 3000 and 2000 times (a packed ring has no free-running index;
- * the descriptor counts pass 65535 nearly three and two times). */
+ * frame (up to 5 mergeable buffers; every other frame of 3 or more in two batches); the used
+ * end the driver computes is checked against the device's each round. The 70000 frames (192000
+ * TX and 126000 RX descriptors) flip the rings' wrap counters 3000 and 2000 times (a packed ring
+ * has no free-running index; the descriptor counts pass 65535 nearly three and two times). */
 static int test_virtio_sim_packed_in_order(void)
 {
 	return sim_run_in_order(true, false, false);

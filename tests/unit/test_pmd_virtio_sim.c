@@ -610,6 +610,68 @@ static int test_virtio_sim_packed_in_order_batch(void)
 }
 PX_TEST(virtio_sim_packed_in_order_batch_autotest, 0, test_virtio_sim_packed_in_order_batch)
 
+/* TX burst with nothing to send: the cleanup alone (free_thresh is the ring size here). */
+static uint64_t sim_tx_errs(struct sim_queue *tx)
+{
+	PX_TEST_ASSERT_EQ(virtio_xmit_pkts_packed(&tx->vq, NULL, 0), 0, "nothing sent");
+	return px_counter64_fetch(&tx->vq.st.errs);
+}
+
+/* A broken in-order device on packed rings: a used descriptor naming an id the driver does not
+ * have out (TX: the chain in that slot taken back alone; RX: the buffer dropped), each counted
+ * as an error, no mbuf lost, good chains and frames after it taken as usual; a used mark where
+ * the device holds nothing is not read. */
+static int test_virtio_sim_packed_in_order_bad_id(void)
+{
+	struct sim_queue *tx = calloc(1, sizeof(*tx)), *rx = calloc(1, sizeof(*rx));
+	struct px_mbuf *pkts[8];
+	struct px_mempool *mp;
+	uint8_t frame[60];
+	bool wrap;
+
+	sim_in_order = true;
+	mp = sim_setup(tx, rx, true, false);
+	sim_in_order = false;
+	PX_TEST_ASSERT(mp != NULL, "EAL, pool and queues");
+	tx->vq.free_thresh = SIM_DESC;
+	for (int i = 0; i < 3; i++)
+		PX_TEST_ASSERT((pkts[i] = sim_frame(mp, 0, 2048)) != NULL, "frame");
+	PX_TEST_ASSERT_EQ(virtio_xmit_pkts_packed(&tx->vq, pkts, 3), 3, "3 chains, slots 0-2");
+	sim_used_desc(tx, 0, true, 200, 0); /* id 200 of a 64-entry ring */
+	PX_TEST_ASSERT_EQ(sim_tx_errs(tx), 1, "TX: the bad id counted");
+	PX_TEST_ASSERT_EQ(tx->vq.nb_free, SIM_DESC - 2, "TX: slot 0's chain taken back alone");
+	sim_used_desc(tx, 1, true, 2, 0); /* a good batch: slots 1 and 2 */
+	PX_TEST_ASSERT_EQ(sim_tx_errs(tx), 1, "TX: the batch is good");
+	PX_TEST_ASSERT_EQ(tx->vq.nb_free, SIM_DESC, "TX: everything back");
+	sim_used_desc(tx, 3, true, 3, 0); /* used, but slot 3 holds nothing */
+	PX_TEST_ASSERT_EQ(virtio_packed_used_end(&tx->vq, &wrap), 3, "TX: nothing held, none used");
+	PX_TEST_ASSERT_EQ(sim_tx_errs(tx), 1, "TX: no cleanup while every descriptor is free");
+
+	PX_TEST_ASSERT_EQ(virtio_rx_refill(&rx->vq, false), 0, "RX ring filled");
+	for (uint32_t seq = 0; seq <= 20; seq += 10) { /* 60-byte frames (sim_len) */
+		for (uint32_t i = 0; i < sizeof(frame); i++)
+			frame[i] = sim_byte(seq, i);
+		if (seq == 10) { /* slot 1 used, naming buffer 500 */
+			sim_used_desc(rx, 1, true, 500, sizeof(frame) + SIM_HDR);
+			rx->used = rx->last_avail = 2;
+		} else {
+			PX_TEST_ASSERT(sim_rx(rx, frame, sizeof(frame), 0), "frame %u in", seq);
+		}
+	}
+	PX_TEST_ASSERT_EQ(virtio_recv_pkts_packed(&rx->vq, pkts, 8), 2, "RX: the good frames");
+	PX_TEST_ASSERT_EQ(px_counter64_fetch(&rx->vq.st.errs), 1, "RX: the bad id counted");
+	PX_TEST_ASSERT_EQ(rx->vq.nb_free, 3, "RX: the bad slot's buffer off the ring too");
+	for (uint32_t i = 0; i < 2; i++) {
+		int ret = sim_check(pkts[i], i * 20);
+
+		px_pktmbuf_free(pkts[i]);
+		if (ret != PX_TEST_OK)
+			return ret;
+	}
+	return sim_teardown(tx, rx, mp);
+}
+PX_TEST(virtio_sim_packed_in_order_bad_id_autotest, 0, test_virtio_sim_packed_in_order_bad_id)
+
 /* The virtio-net header's offload fields (§5.1.6.2): a UDP/IPv4 packet that asks for its L4
  * checksum carries NEEDS_CSUM with csum_start = l2_len + l3_len and csum_offset = 6 (the UDP
  * checksum field) when VIRTIO_NET_F_CSUM is negotiated, a zero header otherwise; on receive

@@ -208,6 +208,22 @@ static bool rx_batch_expand(struct virtio_queue *vq, uint16_t pos, bool wrap, ui
 	}
 }
 
+/* rx_take(); with @in_order the free list is not kept (ids are slots), only the count. */
+static __px_always_inline struct px_mbuf *packed_rx_take(struct virtio_queue *vq, uint32_t id,
+							 const bool in_order)
+{
+	struct px_mbuf *m;
+
+	if (!in_order)
+		return rx_take(vq, id);
+	if (px_unlikely(id >= vq->nb_desc || vq->sw_ring[id] == NULL))
+		return NULL;
+	m = vq->sw_ring[id];
+	vq->sw_ring[id] = NULL;
+	vq->nb_free++;
+	return m;
+}
+
 /* Are the @n used descriptors from the current used position all there? With @in_order a
  * batch among them is written out per buffer on the way. */
 static __px_always_inline bool used_run_ready(struct virtio_queue *vq, uint16_t n,
@@ -249,7 +265,7 @@ static __px_always_inline uint16_t packed_recv(struct virtio_queue *vq, struct p
 		if (in_order && px_unlikely(id != vq->used_idx)) {
 			if (!rx_batch_expand(vq, vq->used_idx, vq->used_wrap, id)) {
 				errs++; /* not a buffer the device holds: drop this slot's */
-				px_pktmbuf_free(rx_take(vq, vq->used_idx));
+				px_pktmbuf_free(packed_rx_take(vq, vq->used_idx, in_order));
 				used_advance(vq, 1);
 				continue;
 			}
@@ -263,7 +279,7 @@ static __px_always_inline uint16_t packed_recv(struct virtio_queue *vq, struct p
 		nbuf = rx_num_buffers(vq, vq->sw_ring[id]);
 		if (nbuf > 1 && !used_run_ready(vq, nbuf, in_order))
 			break; /* the rest of the packet is not used yet: next burst */
-		m = rx_take(vq, id);
+		m = packed_rx_take(vq, id, in_order);
 		if (px_unlikely(!rx_first(vq, m, le32toh(d->len)) || nbuf == 0)) {
 			errs++; /* shorter than the header, or num_buffers 0 */
 			px_pktmbuf_free(m);
@@ -276,7 +292,7 @@ static __px_always_inline uint16_t packed_recv(struct virtio_queue *vq, struct p
 			struct px_mbuf *s;
 
 			d = &vq->packed.desc[vq->used_idx];
-			s = rx_take(vq, le16toh(d->id));
+			s = packed_rx_take(vq, le16toh(d->id), in_order);
 			used_advance(vq, 1);
 			if (px_unlikely(s == NULL))
 				break;

@@ -102,12 +102,21 @@ static inline void split_publish(struct virtio_queue *vq, uint16_t old, uint16_t
 	}
 }
 
-/* With EVENT_IDX the device interrupts when the used index passes used_event; keeping it one
- * behind what the driver consumed means "never" (the driver polls). */
+/*
+ * With EVENT_IDX the device interrupts when its used index passes used_event (§2.7.10); one
+ * behind what the driver consumed means "never" while the driver is at most 65535 - nb_desc
+ * entries further (the device's index stays within nb_desc ahead of it). So it is written again
+ * only once the driver is 32768 - nb_desc entries past the last value (every burst for a
+ * 32768-entry ring): the device reads the field whenever it publishes, and a store per burst
+ * would move its cache line between the two cores each time (DPDK's driver never writes it).
+ */
 static inline void split_no_interrupt(struct virtio_queue *vq)
 {
-	if (vq->event_idx)
-		*split_used_event(vq) = htole16((uint16_t)(vq->used_idx - 1));
+	volatile uint16_t *ev = split_used_event(vq);
+	uint16_t behind = (uint16_t)(vq->used_idx - 1 - le16toh(*ev));
+
+	if (vq->event_idx && behind >= 0x8000 - vq->nb_desc)
+		*ev = htole16((uint16_t)(vq->used_idx - 1));
 }
 
 /* §2.7.7 / §2.8.10: the driver's side of interrupt suppression. Split: NO_INTERRUPT off, or with

@@ -17,14 +17,15 @@
  *   copy follows, and the tail is published in reservation order (a producer waits for earlier
  *   ones to publish first).
  * - Slot sequences (PX_RING_F_MT_SEQ, both sides multi-thread): every slot also holds a 32-bit
- *   sequence number saying which lap of the indices may use it next. One compare-and-swap on
- *   the side's index reserves the slots, as in MP/MC, but there is no second index to publish
- *   in order: a producer waits on each slot until its sequence says the consumer of the last
- *   lap has read it, writes it and stores the sequence for the consumer of this lap; a
- *   consumer does the mirror image. Threads finish in any order, nobody waits for another
- *   thread of its own side, and the line of the side's index is written once per call instead
- *   of twice: the mode for many threads on one ring (issue 19). It costs a load, a compare and
- *   a store per object more than MP/MC, and 4 bytes per slot.
+ *   sequence number saying which side may use it next, for which index, and how far the run
+ *   of slots made ready with it reaches. One compare-and-swap on the side's index reserves
+ *   the slots, as in MP/MC, after a look at the sequence of the first slot of each run of the
+ *   other side (nearly always one): a call takes only slots the other side has finished with.
+ *   There is no second index to publish in order: after its copy a thread stores its run's
+ *   end in every slot of the run. Threads finish in any order, nobody waits for another
+ *   thread, and the line of the side's index is written once per call instead of twice: the
+ *   mode for many threads on one ring (issue 19). It costs a store per object more than
+ *   MP/MC, and 4 bytes per slot.
  *
  * The mode is chosen at creation (PX_RING_F_SP_ENQ, PX_RING_F_SC_DEQ, PX_RING_F_MT_SEQ) and used
  * by the generic functions (px_ring_enqueue_bulk(), ...), or chosen by name
@@ -408,60 +409,116 @@ static __px_always_inline void px_ring_mt_publish(struct px_ring_side *s, uint32
 }
 
 /*
- * Slot sequences (PX_RING_F_MT_SEQ). Slot i & mask serves index i when its sequence number reads
- * i (free: a producer may write it) or i + 1 (written: a consumer may read it); the consumer then
- * stores i + size, the next lap's producer index. Indices and sequences are free-running 32-bit
- * numbers and size divides 2^32, so the lap arithmetic wraps with them; the three values one
- * slot can hold while index i is near (i - size + 1, i, i + 1) are distinct for size >= 2.
+ * Slot sequences (PX_RING_F_MT_SEQ). Each slot's 32-bit sequence says which side may use the
+ * slot next, for which index, and how far the run of slots that became ready with it reaches.
+ * With e an index such that 0 <= e - i - 1 < size, the slot of index i reads
+ *   - e: free for the producer of index i, and so are the slots of indices i + 1 .. e - 1 (a
+ *     consumer that read a run ending at index e - size stored it);
+ *   - e + PX_RING_SEQ_WRITTEN: written for the consumer of index i, and so are i + 1 .. e - 1 (a
+ *     producer whose run ends at e stored it).
+ * A thread stores the same value in every slot of its run, from the last slot to the first,
+ * each a release, after its copy. A thread that then finds the first slot it needs ready
+ * (acquire) has seen all those stores: the slots up to e - 1 are ready too without a look at
+ * their sequences (the copy of the thread that stored them happens before ours), and its own
+ * stores to them come after the ones it skipped in every slot's order (write-write coherence),
+ * so a late store of the earlier thread cannot undo them. A thread therefore loads one sequence
+ * per run of the other side instead of one per slot, and stores one constant per slot.
  *
- * Reserve up to @n indices of one side by a CAS on its tail @mine: a producer (@cap the ring's
- * capacity) counts room against the consumers' tail, a consumer (@cap 0) counts entries against
- * the producers' one. Every index the other side has reserved is being, or has been, served by
- * a running call, so waiting on its slot below is bounded as the MP/MC tail wait is. The loads
- * are acquire and the CAS release for the reason px_ring_mp_reserve() gives: the other side's
- * tail read after ours is no older than the one the thread that moved ours counted against
- * (an older one would make the room wrap round to a huge number). The slots carry the data's
- * ordering.
+ * One CAS on a side's tail reserves (px_ring_seq_reserve()): a producer counts room against the
+ * consumers' tail, a consumer counts entries against the producers' one, and takes only slots
+ * it has found ready, so nobody waits on a slot. The loads of the tails are acquire and the
+ * CAS release for the reason px_ring_mp_reserve() gives: the other side's tail read after ours
+ * is no older than the one the thread that moved ours counted against (an older one would make
+ * the room wrap round to a huge number). The slots carry the data's ordering.
+ *
+ * Indices and sequences are free-running 32-bit numbers and size divides 2^32, so the lap
+ * arithmetic wraps with them. When the producer of index i looks at its slot (our tail reads
+ * i), the consumer of index i - size has reserved it, so it found it written: the slot reads
+ * "written for i - size" (that consumer still copies) or "free for i". Relative to i the first
+ * is in [2^31 - size, 2^31) and fails the test above for size <= 2^30 (every ring); the
+ * consumer's view is the mirror image. A thread whose idea of the tail is stale may see
+ * anything, but then its CAS fails.
  */
-/* How many of the slots of indices idx, idx + 1, ... (at most @n) read index + @lag in a row:
- * a snapshot (relaxed), the wait after the reservation is what orders. */
-static __px_always_inline uint32_t px_ring_seq_ready(const uint32_t *seqs, uint32_t mask,
-						     uint32_t idx, uint32_t n, uint32_t lag)
-{
-	uint32_t k = 0;
+#define PX_RING_SEQ_WRITTEN 0x80000000u
 
-	while (k < n && __atomic_load_n(&seqs[(idx + k) & mask], __ATOMIC_RELAXED) == idx + k + lag)
-		k++;
-	return k;
+/* How many slots from index @i on sequence @v says are ready for the side whose values carry
+ * @off (0 producers, PX_RING_SEQ_WRITTEN consumers): e - i, 1..size; 0 when not ready. */
+static __px_always_inline uint32_t px_ring_seq_run(uint32_t v, uint32_t i, uint32_t off,
+						   uint32_t size)
+{
+	uint32_t d = v - off - i;
+
+	return d - 1 < size ? d : 0;
 }
 
+/* The slot sequences of an empty ring whose indices all stand at @start: every slot is free for
+ * the producers of indices [start, start + size), as if one consumer had just read a run ending
+ * at @start. Not thread-safe (px_ring_init_elem(), px_ring_reset(), tests that start a ring at
+ * another index). */
+static inline void px_ring_seq_start(struct px_ring *r, uint32_t start)
+{
+	uint32_t *seqs = px_ring_seqs(r, r->esize);
+
+	for (uint32_t i = 0; i < r->size; i++)
+		seqs[i] = start + r->size;
+}
+
+/* How many slots from index @i on are ready for the side of @off, by the sequence of the
+ * first (acquire: see above); 0 when it is not ready. */
+static __px_always_inline uint32_t px_ring_seq_ready_at(const uint32_t *seqs, uint32_t mask,
+							uint32_t i, uint32_t off)
+{
+	return px_ring_seq_run(__atomic_load_n(&seqs[i & mask], __ATOMIC_ACQUIRE), i, off,
+			       mask + 1);
+}
+
+/* How many of the slots of indices idx, idx + 1, ... (at most @n) are ready in a row for the
+ * side of @off: one load per run of the other side, nearly always one in all. */
+static __px_always_inline uint32_t px_ring_seq_ready(const uint32_t *seqs, uint32_t mask,
+						     uint32_t idx, uint32_t n, uint32_t off)
+{
+	uint32_t k, d;
+
+	if (n == 0)
+		return 0;
+	k = px_ring_seq_ready_at(seqs, mask, idx, off);
+	if (px_likely(k >= n))
+		return n;
+	while (k != 0 && k < n && (d = px_ring_seq_ready_at(seqs, mask, idx + k, off)) != 0)
+		k += d;
+	return k < n ? k : n;
+}
+
+/*
+ * Reserve up to @n indices whose slots are ready, by a CAS on our side's tail @mine. The slots
+ * are checked before the CAS, while the tail still reads @idx (it only grows, so it read @idx
+ * all along when the CAS succeeds): no thread of our side can have taken those indices, and
+ * the other side does not touch their slots again before we hand them on, so what the check
+ * saw (acquire) still holds after the CAS and nobody waits on a slot afterwards. When a slot
+ * is not ready (a thread of the other side still copies), the call takes only the ready ones
+ * before it (bulk: none), as MP/MC, whose other side publishes in order when done, would.
+ */
 static __px_always_inline uint32_t
 px_ring_seq_reserve(struct px_ring_side *mine, const struct px_ring_side *other, uint32_t cap,
 		    uint32_t n, enum px_ring_behavior behavior, const uint32_t *seqs, uint32_t mask,
-		    uint32_t lag, uint32_t *old_idx, uint32_t *left)
+		    uint32_t off, uint32_t *old_idx, uint32_t *left)
 {
 	uint32_t idx = __atomic_load_n(&mine->tail, __ATOMIC_ACQUIRE);
-	uint32_t avail, want, now;
+	uint32_t avail, want, ready, now;
 
 	for (;;) {
 		want = n;
 		avail = cap + __atomic_load_n(&other->tail, __ATOMIC_ACQUIRE) - idx;
 		if (px_unlikely(want > avail))
 			want = behavior == PX_RING_FIXED ? 0 : avail;
-		/* The other side has reserved these slots, but has it finished with the last one?
-		 * If not, take only what is ready (bulk: nothing), as MP/MC, whose other side
-		 * publishes when done, would: a thread then waits below only for a slot that a
-		 * thread finishing out of order still holds, not for one that has just begun. */
-		if (want != 0 &&
-		    px_unlikely(__atomic_load_n(&seqs[(idx + want - 1) & mask], __ATOMIC_RELAXED) !=
-				idx + want - 1 + lag)) {
+		ready = px_ring_seq_ready(seqs, mask, idx, want, off);
+		if (px_unlikely(ready < want)) {
 			now = __atomic_load_n(&mine->tail, __ATOMIC_ACQUIRE);
 			if (now != idx) { /* our side moved on meanwhile: look again */
 				idx = now;
 				continue;
 			}
-			avail = px_ring_seq_ready(seqs, mask, idx, want, lag);
-			want = behavior == PX_RING_FIXED ? 0 : avail;
+			want = behavior == PX_RING_FIXED ? 0 : ready;
 		}
 		if (want == 0)
 			break;
@@ -475,60 +532,39 @@ px_ring_seq_reserve(struct px_ring_side *mine, const struct px_ring_side *other,
 	return want;
 }
 
-/* Wait until the @n sequences from @sq read @want, @want + 1, ... Acquire: what the thread
- * that stored one did to its slot happens before what we do to it. The first pass only checks
- * (a load, an add, a xor and an or per slot, unrolled): nearly always every slot is ready. */
-static __px_always_inline void px_ring_seq_wait_run(const uint32_t *sq, uint32_t want, uint32_t n)
-{
-	uint32_t differ = 0;
-
-#pragma GCC unroll 8
-	for (uint32_t i = 0; i < n; i++)
-		differ |= __atomic_load_n(&sq[i], __ATOMIC_ACQUIRE) ^ (want + i);
-	if (px_likely(differ == 0))
-		return;
-	for (uint32_t i = 0; i < n; i++)
-		while (__atomic_load_n(&sq[i], __ATOMIC_ACQUIRE) != want + i)
-			px_pause();
-}
-
-/* Store @v, @v + 1, ... in the @n sequences from @sq. Release: our slot accesses come first. */
+/* Store @v in the @n sequences from @sq, last first (see above): the odd ones at the end, then
+ * blocks of eight. Release: our slot accesses come first. */
 static __px_always_inline void px_ring_seq_mark_run(uint32_t *sq, uint32_t v, uint32_t n)
 {
-#pragma GCC unroll 8
-	for (uint32_t i = 0; i < n; i++)
-		__atomic_store_n(&sq[i], v + i, __ATOMIC_RELEASE);
-}
+	uint32_t *p = sq + n;
 
-/* Wait until the slots of indices [idx, idx + n) read index + @lag: 0 for a producer (the last
- * lap's consumer is done), 1 for a consumer (this lap's producer is done). The sequences are
- * walked as one or two contiguous runs, so the loop is a load, a compare and a branch. */
-static __px_always_inline void px_ring_seq_wait(const struct px_ring *r, const uint32_t *seqs,
-						uint32_t idx, uint32_t n, uint32_t lag)
-{
-	uint32_t first = idx & r->mask, run = r->size - first;
-
-	if (px_likely(n <= run)) {
-		px_ring_seq_wait_run(&seqs[first], idx + lag, n);
-		return;
+	for (uint32_t k = n & 7; k > 0; k--)
+		__atomic_store_n(--p, v, __ATOMIC_RELEASE);
+	while (p != sq) {
+		p -= 8;
+		__atomic_store_n(&p[7], v, __ATOMIC_RELEASE);
+		__atomic_store_n(&p[6], v, __ATOMIC_RELEASE);
+		__atomic_store_n(&p[5], v, __ATOMIC_RELEASE);
+		__atomic_store_n(&p[4], v, __ATOMIC_RELEASE);
+		__atomic_store_n(&p[3], v, __ATOMIC_RELEASE);
+		__atomic_store_n(&p[2], v, __ATOMIC_RELEASE);
+		__atomic_store_n(&p[1], v, __ATOMIC_RELEASE);
+		__atomic_store_n(&p[0], v, __ATOMIC_RELEASE);
 	}
-	px_ring_seq_wait_run(&seqs[first], idx + lag, run);
-	px_ring_seq_wait_run(seqs, idx + lag + run, n - run);
 }
 
-/* Hand the slots of indices [idx, idx + n) on: their sequences become index + @next (1 after a
- * write, size after a read). */
+/* Hand the slots of indices [idx, idx + n) on: each sequence becomes @v, from the last index to
+ * the first (the part that wrapped round to slot 0 holds the later indices). */
 static __px_always_inline void px_ring_seq_mark(const struct px_ring *r, uint32_t *seqs,
-						uint32_t idx, uint32_t n, uint32_t next)
+						uint32_t idx, uint32_t n, uint32_t v)
 {
 	uint32_t first = idx & r->mask, run = r->size - first;
 
-	if (px_likely(n <= run)) {
-		px_ring_seq_mark_run(&seqs[first], idx + next, n);
-		return;
+	if (px_unlikely(n > run)) {
+		px_ring_seq_mark_run(seqs, v, n - run);
+		n = run;
 	}
-	px_ring_seq_mark_run(&seqs[first], idx + next, run);
-	px_ring_seq_mark_run(seqs, idx + next + run, n - run);
+	px_ring_seq_mark_run(&seqs[first], v, n);
 }
 
 static __px_always_inline uint32_t px_ring_seq_enqueue(struct px_ring *r, const void *obj,
@@ -543,9 +579,8 @@ static __px_always_inline uint32_t px_ring_seq_enqueue(struct px_ring *r, const 
 				&idx, free_space);
 	if (n == 0)
 		return 0;
-	px_ring_seq_wait(r, seqs, idx, n, 0);
 	px_ring_copy_in(r, idx, obj, n, esize);
-	px_ring_seq_mark(r, seqs, idx, n, 1);
+	px_ring_seq_mark(r, seqs, idx, n, idx + n + PX_RING_SEQ_WRITTEN);
 	return n;
 }
 
@@ -556,13 +591,13 @@ static __px_always_inline uint32_t px_ring_seq_dequeue(struct px_ring *r, void *
 	uint32_t *seqs = px_ring_seqs(r, esize);
 	uint32_t idx;
 
-	n = px_ring_seq_reserve(&r->cons, &r->prod, 0, n, behavior, seqs, r->mask, 1, &idx,
-				available);
+	n = px_ring_seq_reserve(&r->cons, &r->prod, 0, n, behavior, seqs, r->mask,
+				PX_RING_SEQ_WRITTEN, &idx, available);
 	if (n == 0)
 		return 0;
-	px_ring_seq_wait(r, seqs, idx, n, 1);
 	px_ring_copy_out(r, idx, obj, n, esize);
-	px_ring_seq_mark(r, seqs, idx, n, r->size);
+	/* free for the producers of the next lap, up to the index after ours there */
+	px_ring_seq_mark(r, seqs, idx, n, idx + n + r->size);
 	return n;
 }
 

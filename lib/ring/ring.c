@@ -54,19 +54,6 @@ ssize_t px_ring_get_memsize(unsigned int count, unsigned int flags)
 	return px_ring_get_memsize_elem(sizeof(void *), count, flags);
 }
 
-/* Slot sequences of an empty ring whose indices all stand at @start: each slot waits for the
- * first producer index at or after @start that maps to it. */
-static void seqs_reset(struct px_ring *r, uint32_t start)
-{
-	uint32_t *seqs;
-
-	if (r->prod_sync != PX_RING_SYNC_SEQ)
-		return;
-	seqs = px_ring_seqs(r, r->esize);
-	for (uint32_t i = 0; i < r->size; i++)
-		seqs[i] = start + ((i - start) & r->mask);
-}
-
 int px_ring_init_elem(struct px_ring *r, const char *name, unsigned int esize, unsigned int count,
 		      unsigned int flags)
 {
@@ -95,7 +82,8 @@ int px_ring_init_elem(struct px_ring *r, const char *name, unsigned int esize, u
 	r->cons_sync = (flags & PX_RING_F_SC_DEQ)   ? PX_RING_SYNC_ST
 		       : (flags & PX_RING_F_MT_SEQ) ? PX_RING_SYNC_SEQ
 						    : PX_RING_SYNC_MT;
-	seqs_reset(r, 0);
+	if (r->prod_sync == PX_RING_SYNC_SEQ)
+		px_ring_seq_start(r, 0);
 	return 0;
 }
 
@@ -182,7 +170,8 @@ void px_ring_reset(struct px_ring *r)
 	memset(&r->prod_priv, 0, sizeof(r->prod_priv));
 	memset(&r->cons, 0, sizeof(r->cons));
 	memset(&r->cons_priv, 0, sizeof(r->cons_priv));
-	seqs_reset(r, 0);
+	if (r->prod_sync == PX_RING_SYNC_SEQ)
+		px_ring_seq_start(r, 0);
 }
 
 void px_ring_dump(FILE *f, const struct px_ring *r)

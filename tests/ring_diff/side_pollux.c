@@ -43,14 +43,9 @@ static void *pollux_create(const struct rd_ring_cfg *cfg)
 	r->prod.head = r->prod.tail = cfg->start;
 	r->cons.head = r->cons.tail = cfg->start;
 	r->prod_priv.cached = r->cons_priv.cached = cfg->start;
-	/* Slot sequences: the slot of index i (start - size <= i < start) was last read as i, so it
-	 * now waits for producer index i + size. */
-	if (cfg->seq) {
-		uint32_t *seqs = px_ring_seqs(r, esize);
-
-		for (uint32_t i = cfg->start - r->size; i != cfg->start; i++)
-			seqs[i & r->mask] = i + r->size;
-	}
+	/* Slot sequences: every slot free for the producers from `start` on. */
+	if (cfg->seq)
+		px_ring_seq_start(r, cfg->start);
 	return r;
 }
 

@@ -17,20 +17,14 @@
 #include "px_test.h"
 
 /* Put every index of @r at @start, as if @start objects had passed through it, with both SP/SC
- * caches @stale objects behind (a cache is a past value of the other side's tail). A slot of a
- * PX_RING_F_MT_SEQ ring then waits for the first producer index at or after @start that maps to
- * it (the slot of index start - 1 was last read as index start - 1, so it says start - 1 +
- * size). */
+ * caches @stale objects behind (a cache is a past value of the other side's tail), and the slot
+ * sequences of a PX_RING_F_MT_SEQ ring free for the producers from @start on. */
 static void ring_start_at(struct px_ring *r, uint32_t start, uint32_t stale)
 {
 	r->prod.head = r->prod.tail = r->cons.head = r->cons.tail = start;
 	r->prod_priv.cached = r->cons_priv.cached = start - stale;
-	if (r->flags & PX_RING_F_MT_SEQ) {
-		uint32_t *seqs = px_ring_seqs(r, r->esize);
-
-		for (uint32_t i = start - r->size; i != start; i++)
-			seqs[i & r->mask] = i + r->size;
-	}
+	if (r->flags & PX_RING_F_MT_SEQ)
+		px_ring_seq_start(r, start);
 }
 
 /* Memory for a ring of @sz bytes on its own line pairs (free()), or NULL. */

@@ -276,28 +276,16 @@ static int vu_handshake(struct virtio_user *vu)
 
 /* Where the backend takes up a ring: split, the used index it wrote (DPDK's backend resets to
  * it too); packed, the position after the last used descriptor, walked from the driver's used
- * position over the chains it has not taken back yet (their ids still name their length). */
+ * position over the chains it has not taken back yet, in order over whole batches
+ * (virtio_packed_used_end). */
 static uint32_t vu_vring_base(const struct virtio_queue *vq)
 {
-	uint16_t pos = vq->used_idx;
-	bool wrap = vq->used_wrap;
+	uint16_t pos;
+	bool wrap;
 
 	if (!vq->packed_ring)
 		return le16toh(vq->split.used->idx);
-	for (uint16_t n = 0; n < vq->nb_desc; n++) {
-		uint16_t f = le16toh(vq->packed.desc[pos].flags), id;
-		bool avail = f & VRING_PACKED_DESC_F_AVAIL, used = f & VRING_PACKED_DESC_F_USED;
-
-		if (avail != used || used != wrap)
-			break;
-		id = le16toh(vq->packed.desc[pos].id);
-		pos = (uint16_t)(pos +
-				 (id < vq->nb_desc && vq->chain_len[id] ? vq->chain_len[id] : 1));
-		if (pos >= vq->nb_desc) {
-			pos = (uint16_t)(pos - vq->nb_desc);
-			wrap = !wrap;
-		}
-	}
+	pos = virtio_packed_used_end(vq, &wrap);
 	return pos | (wrap ? VHOST_USER_PACKED_WRAP : 0);
 }
 

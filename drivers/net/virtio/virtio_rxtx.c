@@ -318,12 +318,37 @@ uint16_t virtio_recv_pkts(void *queue, struct px_mbuf **pkts, uint16_t n)
 }
 
 /*
+ * A used entry at position @pos whose id is not its slot's: an in-order device's entry for a
+ * batch (§2.7.9), naming the batch's last buffer; the buffers before it were "used completely".
+ * Write the batch out as one entry per buffer (the skipped ones at their full length), the
+ * entry at @pos last, so RX reads it as any other. The device is past these entries and writes
+ * none of them again before the driver makes their buffers available again. @avail: the used
+ * entries published from @pos on. @return false for an id that is no buffer of those.
+ */
+static bool split_rx_unbatch(struct virtio_queue *vq, uint16_t pos, uint16_t avail)
+{
+	volatile struct vring_used_elem *ring = vq->split.used->ring;
+	uint16_t mask = vq->mask, slot = pos & mask;
+	uint32_t id = le32toh(ring[slot].id), len = le32toh(ring[slot].len);
+	uint16_t k = (uint16_t)(id - slot) & mask;
+
+	if (id >= vq->nb_desc || k >= avail)
+		return false;
+	ring[id].len = htole32(len);
+	ring[id].id = htole32(id);
+	for (uint16_t j = k; j-- > 0;) {
+		uint16_t s = (uint16_t)(slot + j) & mask;
+
+		ring[s].len = vq->split.desc[s].len;
+		ring[s].id = htole32(s);
+	}
+	return true;
+}
+
+/*
  * VIRTIO_F_IN_ORDER: the buffer at used position p is the one made available at p, in
- * descriptor p & mask, so the used entry's id is not looked up (DPDK's in-order RX reads only
- * the length too). §2.7.9 lets a device write one entry for a batch of buffers, the skipped ones
- * "used completely"; for RX that would leave the driver without lengths, and no device does it
- * (QEMU, Linux vhost-net, DPDK's and Pollux's vhost write an entry per buffer). An entry whose
- * id is not its position's is counted as an error and its packet dropped.
+ * descriptor p & mask, so the used entry's id only tells a batch (split_rx_unbatch) from the
+ * entry of one buffer (QEMU, Linux vhost-net, DPDK's and Pollux's vhost write one per buffer).
  */
 uint16_t virtio_recv_pkts_inorder(void *queue, struct px_mbuf **pkts, uint16_t n)
 {
@@ -345,11 +370,13 @@ uint16_t virtio_recv_pkts_inorder(void *queue, struct px_mbuf **pkts, uint16_t n
 		nbuf = rx_num_buffers(vq, m);
 		if (px_unlikely(nbuf > nb_used - done) && nbuf <= vq->nb_desc - vq->nb_free)
 			break; /* the rest of the packet is not used yet */
-		bad = le32toh(ring[slot].id) != slot || nbuf == 0 || nbuf > nb_used - done;
+		bad = nbuf == 0 || nbuf > nb_used - done;
+		if (px_unlikely(le32toh(ring[slot].id) != slot))
+			bad |= !split_rx_unbatch(vq, (uint16_t)(pos + done), nb_used - done);
 		sw_ring[slot] = NULL;
 		if (px_unlikely(!rx_first(vq, m, le32toh(ring[slot].len)) || bad)) {
-			errs++; /* shorter than the header, a batched entry, num_buffers 0 or more
-				   than the device holds */
+			errs++; /* shorter than the header, a bad id, num_buffers 0 or more than
+				   the device holds */
 			px_pktmbuf_free(m);
 			done++;
 			continue;
@@ -360,10 +387,22 @@ uint16_t virtio_recv_pkts_inorder(void *queue, struct px_mbuf **pkts, uint16_t n
 			struct px_mbuf *s = sw_ring[sk];
 
 			sw_ring[sk] = NULL;
+			if (px_unlikely(le32toh(ring[sk].id) != sk) &&
+			    !split_rx_unbatch(vq, (uint16_t)(pos + done + k),
+					      (uint16_t)(nb_used - done - k))) {
+				bad = true; /* the packet's buffer k and those after go too */
+				px_pktmbuf_free(s);
+				continue;
+			}
 			rx_append(vq, m, last, s, le32toh(ring[sk].len));
 			last = s;
 		}
 		done += nbuf;
+		if (px_unlikely(bad)) {
+			errs++;
+			px_pktmbuf_free(m);
+			continue;
+		}
 		bytes += m->pkt_len;
 		pkts[nb++] = m;
 	}

@@ -145,7 +145,8 @@ int fwd_tx_first(void);
 
 #define STAT_ADD(ctr, n) __atomic_store_n(&(ctr), (ctr) + (n), __ATOMIC_RELAXED)
 
-static inline void fwd_send_or_drop(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n)
+/* Send @n frames; free and count as drops those the port did not take. @return how many it took */
+static inline uint16_t fwd_send_or_drop(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n)
 {
 	uint16_t sent = px_eth_tx_burst(s->tx_port, s->txq, pkts, n);
 
@@ -156,6 +157,7 @@ static inline void fwd_send_or_drop(struct fwd_stream *s, struct px_mbuf **pkts,
 		STAT_ADD(s->drops, n - sent);
 		px_pktmbuf_free_bulk(pkts + sent, n - sent);
 	}
+	return sent;
 }
 
 typedef uint16_t (*fwd_fix_t)(struct fwd_stream *s, struct px_mbuf **pkts, uint16_t n);

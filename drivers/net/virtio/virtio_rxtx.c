@@ -350,57 +350,79 @@ static bool split_rx_unbatch(struct virtio_queue *vq, uint16_t pos, uint16_t ava
  * descriptor p & mask, so the used entry's id only tells a batch (split_rx_unbatch) from the
  * entry of one buffer (QEMU, Linux vhost-net, DPDK's and Pollux's vhost write one per buffer).
  */
+/* The further @nbuf - 1 buffers of the mergeable packet @m from used position @pos (@avail
+ * entries published from there): appended to @m. @return false (@m and those buffers freed)
+ * when one is a batch entry that names no buffer of those. */
+static inline bool split_rx_merge_inorder(struct virtio_queue *vq, struct px_mbuf *m, uint16_t pos,
+					  uint16_t nbuf, uint16_t avail)
+{
+	const volatile struct vring_used_elem *ring = vq->split.used->ring;
+	struct px_mbuf *last = m;
+	uint16_t mask = vq->mask;
+	bool ok = true;
+
+	for (uint16_t k = 1; k < nbuf; k++) {
+		uint16_t sk = (uint16_t)(pos + k) & mask;
+		struct px_mbuf *s = vq->sw_ring[sk];
+
+		vq->sw_ring[sk] = NULL;
+		if (px_unlikely(le32toh(ring[sk].id) != sk) &&
+		    !split_rx_unbatch(vq, (uint16_t)(pos + k), (uint16_t)(avail - k))) {
+			ok = false; /* this buffer and the packet go */
+			px_pktmbuf_free(s);
+			continue;
+		}
+		rx_append(vq, m, last, s, le32toh(ring[sk].len));
+		last = s;
+	}
+	if (px_unlikely(!ok))
+		px_pktmbuf_free(m);
+	return ok;
+}
+
 uint16_t virtio_recv_pkts_inorder(void *queue, struct px_mbuf **pkts, uint16_t n)
 {
 	struct virtio_queue *vq = queue;
 	const volatile struct vring_used_elem *ring = vq->split.used->ring;
 	struct px_mbuf **sw_ring = vq->sw_ring;
 	uint16_t mask = vq->mask, pos = vq->used_idx, nb_used, done = 0, nb = 0, errs = 0;
+	uint16_t held = (uint16_t)(vq->nb_desc - vq->nb_free);
 	uint64_t bytes = 0;
 
 	nb_used = (uint16_t)(le16toh(vq->split.used->idx) - pos);
-	if (px_unlikely(nb_used > vq->nb_desc - vq->nb_free))
-		nb_used = (uint16_t)(vq->nb_desc - vq->nb_free); /* a broken device: what it has */
-	px_io_rmb(); /* the index before the entries it covers */
+	if (px_unlikely(nb_used > held))
+		nb_used = held; /* a broken device: what it has */
+	px_io_rmb();            /* the index before the entries it covers */
 	while (nb < n && done < nb_used) {
-		uint16_t slot = (uint16_t)(pos + done) & mask, nbuf;
-		struct px_mbuf *m = sw_ring[slot], *last;
-		bool bad;
+		uint16_t slot = (uint16_t)(pos + done) & mask, left = (uint16_t)(nb_used - done);
+		struct px_mbuf *m = sw_ring[slot];
+		uint16_t nbuf = rx_num_buffers(vq, m);
 
-		nbuf = rx_num_buffers(vq, m);
-		if (px_unlikely(nbuf > nb_used - done) && nbuf <= vq->nb_desc - vq->nb_free)
-			break; /* the rest of the packet is not used yet */
-		bad = nbuf == 0 || nbuf > nb_used - done;
-		if (px_unlikely(le32toh(ring[slot].id) != slot))
-			bad |= !split_rx_unbatch(vq, (uint16_t)(pos + done), nb_used - done);
+		/* one test for the common case: num_buffers 1..left, the entry this buffer's */
+		if (px_unlikely((unsigned int)nbuf - 1 >= left || le32toh(ring[slot].id) != slot)) {
+			if (nbuf > left && nbuf <= held)
+				break; /* the rest of the packet is not used yet */
+			if (nbuf == 0 || nbuf > left ||
+			    (le32toh(ring[slot].id) != slot &&
+			     !split_rx_unbatch(vq, (uint16_t)(pos + done), left))) {
+				errs++; /* num_buffers 0 or more than the device holds, a bad id */
+				sw_ring[slot] = NULL;
+				px_pktmbuf_free(m);
+				done++;
+				continue;
+			}
+		}
 		sw_ring[slot] = NULL;
-		if (px_unlikely(!rx_first(vq, m, le32toh(ring[slot].len)) || bad)) {
-			errs++; /* shorter than the header, a bad id, num_buffers 0 or more than
-				   the device holds */
+		if (px_unlikely(!rx_first(vq, m, le32toh(ring[slot].len)))) {
+			errs++; /* shorter than the header */
 			px_pktmbuf_free(m);
 			done++;
 			continue;
 		}
-		last = m;
-		for (uint16_t k = 1; k < nbuf; k++) {
-			uint16_t sk = (uint16_t)(slot + k) & mask;
-			struct px_mbuf *s = sw_ring[sk];
-
-			sw_ring[sk] = NULL;
-			if (px_unlikely(le32toh(ring[sk].id) != sk) &&
-			    !split_rx_unbatch(vq, (uint16_t)(pos + done + k),
-					      (uint16_t)(nb_used - done - k))) {
-				bad = true; /* the packet's buffer k and those after go too */
-				px_pktmbuf_free(s);
-				continue;
-			}
-			rx_append(vq, m, last, s, le32toh(ring[sk].len));
-			last = s;
-		}
 		done += nbuf;
-		if (px_unlikely(bad)) {
+		if (px_unlikely(nbuf > 1) &&
+		    !split_rx_merge_inorder(vq, m, (uint16_t)(pos + done - nbuf), nbuf, left)) {
 			errs++;
-			px_pktmbuf_free(m);
 			continue;
 		}
 		bytes += m->pkt_len;

@@ -22,10 +22,11 @@
  *   the slots, as in MP/MC, after a look at the sequence of the first slot of each run of the
  *   other side (nearly always one): a call takes only slots the other side has finished with.
  *   There is no second index to publish in order: after its copy a thread stores its run's
- *   end in every slot of the run. Threads finish in any order, nobody waits for another
- *   thread, and the line of the side's index is written once per call instead of twice: the
- *   mode for many threads on one ring (issue 19). It costs a store per object more than
- *   MP/MC, and 4 bytes per slot.
+ *   end in every slot of the run. Threads finish in any order, no call waits for another
+ *   thread (one that needs slots still being copied takes fewer, a bulk none), and the line
+ *   of the side's index is written once per call instead of twice: the mode for many threads
+ *   on one ring (issue 19). It costs a store per object more than MP/MC, and 4 bytes per
+ *   slot.
  *
  * The mode is chosen at creation (PX_RING_F_SP_ENQ, PX_RING_F_SC_DEQ, PX_RING_F_MT_SEQ) and used
  * by the generic functions (px_ring_enqueue_bulk(), ...), or chosen by name

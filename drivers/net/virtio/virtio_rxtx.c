@@ -557,7 +557,12 @@ static __attribute__((always_inline)) inline uint16_t split_tx_simple(struct vir
 		chain_len[head] = 1;
 		if (!in_order)
 			chain_end[head] = head;
-		ring[avail++ & mask] = htole16(head);
+		/* in order the entry mostly holds this slot already (ring and table go round
+		 * together): a store of the same value would still take the line from the
+		 * device's core, which then misses on it (DPDK's vq_update_avail_ring too) */
+		if (!in_order || ring[avail & mask] != htole16(head))
+			ring[avail & mask] = htole16(head);
+		avail++;
 		head = in_order ? (uint16_t)(head + 1) & mask : id_next[head];
 		b += m->pkt_len;
 	}
@@ -631,7 +636,8 @@ static inline void split_tx_one_inorder(struct virtio_queue *vq, struct px_mbuf 
 	vq->nb_free = (uint16_t)(vq->nb_free - need);
 	vq->sw_ring[head] = pkt;
 	vq->chain_len[head] = need;
-	vq->split.avail->ring[vq->avail_idx & mask] = htole16(head);
+	if (vq->split.avail->ring[vq->avail_idx & mask] != htole16(head))
+		vq->split.avail->ring[vq->avail_idx & mask] = htole16(head);
 	vq->avail_idx++;
 }
 

@@ -132,9 +132,16 @@ static inline void tx_tso_fix_cksum(const struct px_mbuf *m)
 static inline void tx_hdr_fill(const struct virtio_queue *vq, struct virtio_net_hdr *h,
 			       const struct px_mbuf *m)
 {
-	uint64_t l4 = m->ol_flags & PX_MBUF_F_TX_L4_MASK;
+	uint64_t l4 = m->ol_flags & PX_MBUF_F_TX_L4_MASK, lo;
+	uint32_t hi;
 
-	memset(h, 0, sizeof(*h));
+	/* Mostly the header is zero and already was (the buffer's last packet left it so): zeros
+	 * stored over zeros would still take its cache line from the device's core, which then
+	 * misses on it for every packet (DPDK's ASSIGN_UNLESS_EQUAL). */
+	memcpy(&lo, h, sizeof(lo));
+	memcpy(&hi, (const char *)h + sizeof(lo), sizeof(hi));
+	if (px_unlikely((lo | hi) != 0))
+		memset(h, 0, sizeof(*h));
 	if ((m->ol_flags & PX_MBUF_F_TX_TCP_SEG) && vq->tx_tso) {
 		tx_tso_fix_cksum(m);
 		h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;

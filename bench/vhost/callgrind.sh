@@ -85,7 +85,7 @@ one() {
 			if (f ~ pat) printf "CALLGRIND %s %s %.1f (%d packets)\n", run, f, $1 / n, n }'
 }
 
-one vu_tx vu tx 'virtio_xmit_pkts(_inorder|_packed)?|(split|packed)_tx_cleanup(_inorder)?'
-one vu_rx vu rx 'virtio_recv_pkts(_inorder|_packed)?|(split_rx|packed_rx)_refill(_inorder)?'
+one vu_tx vu tx 'virtio_xmit_pkts(_packed)?(_inorder)?|(split|packed)_tx_cleanup(_inorder)?'
+one vu_rx vu rx 'virtio_recv_pkts(_packed)?(_inorder)?|(split_rx|packed_rx)_refill(_inorder)?'
 one vhost_tx vhost tx 'vhost_tx|enqueue_split|enqueue_packed'
 one vhost_rx vhost rx 'vhost_rx|dequeue_split|dequeue_packed'

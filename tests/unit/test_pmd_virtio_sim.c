@@ -488,19 +488,15 @@ static bool sim_used_end_ok(const struct sim_queue *q)
 	return virtio_packed_used_end(&q->vq, &wrap) == q->used && wrap == q->used_wrap;
 }
 
-/* The bursts the port would pick for the queue's ring (virtio_set_bursts). */
+/* The bursts the port would pick for the queue (virtio_rx_burst, as virtio_set_bursts). */
 static px_eth_rx_burst_t sim_rx_burst(const struct virtio_queue *vq)
 {
-	if (vq->packed_ring)
-		return virtio_recv_pkts_packed;
-	return vq->in_order ? virtio_recv_pkts_inorder : virtio_recv_pkts;
+	return virtio_rx_burst(vq->packed_ring, vq->in_order);
 }
 
 static px_eth_tx_burst_t sim_tx_burst(const struct virtio_queue *vq)
 {
-	if (vq->packed_ring)
-		return virtio_xmit_pkts_packed;
-	return vq->in_order ? virtio_xmit_pkts_inorder : virtio_xmit_pkts;
+	return virtio_tx_burst(vq->packed_ring, vq->in_order);
 }
 
 /* @n frames of 60..9014 bytes through TX, the device and RX, every byte checked. */
@@ -641,7 +637,7 @@ PX_TEST(virtio_sim_packed_in_order_batch_autotest, 0, test_virtio_sim_packed_in_
 /* TX burst with nothing to send: the cleanup alone (free_thresh is the ring size here). */
 static uint64_t sim_tx_errs(struct sim_queue *tx)
 {
-	PX_TEST_ASSERT_EQ(virtio_xmit_pkts_packed(&tx->vq, NULL, 0), 0, "nothing sent");
+	PX_TEST_ASSERT_EQ(sim_tx_burst(&tx->vq)(&tx->vq, NULL, 0), 0, "nothing sent");
 	return px_counter64_fetch(&tx->vq.st.errs);
 }
 
@@ -664,7 +660,7 @@ static int test_virtio_sim_packed_in_order_bad_id(void)
 	tx->vq.free_thresh = SIM_DESC;
 	for (int i = 0; i < 3; i++)
 		PX_TEST_ASSERT((pkts[i] = sim_frame(mp, 0, 2048)) != NULL, "frame");
-	PX_TEST_ASSERT_EQ(virtio_xmit_pkts_packed(&tx->vq, pkts, 3), 3, "3 chains, slots 0-2");
+	PX_TEST_ASSERT_EQ(sim_tx_burst(&tx->vq)(&tx->vq, pkts, 3), 3, "3 chains, slots 0-2");
 	sim_used_desc(tx, 0, true, 200, 0); /* id 200 of a 64-entry ring */
 	PX_TEST_ASSERT_EQ(sim_tx_errs(tx), 1, "TX: the bad id counted");
 	PX_TEST_ASSERT_EQ(tx->vq.nb_free, SIM_DESC - 2, "TX: slot 0's chain taken back alone");
@@ -686,7 +682,7 @@ static int test_virtio_sim_packed_in_order_bad_id(void)
 			PX_TEST_ASSERT(sim_rx(rx, frame, sizeof(frame), 0), "frame %u in", seq);
 		}
 	}
-	PX_TEST_ASSERT_EQ(virtio_recv_pkts_packed(&rx->vq, pkts, 8), 2, "RX: the good frames");
+	PX_TEST_ASSERT_EQ(sim_rx_burst(&rx->vq)(&rx->vq, pkts, 8), 2, "RX: the good frames");
 	PX_TEST_ASSERT_EQ(px_counter64_fetch(&rx->vq.st.errs), 1, "RX: the bad id counted");
 	PX_TEST_ASSERT_EQ(rx->vq.nb_free, 3, "RX: the bad slot's buffer off the ring too");
 	for (uint32_t i = 0; i < 2; i++) {
@@ -783,8 +779,9 @@ PX_TEST(virtio_sim_offload_autotest, 0, test_virtio_sim_offload)
 /*
  * The TX burst's cost per packet, for callgrind (docs/virtio.md): 64-byte single-segment frames
  * in bursts of 32, the simulated device marking every chain used at once without reading it, so
- * that virtio_xmit_pkts' (or _packed's) inclusive count over SIM_PERF_PKTS is the driver's work:
- * descriptors, header, and taking back (bulk-freeing) what the device used.
+ * that the inclusive count of the burst sim_tx_burst picks (virtio_xmit_pkts[_packed][_inorder])
+ * over SIM_PERF_PKTS is the driver's work: descriptors, header, and taking back (bulk-freeing)
+ * what the device used.
  */
 #define SIM_PERF_PKTS (32 * 4096)
 
@@ -840,7 +837,7 @@ PX_TEST(virtio_sim_perf_in_order_autotest, PX_TEST_F_PERF, test_virtio_sim_perf_
 /*
  * The RX burst's cost per packet, for callgrind: the device fills 32 buffers with 64-byte frames,
  * one each, and the driver takes them in one burst of 32, refilling (the device asks for no
- * notify), so that virtio_recv_pkts' (or _inorder's, _packed's) inclusive count over
+ * notify), so that virtio_recv_pkts[_packed][_inorder]'s inclusive count over
  * SIM_PERF_PKTS is the driver's work: used entries, mbuf fields, refill.
  */
 static int sim_perf_rx(bool packed)

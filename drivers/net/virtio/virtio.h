@@ -301,13 +301,17 @@ struct virtio_adapter {
  * @return 0, or -errno with a log line (the device reset; @ad is the caller's to free) */
 int virtio_attach(struct virtio_adapter *ad, const char *name);
 
-/* The burst functions; start() picks the pair for the negotiated ring layout. */
+/* The burst functions for a ring layout (@packed) and VIRTIO_F_IN_ORDER negotiated or not
+ * (@in_order): what start() installs and the host tests call (virtio_rxtx.c). */
+px_eth_rx_burst_t virtio_rx_burst(bool packed, bool in_order);
+px_eth_tx_burst_t virtio_tx_burst(bool packed, bool in_order);
 uint16_t virtio_recv_pkts(void *rxq, struct px_mbuf **pkts, uint16_t n);
 uint16_t virtio_xmit_pkts(void *txq, struct px_mbuf **pkts, uint16_t n);
-/* split rings with VIRTIO_F_IN_ORDER negotiated */
 uint16_t virtio_recv_pkts_inorder(void *rxq, struct px_mbuf **pkts, uint16_t n);
 uint16_t virtio_xmit_pkts_inorder(void *txq, struct px_mbuf **pkts, uint16_t n);
 uint16_t virtio_recv_pkts_packed(void *rxq, struct px_mbuf **pkts, uint16_t n);
 uint16_t virtio_xmit_pkts_packed(void *txq, struct px_mbuf **pkts, uint16_t n);
+uint16_t virtio_recv_pkts_packed_inorder(void *rxq, struct px_mbuf **pkts, uint16_t n);
+uint16_t virtio_xmit_pkts_packed_inorder(void *txq, struct px_mbuf **pkts, uint16_t n);
 
 #endif /* VIRTIO_H */

@@ -97,13 +97,8 @@ static void virtio_set_bursts(struct px_eth_dev *dev)
 	const struct virtio_adapter *ad = adapter_of(dev);
 	bool in_order = has(ad->features, VIRTIO_F_IN_ORDER);
 
-	if (ad->packed) {
-		dev->rx_pkt_burst = virtio_recv_pkts_packed;
-		dev->tx_pkt_burst = virtio_xmit_pkts_packed;
-	} else {
-		dev->rx_pkt_burst = in_order ? virtio_recv_pkts_inorder : virtio_recv_pkts;
-		dev->tx_pkt_burst = in_order ? virtio_xmit_pkts_inorder : virtio_xmit_pkts;
-	}
+	dev->rx_pkt_burst = virtio_rx_burst(ad->packed, in_order);
+	dev->tx_pkt_burst = virtio_tx_burst(ad->packed, in_order);
 }
 
 /* ---- feature negotiation (§3.1.1, §2.2) --------------------------------------------------- */

@@ -685,3 +685,17 @@ uint16_t virtio_xmit_pkts_inorder(void *queue, struct px_mbuf **pkts, uint16_t n
 {
 	return split_xmit(queue, pkts, n, true);
 }
+
+px_eth_rx_burst_t virtio_rx_burst(bool packed, bool in_order)
+{
+	if (packed)
+		return in_order ? virtio_recv_pkts_packed_inorder : virtio_recv_pkts_packed;
+	return in_order ? virtio_recv_pkts_inorder : virtio_recv_pkts;
+}
+
+px_eth_tx_burst_t virtio_tx_burst(bool packed, bool in_order)
+{
+	if (packed)
+		return in_order ? virtio_xmit_pkts_packed_inorder : virtio_xmit_pkts_packed;
+	return in_order ? virtio_xmit_pkts_inorder : virtio_xmit_pkts;
+}

@@ -19,7 +19,7 @@
  * order, no free list), so an id says where a batch ends: TX takes back every chain from the used
  * position up to it; RX writes a batch out as one used descriptor per buffer (the skipped
  * buffers "used completely", §2.8.8) and reads it as usual. The bursts are instantiated for
- * in_order and not (a branch per burst, none per packet).
+ * in_order and not (virtio_*_pkts_packed_inorder), chosen at start.
  *
  * The same buffer layout and header handling as the split ring (virtio_rxtx.h).
  */
@@ -320,9 +320,12 @@ static __px_always_inline uint16_t packed_recv(struct virtio_queue *vq, struct p
 
 uint16_t virtio_recv_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
 {
-	struct virtio_queue *vq = queue;
+	return packed_recv(queue, pkts, n, false);
+}
 
-	return vq->in_order ? packed_recv(vq, pkts, n, true) : packed_recv(vq, pkts, n, false);
+uint16_t virtio_recv_pkts_packed_inorder(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	return packed_recv(queue, pkts, n, true);
 }
 
 /* ---- transmit ----------------------------------------------------------------------------- */
@@ -555,7 +558,10 @@ static __px_always_inline uint16_t packed_xmit(struct virtio_queue *vq, struct p
 
 uint16_t virtio_xmit_pkts_packed(void *queue, struct px_mbuf **pkts, uint16_t n)
 {
-	struct virtio_queue *vq = queue;
+	return packed_xmit(queue, pkts, n, false);
+}
 
-	return vq->in_order ? packed_xmit(vq, pkts, n, true) : packed_xmit(vq, pkts, n, false);
+uint16_t virtio_xmit_pkts_packed_inorder(void *queue, struct px_mbuf **pkts, uint16_t n)
+{
+	return packed_xmit(queue, pkts, n, true);
 }

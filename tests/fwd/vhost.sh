@@ -162,8 +162,8 @@ vh_reconnect() {
 # pollux_case RING MRG QUEUES LEN [IN_ORDER]: px-fwd txonly on net_virtio_user (hugepages, shared with the
 # backend) -> px-fwd rxonly --check on net_vhost (--no-huge): every frame sent arrives once,
 # intact, no sequence number twice; counts exact. net_virtio_user drains its TX ring before it
-# stops. --tx-pps keeps the sequence numbers txonly spends on frames its full ring refused
-# (drops, never sent) within rxonly's window (FWD_SEQ_WINDOW), so such gaps are not "bad".
+# stops. --tx-pps paces the sender (txonly sends the number of a frame its full ring refused
+# again with the next burst, so a gap in the numbers is a lost frame).
 # net_vhost offers VIRTIO_F_IN_ORDER: net_virtio_user takes it unless IN_ORDER is 0
 # (in_order=0), checked in its log.
 pollux_case() {

@@ -35,6 +35,7 @@ static void info_one(struct px_mempool *mp, void *arg)
 {
 	struct info_arg *a = arg;
 	struct px_tel_data *d = a->d;
+	unsigned int avail;
 
 	if (a->found || mp->ring == NULL || strcmp(mp->name, a->name) != 0)
 		return;
@@ -50,8 +51,10 @@ static void info_one(struct px_mempool *mp, void *arg)
 	px_tel_add_uint(d, "total_elt_size", mp->total_elt_size);
 	px_tel_add_uint(d, "private_data_size", mp->private_data_size);
 	px_tel_add_string(d, "ring_name", mp->ring->name);
-	px_tel_add_uint(d, "avail_count", px_mempool_avail_count(mp));
-	px_tel_add_uint(d, "in_use_count", px_mempool_in_use_count(mp));
+	/* one count for both: read twice while lcores use the pool, they need not add up */
+	avail = px_mempool_avail_count(mp);
+	px_tel_add_uint(d, "avail_count", avail);
+	px_tel_add_uint(d, "in_use_count", mp->size - avail);
 	px_tel_end(d);
 }
 

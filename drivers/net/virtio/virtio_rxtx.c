@@ -113,9 +113,9 @@ static inline void split_publish(struct virtio_queue *vq, uint16_t old, uint16_t
 static inline void split_no_interrupt(struct virtio_queue *vq)
 {
 	volatile uint16_t *ev = split_used_event(vq);
-	uint16_t behind = (uint16_t)(vq->used_idx - 1 - le16toh(*ev));
 
-	if (vq->event_idx && behind >= 0x8000 - vq->nb_desc)
+	/* without EVENT_IDX the device ignores the field, so it is not even loaded */
+	if (vq->event_idx && (uint16_t)(vq->used_idx - 1 - le16toh(*ev)) >= 0x8000 - vq->nb_desc)
 		*ev = htole16((uint16_t)(vq->used_idx - 1));
 }
 

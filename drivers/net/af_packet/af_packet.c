@@ -35,8 +35,8 @@
 #include <px_counter.h>
 #include <px_kvargs.h>
 #include <px_mbuf.h>
-#include <px_vdev.h>
 
+#include "bus_vdev_driver.h"
 #include "ethdev_driver.h"
 #include "ethdev_netdev.h"
 
@@ -893,8 +893,4 @@ static struct px_vdev_driver afp_driver = {
 	.remove = eth_dev_close_by_name,
 };
 
-void driver_init_af_packet(void);
-void driver_init_af_packet(void)
-{
-	px_vdev_driver_register(&afp_driver);
-}
+VDEV_DRIVER_INIT(driver_init_af_packet, afp_driver)

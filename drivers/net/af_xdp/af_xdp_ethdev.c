@@ -37,9 +37,9 @@
 #include <xdp/libxdp.h>
 
 #include <px_kvargs.h>
-#include <px_vdev.h>
 
 #include "af_xdp.h"
+#include "bus_vdev_driver.h"
 #include "ethdev_netdev.h"
 
 #ifndef SO_PREFER_BUSY_POLL
@@ -914,8 +914,4 @@ static struct px_vdev_driver axdp_driver = {
 	.remove = eth_dev_close_by_name,
 };
 
-void driver_init_af_xdp(void);
-void driver_init_af_xdp(void)
-{
-	px_vdev_driver_register(&axdp_driver);
-}
+VDEV_DRIVER_INIT(driver_init_af_xdp, axdp_driver)

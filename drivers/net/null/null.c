@@ -15,8 +15,8 @@
 #include <px_counter.h>
 #include <px_kvargs.h>
 #include <px_mbuf.h>
-#include <px_vdev.h>
 
+#include "bus_vdev_driver.h"
 #include "ethdev_driver.h"
 
 #define NULL_MAX_QUEUES 16
@@ -325,8 +325,4 @@ static struct px_vdev_driver null_driver = {
 	.remove = eth_dev_close_by_name,
 };
 
-void driver_init_null(void);
-void driver_init_null(void)
-{
-	px_vdev_driver_register(&null_driver);
-}
+VDEV_DRIVER_INIT(driver_init_null, null_driver)

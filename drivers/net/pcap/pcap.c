@@ -32,8 +32,8 @@
 #include <px_kvargs.h>
 #include <px_mbuf.h>
 #include <px_mbuf_dyn.h>
-#include <px_vdev.h>
 
+#include "bus_vdev_driver.h"
 #include "ethdev_driver.h"
 
 /* the largest frame read or written (libpcap's default snapshot length is 262144, but no
@@ -840,8 +840,4 @@ static struct px_vdev_driver eth_pcap_driver = {
 	.remove = eth_dev_close_by_name,
 };
 
-void driver_init_pcap(void);
-void driver_init_pcap(void)
-{
-	px_vdev_driver_register(&eth_pcap_driver);
-}
+VDEV_DRIVER_INIT(driver_init_pcap, eth_pcap_driver)

@@ -14,8 +14,8 @@
 #include <px_counter.h>
 #include <px_kvargs.h>
 #include <px_mbuf.h>
-#include <px_vdev.h>
 
+#include "bus_vdev_driver.h"
 #include "ethdev_driver.h"
 #include "px_eth_ring.h"
 
@@ -363,8 +363,4 @@ static struct px_vdev_driver ring_driver = {
 	.remove = eth_dev_close_by_name,
 };
 
-void driver_init_ring(void);
-void driver_init_ring(void)
-{
-	px_vdev_driver_register(&ring_driver);
-}
+VDEV_DRIVER_INIT(driver_init_ring, ring_driver)

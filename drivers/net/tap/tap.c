@@ -38,8 +38,8 @@
 #include <px_mbuf.h>
 #include <px_tcp.h>
 #include <px_udp.h>
-#include <px_vdev.h>
 
+#include "bus_vdev_driver.h"
 #include "ethdev_driver.h"
 #include "ethdev_netdev.h"
 #include "tap_tc.h"
@@ -998,8 +998,4 @@ static struct px_vdev_driver tap_driver = {
 	.remove = eth_dev_close_by_name,
 };
 
-void driver_init_tap(void);
-void driver_init_tap(void)
-{
-	px_vdev_driver_register(&tap_driver);
-}
+VDEV_DRIVER_INIT(driver_init_tap, tap_driver)

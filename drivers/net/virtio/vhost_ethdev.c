@@ -26,8 +26,8 @@
 
 #include <px_kvargs.h>
 #include <px_lcore.h>
-#include <px_vdev.h>
 
+#include "bus_vdev_driver.h"
 #include "vhost.h"
 
 #define VHOST_DRIVER_NAME "net_vhost"
@@ -505,8 +505,4 @@ static struct px_vdev_driver vhost_driver = {
 	.remove = eth_dev_close_by_name,
 };
 
-void vhost_driver_register(void);
-void vhost_driver_register(void)
-{
-	px_vdev_driver_register(&vhost_driver);
-}
+VDEV_DRIVER_INIT(vhost_driver_register, vhost_driver)

@@ -46,13 +46,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "bus_vdev_driver.h"
 #include "ethdev_driver.h"
 #include "px_ether.h"
 #include "px_intr.h"
 #include "px_kvargs.h"
 #include "px_log.h"
 #include "px_memory.h"
-#include "px_vdev.h"
 
 #include "vhost_user.h"
 #include "virtio.h"
@@ -950,8 +950,4 @@ static struct px_vdev_driver virtio_user_driver = {
 	.remove = eth_dev_close_by_name,
 };
 
-void virtio_user_register(void);
-void virtio_user_register(void)
-{
-	px_vdev_driver_register(&virtio_user_driver);
-}
+VDEV_DRIVER_INIT(virtio_user_register, virtio_user_driver)

@@ -111,6 +111,20 @@ static int parse_uint(const char **s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+/* A CPU or a range of CPUs at *s, "N" or "N-M" with N <= M < CPU_SETSIZE; advances *s. */
+static int parse_cpu_range(const char **s, unsigned long *lo, unsigned long *hi)
+{
+	if (parse_uint(s, CPU_SETSIZE, lo) < 0)
+		return -EINVAL;
+	*hi = *lo;
+	if (**s == '-') {
+		(*s)++;
+		if (parse_uint(s, CPU_SETSIZE, hi) < 0 || *hi < *lo)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 int eal_parse_corelist(const char *s, cpu_set_t *set)
 {
 	const char *p = s;
@@ -121,14 +135,8 @@ int eal_parse_corelist(const char *s, cpu_set_t *set)
 	for (;;) {
 		unsigned long lo, hi;
 
-		if (parse_uint(&p, CPU_SETSIZE, &lo) < 0)
+		if (parse_cpu_range(&p, &lo, &hi) < 0)
 			return -EINVAL;
-		hi = lo;
-		if (*p == '-') {
-			p++;
-			if (parse_uint(&p, CPU_SETSIZE, &hi) < 0 || hi < lo)
-				return -EINVAL;
-		}
 		for (unsigned long c = lo; c <= hi; c++) {
 			if (CPU_ISSET(c, set))
 				return -EEXIST;
@@ -359,14 +367,8 @@ static int lcore_elem(const char **s, cpu_set_t *set, bool *group)
 	for (;;) {
 		unsigned long lo, hi;
 
-		if (parse_uint(&p, CPU_SETSIZE, &lo) < 0)
+		if (parse_cpu_range(&p, &lo, &hi) < 0)
 			return -EINVAL;
-		hi = lo;
-		if (*p == '-') {
-			p++;
-			if (parse_uint(&p, CPU_SETSIZE, &hi) < 0 || hi < lo)
-				return -EINVAL;
-		}
 		for (unsigned long c = lo; c <= hi; c++)
 			CPU_SET(c, set);
 		if (!*group || *p != ',')

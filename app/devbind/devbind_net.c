@@ -114,99 +114,92 @@ static FILE *open_proc_net(const char *name)
 	return fopen(path, "re");
 }
 
-/* Pollux's fake if_inet4: "IFNAME ADDRESS/PREFIX" */
-static bool addrs_fake_v4(const char *ifname, char *reason, size_t len)
+/* Reads the line of a /proc/net file split into fields: true when it shows @p ifname in use,
+ * with the reason written. */
+typedef bool proc_net_match_t(char **f, const char *ifname, char *reason, size_t len);
+
+#define PROC_NET_FIELDS 10 /* the most a match reads: ipv6_route's dev */
+
+/* Reads <procfs>/net/<name> a line at a time: true at the first line of @p nf or more fields
+ * that @p match takes (false when the file does not exist). */
+static bool proc_net_find(const char *name, int nf, proc_net_match_t *match, const char *ifname,
+			  char *reason, size_t len)
 {
-	char line[256], *f[2];
+	char line[512], *f[PROC_NET_FIELDS];
 	bool found = false;
 	FILE *fp;
 
-	fp = open_proc_net("if_inet4");
-	while (fp && !found && fgets(line, sizeof(line), fp)) {
-		found = fields(line, f, 2) == 2 && !strcmp(f[0], ifname);
-		if (found)
-			snprintf(reason, len, "has address %s", f[1]);
-	}
+	fp = open_proc_net(name);
+	while (fp && !found && fgets(line, sizeof(line), fp))
+		found = fields(line, f, nf) == nf && match(f, ifname, reason, len);
 	if (fp)
 		fclose(fp);
 	return found;
+}
+
+/* Pollux's fake if_inet4: "IFNAME ADDRESS/PREFIX" */
+static bool addr_fake_v4(char **f, const char *ifname, char *reason, size_t len)
+{
+	if (strcmp(f[0], ifname) != 0)
+		return false;
+	snprintf(reason, len, "has address %s", f[1]);
+	return true;
 }
 
 /* if_inet6: address ifindex prefixlen scope flags ifname */
-static bool addrs_fake_v6(const char *ifname, char *reason, size_t len)
+static bool addr_fake_v6(char **f, const char *ifname, char *reason, size_t len)
 {
-	char line[256], *f[6], buf[INET6_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 	unsigned long plen;
 	struct in6_addr a;
-	bool found = false;
-	FILE *fp;
 
-	fp = open_proc_net("if_inet6");
-	while (fp && !found && fgets(line, sizeof(line), fp)) {
-		if (fields(line, f, 6) != 6 || strcmp(f[5], ifname) != 0 || !hex_to_in6(f[0], &a) ||
-		    !parse_hex(f[2], &plen) || v6_ignored(&a))
-			continue;
-		inet_ntop(AF_INET6, &a, buf, sizeof(buf));
-		snprintf(reason, len, "has address %s/%lu", buf, plen);
-		found = true;
-	}
-	if (fp)
-		fclose(fp);
-	return found;
+	if (strcmp(f[5], ifname) != 0 || !hex_to_in6(f[0], &a) || !parse_hex(f[2], &plen) ||
+	    v6_ignored(&a))
+		return false;
+	inet_ntop(AF_INET6, &a, buf, sizeof(buf));
+	snprintf(reason, len, "has address %s/%lu", buf, plen);
+	return true;
 }
 
 /* route: Iface Destination Gateway Flags RefCnt Use Metric Mask ...; addresses as stored */
-static bool routes_v4(const char *ifname, char *reason, size_t len)
+static bool route_v4(char **f, const char *ifname, char *reason, size_t len)
 {
-	char line[256], *f[8], buf[INET_ADDRSTRLEN];
+	char buf[INET_ADDRSTRLEN];
 	unsigned long dst, mask;
-	bool found = false;
 	struct in_addr a;
-	FILE *fp;
 
-	fp = open_proc_net("route");
-	while (fp && !found && fgets(line, sizeof(line), fp)) {
-		if (fields(line, f, 8) != 8 || strcmp(f[0], ifname) != 0 ||
-		    !parse_hex(f[1], &dst) || !parse_hex(f[7], &mask))
-			continue;
-		a.s_addr = (uint32_t)dst;
-		inet_ntop(AF_INET, &a, buf, sizeof(buf));
-		snprintf(reason, len, "has route %s/%d", buf, __builtin_popcountl(mask));
-		found = true;
-	}
-	if (fp)
-		fclose(fp);
-	return found;
+	if (strcmp(f[0], ifname) != 0 || !parse_hex(f[1], &dst) || !parse_hex(f[7], &mask))
+		return false;
+	a.s_addr = (uint32_t)dst;
+	inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	snprintf(reason, len, "has route %s/%d", buf, __builtin_popcountl(mask));
+	return true;
 }
 
 /* ipv6_route: dest plen src slen nexthop metric refcnt use flags dev */
-static bool routes_v6(const char *ifname, char *reason, size_t len)
+static bool route_v6(char **f, const char *ifname, char *reason, size_t len)
 {
-	char line[512], *f[10], buf[INET6_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 	unsigned long plen;
 	struct in6_addr a;
-	bool found = false;
-	FILE *fp;
 
-	fp = open_proc_net("ipv6_route");
-	while (fp && !found && fgets(line, sizeof(line), fp)) {
-		if (fields(line, f, 10) != 10 || strcmp(f[9], ifname) != 0 ||
-		    !hex_to_in6(f[0], &a) || !parse_hex(f[1], &plen) || v6_ignored(&a))
-			continue;
-		inet_ntop(AF_INET6, &a, buf, sizeof(buf));
-		snprintf(reason, len, "has route %s/%lu", buf, plen);
-		found = true;
-	}
-	if (fp)
-		fclose(fp);
-	return found;
+	if (strcmp(f[9], ifname) != 0 || !hex_to_in6(f[0], &a) || !parse_hex(f[1], &plen) ||
+	    v6_ignored(&a))
+		return false;
+	inet_ntop(AF_INET6, &a, buf, sizeof(buf));
+	snprintf(reason, len, "has route %s/%lu", buf, plen);
+	return true;
 }
 
 bool if_active(const char *ifname, char *reason, size_t len)
 {
-	if (proc_is_fake()
-		    ? addrs_fake_v4(ifname, reason, len) || addrs_fake_v6(ifname, reason, len)
-		    : addrs_getifaddrs(ifname, reason, len))
-		return true;
-	return routes_v4(ifname, reason, len) || routes_v6(ifname, reason, len);
+	bool addr;
+
+	if (proc_is_fake())
+		addr = proc_net_find("if_inet4", 2, addr_fake_v4, ifname, reason, len) ||
+		       proc_net_find("if_inet6", 6, addr_fake_v6, ifname, reason, len);
+	else
+		addr = addrs_getifaddrs(ifname, reason, len);
+	return addr || proc_net_find("route", 8, route_v4, ifname, reason, len) ||
+	       proc_net_find("ipv6_route", 10, route_v6, ifname, reason, len);
 }

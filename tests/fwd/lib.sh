@@ -196,6 +196,20 @@ fwd_ready() {
     done
 }
 
+# fwd_carrier IFACE...: waits, 20 s at the most, until each IFACE in $ns has carrier: up, with
+# a reader attached (a tap once px-fwd opened it; the file reads EINVAL while IFACE is down).
+# Run before a sender that must not send into a tap nobody reads.
+fwd_carrier() {
+    local f i
+    for f in "$@"; do
+        for i in $(seq 400); do
+            [ "$(inns cat "/sys/class/net/$f/carrier" 2>/dev/null)" = 1 ] && continue 2
+            sleep 0.05
+        done
+        echo "fwd_carrier: $f has no carrier after 20 s"
+    done
+}
+
 # fwd_in_order OUT WANT: net_virtio_user's log in OUT ("the backend at ... has the rings (features
 # 0x...)", at pmd.net.virtio_user:info or debug) shows VIRTIO_F_IN_ORDER (bit 35) negotiated when
 # WANT is 1, not negotiated when 0, on every connection

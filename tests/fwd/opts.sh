@@ -206,7 +206,7 @@ csum_offload_tap)
     done
     ip -n "$ns" addr add 10.9.0.1/24 dev ptap0
     for mode in io csum; do
-        inns python3 - "$tmp/got" <<'PY' &
+        { fwd_carrier ptap0 ptap1; inns python3 - "$tmp/got" <<'PY'; } &
 import socket, struct, sys, time
 end = time.time() + 20
 while True:  # a fresh socket each try: one whose bind failed may stay unusable
@@ -218,13 +218,6 @@ while True:  # a fresh socket each try: one whose bind failed may stay unusable
         r.close()
         if time.time() > end: raise
         time.sleep(0.05)
-def carrier(iface):  # up, with px-fwd's descriptor attached (EINVAL while down)
-    try:
-        return open("/sys/class/net/%s/carrier" % iface).read().strip() == "1"
-    except OSError:
-        return False
-while not (carrier("ptap0") and carrier("ptap1")):
-    time.sleep(0.05)
 time.sleep(0.5)
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(("ptap1", 0))

@@ -23,18 +23,9 @@ b=(--vdev net_tap1,iface=ptap1)
 # send IFACE N: once IFACE is up with a reader (px-fwd started), a raw socket sends N frames of
 # 60..1514 bytes, IPv4/UDP over 16 flows (so the kernel spreads them over the tap's queues)
 send() {
-    inns python3 - "$@" <<'PY' &
+    { fwd_carrier "$1"; inns python3 - "$@" <<'PY'; } &
 import socket, struct, sys, time
 iface, n = sys.argv[1], int(sys.argv[2])
-end = time.time() + 20
-while time.time() < end:  # IFF_UP (flags) and a descriptor attached (carrier)
-    try:
-        up = int(open("/sys/class/net/%s/flags" % iface).read(), 16) & 1
-        if up and open("/sys/class/net/%s/carrier" % iface).read().strip() == "1":
-            break
-    except OSError:
-        pass
-    time.sleep(0.05)
 time.sleep(0.3)
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind((iface, 0))
@@ -162,10 +153,7 @@ dpdk_txonly|dpdk_rxonly)
     kstat() { inns cat /sys/class/net/$1/statistics/$2; }
     if [ "$case" = dpdk_txonly ]; then
         fwd_start -l 0-1 "${a[@]}" -- --forward-mode=rxonly
-        for i in $(seq 200); do  # up, with px-fwd's queue attached
-            [ "$(inns cat /sys/class/net/ptap0/carrier 2>/dev/null)" = 1 ] && break
-            sleep 0.1
-        done
+        fwd_carrier ptap0
         testpmd_start net_tap0,iface=dtp0 --forward-mode=txonly
         sleep 1
         testpmd_stop
@@ -212,17 +200,9 @@ remote)
     fwd_veth rva rvb
     ip -n "$ns" link set rva mtu 1400
     mac=$(ip netns exec "$ns" cat /sys/class/net/rva/address)
-    inns python3 - rvb "$mac" <<'PY' &
+    { fwd_carrier rtap0; inns python3 - rvb "$mac" <<'PY'; } &
 import socket, sys, time
 iface, mac = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
-end = time.time() + 20
-while time.time() < end:  # the tap up with a reader
-    try:
-        if open("/sys/class/net/rtap0/carrier").read().strip() == "1":
-            break
-    except OSError:
-        pass
-    time.sleep(0.05)
 time.sleep(0.3)
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind((iface, 0))

@@ -2,13 +2,9 @@
 # and AF_XDP, else skipped): the kernel's raw sockets, its ping and DPDK's dpdk-testpmd as the
 # peers; test_af_xdp_ctl.c through the ethdev API. Included by CMakeLists.txt.
 if(TARGET px_net_af_xdp)
-    foreach(c tx_to_kernel rx_from_kernel modes echo rxonly_check io io_2q spread_2q icmpecho testpmd_tx testpmd_rx
+    fwd_cases(af_xdp.sh af_xdp SERIAL CASES
+              tx_to_kernel rx_from_kernel modes echo rxonly_check io io_2q spread_2q icmpecho testpmd_tx testpmd_rx
               xdp_prog bad_prog pool_too_small queue_busy tx_backlog bad_devargs)
-        add_test(NAME fwd_af_xdp_${c}
-                 COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/af_xdp.sh $<TARGET_FILE:px-fwd> ${c})
-        set_tests_properties(fwd_af_xdp_${c} PROPERTIES LABELS fast SKIP_RETURN_CODE 77
-                             RUN_SERIAL ON)
-    endforeach()
     add_executable(af-xdp-ctl-test test_af_xdp_ctl.c)
     target_compile_definitions(af-xdp-ctl-test PRIVATE _GNU_SOURCE)
     target_link_libraries(af-xdp-ctl-test PRIVATE pollux_static)

@@ -26,9 +26,6 @@ foreach(c commands errors topology auto_start)
 endforeach()
 # txonly and rxonly --check over chains of segments (--enable-scatter), on a port over one
 # ring: no software port has RX scatter to run it end to end.
-add_executable(fwd-scatter-test test_fwd_scatter.c ${PROJECT_SOURCE_DIR}/app/fwd/fwd_modes.c)
-target_compile_definitions(fwd-scatter-test PRIVATE _GNU_SOURCE)
-target_include_directories(fwd-scatter-test PRIVATE ${PROJECT_SOURCE_DIR}/app/fwd)
-target_link_libraries(fwd-scatter-test PRIVATE pollux_static)
+fwd_engine_test(fwd-scatter-test test_fwd_scatter.c)
 add_test(NAME fwd_scatter_chains COMMAND fwd-scatter-test -l 0-1 --no-huge -m 64)
 set_tests_properties(fwd_scatter_chains PROPERTIES LABELS fast)

@@ -11,7 +11,8 @@
 #              BENCH_STAT=min (report the best round instead of the median: the floor, for a
 #              machine shared with other load).
 # scale (every scale_* metric), scale_<workload>_<N>l: the multi-lcore twins of bench/scale for
-# N = 1, 2, 4, ... up to the CPUs here, see bench/scale/run.sh (BENCH_SCALE_WORKLOADS).
+# N = 1, 2, 4, ... up to the CPUs here, see bench/scale/run.sh (BENCH_SCALE_WORKLOADS); with them
+# scale_fwd_null_io_<N>l, px-fwd against dpdk-testpmd on N forwarding lcores (bench/fwd/run.sh).
 # l2fwd_same_source: DPDK's l2fwd example (dpdk-doc) built against DPDK and against Pollux's
 # compatibility layer, run alternately on net_null ports, see bench/compat/run.sh (SECS).
 # af_packet_rx af_packet_tx af_xdp_rx af_xdp_tx: px-fwd against dpdk-testpmd on a veth pair, see
@@ -166,8 +167,11 @@ main() {
 		[ ${#metrics[@]} -gt 0 ] || { need_dpdk; build; }
 		# each workload once (scale_w_1l scale_w_2l name it twice); none named: the caller's
 		[ ${#sw[@]} -gt 0 ] || read -r -a sw <<<"${BENCH_SCALE_WORKLOADS:-}"
+		# px-fwd from the same Release build, for the workload fwd_null_io (against dpdk-testpmd)
+		ninja -C "$BUILD" px-fwd >/dev/null
 		# shellcheck disable=SC2046
-		BENCH_SCALE_BIN=$BUILD/progs BENCH_ROUNDS=$ROUNDS BENCH_ITERS_SCALE=$SCALE \
+		BENCH_SCALE_BIN=$BUILD/progs BENCH_PXFWD=$BUILD/app/fwd/px-fwd BENCH_ROUNDS=$ROUNDS \
+			BENCH_ITERS_SCALE=$SCALE \
 			BENCH_SCALE_WORKLOADS="$(printf '%s\n' "${sw[@]}" | awk 'NF && !seen[$0]++' | xargs)" \
 			bash "$ROOT/bench/scale/run.sh" $(printf '%s\n' "${sn[@]}" | sort -un)
 	fi

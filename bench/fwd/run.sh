@@ -3,9 +3,14 @@
 # dpdk-dev) on two null ports, one forwarding lcore, bursts of 32, 64-byte packets:
 # fwd_null_io, fwd_null_txonly, fwd_null_rxonly (Mpps, higher is better), and instructions per
 # packet under callgrind (two run lengths, the difference).
+# scale_fwd_null_MODE_<N>l: the same with N forwarding lcores and N queues on each port (2N
+# streams, two on each forwarding lcore), the main lcore on a CPU of its own, so N + 1 CPUs from
+# BENCH_SCALE_FIRST_CPU (default 0); no callgrind (valgrind runs one thread at a time) and no
+# DETAIL twin. bench/scale/run.sh runs these as its workload fwd_null_io.
 #
-# Both programs get the same EAL arguments (-l 0-1 --no-huge -m 512 --no-pci, vdevs net_null0 and
-# net_null1 with no devargs) and --forward-mode=MODE --burst=32 --txpkts=64; testpmd also
+# Both programs get the same EAL arguments (-l 0-N --no-huge -m 512 --no-pci, vdevs net_null0 and
+# net_null1 with no devargs) and --forward-mode=MODE --burst=32 --txpkts=64 --nb-cores=N
+# --rxq=N --txq=N; testpmd also
 # --total-num-mbufs=16384 (its default pool does not fit in 512 MB without hugepages) and
 # --auto-start. The rate is what each program measures itself: the per-second live statistics
 # (px-fwd --stats-period=1, testpmd --stats-period 1), summed over the two ports (tx for io and
@@ -14,22 +19,29 @@
 # framework (its own count over its own run time), as a floor for what DPDK's library costs.
 #
 # Prints BENCH lines as bench/compare.sh does. Environment: ROUNDS (default 5), CG=0 skips
-# callgrind, SECS (default 3), TWIN=0 skips the DETAIL line, BENCH_PXFWD (a px-fwd to use).
+# callgrind, SECS (default 3), TWIN=0 skips the DETAIL line, BENCH_PXFWD (a px-fwd to use),
+# BENCH_TESTPMD (a dpdk-testpmd to use instead of the one on PATH: the static bundle of
+# bench/scale/build-static.sh carries one with its libraries), BENCH_FWD_OUT (the folder for its
+# files, default build/bench-fwd).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-out=$root/build/bench-fwd
-rounds=${ROUNDS:-5} secs=${SECS:-3}
+out=${BENCH_FWD_OUT:-$root/build/bench-fwd}
+rounds=${ROUNDS:-5} secs=${SECS:-3} first=${BENCH_SCALE_FIRST_CPU:-0}
 metrics=("$@")
 [ ${#metrics[@]} -gt 0 ] || metrics=(fwd_null_io fwd_null_txonly fwd_null_rxonly)
 die() { echo "fwd bench: $*" >&2; exit 1; }
 log() { echo "fwd bench: $*" >&2; }
+# the twin and callgrind only where one forwarding lcore is measured
+single=0
+for m in "${metrics[@]}"; do case $m in scale_*) ;; *) single=1 ;; esac; done
 
-command -v dpdk-testpmd >/dev/null || {
+testpmd=${BENCH_TESTPMD:-$(command -v dpdk-testpmd || true)}
+[ -n "$testpmd" ] || {
 	for m in "${metrics[@]}"; do echo "BENCH $m skipped: needs dpdk-testpmd (apt-get install dpdk-dev)"; done
 	exit 0
 }
-if ! pkg-config --exists libdpdk; then
+if [ $single = 1 ] && [ "${TWIN:-1}" != 0 ] && ! pkg-config --exists libdpdk; then
 	apt-get install -y libdpdk-dev >/dev/null || die "cannot install libdpdk-dev"
 fi
 mkdir -p "$out"
@@ -41,13 +53,19 @@ else
 	ninja -C "$out/pollux" px-fwd >>"$out/build.log" 2>&1 || { cat "$out/build.log"; die "build failed"; }
 	pxfwd=$out/pollux/app/fwd/px-fwd
 fi
-if [ "${TWIN:-1}" != 0 ]; then
+if [ $single = 1 ] && [ "${TWIN:-1}" != 0 ]; then
 	# shellcheck disable=SC2046
 	cc -O3 -march=corei7 $(pkg-config --cflags libdpdk) "$here/dpdk_fwd.c" \
 		$(pkg-config --libs libdpdk) -o "$out/dpdk_fwd"
 fi
-eal=(-l 0-1 --no-huge -m 512 --no-pci --vdev net_null0 --vdev net_null1 --log-level=error)
-fwdargs=(--burst=32 --txpkts=64)
+# set_cores N: the EAL and forwarding arguments for N forwarding lcores (lcores 0..N on CPUs
+# first..first+N, the main lcore being 0)
+set_cores() {
+	local l="0@$first" i
+	for ((i = 1; i <= $1; i++)); do l+=",$i@$((first + i))"; done
+	eal=(--lcores "$l" --no-huge -m 512 --no-pci --vdev net_null0 --vdev net_null1 --log-level=error)
+	fwdargs=(--burst=32 --txpkts=64 --nb-cores="$1" --rxq="$1" --txq="$1")
+}
 
 # start SIDE MODE PERIOD [wrapper...]: the program in the background, output in $out/out, pid in $pid
 start() {
@@ -57,7 +75,7 @@ start() {
 		"$@" "$pxfwd" "${eal[@]}" -- --forward-mode="$m" "${fwdargs[@]}" --stats-period="$period" \
 			>"$out/out" 2>&1 </dev/null &
 	else
-		stdbuf -oL "$@" dpdk-testpmd "${eal[@]}" --file-prefix="pxfwd$$" -- --forward-mode="$m" \
+		stdbuf -oL "$@" "$testpmd" "${eal[@]}" --file-prefix="pxfwd$$" -- --forward-mode="$m" \
 			"${fwdargs[@]}" --total-num-mbufs=16384 --auto-start --stats-period "$period" \
 			>"$out/out" 2>&1 </dev/null &
 	fi
@@ -152,24 +170,35 @@ instr() { # instr SIDE MODE -> instructions per packet (difference of two run le
 		if (i1 == "" || i2 == "" || (d < 0 ? -d : d) < 0.2 * m) print "nan"
 		else printf "%.1f\n", (i2 - i1) / d }'
 }
-# shellcheck source=../common/stats.sh
-. "$root/bench/common/stats.sh"
+# median, pick, ratio, report: next to this script in the carried bundle, bench/common in the tree
+# shellcheck disable=SC1091
+if [ -f "$here/stats.sh" ]; then . "$here/stats.sh"; else . "$root/bench/common/stats.sh"; fi
 
 for metric in "${metrics[@]}"; do
-	m=${metric#fwd_null_}
+	cores=1 twin=${TWIN:-1} cg=${CG:-1}
+	case $metric in
+	fwd_null_*) m=${metric#fwd_null_} ;;
+	scale_fwd_null_*_[0-9]*l)
+		m=${metric#scale_fwd_null_} cores=${m##*_} m=${m%_*} cores=${cores%l} twin=0 cg=0 ;;
+	*) die "unknown metric $metric" ;;
+	esac
 	case $m in io|txonly|rxonly) ;; *) die "unknown metric $metric" ;; esac
+	[ "$cores" -ge 1 ] || die "$metric: at least one forwarding lcore"
+	[ "$((first + cores + 1))" -le "$(nproc)" ] ||
+		{ log "$metric: needs $((cores + 1)) CPUs from CPU $first, $(nproc) here; skipped"; continue; }
+	set_cores "$cores"
 	px=() dp=() tw=()
 	for ((r = 0; r < rounds; r++)); do
 		px+=("$(rate px "$m")")
 		dp+=("$(rate dp "$m")")
-		[ "${TWIN:-1}" = 0 ] || tw+=("$(twin "$m")")
+		[ "$twin" = 0 ] || tw+=("$(twin "$m")")
 	done
 	report "$metric" Mpps higher "${px[*]}" "${dp[*]}"
-	if [ "${TWIN:-1}" != 0 ]; then
+	if [ "$twin" != 0 ]; then
 		log "$metric dpdk_fwd twin: ${tw[*]}"
 		echo "DETAIL $metric dpdk_fwd_twin=$(printf '%s\n' "${tw[@]}" | grep -v '^$' | median) unit=Mpps (bench/fwd/dpdk_fwd.c: the same work on rte_ethdev without testpmd)"
 	fi
-	if [ "${CG:-1}" != 0 ] && command -v valgrind >/dev/null; then
+	if [ "$cg" != 0 ] && command -v valgrind >/dev/null; then
 		a=$(instr px "$m") b=$(instr dp "$m")
 		echo "BENCH ${metric}_instr pollux=$a dpdk=$b unit=instr/pkt ratio=$(ratio "$a" "$b") better=lower"
 	fi

@@ -8,8 +8,8 @@
 # BENCH_SCALE_FIRST_CPU (default 0); no callgrind (valgrind runs one thread at a time) and no
 # DETAIL twin. bench/scale/run.sh runs these as its workload fwd_null_io.
 #
-# Both programs get the same EAL arguments (-l 0-N --no-huge -m 512 --no-pci, vdevs net_null0 and
-# net_null1 with no devargs) and --forward-mode=MODE --burst=32 --txpkts=64 --nb-cores=N
+# Both programs get the same EAL arguments (--lcores 0@F,1@F+1,..,N@F+N with F the first CPU,
+# --no-huge -m 512 --no-pci, vdevs net_null0 and net_null1 with no devargs) and --forward-mode=MODE --burst=32 --txpkts=64 --nb-cores=N
 # --rxq=N --txq=N; testpmd also
 # --total-num-mbufs=16384 (its default pool does not fit in 512 MB without hugepages) and
 # --auto-start. The rate is what each program measures itself: the per-second live statistics

@@ -41,6 +41,19 @@ int eth_dev_close_by_name(const char *name)
 	return dev ? px_eth_dev_close(dev->port_id) : 0;
 }
 
+int eth_dev_start_link_fixed(struct px_eth_dev *dev)
+{
+	dev->link = (struct px_eth_link){
+		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = 1};
+	return 0;
+}
+
+int eth_dev_stop_link_down(struct px_eth_dev *dev)
+{
+	dev->link.link_status = 0;
+	return 0;
+}
+
 struct px_eth_dev *eth_dev_allocate(const char *name)
 {
 	struct px_eth_dev *dev = NULL;

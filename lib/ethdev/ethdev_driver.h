@@ -166,6 +166,12 @@ struct px_eth_dev *eth_dev_get_by_name(const char *name);
 /* Close the port called @name: a vdev driver's remove. 0 when there is no such port (the
  * application may have closed it already), else px_eth_dev_close()'s result. */
 int eth_dev_close_by_name(const char *name);
+/* dev_start of a software port with no link of its own to read (net_null, net_ring, net_pcap):
+ * the link reads up, 10G full duplex, as DPDK's null and ring PMDs report it. @return 0 */
+int eth_dev_start_link_fixed(struct px_eth_dev *dev);
+/* dev_stop of a port with nothing more to stop: the link reads down until the next start.
+ * @return 0 */
+int eth_dev_stop_link_down(struct px_eth_dev *dev);
 /* eth_dev_removed() for the port called @name, if there is one: a PCI driver's request hook. */
 void eth_dev_removed_by_name(const char *name);
 /* The port's device, or NULL for an unknown port. */

@@ -115,16 +115,13 @@ static void fake_txq_release(struct px_eth_dev *dev, uint16_t q)
 static int fake_start(struct px_eth_dev *dev)
 {
 	((struct fake_priv *)dev->dev_private)->started++;
-	dev->link = (struct px_eth_link){
-		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = 1};
-	return 0;
+	return eth_dev_start_link_fixed(dev);
 }
 
 static int fake_stop(struct px_eth_dev *dev)
 {
 	((struct fake_priv *)dev->dev_private)->stopped++;
-	dev->link.link_status = 0;
-	return 0;
+	return eth_dev_stop_link_down(dev);
 }
 
 static int fake_close(struct px_eth_dev *dev)

@@ -461,12 +461,6 @@ static int afp_start(struct px_eth_dev *dev)
 	return eth_netdev_link_update(dev, 0);
 }
 
-static int afp_stop(struct px_eth_dev *dev)
-{
-	dev->link.link_status = 0;
-	return 0;
-}
-
 /* PACKET_STATISTICS (packet(7)): what the kernel dropped because the ring was full, and how
  * often it froze the ring. Reading clears them: they are summed here. */
 static void afp_sum_drops(struct afp_priv *priv)
@@ -564,7 +558,7 @@ static int afp_close(struct px_eth_dev *dev)
 static const struct px_eth_dev_ops afp_ops = {
 	.dev_infos_get = afp_infos,
 	.dev_start = afp_start,
-	.dev_stop = afp_stop,
+	.dev_stop = eth_dev_stop_link_down,
 	.dev_close = afp_close,
 	.rx_queue_setup = afp_rxq_setup,
 	.tx_queue_setup = afp_txq_setup,

@@ -486,12 +486,6 @@ undo:
 	return ret;
 }
 
-static int axdp_stop(struct px_eth_dev *dev)
-{
-	dev->link.link_status = 0;
-	return 0;
-}
-
 /* ---- statistics ---- */
 
 /* XDP_STATISTICS of queue @i since the last reset; zeros before its socket exists. */
@@ -656,7 +650,7 @@ static int axdp_close(struct px_eth_dev *dev)
 static const struct px_eth_dev_ops axdp_ops = {
 	.dev_infos_get = axdp_infos,
 	.dev_start = axdp_start,
-	.dev_stop = axdp_stop,
+	.dev_stop = eth_dev_stop_link_down,
 	.dev_close = axdp_close,
 	.rx_queue_setup = axdp_rxq_setup,
 	.tx_queue_setup = axdp_txq_setup,

@@ -154,19 +154,6 @@ static int null_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	return 0;
 }
 
-static int null_start(struct px_eth_dev *dev)
-{
-	dev->link = (struct px_eth_link){
-		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = 1};
-	return 0;
-}
-
-static int null_stop(struct px_eth_dev *dev)
-{
-	dev->link.link_status = 0;
-	return 0;
-}
-
 static int null_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 {
 	struct null_priv *priv = dev->dev_private;
@@ -231,8 +218,8 @@ static int null_close(struct px_eth_dev *dev)
 
 static const struct px_eth_dev_ops null_ops = {
 	.dev_infos_get = null_infos,
-	.dev_start = null_start,
-	.dev_stop = null_stop,
+	.dev_start = eth_dev_start_link_fixed,
+	.dev_stop = eth_dev_stop_link_down,
 	.dev_close = null_close,
 	.rx_queue_setup = null_rxq_setup,
 	.tx_queue_setup = null_txq_setup,

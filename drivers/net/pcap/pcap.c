@@ -408,15 +408,7 @@ static int eth_pcap_start(struct px_eth_dev *dev)
 
 	for (unsigned int q = 0; q < priv->nb_txq; q++)
 		eth_pcap_tx_ts_lookup(&priv->txq[q]);
-	dev->link = (struct px_eth_link){
-		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = 1};
-	return 0;
-}
-
-static int eth_pcap_stop(struct px_eth_dev *dev)
-{
-	dev->link.link_status = 0;
-	return 0;
+	return eth_dev_start_link_fixed(dev);
 }
 
 /* RX interface: what the kernel dropped with the ring full (pcap_stats(3PCAP): ps_drop, since
@@ -495,7 +487,7 @@ static const struct px_eth_dev_ops eth_pcap_ops = {
 	.dev_infos_get = eth_pcap_infos,
 	.dev_configure = eth_pcap_configure,
 	.dev_start = eth_pcap_start,
-	.dev_stop = eth_pcap_stop,
+	.dev_stop = eth_dev_stop_link_down,
 	.dev_close = eth_pcap_close,
 	.rx_queue_setup = eth_pcap_rxq_setup,
 	.tx_queue_setup = eth_pcap_txq_setup,

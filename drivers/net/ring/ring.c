@@ -92,19 +92,6 @@ static int ring_txq_setup(struct px_eth_dev *dev, uint16_t q, uint16_t nb_desc, 
 	return 0;
 }
 
-static int ring_start(struct px_eth_dev *dev)
-{
-	dev->link = (struct px_eth_link){
-		.link_speed = PX_ETH_SPEED_NUM_10G, .link_duplex = 1, .link_status = 1};
-	return 0;
-}
-
-static int ring_stop(struct px_eth_dev *dev)
-{
-	dev->link.link_status = 0;
-	return 0;
-}
-
 static int ring_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 {
 	struct ring_priv *priv = dev->dev_private;
@@ -184,8 +171,8 @@ static int ring_close(struct px_eth_dev *dev)
 
 static const struct px_eth_dev_ops ring_ops = {
 	.dev_infos_get = ring_infos,
-	.dev_start = ring_start,
-	.dev_stop = ring_stop,
+	.dev_start = eth_dev_start_link_fixed,
+	.dev_stop = eth_dev_stop_link_down,
 	.dev_close = ring_close,
 	.rx_queue_setup = ring_rxq_setup,
 	.tx_queue_setup = ring_txq_setup,

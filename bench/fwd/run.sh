@@ -4,12 +4,14 @@
 # fwd_null_io, fwd_null_txonly, fwd_null_rxonly (Mpps, higher is better), and instructions per
 # packet under callgrind (two run lengths, the difference).
 # scale_fwd_null_MODE_<N>l: the same with N forwarding lcores and N queues on each port (2N
-# streams, two on each forwarding lcore), the main lcore on a CPU of its own, so N + 1 CPUs from
-# BENCH_SCALE_FIRST_CPU (default 0); no callgrind (valgrind runs one thread at a time) and no
-# DETAIL twin. bench/scale/run.sh runs these as its workload fwd_null_io.
+# streams, two on each forwarding lcore) on N CPUs from BENCH_SCALE_FIRST_CPU (default 0), as the
+# other scale workloads: the main lcore shares the first one's CPU (it sleeps between its
+# statistics: px-fwd wakes every 10 ms, testpmd every second); no callgrind (valgrind runs one
+# thread at a time) and no DETAIL twin. bench/scale/run.sh runs these as its workload fwd_null_io.
 #
-# Both programs get the same EAL arguments (--lcores 0@F,1@F+1,..,N@F+N with F the first CPU,
-# --no-huge -m 512 --no-pci, vdevs net_null0 and net_null1 with no devargs) and --forward-mode=MODE --burst=32 --txpkts=64 --nb-cores=N
+# Both programs get the same EAL arguments (--lcores 0@F,1@F+1 with F the first CPU for one
+# forwarding lcore, 0@F,1@F,2@F+1,..,N@F+N-1 for N of scale_*; --no-huge -m 512 --no-pci, vdevs
+# net_null0 and net_null1 with no devargs) and --forward-mode=MODE --burst=32 --txpkts=64 --nb-cores=N
 # --rxq=N --txq=N; testpmd also
 # --total-num-mbufs=16384 (its default pool does not fit in 512 MB without hugepages) and
 # --auto-start. The rate is what each program measures itself: the per-second live statistics
@@ -58,11 +60,11 @@ if [ $single = 1 ] && [ "${TWIN:-1}" != 0 ]; then
 	cc -O3 -march=corei7 $(pkg-config --cflags libdpdk) "$here/dpdk_fwd.c" \
 		$(pkg-config --libs libdpdk) -o "$out/dpdk_fwd"
 fi
-# set_cores N: the EAL and forwarding arguments for N forwarding lcores (lcores 0..N on CPUs
-# first..first+N, the main lcore being 0)
+# set_cores N SHARED: the EAL and forwarding arguments for N forwarding lcores 1..N on CPUs from
+# first (SHARED=1: the main lcore 0 on the first of them; 0: on a CPU of its own before them)
 set_cores() {
-	local l="0@$first" i
-	for ((i = 1; i <= $1; i++)); do l+=",$i@$((first + i))"; done
+	local l="0@$first" i c=$((first + 1 - $2))
+	for ((i = 1; i <= $1; i++)); do l+=",$i@$((c + i - 1))"; done
 	eal=(--lcores "$l" --no-huge -m 512 --no-pci --vdev net_null0 --vdev net_null1 --log-level=error)
 	fwdargs=(--burst=32 --txpkts=64 --nb-cores="$1" --rxq="$1" --txq="$1")
 }
@@ -175,18 +177,19 @@ instr() { # instr SIDE MODE -> instructions per packet (difference of two run le
 if [ -f "$here/stats.sh" ]; then . "$here/stats.sh"; else . "$root/bench/common/stats.sh"; fi
 
 for metric in "${metrics[@]}"; do
-	cores=1 twin=${TWIN:-1} cg=${CG:-1}
+	cores=1 twin=${TWIN:-1} cg=${CG:-1} shared=0
 	case $metric in
 	fwd_null_*) m=${metric#fwd_null_} ;;
 	scale_fwd_null_*_[0-9]*l)
-		m=${metric#scale_fwd_null_} cores=${m##*_} m=${m%_*} cores=${cores%l} twin=0 cg=0 ;;
+		m=${metric#scale_fwd_null_} cores=${m##*_} m=${m%_*} cores=${cores%l} twin=0 cg=0 shared=1 ;;
 	*) die "unknown metric $metric" ;;
 	esac
 	case $m in io|txonly|rxonly) ;; *) die "unknown metric $metric" ;; esac
 	[ "$cores" -ge 1 ] || die "$metric: at least one forwarding lcore"
-	[ "$((first + cores + 1))" -le "$(nproc)" ] ||
-		{ log "$metric: needs $((cores + 1)) CPUs from CPU $first, $(nproc) here; skipped"; continue; }
-	set_cores "$cores"
+	need=$((cores + 1 - shared))
+	[ "$((first + need))" -le "$(nproc)" ] ||
+		{ log "$metric: needs $need CPUs from CPU $first, $(nproc) here; skipped"; continue; }
+	set_cores "$cores" "$shared"
 	px=() dp=() tw=()
 	for ((r = 0; r < rounds; r++)); do
 		px+=("$(rate px "$m")")

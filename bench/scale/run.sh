@@ -7,7 +7,7 @@
 # nothing for 1.
 # The workload fwd_null_io is px-fwd against dpdk-testpmd, io on two net_null ports with N
 # forwarding lcores and N queues a port (bench/fwd/run.sh's scale_fwd_null_io_<N>l, Mpps, higher
-# is better); it needs N + 1 CPUs (the main lcore prints the rates).
+# is better); the main lcore, which sleeps between printing the rates, shares the first CPU.
 #
 # It needs only the two programs, pollux_scale and dpdk_scale: next to this script (the bundle
 # bench/scale/build-static.sh makes, fully static, for a machine with no DPDK), in

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # tests/bench/scale_bundle.sh BUILDDIR — the many-lcore bundle of bench/scale/build-static.sh (issue
 # 19) as it is carried to a bigger machine: built, unpacked elsewhere, and its run.sh run with tiny
-# iterations for 1 and 2 lcores (2 forwarding lcores only where there are 3 CPUs). Every workload
+# iterations for 1 and 2 lcores. Every workload
 # must print a BENCH line with a number on both sides: the two static twins, the static px-fwd and
 # the carried dpdk-testpmd (Debian's, with its libraries and loader). Numbers are not judged here
 # (benchmarks are not tests); that each program runs, forwards and reports is.
@@ -45,8 +45,7 @@ cat "$tmp/run.out"
 
 want=(mempool_cache_1l mempool_nocache_1l mpmc_shared_1l mpmc_shared_mt_1l fwd_null_io_1l
 	mempool_cache_2l mempool_nocache_2l spsc_pairs_2l mpmc_shared_2l mpmc_pipeline_2l
-	mpmc_shared_mt_2l mpmc_pipeline_mt_2l)
-[ "$(nproc)" -ge 3 ] && want+=(fwd_null_io_2l)
+	mpmc_shared_mt_2l mpmc_pipeline_mt_2l fwd_null_io_2l)
 num='[0-9]+(\.[0-9]+)?'
 for w in "${want[@]}"; do
 	grep -Eq "^BENCH scale_${w} pollux=$num dpdk=$num unit=" "$tmp/run.out" ||

@@ -128,7 +128,7 @@ static int test_pmd_ring(void)
 	px_pktmbuf_free(r[7]);
 	PX_TEST_ASSERT_EQ(px_eth_stats_get((uint16_t)p, &st), 0, "stats");
 	PX_TEST_ASSERT(st.opackets == 15 && st.q_opackets[0] == 15 && st.oerrors == 1 &&
-			       st.ipackets == 0,
+			       st.q_oerrors[0] == 1 && st.ipackets == 0,
 		       "15 sent, 1 refused");
 	PX_TEST_ASSERT_EQ(px_eth_stats_reset((uint16_t)p), 0, "reset");
 	PX_TEST_ASSERT_EQ(px_eth_stats_get((uint16_t)p, &st), 0, "stats");

@@ -28,8 +28,7 @@ struct null_queue {
 	struct px_mempool *mp; /* RX: where packets come from */
 	uint32_t size;
 	uint16_t port;
-	px_counter64_t pkts; /* written by the queue's lcore, read by stats_get */
-	px_counter64_t bytes;
+	struct eth_queue_stats stats; /* written by the queue's lcore, read by stats_get */
 	uint8_t dummy[PX_MBUF_DEFAULT_DATAROOM] __px_cache_aligned; /* copy=1 target/source */
 } __px_cache_aligned;
 
@@ -66,8 +65,8 @@ static __px_always_inline uint16_t null_rx_common(void *q, struct px_mbuf **pkts
 		if (copy)
 			memcpy(px_pktmbuf_mtod(m, void *), nq->dummy, size);
 	}
-	px_counter64_add(&nq->pkts, n);
-	px_counter64_add(&nq->bytes, (uint64_t)n * size);
+	px_counter64_add(&nq->stats.pkts, n);
+	px_counter64_add(&nq->stats.bytes, (uint64_t)n * size);
 	return n;
 }
 
@@ -95,8 +94,8 @@ static uint16_t null_tx(void *q, struct px_mbuf **pkts, uint16_t n)
 	for (uint16_t i = 0; i < n; i++)
 		bytes += pkts[i]->pkt_len;
 	/* count before the free: then only n lives across the call (fewer registers saved) */
-	px_counter64_add(&nq->pkts, n);
-	px_counter64_add(&nq->bytes, bytes);
+	px_counter64_add(&nq->stats.pkts, n);
+	px_counter64_add(&nq->stats.bytes, bytes);
 	px_pktmbuf_free_bulk(pkts, n);
 	return n;
 }
@@ -158,23 +157,8 @@ static int null_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 {
 	struct null_priv *priv = dev->dev_private;
 
-	for (uint16_t q = 0; q < NULL_MAX_QUEUES; q++) {
-		uint64_t ipkts = px_counter64_fetch(&priv->rxq[q].pkts);
-		uint64_t ibytes = px_counter64_fetch(&priv->rxq[q].bytes);
-		uint64_t opkts = px_counter64_fetch(&priv->txq[q].pkts);
-		uint64_t obytes = px_counter64_fetch(&priv->txq[q].bytes);
-
-		st->ipackets += ipkts;
-		st->ibytes += ibytes;
-		st->opackets += opkts;
-		st->obytes += obytes;
-		if (q < PX_ETH_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = ipkts;
-			st->q_opackets[q] = opkts;
-			st->q_ibytes[q] = ibytes;
-			st->q_obytes[q] = obytes;
-		}
-	}
+	for (unsigned int q = 0; q < NULL_MAX_QUEUES; q++)
+		eth_queue_stats_add(st, q, &priv->rxq[q].stats, &priv->txq[q].stats);
 	return 0;
 }
 
@@ -182,11 +166,9 @@ static int null_stats_reset(struct px_eth_dev *dev)
 {
 	struct null_priv *priv = dev->dev_private;
 
-	for (uint16_t q = 0; q < NULL_MAX_QUEUES; q++) {
-		px_counter64_reset(&priv->rxq[q].pkts);
-		px_counter64_reset(&priv->rxq[q].bytes);
-		px_counter64_reset(&priv->txq[q].pkts);
-		px_counter64_reset(&priv->txq[q].bytes);
+	for (unsigned int q = 0; q < NULL_MAX_QUEUES; q++) {
+		eth_queue_stats_reset(&priv->rxq[q].stats);
+		eth_queue_stats_reset(&priv->txq[q].stats);
 	}
 	return 0;
 }

@@ -25,8 +25,9 @@ static const char ring_params[] = "queues=<int> size=<int> peer=<device>";
 
 struct ring_queue {
 	struct px_ring *ring;
-	px_counter64_t pkts; /* written by the queue's lcore, read by stats_get */
-	px_counter64_t errs; /* TX: ring full */
+	/* written by the queue's lcore, read by stats_get: pkts, and errs for TX (the ring was
+	 * full); no bytes */
+	struct eth_queue_stats stats;
 } __px_cache_aligned;
 
 struct ring_priv {
@@ -45,7 +46,7 @@ static uint16_t ring_rx(void *q, struct px_mbuf **pkts, uint16_t n)
 	struct ring_queue *rq = q;
 	unsigned int got = px_ring_sc_dequeue_burst(rq->ring, (void **)pkts, n, NULL);
 
-	px_counter64_add(&rq->pkts, got);
+	px_counter64_add(&rq->stats.pkts, got);
 	return (uint16_t)got;
 }
 
@@ -54,9 +55,9 @@ static uint16_t ring_tx(void *q, struct px_mbuf **pkts, uint16_t n)
 	struct ring_queue *tq = q;
 	unsigned int sent = px_ring_sp_enqueue_burst(tq->ring, (void *const *)pkts, n, NULL);
 
-	px_counter64_add(&tq->pkts, sent);
+	px_counter64_add(&tq->stats.pkts, sent);
 	if (px_unlikely(sent < n))
-		px_counter64_add(&tq->errs, n - sent);
+		px_counter64_add(&tq->stats.errs, n - sent);
 	return (uint16_t)sent;
 }
 
@@ -96,18 +97,8 @@ static int ring_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 {
 	struct ring_priv *priv = dev->dev_private;
 
-	for (unsigned int q = 0; q < RING_MAX_QUEUES; q++) {
-		uint64_t ipkts = px_counter64_fetch(&priv->rxq[q].pkts);
-		uint64_t opkts = px_counter64_fetch(&priv->txq[q].pkts);
-
-		st->ipackets += ipkts;
-		st->opackets += opkts;
-		st->oerrors += px_counter64_fetch(&priv->txq[q].errs);
-		if (q < PX_ETH_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = ipkts;
-			st->q_opackets[q] = opkts;
-		}
-	}
+	for (unsigned int q = 0; q < RING_MAX_QUEUES; q++)
+		eth_queue_stats_add(st, q, &priv->rxq[q].stats, &priv->txq[q].stats);
 	return 0;
 }
 
@@ -116,9 +107,8 @@ static int ring_stats_reset(struct px_eth_dev *dev)
 	struct ring_priv *priv = dev->dev_private;
 
 	for (unsigned int q = 0; q < RING_MAX_QUEUES; q++) {
-		px_counter64_reset(&priv->rxq[q].pkts);
-		px_counter64_reset(&priv->txq[q].pkts);
-		px_counter64_reset(&priv->txq[q].errs);
+		eth_queue_stats_reset(&priv->rxq[q].stats);
+		eth_queue_stats_reset(&priv->txq[q].stats);
 	}
 	return 0;
 }

@@ -59,13 +59,12 @@ struct axdp_queue {
 	uint32_t held;        /* mbufs given to the fill ring and not yet received */
 	uint32_t rx_size, tx_size;
 	uint32_t busy_budget;
-	/* written by the queue's RX lcore */
-	px_counter64_t rx_pkts, rx_bytes;
-	px_counter64_t rx_errs;   /* a frame past the mbuf's data room */
-	px_counter64_t rx_nombuf; /* fill ring refills the pool could not serve */
-	/* written by the queue's TX lcore */
-	px_counter64_t tx_pkts, tx_bytes;
-	px_counter64_t tx_errs;   /* frames too large for an mbuf of the UMEM's pool */
+	/* written by the queue's RX lcore; errs: a frame past the mbuf's data room, nombuf: fill
+	 * ring refills the pool could not serve */
+	struct eth_queue_stats rx_stats;
+	/* written by the queue's TX lcore; errs: frames too large for an mbuf of the UMEM's
+	 * pool */
+	struct eth_queue_stats tx_stats;
 	px_counter64_t tx_copies; /* mbufs not of the UMEM's pool, copied into one */
 } __px_cache_aligned;
 

@@ -506,28 +506,6 @@ static void axdp_xdp_stats(struct axdp_priv *priv, unsigned int i, struct xdp_st
 	st->tx_ring_empty_descs -= b->tx_ring_empty_descs;
 }
 
-/* Queue @i's counters into the port's totals and, below PX_ETH_QUEUE_STAT_CNTRS, its own. */
-static void axdp_queue_stats(struct px_eth_stats *st, unsigned int i, const struct axdp_queue *q)
-{
-	uint64_t ipkts = px_counter64_fetch(&q->rx_pkts), ibytes = px_counter64_fetch(&q->rx_bytes);
-	uint64_t opkts = px_counter64_fetch(&q->tx_pkts), obytes = px_counter64_fetch(&q->tx_bytes);
-	uint64_t ierrs = px_counter64_fetch(&q->rx_errs), oerrs = px_counter64_fetch(&q->tx_errs);
-
-	st->ipackets += ipkts;
-	st->ibytes += ibytes;
-	st->ierrors += ierrs;
-	st->rx_nombuf += px_counter64_fetch(&q->rx_nombuf);
-	st->opackets += opkts;
-	st->obytes += obytes;
-	st->oerrors += oerrs;
-	if (i < PX_ETH_QUEUE_STAT_CNTRS) {
-		st->q_ipackets[i] = ipkts;
-		st->q_ibytes[i] = ibytes;
-		st->q_opackets[i] = opkts;
-		st->q_obytes[i] = obytes;
-	}
-}
-
 static int axdp_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 {
 	struct axdp_priv *priv = dev->dev_private;
@@ -535,7 +513,7 @@ static int axdp_stats_get(struct px_eth_dev *dev, struct px_eth_stats *st)
 	for (unsigned int i = 0; i < priv->queue_count; i++) {
 		struct xdp_statistics xs;
 
-		axdp_queue_stats(st, i, &priv->q[i]);
+		eth_queue_stats_add(st, i, &priv->q[i].rx_stats, &priv->q[i].tx_stats);
 		axdp_xdp_stats(priv, i, &xs);
 		/* dropped by the kernel: no room in the RX ring, or for other reasons (a frame
 		 * larger than a chunk, no buffer in the fill ring) */
@@ -553,11 +531,9 @@ static int axdp_stats_reset(struct px_eth_dev *dev)
 		struct axdp_queue *q = &priv->q[i];
 		socklen_t len = sizeof(priv->base[i]);
 
-		px_counter64_t *c[] = {&q->rx_pkts, &q->rx_bytes, &q->rx_errs, &q->rx_nombuf,
-				       &q->tx_pkts, &q->tx_bytes, &q->tx_errs, &q->tx_copies};
-
-		for (size_t j = 0; j < PX_DIM(c); j++)
-			px_counter64_reset(c[j]);
+		eth_queue_stats_reset(&q->rx_stats);
+		eth_queue_stats_reset(&q->tx_stats);
+		px_counter64_reset(&q->tx_copies);
 		memset(&priv->base[i], 0, sizeof(priv->base[i]));
 		if (q->xsk != NULL)
 			(void)getsockopt(q->fd, SOL_XDP, XDP_STATISTICS, &priv->base[i], &len);
@@ -638,8 +614,8 @@ static int axdp_close(struct px_eth_dev *dev)
 
 		axdp_xdp_stats(priv, i, &xs);
 		AXDP_LOG(INFO, "%s: %s queue %u: rx %" PRIu64 " tx %" PRIu64 " missed %" PRIu64,
-			 dev->name, priv->nd.iface, q->qid, px_counter64_fetch(&q->rx_pkts),
-			 px_counter64_fetch(&q->tx_pkts),
+			 dev->name, priv->nd.iface, q->qid, px_counter64_fetch(&q->rx_stats.pkts),
+			 px_counter64_fetch(&q->tx_stats.pkts),
 			 (uint64_t)(xs.rx_dropped + xs.rx_ring_full));
 	}
 	axdp_priv_free(priv);

@@ -22,7 +22,7 @@ uint32_t axdp_fill(struct axdp_queue *q, uint32_t n)
 		uint32_t k = PX_MIN(n - done, (uint32_t)AXDP_MAX_BURST), idx;
 
 		if (px_unlikely(px_pktmbuf_alloc_bulk(um->mp, m, k) < 0)) {
-			px_counter64_add(&q->rx_nombuf, 1);
+			px_counter64_add(&q->rx_stats.nombuf, 1);
 			break;
 		}
 		/* cannot fail: the fill ring has room for fill_target, held never exceeds it */
@@ -69,7 +69,7 @@ uint16_t axdp_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 		 * does not fit the mbuf */
 		if (px_unlikely(m->data_off + d->len > m->buf_len)) {
 			px_pktmbuf_free(m);
-			px_counter64_add(&q->rx_errs, 1);
+			px_counter64_add(&q->rx_stats.errs, 1);
 			continue;
 		}
 		m->data_len = (uint16_t)d->len;
@@ -81,8 +81,8 @@ uint16_t axdp_rx(void *qp, struct px_mbuf **pkts, uint16_t n)
 	xsk_ring_cons__release(&q->rx, got);
 	q->held -= got;
 	axdp_fill(q, q->fill_target - q->held);
-	px_counter64_add(&q->rx_pkts, n_ok);
-	px_counter64_add(&q->rx_bytes, bytes);
+	px_counter64_add(&q->rx_stats.pkts, n_ok);
+	px_counter64_add(&q->rx_stats.bytes, bytes);
 	return n_ok;
 }
 
@@ -166,7 +166,7 @@ static uint16_t axdp_tx_some(struct axdp_queue *q, struct px_mbuf **pkts, uint16
 			px_pktmbuf_free(m);
 			if (c == NULL) {
 				/* consumed and dropped, as a NIC drops an oversized frame */
-				px_counter64_add(&q->tx_errs, 1);
+				px_counter64_add(&q->tx_stats.errs, 1);
 				continue;
 			}
 			m = c;
@@ -177,7 +177,7 @@ static uint16_t axdp_tx_some(struct axdp_queue *q, struct px_mbuf **pkts, uint16
 		return i;
 	/* cannot fail: nb_free said there is room for n >= k */
 	if (px_unlikely(xsk_ring_prod__reserve(&q->tx, k, &idx) != k)) {
-		px_counter64_add(&q->tx_errs, k);
+		px_counter64_add(&q->tx_stats.errs, k);
 		px_pktmbuf_free_bulk(out, k);
 	} else {
 		for (uint32_t j = 0; j < k; j++) {
@@ -218,7 +218,7 @@ uint16_t axdp_tx(void *qp, struct px_mbuf **pkts, uint16_t n)
 	 * buffer full), and with nothing new queued no later burst would kick it again */
 	if (queued > 0 || done < n)
 		axdp_kick(q, queued);
-	px_counter64_add(&q->tx_pkts, queued);
-	px_counter64_add(&q->tx_bytes, bytes);
+	px_counter64_add(&q->tx_stats.pkts, queued);
+	px_counter64_add(&q->tx_stats.bytes, bytes);
 	return done;
 }

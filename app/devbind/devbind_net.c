@@ -114,7 +114,7 @@ static FILE *open_proc_net(const char *name)
 	return fopen(path, "re");
 }
 
-/* Reads the line of a /proc/net file split into fields: true when it shows @p ifname in use,
+/* One line of a /proc/net file, split into fields @p f: true when it shows @p ifname in use,
  * with the reason written. */
 typedef bool proc_net_match_t(char **f, const char *ifname, char *reason, size_t len);
 

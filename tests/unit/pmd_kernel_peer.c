@@ -94,7 +94,11 @@ unsigned int pmd_receive(uint16_t p, uint16_t nq, unsigned int want, uint64_t *g
 {
 	unsigned int total = 0;
 
+	/* 2000 polls of 1 ms with nothing: a slow guest (TCG under load) may take longer than that
+	 * for all of them, but not between two frames */
 	for (int idle = 0; total < want && idle < 2000; idle++) {
+		unsigned int before = total;
+
 		for (uint16_t q = 0; q < nq; q++) {
 			struct px_mbuf *m[32];
 			uint16_t n = px_eth_rx_burst(p, q, m, 32);
@@ -105,6 +109,8 @@ unsigned int pmd_receive(uint16_t p, uint16_t nq, unsigned int want, uint64_t *g
 			total += n;
 			px_pktmbuf_free_bulk(m, n);
 		}
+		if (total != before)
+			idle = -1;
 		usleep(1000);
 	}
 	return total;

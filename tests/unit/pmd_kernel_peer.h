@@ -26,8 +26,8 @@ size_t pmd_flow_frame(uint8_t *f, unsigned int i, size_t len);
  * @return how many it took. */
 unsigned int pmd_kernel_send(const char *iface, unsigned int n, size_t len);
 
-/* Receive from queues 0 .. @nq-1 of port @p until @want frames came or 2 s passed, adding each
- * queue's frames and bytes to @got[q] and @bytes[q]. @return the frames received. */
+/* Receive from queues 0 .. @nq-1 of port @p until @want frames came or 2 s passed with none, adding
+ * each queue's frames and bytes to @got[q] and @bytes[q]. @return the frames received. */
 unsigned int pmd_receive(uint16_t p, uint16_t nq, unsigned int want, uint64_t *got,
 			 uint64_t *bytes);
 

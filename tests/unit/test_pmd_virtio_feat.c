@@ -805,7 +805,10 @@ static unsigned int vpeer_flows_receive(const struct vpeer *v, unsigned int n,
 {
 	unsigned int total = 0;
 
+	/* until 2000 polls of 1 ms in a row bring nothing (pmd_receive) */
 	for (int idle = 0; total < n && idle < 2000; idle++) {
+		unsigned int before = total;
+
 		for (uint16_t q = 0; q < 2; q++) {
 			struct px_mbuf *m[BURST];
 			uint16_t nb = px_eth_rx_burst(v->port, q, m, BURST);
@@ -821,6 +824,8 @@ static unsigned int vpeer_flows_receive(const struct vpeer *v, unsigned int n,
 			}
 			px_pktmbuf_free_bulk(m, nb);
 		}
+		if (total != before)
+			idle = -1;
 		usleep(1000);
 	}
 	return total;

@@ -104,7 +104,7 @@ done < <(ldd "$tp" "${plugins[@]}" | awk '$2 == "=>" && $3 ~ /^\// { print $1, $
 preload=()
 for p in "${plugins[@]}"; do
 	cp -L "$p" "$out/static/testpmd/lib/"
-	preload+=("\$d/lib/$(basename "$p")")
+	preload+=("$(basename "$p")")
 done
 stdbuf_so=$(find /usr/libexec/coreutils /usr/lib -name libstdbuf.so 2>/dev/null | head -n 1)
 [ -n "$stdbuf_so" ] || die "no libstdbuf.so (coreutils) to carry"
@@ -112,10 +112,12 @@ cp "$stdbuf_so" "$out/static/testpmd/lib/"
 cat >"$out/static/testpmd/dpdk-testpmd" <<WRAP
 #!/usr/bin/env bash
 # Debian's dpdk-testpmd with the libraries it was copied with (bench/scale/build-static.sh), through
-# their own loader; stdout line-buffered (as stdbuf -oL) for bench/fwd/run.sh's live rates.
+# their own loader; stdout line-buffered (as stdbuf -oL) for bench/fwd/run.sh's live rates. The
+# preloaded libraries are named without a folder (found in the library path), as the list is
+# split at spaces and the bundle's own path may have some.
 d=\$(cd "\$(dirname "\$0")" && pwd)
 run=(env _STDBUF_O=L "\$d/lib/$loader" --library-path "\$d/lib"
-	--preload "\$d/lib/libstdbuf.so ${preload[*]}" "\$d/dpdk-testpmd.bin" "\$@")
+	--preload "libstdbuf.so ${preload[*]}" "\$d/dpdk-testpmd.bin" "\$@")
 # Where Debian's DPDK is installed (the machine that built this), its EAL would also load every
 # plugin in its plugin folder (below): second copies of the libraries loaded from here, which
 # fail. A private mount namespace (root) hides that folder, as it is absent where the bundle goes.

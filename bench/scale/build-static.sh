@@ -36,6 +36,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log() { echo "build-static: $*" >&2; }
 die() { log "$*"; exit 1; }
+# pkg-config's -L flags below cannot carry a space (the bundle, once built, can go anywhere)
+case "$out$root" in *[[:space:]]*) die "build in a folder without spaces (not '$out')" ;; esac
 cflags=(-O3 -g -march=corei7 -Wall -Wextra -Werror -Wno-missing-field-initializers)
 
 pkg-config --exists libdpdk || die "needs DPDK's static archives: apt-get install libdpdk-dev"
